@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AssemblyConfig(AppConfig):
+    name = "assembly"
+    verbose_name = _("Assembly")
+
+    def ready(self):
+        from allauth.account.signals import password_reset
+
+        from .people import mark_email_verified
+
+        # Claiming an account at the door is a password reset sent to that address: it proves it.
+        password_reset.connect(
+            lambda sender, request, user, **kwargs: mark_email_verified(user),
+            dispatch_uid="assembly-claim-verifies-email",
+            weak=False,
+        )

@@ -1,0 +1,171 @@
+"""The person model and the assembly's one configuration row: the two things every app needs."""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+FACILITATORS_GROUP = "Facilitators"
+
+
+class UserQuerySet(models.QuerySet):
+    def members(self, on: datetime.date | None = None):
+        """People who declared themselves members and are still eligible on that date."""
+        on = on or timezone.localdate()
+        return self.filter(
+            is_active=True, membership_declared_at__isnull=False, eligible_until__gte=on
+        )
+
+    def listed(self):
+        return self.filter(is_active=True, listed=True)
+
+    def facilitators(self):
+        return self.filter(is_active=True, groups__name=FACILITATORS_GROUP)
+
+    def search(self, text: str):
+        text = text.strip()
+        if not text:
+            return self.none()
+        return self.filter(Q(display_name__icontains=text) | Q(email__icontains=text))
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra):
+        """A person; without a password (registered at the door) until they claim the account."""
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person of the assembly. E-mail is the login; walk-ins may have none until they give one."""
+
+    email = models.EmailField(_("e-mail address"), unique=True, null=True, blank=True)
+    display_name = models.CharField(_("display name"), max_length=150)
+    bio = models.TextField(_("short bio"), max_length=500, blank=True)
+    listed = models.BooleanField(
+        _("listed on the people page"),
+        default=False,
+        help_text=_("Show my name, bio and membership on the public people page."),
+    )
+    wants_reminders = models.BooleanField(_("e-mail reminders"), default=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    membership_declared_at = models.DateTimeField(_("declared member at"), null=True, blank=True)
+    eligible_until = models.DateField(_("eligible for membership until"), null=True, blank=True)
+    calendar_token = models.CharField(
+        _("private calendar token"), max_length=64, unique=True, default=new_calendar_token
+    )
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["display_name"]
+
+    def __str__(self):
+        return self.display_name or self.email or f"#{self.pk}"
+
+    def get_full_name(self):
+        return str(self)
+
+    def get_short_name(self):
+        return str(self)
+
+    @property
+    def is_facilitator(self) -> bool:
+        if not self.is_authenticated or not self.is_active:
+            return False
+        if self.is_superuser:
+            return True
+        # Cached per instance: templates ask several times per page.
+        if not hasattr(self, "_is_facilitator"):
+            self._is_facilitator = self.groups.filter(name=FACILITATORS_GROUP).exists()
+        return self._is_facilitator
+
+    def is_member(self, on: datetime.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return bool(
+            self.membership_declared_at and self.eligible_until and self.eligible_until >= on
+        )
+
+    def is_eligible(self, on: datetime.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return bool(self.eligible_until and self.eligible_until >= on)
+
+
+class AssemblyConfiguration(models.Model):
+    """The one row the assembly's volunteers edit in the admin: who we are and our rules."""
+
+    name = models.CharField(_("name"), max_length=200, default="Assemblée des Communs")
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    tagline = models.CharField(_("tagline"), max_length=300, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    membership_min_sessions = models.PositiveSmallIntegerField(
+        _("sessions needed for membership"), default=2, validators=[MinValueValidator(1)]
+    )
+    membership_window_days = models.PositiveSmallIntegerField(
+        _("membership window (days)"), default=365, validators=[MinValueValidator(1)]
+    )
+    discussion_days = models.PositiveSmallIntegerField(
+        _("discussion length (days)"), default=7, validators=[MinValueValidator(1)]
+    )
+    vote_days = models.PositiveSmallIntegerField(
+        _("vote length (days)"), default=7, validators=[MinValueValidator(1)]
+    )
+    vote_quorum_percent = models.PositiveSmallIntegerField(
+        _("quorum (% of the roll)"),
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+    class Meta:
+        verbose_name = _("assembly configuration")
+        verbose_name_plural = _("assembly configuration")
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="assembly_configuration_single_row")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def get(cls) -> "AssemblyConfiguration":
+        config, _created = cls.objects.get_or_create(pk=1)
+        return config

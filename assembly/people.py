@@ -1,0 +1,49 @@
+"""People registered at the door: a person without a password who can claim the account later."""
+
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from .models import User
+
+
+def claim_url(user: User) -> str:
+    """The link that lets a person set their first password (allauth's reset-from-key page)."""
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+    )
+    return settings.SITE_URL.rstrip("/") + path
+
+
+@transaction.atomic
+def register_at_door(display_name: str, email: str | None = None) -> User:
+    """Create a person on the spot. Without an e-mail they can be ticked but never log in."""
+    email = (email or "").strip().lower() or None
+    user = User.objects.create_user(email=email, display_name=display_name.strip())
+    if email:
+        EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    return user
+
+
+def send_claim_invitation(user: User) -> None:
+    """E-mail the person a link to choose a password; following it proves the address."""
+    if not user.email:
+        return
+    with translation.override(user.language):
+        context = {"user": user, "claim_url": claim_url(user)}
+        subject = render_to_string("assembly/email/claim_subject.txt", context).strip()
+        body = render_to_string("assembly/email/claim_body.txt", context)
+    EmailMessage(subject, body, to=[user.email]).send()
+
+
+def mark_email_verified(user: User) -> None:
+    """A password set through an e-mailed key proves the person reads that address."""
+    if user.email:
+        EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)

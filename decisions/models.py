@@ -1,0 +1,140 @@
+"""Decisions taken by consent: a discussion open to all, then a vote among the members on a frozen
+roll. The rules that move a decision along live in decisions/services.py."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from commons_registry.models import Commons
+
+
+class Decision(models.Model):
+    class Kind(models.TextChoices):
+        FINANCE = "finance", _("finance")
+        PUBLIC_POSITION = "position", _("public position")
+        CHARTER_CHANGE = "charter", _("charter change")
+        OTHER = "other", _("other")
+
+    class Phase(models.TextChoices):
+        DISCUSSION = "discussion", _("discussion")
+        AWAITING_PROPOSAL = "awaiting", _("awaiting proposal")
+        VOTING = "voting", _("vote")
+        CLOSED = "closed", _("closed")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    class Outcome(models.TextChoices):
+        ADOPTED = "adopted", _("adopted")
+        NOT_ADOPTED = "not_adopted", _("not adopted")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.OTHER)
+    context = models.TextField(_("context"), blank=True)
+    proposal = models.TextField(_("proposal"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               related_name="authored_decisions", verbose_name=_("author"))
+    related_commons = models.ManyToManyField(Commons, blank=True, related_name="decisions",
+                                             verbose_name=_("related commons"))
+    phase = models.CharField(_("phase"), max_length=12, choices=Phase.choices,
+                             default=Phase.DISCUSSION)
+    discussion_days = models.PositiveSmallIntegerField(_("discussion length (days)"))
+    vote_days = models.PositiveSmallIntegerField(_("vote length (days)"))
+    quorum_percent = models.PositiveSmallIntegerField(_("quorum (%)"), default=0)
+    created_at = models.DateTimeField(_("opened at"))
+    discussion_ends_at = models.DateTimeField(_("discussion ends at"))
+    vote_opens_at = models.DateTimeField(_("vote opens at"), null=True, blank=True)
+    vote_closes_at = models.DateTimeField(_("vote closes at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
+    outcome_statement = models.TextField(_("outcome statement"), blank=True)
+    review_on = models.DateField(_("review date"), null=True, blank=True)
+    previous_round = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="next_rounds",
+                                       verbose_name=_("previous round"))
+    # Filled when the vote closes, so the log never recounts.
+    roll_size = models.PositiveIntegerField(_("roll size"), null=True, blank=True)
+    roll_fingerprint = models.CharField(_("roll fingerprint (SHA-256)"), max_length=64,
+                                        blank=True)
+
+    history = HistoricalRecords(excluded_fields=["context"])
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["phase", "discussion_ends_at"]),
+                   models.Index(fields=["phase", "vote_closes_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(phase="voting")
+                | Q(vote_opens_at__isnull=False, vote_closes_at__isnull=False),
+                name="voting_has_dates",
+            ),
+            models.CheckConstraint(
+                condition=~Q(phase="closed") | ~Q(outcome=""), name="closed_has_outcome"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("decisions:detail", kwargs={"pk": self.pk})
+
+
+class Comment(models.Model):
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               related_name="decision_comments")
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("written at"))
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
+    hidden = models.BooleanField(_("hidden"), default=False)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "pk"]
+
+
+class RollEntry(models.Model):
+    """One voter on a decision's electoral roll, frozen when the vote opened."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="roll")
+    # Nullable: a deleted account stays counted on the roll, anonymised.
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               related_name="roll_entries")
+    voter_ref = models.CharField(max_length=64, help_text="stable id used for the fingerprint")
+
+    class Meta:
+        verbose_name = _("roll entry")
+        verbose_name_plural = _("electoral roll")
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "voter_ref"], name="one_roll_entry"),
+        ]
+
+
+class Vote(models.Model):
+    class Choice(models.TextChoices):
+        CONSENT = "consent", _("consent")
+        ABSTAIN = "abstain", _("abstain")
+        OBJECT = "object", _("object")
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="votes")
+    roll_entry = models.OneToOneField(RollEntry, on_delete=models.CASCADE, related_name="vote")
+    choice = models.CharField(_("choice"), max_length=8, choices=Choice.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    cast_at = models.DateTimeField(_("cast at"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.CheckConstraint(condition=~Q(choice="object") | ~Q(reason=""),
+                                   name="objection_needs_reason"),
+        ]

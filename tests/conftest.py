@@ -1,0 +1,47 @@
+"""Fixtures every test may use: people in each role, and a logged-in client for each."""
+
+import os
+
+import pytest
+from django.core.cache import cache
+
+from tests.factories import FacilitatorFactory, UserFactory
+
+REQUIRE_ALL = os.environ.get("REQUIRE_ALL") == "1"
+
+
+def skip_or_fail(reason: str):
+    """Browser and service tests skip where their tool is missing, but fail in CI (REQUIRE_ALL=1)."""
+    if REQUIRE_ALL:
+        pytest.fail(f"REQUIRE_ALL=1 and {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # Rate limits and the cached configuration must not leak from one test into the next.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def person(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def facilitator(db):
+    return FacilitatorFactory()
+
+
+@pytest.fixture
+def person_client(client, person):
+    client.force_login(person)
+    return client
+
+
+@pytest.fixture
+def facilitator_client(client, facilitator):
+    client.force_login(facilitator)
+    return client

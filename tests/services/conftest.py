@@ -1,0 +1,101 @@
+"""Real services: a Celery worker process on Redis, sharing the test database, and an SMTP sink."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from assembly.celery import app as celery_app
+from tests.conftest import skip_or_fail
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/services/" in str(item.fspath):
+            item.add_marker(pytest.mark.services)
+
+
+def redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def smtp_sink():
+    """A real SMTP server on localhost that keeps every message it receives."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    class Inbox(Message):
+        def __init__(self):
+            super().__init__()
+            self.messages = []
+
+        def handle_message(self, message):
+            self.messages.append(message)
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=0)
+    controller.start()
+    inbox.port = controller.server.sockets[0].getsockname()[1]
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, smtp_sink):
+    """One real `celery worker` process for the session, on its own Redis queue."""
+    if not redis_answers(REDIS_URL):
+        skip_or_fail(f"Redis does not answer at {REDIS_URL}")
+    queue = f"assemblee-test-{uuid.uuid4().hex[:8]}"
+    with django_db_blocker.unblock():
+        database_name = str(connection.settings_dict["NAME"])
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "assembly.settings_test",
+        "REDIS_URL": REDIS_URL,
+        "TEST_DATABASE_NAME": database_name,
+        "TEST_EMAIL_URL": f"smtp://127.0.0.1:{smtp_sink.port}",
+    }
+    log = (ROOT / "var" / f"{queue}.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "assembly", "worker", "--pool=solo",
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", queue,
+         "--loglevel=INFO"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    previous = (celery_app.conf.broker_url, celery_app.conf.task_default_queue)
+    celery_app.conf.broker_url = REDIS_URL
+    celery_app.conf.task_default_queue = queue
+    celery_app.pool.force_close_all()
+    try:
+        yield process
+    finally:
+        celery_app.conf.broker_url, celery_app.conf.task_default_queue = previous
+        celery_app.pool.force_close_all()
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+def wait_for(condition, timeout=30.0, interval=0.2):
+    """Poll until condition() is truthy; the worker is another process, so we must wait for it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")
