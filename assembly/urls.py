@@ -20,4 +20,3 @@ urlpatterns = [
     path("decisions/", views.placeholder, {"section": _("Decisions")}, name="decisions-index"),
     path("charter/", views.placeholder, {"section": _("Charter")}, name="charter-index"),
 ]
-
