@@ -148,3 +148,10 @@ def test_login_is_rate_limited_after_repeated_failures(client, settings):
 
     assert "Trop de tentatives" in response.content.decode()
     assert client.get("/me/").status_code == 302
+
+
+def test_account_emails_are_signed_with_the_assembly_name(client):
+    sign_up(client)
+
+    assert "Assemblée des Communs" in mail.outbox[0].body
+    assert "testserver !" not in mail.outbox[0].body
