@@ -10,7 +10,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("me/", views.me, name="me"),
+    path("me/membership/declare/", views.declare_membership, name="me-declare"),
+    path("me/export.json", views.export_my_data, name="me-export"),
+    path("me/delete/", views.delete_my_account, name="me-delete"),
     path("people/", views.people, name="people"),
+    path("people/members/", views.members, name="people-members"),
+    path("people/members.csv", views.members_csv, name="people-members-csv"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -20,4 +25,3 @@ urlpatterns = [
     path("decisions/", views.placeholder, {"section": _("Decisions")}, name="decisions-index"),
     path("charter/", views.placeholder, {"section": _("Charter")}, name="charter-index"),
 ]
-

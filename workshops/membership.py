@@ -28,7 +28,7 @@ from django.db.models import DateField, Exists, Func, Max, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from assembly.models import AssemblyConfiguration, User
 
@@ -267,12 +267,16 @@ def declare(person: User, *, now: datetime.datetime | None = None) -> User:
         recompute(person_ids=[person.pk], today=today, notify=False)
         locked = User.objects.select_for_update().get(pk=person.pk)
         if not locked.is_eligible(today):
+            rule = current_rule()
             raise MembershipError(
-                _(
+                ngettext(
+                    "You cannot declare yourself a member yet: it takes %(count)s session "
+                    "in the last %(days)s days.",
                     "You cannot declare yourself a member yet: it takes %(count)s sessions "
-                    "in the last %(days)s days."
+                    "in the last %(days)s days.",
+                    rule.min_sessions,
                 )
-                % {"count": current_rule().min_sessions, "days": current_rule().window_days}
+                % {"count": rule.min_sessions, "days": rule.window_days}
             )
         if locked.membership_declared_at is None:
             locked.membership_declared_at = now

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import translation
 
 from assembly.models import AssemblyConfiguration
 from tests.factories import UserFactory
@@ -208,7 +209,10 @@ def test_declare_when_not_eligible_is_refused_with_a_reason():
     person = UserFactory()
     attend(person, paris(2026, 3, 26))
 
-    with pytest.raises(membership.MembershipError, match="2 sessions in the last 365 days"):
+    with (
+        translation.override("en"),
+        pytest.raises(membership.MembershipError, match="2 sessions in the last 365 days"),
+    ):
         membership.declare(person, now=paris(2026, 4, 1))
 
     person.refresh_from_db()
