@@ -149,7 +149,7 @@ def recompute(
     due: list[Delivery] = []
     with transaction.atomic():
         # Crossing from not eligible to eligible is the event worth an e-mail. Who was eligible
-        # before is one cheap indexed read; a second run the same day then finds nobody new.
+        # before is one cheap read of ids; a second run the same day then finds nobody new.
         eligible_before = (
             set(people.filter(eligible_until__gte=today).values_list("pk", flat=True))
             if notify
@@ -170,9 +170,7 @@ def recompute(
         lapsing = people.filter(not_eligible, membership_declared_at__isnull=False)
         lapsed = list(lapsing.values_list("pk", "eligible_until", "is_active", "email"))
         if lapsed:
-            User.objects.filter(pk__in=[row[0] for row in lapsed]).filter(not_eligible).update(
-                membership_declared_at=None
-            )
+            lapsing.update(membership_declared_at=None)
         report.lapsed = len(lapsed)
         if notify:
             due += [
