@@ -25,7 +25,7 @@ def subjects(mailoutbox):
 
 
 def test_becoming_eligible_sends_one_email_even_when_the_task_runs_twice(mailoutbox):
-    person = UserFactory(language="en")
+    person = UserFactory(language="en", display_name="Zoé & Jo O'Neil")
     attend(person, paris(2026, 3, 26), paris(2026, 4, 30))
 
     run_task_on(datetime.date(2026, 5, 1))
@@ -34,6 +34,7 @@ def test_becoming_eligible_sends_one_email_even_when_the_task_runs_twice(mailout
 
     assert subjects(mailoutbox) == ["You can now declare yourself a member"]
     assert mailoutbox[0].to == [person.email]
+    assert mailoutbox[0].body.startswith("Hello Zoé & Jo O'Neil,")
     assert "/me/" in mailoutbox[0].body
     assert "/charter/" in mailoutbox[0].body
 
