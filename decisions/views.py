@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from . import permissions, services
 from .extensions import detail_sections
 from .filters import DecisionFilter
-from .forms import CommentForm, DiscussionForm, ProposalForm, VoteForm
+from .forms import CommentForm, DiscussionForm, ProposalForm, StatementForm, VoteForm
 from .models import Comment, Decision, RollEntry, Vote, turnout
 from .services import DecisionError
 
@@ -147,6 +147,9 @@ def _detail_context(request, decision, *, vote_form=None, comment_form=None, pro
         "can_hide": is_facilitator,
         "can_withdraw": permissions.can_withdraw(user, decision),
         "can_start_new_round": permissions.can_start_new_round(user, decision),
+        "statement_form": StatementForm(instance=decision)
+        if permissions.can_record_statement(user, decision)
+        else None,
         "sections": [
             # Each contributed section sees its own context plus the decision.
             render_to_string(
@@ -307,6 +310,26 @@ def withdraw(request, pk):
     except DecisionError as error:
         return _refused(request, decision, error)
     messages.success(request, _("The decision is withdrawn."))
+    return redirect(decision)
+
+
+@require_POST
+@login_required
+def statement(request, pk):
+    decision = get_object_or_404(Decision, pk=pk)
+    if not permissions.can_record_statement(request.user, decision):
+        raise PermissionDenied
+    form = StatementForm(request.POST, instance=Decision.objects.get(pk=pk))
+    if not form.is_valid():
+        messages.error(request, _("The statement was not saved: check the review date."))
+        return redirect(decision)
+    services.record_statement(
+        decision,
+        by=request.user,
+        statement=form.cleaned_data["outcome_statement"],
+        review_on=form.cleaned_data["review_on"],
+    )
+    messages.success(request, _("The outcome statement is saved."))
     return redirect(decision)
 
 

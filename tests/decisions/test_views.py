@@ -380,3 +380,74 @@ def test_detail_section_registry_renders_extra_content(client, settings):
         assert "diff-here" not in client.get(other.get_absolute_url()).content.decode()
     finally:
         extensions._sections[Decision.Kind.CHARTER_CHANGE].remove(section)
+
+
+@pytest.mark.parametrize(
+    ("role", "status", "saved"),
+    [
+        ("anonymous", 302, False),
+        ("participant", 403, False),
+        ("author", 403, False),
+        ("facilitator", 302, True),
+    ],
+)
+def test_outcome_statement_only_by_facilitators(client, db, role, status, saved):
+    author = UserFactory()
+    cast = {
+        "anonymous": None,
+        "participant": UserFactory(),
+        "author": author,
+        "facilitator": FacilitatorFactory(),
+    }
+    decision = voting(author, now=timezone.now() - 8 * DAY)
+    services.close_vote(decision, now=timezone.now())
+
+    response = as_role(client, cast, role).post(
+        f"/decisions/{decision.pk}/statement/",
+        {"outcome_statement": "Bought in May.", "review_on": "2027-06-01"},
+    )
+
+    assert response.status_code == status
+    decision.refresh_from_db()
+    assert (decision.outcome_statement == "Bought in May.") == saved
+    assert decision.outcome == "adopted"
+
+
+@pytest.mark.django_db
+def test_statement_before_the_close_is_refused(facilitator):
+    decision = voting()
+    with pytest.raises(services.DecisionError):
+        services.record_statement(decision, by=facilitator, statement="Too early")
+
+
+@pytest.mark.django_db
+def test_detail_shows_every_version_of_the_proposal(client):
+    decision = discussion(proposal="First text")
+    services.publish_proposal(decision, by=decision.author, text="Second text")
+    body = client.get(decision.get_absolute_url()).content.decode()
+    assert "First text" in body and "Second text" in body
+    assert "2 versions of the proposal" in body or "2 versions de la proposition" in body
+
+
+@pytest.mark.django_db
+def test_home_partial_lists_open_decisions_only(rf):
+    from django.template.loader import render_to_string
+
+    open_one = discussion(title="Still open")
+    closed = voting(title="Already closed", now=timezone.now() - 8 * DAY)
+    services.close_vote(closed, now=timezone.now())
+
+    html = render_to_string(
+        "decisions/_home.html",
+        {"open_decisions": services.open_decisions()[:5]},
+        request=rf.get("/"),
+    )
+
+    assert open_one.title in html and closed.title not in html
+
+
+@pytest.mark.django_db
+def test_admin_lists_and_shows_decisions(admin_client):
+    decision = voting()
+    assert admin_client.get("/admin/decisions/decision/").status_code == 200
+    assert admin_client.get(f"/admin/decisions/decision/{decision.pk}/change/").status_code == 200
