@@ -215,6 +215,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "workshops.recompute_memberships",
         "schedule": crontab(hour=3, minute=0),
     },
+    # Opens and closes votes and sends their reminders; safe to run late or twice.
+    "decisions-advance": {"task": "decisions.advance_decisions", "schedule": 5 * 60},
 }
 
 # --- Security -------------------------------------------------------------------------------------
