@@ -8,6 +8,7 @@ SECRET_KEY and ALLOWED_HOSTS, and refuses to start with DEBUG off and no SECRET_
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -208,7 +209,16 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Filled by each app's issue: name -> {"task": ..., "schedule": ...}.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "workshops-plan-upcoming-meetings": {
+        "task": "workshops.plan_upcoming_meetings",
+        "schedule": crontab(hour=3, minute=10),
+    },
+    "workshops-send-meeting-reminders": {
+        "task": "workshops.send_meeting_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
+}
 
 # --- Security -------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
