@@ -37,7 +37,9 @@ def test_plan_creates_three_last_thursdays_with_initiation():
     with time_machine.travel(at(2026, 11, 2, 9), tick=False):
         created = plan_upcoming_meetings()
     assert [m.planned_for for m in created] == [
-        datetime.date(2026, 11, 26), datetime.date(2026, 12, 31), datetime.date(2027, 1, 28),
+        datetime.date(2026, 11, 26),
+        datetime.date(2026, 12, 31),
+        datetime.date(2027, 1, 28),
     ]
     assert Workshop.objects.filter(is_initiation=True).count() == 3
     assert all(m.workshops.get().title == "Initiation aux communs" for m in created)
