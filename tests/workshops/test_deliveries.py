@@ -1,8 +1,8 @@
 import datetime
 
 import pytest
-from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.mail import EmailMessage
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.utils import timezone
 
 from tests.factories import UserFactory

@@ -92,8 +92,8 @@ def test_reminder_email_is_in_the_persons_language_with_ics(meeting, mailoutbox)
     assert "Jardin partagé" in by_person[english.email].body
     assert meeting.venue.name in by_person[french.email].body
     assert by_person[french.email].subject != by_person[english.email].subject
-    name, content, mimetype = by_person[french.email].attachments[0]
-    assert mimetype == "text/calendar"
+    filename, content, mimetype = by_person[french.email].attachments[0]
+    assert (filename, mimetype) == ("assemblee.ics", "text/calendar")
     event = icalendar.Calendar.from_ical(content).walk("VEVENT")[0]
     assert str(event["UID"]).startswith(f"meeting-{meeting.pk}@")
 
