@@ -78,7 +78,7 @@ def plan_upcoming_meetings(now: datetime.datetime | None = None) -> list[Meeting
     times: one planned assembly per month, so changing the rule never duplicates a month."""
     Rhythm.get()
     # Lock the rule's row: two planners at once would otherwise both see a month as empty.
-    rhythm = Rhythm.objects.select_for_update().select_related("default_venue").get(pk=1)
+    rhythm = Rhythm.objects.select_for_update().get(pk=1)
     today = timezone.localdate(now or timezone.now())
     created = []
     for day in upcoming_slots(rhythm, today):
