@@ -130,7 +130,8 @@ UPCOMING_PROPOSALS = [
 
 def seed(scale: str, stdout) -> None:
     config = SCALES[scale]
-    rng = random.Random(2015)  # the Lille assembly's founding year: same data on every run
+    # Seeded (the Lille assembly's founding year): the same demo data on every run.
+    rng = random.Random(2015)  # noqa: S311 - demo data, not secrets
     today = timezone.localdate()
     venues = _venues()
     rhythm = _rhythm(venues[0])
