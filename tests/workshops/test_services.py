@@ -35,7 +35,7 @@ def test_sign_up_twice_signs_up_once(person):
 def test_sign_up_full_workshop_raises(person):
     workshop = WorkshopFactory(capacity=2)
     SignupFactory.create_batch(2, workshop=workshop)
-    with pytest.raises(services.WorkshopError, match="full"):
+    with pytest.raises(services.WorkshopError, match="complet"):
         services.sign_up(workshop, person)
 
 
