@@ -42,7 +42,7 @@ def test_agenda_query_count_is_constant(client, django_assert_num_queries, count
 def test_agenda_signed_in_query_count_is_constant(person_client, django_assert_num_queries, count):
     for _ in range(count):
         WorkshopFactory(meeting=MeetingFactory())
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = person_client.get("/meetings/")
     assert response.status_code == 200
 
@@ -564,3 +564,52 @@ def test_deliveries_page_query_count_and_retry(
     facilitator_client.post(reverse("meetings:retry-delivery", args=[rows[0].pk]))
     rows[0].refresh_from_db()
     assert rows[0].state == Delivery.State.PENDING
+
+
+def make_commons(count):
+    from commons_registry.models import Category, Commons
+
+    category = Category.objects.create(name="Jardins", slug="jardins")
+    return [
+        Commons.objects.create(
+            name=f"Jardin {n}",
+            slug=f"jardin-{n}",
+            summary="Un jardin",
+            category=category,
+            state=Commons.State.PUBLISHED,
+        )
+        for n in range(count)
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 3])
+def test_propose_page_query_count_is_constant(person_client, django_assert_num_queries, count):
+    make_commons(count)
+    meeting = MeetingFactory()
+    with django_assert_num_queries(4):
+        response = person_client.get(f"{reverse('workshops:propose')}?meeting={meeting.pk}")
+    assert response.content.decode().count('name="related_commons"') == count
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 3])
+def test_edit_page_query_count_is_constant(client, django_assert_num_queries, count):
+    commons = make_commons(count)
+    workshop = WorkshopFactory()
+    workshop.related_commons.set(commons)
+    client.force_login(workshop.proposed_by)
+    with django_assert_num_queries(6):
+        response = client.get(reverse("workshops:edit", args=[workshop.pk]))
+    assert response.content.decode().count("checked") == count
+
+
+@pytest.mark.django_db
+def test_propose_with_related_commons_links_them(person_client):
+    commons = make_commons(2)
+    meeting = MeetingFactory()
+    person_client.post(
+        f"{reverse('workshops:propose')}?meeting={meeting.pk}",
+        {"title": "Jardins", "related_commons": [c.pk for c in commons]},
+    )
+    assert set(meeting.workshops.get().related_commons.all()) == set(commons)
