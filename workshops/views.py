@@ -122,6 +122,7 @@ def meeting_detail(request, pk):
             "cards": cards,
             "can_propose": permissions.can_propose_workshop(user, meeting),
             "can_volunteer": permissions.can_volunteer_to_host(user, meeting) and not is_host,
+            "can_withdraw": permissions.can_volunteer_to_host(user, meeting),
             "can_write_notes": can_write_notes,
             "can_record_attendance": permissions.can_record_attendance(user),
             "notes_form": NotesForm(initial={"notes": meeting.plenary_notes}),

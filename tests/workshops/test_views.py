@@ -613,3 +613,13 @@ def test_propose_with_related_commons_links_them(person_client):
         {"title": "Jardins", "related_commons": [c.pk for c in commons]},
     )
     assert set(meeting.workshops.get().related_commons.all()) == set(commons)
+
+
+@pytest.mark.django_db
+def test_host_can_withdraw(person_client, person):
+    meeting = MeetingFactory()
+    meeting.hosts.add(person)
+    page = person_client.get(meeting.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    assert "I can no longer host it" in page.content.decode()
+    person_client.post(reverse("meetings:host", args=[meeting.pk]), {"action": "withdraw"})
+    assert meeting.hosts.count() == 0
