@@ -10,7 +10,7 @@ from assembly.models import User
 
 from . import deliveries
 from .ical import absolute, build_calendar
-from .models import Meeting, Rhythm, Workshop
+from .models import Delivery, Meeting, Rhythm, Workshop
 
 
 def due_offset(meeting: Meeting, offsets: list[int], now: datetime.datetime) -> int | None:
@@ -39,43 +39,59 @@ def recipients(meeting: Meeting, on: datetime.date):
     )
 
 
-def reminder_outgoing(meeting: Meeting, days: int, on: datetime.date) -> list[deliveries.Outgoing]:
-    ics = build_calendar([meeting], meeting.title)
-    context = {
-        "meeting": meeting,
-        "workshops": meeting.feed_workshops,
-        "days": days,
-        "meeting_url": absolute(meeting.get_absolute_url()),
-    }
+def reminder_outgoing_for(meeting: Meeting, days: int, person) -> deliveries.Outgoing:
+    """One reminder; the message (and its .ics) is built only if this worker claims the row."""
 
-    def builder(person):
-        return lambda: deliveries.render_email(
+    def build():
+        context = {
+            "meeting": meeting,
+            "workshops": meeting.feed_workshops,
+            "days": days,
+            "meeting_url": absolute(meeting.get_absolute_url()),
+        }
+        ics = build_calendar([meeting], meeting.title)
+        return deliveries.render_email(
             person,
             "workshops/email/reminder",
             context,
             attachments=[("assemblee.ics", ics, "text/calendar")],
         )
 
+    return deliveries.Outgoing(
+        person=person, topic=f"meeting:{meeting.pk}", kind=f"reminder-{days}d", build=build
+    )
+
+
+def reminder_outgoing(meeting: Meeting, days: int, on: datetime.date) -> list[deliveries.Outgoing]:
+    return [reminder_outgoing_for(meeting, days, person) for person in recipients(meeting, on)]
+
+
+def retried_outgoing(meetings: list[Meeting]) -> list[deliveries.Outgoing]:
+    """Reminders a facilitator sent back to "pending" go out with the next batch, whichever
+    reminder is due now, as long as their meeting has not begun."""
+    by_topic = {f"meeting:{meeting.pk}": meeting for meeting in meetings}
+    rows = Delivery.objects.filter(
+        state=Delivery.State.PENDING, topic__in=list(by_topic), kind__regex=r"^reminder-[0-9]+d$"
+    ).select_related("person")
     return [
-        deliveries.Outgoing(
-            person=person,
-            topic=f"meeting:{meeting.pk}",
-            kind=f"reminder-{days}d",
-            build=builder(person),
+        reminder_outgoing_for(
+            by_topic[row.topic],
+            int(row.kind.removeprefix("reminder-").removesuffix("d")),
+            row.person,
         )
-        for person in recipients(meeting, on)
+        for row in rows
     ]
 
 
 def send_meeting_reminders(now: datetime.datetime | None = None) -> deliveries.Report:
-    """Send every reminder due now, all over one SMTP connection."""
+    """Send every reminder due now, and those retried, all over one SMTP connection."""
     now = now or timezone.now()
     deliveries.expire_stuck(now=now)
     offsets = Rhythm.get().parsed_reminder_offsets()
     if not offsets:
         return deliveries.Report()
     horizon = now + datetime.timedelta(days=max(offsets))
-    meetings = (
+    meetings = list(
         Meeting.objects.filter(
             status=Meeting.Status.PLANNED, starts_at__gt=now, starts_at__lte=horizon
         )
@@ -95,4 +111,5 @@ def send_meeting_reminders(now: datetime.datetime | None = None) -> deliveries.R
         days = due_offset(meeting, offsets, now)
         if days is not None:
             outgoing.extend(reminder_outgoing(meeting, days, today))
+    outgoing.extend(retried_outgoing(meetings))
     return deliveries.deliver(outgoing, now=now)

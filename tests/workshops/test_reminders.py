@@ -122,3 +122,26 @@ def test_reminder_task_expires_stuck_rows_and_does_not_resend(meeting, mailoutbo
         send_meeting_reminders()
     assert Delivery.objects.get().state == Delivery.State.UNCERTAIN
     assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_retried_reminder_goes_out_with_next_batch_even_if_another_is_due(meeting, mailoutbox):
+    person = member()
+    Delivery.objects.create(
+        person=person,
+        topic=f"meeting:{meeting.pk}",
+        kind="reminder-7d",
+        state=Delivery.State.FAILED,
+        error="SMTP refused",
+    )
+    from workshops.deliveries import retry
+
+    retry(Delivery.objects.get())
+    with time_machine.travel(STARTS - datetime.timedelta(hours=20), tick=False):
+        send_meeting_reminders()
+        send_meeting_reminders()
+    assert sorted(Delivery.objects.values_list("kind", "state")) == [
+        ("reminder-1d", "sent"),
+        ("reminder-7d", "sent"),
+    ]
+    assert len(mailoutbox) == 2
