@@ -623,3 +623,17 @@ def test_host_can_withdraw(person_client, person):
     assert "I can no longer host it" in page.content.decode()
     person_client.post(reverse("meetings:host", args=[meeting.pk]), {"action": "withdraw"})
     assert meeting.hosts.count() == 0
+
+
+@pytest.mark.django_db
+def test_sign_up_full_workshop_plain_form_redirects_with_error(person_client, person):
+    workshop = WorkshopFactory(capacity=1, title="Tiny")
+    SignupFactory(workshop=workshop)
+    response = person_client.post(
+        reverse("workshops:sign-up", args=[workshop.pk]),
+        {"action": "in"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 302
+    assert messages_of(response) == ["“Tiny” is full (1 places). Pick another workshop."]
+    assert not WorkshopSignup.objects.filter(workshop=workshop, person=person).exists()
