@@ -217,6 +217,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Opens and closes votes and sends their reminders; safe to run late or twice.
     "decisions-advance": {"task": "decisions.advance_decisions", "schedule": 5 * 60},
+    "workshops-plan-upcoming-meetings": {
+        "task": "workshops.plan_upcoming_meetings",
+        "schedule": crontab(hour=3, minute=10),
+    },
+    "workshops-send-meeting-reminders": {
+        "task": "workshops.send_meeting_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------------

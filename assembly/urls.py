@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from workshops.urls import calendar_urlpatterns, meetings_urlpatterns, workshops_urlpatterns
+
 from . import views
 
 urlpatterns = [
@@ -21,7 +23,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Sections whose apps are still to come; each app's issue replaces its line.
     path("commons/", views.placeholder, {"section": _("Commons")}, name="commons-index"),
-    path("meetings/", views.placeholder, {"section": _("Agenda")}, name="meetings-index"),
+    path("meetings/", include((meetings_urlpatterns, "meetings"))),
+    path("workshops/", include((workshops_urlpatterns, "workshops"))),
+    path("", include((calendar_urlpatterns, "calendar"))),
     path("decisions/", include("decisions.urls")),
     path("charter/", views.placeholder, {"section": _("Charter")}, name="charter-index"),
 ]

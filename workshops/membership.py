@@ -248,7 +248,7 @@ def send_notices(*, now: datetime.datetime | None = None):
 
 
 def on_attendance_recorded(person_ids: Iterable[int]) -> None:
-    """Hook for services.after_attendance_recorded: recompute these people after the commit."""
+    """Attendance changed for these people: recompute their membership once it has committed."""
     from .tasks import recompute_memberships
 
     person_ids = sorted({pk for pk in person_ids if pk is not None})

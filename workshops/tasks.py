@@ -1,4 +1,5 @@
-"""Celery tasks of the workshops app: thin wrappers around the app's services.
+"""Celery tasks of meetings: thin, named, idempotent wrappers around the planner, the reminders
+and the membership recompute.
 
 Membership: recompute everyone nightly (CELERY_BEAT_SCHEDULE) or only the people whose attendance
 was just recorded, then send the membership e-mails the recompute queued.
@@ -8,9 +9,22 @@ import logging
 
 from celery import shared_task
 
-from . import membership
+from . import membership, reminders, rhythm
 
 logger = logging.getLogger(__name__)
+
+
+@shared_task(name="workshops.plan_upcoming_meetings")
+def plan_upcoming_meetings() -> int:
+    created = rhythm.plan_upcoming_meetings()
+    return len(created)
+
+
+@shared_task(name="workshops.send_meeting_reminders")
+def send_meeting_reminders() -> dict:
+    report = reminders.send_meeting_reminders()
+    logger.info("meeting reminders: %s", report)
+    return {"sent": report.sent, "already": report.already, "failed": report.failed}
 
 
 @shared_task(name="workshops.recompute_memberships")
