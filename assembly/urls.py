@@ -18,6 +18,6 @@ urlpatterns = [
     path("commons/", views.placeholder, {"section": _("Commons")}, name="commons-index"),
     path("meetings/", views.placeholder, {"section": _("Agenda")}, name="meetings-index"),
     path("decisions/", views.placeholder, {"section": _("Decisions")}, name="decisions-index"),
-    path("charter/", views.placeholder, {"section": _("Charter")}, name="charter-index"),
+    path("charter/", include("charter.urls")),
 ]
 
