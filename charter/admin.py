@@ -44,11 +44,16 @@ class CharterVersionAdmin(admin.ModelAdmin):
         # The import goes through the same rule as everywhere else; the admin then needs the
         # saved row's identity for its log and redirect.
         version = services.import_charter(
-            form.cleaned_data["charter"], text=form.cleaned_data["text"],
+            form.cleaned_data["charter"],
+            text=form.cleaned_data["text"],
             note=form.cleaned_data["note"],
         )
         obj.pk, obj.number, obj.created_at, obj.note = (
-            version.pk, version.number, version.created_at, version.note)
+            version.pk,
+            version.number,
+            version.created_at,
+            version.note,
+        )
         obj._state.adding = False
         obj._state.db = version._state.db
         messages.info(request, _("The charter is imported as version 1."))
@@ -58,8 +63,12 @@ class CharterVersionAdmin(admin.ModelAdmin):
 class AmendmentAdmin(admin.ModelAdmin):
     list_display = ["decision", "charter", "base_version", "status", "resulting_version"]
     list_filter = ["status", "charter"]
-    list_select_related = ["decision", "charter", "base_version__charter",
-                           "resulting_version__charter"]
+    list_select_related = [
+        "decision",
+        "charter",
+        "base_version__charter",
+        "resulting_version__charter",
+    ]
 
     def has_add_permission(self, request):
         return False  # amendments are proposed on the site, as charter-change decisions

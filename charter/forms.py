@@ -56,15 +56,19 @@ class ImportForm(forms.ModelForm):
         model = CharterVersion
         fields = ["charter", "text", "note"]
         help_texts = {
-            "text": _("Paste the existing charter as Markdown; it becomes version 1. Later "
-                      "versions come only from adopted charter-change decisions."),
+            "text": _(
+                "Paste the existing charter as Markdown; it becomes version 1. Later "
+                "versions come only from adopted charter-change decisions."
+            ),
         }
 
     def clean_charter(self):
         charter = self.cleaned_data["charter"]
         if charter.versions.exists():
             raise forms.ValidationError(
-                _("This charter already has versions: it now changes only by a charter-change "
-                  "decision.")
+                _(
+                    "This charter already has versions: it now changes only by a charter-change "
+                    "decision."
+                )
             )
         return charter

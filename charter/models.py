@@ -36,14 +36,14 @@ class Charter(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def is_default(self) -> bool:
-        return self.slug == DEFAULT_SLUG
-
     def get_absolute_url(self):
         if self.is_default:
             return reverse("charter:current")
         return reverse("charter:current", kwargs={"slug": self.slug})
+
+    @property
+    def is_default(self) -> bool:
+        return self.slug == DEFAULT_SLUG
 
 
 class CharterVersionQuerySet(models.QuerySet):
@@ -63,14 +63,20 @@ class CharterVersionQuerySet(models.QuerySet):
 class CharterVersion(models.Model):
     """One numbered text of a charter. Written once: there is no update path."""
 
-    charter = models.ForeignKey(Charter, on_delete=models.PROTECT, related_name="versions",
-                                verbose_name=_("charter"))
+    charter = models.ForeignKey(
+        Charter, on_delete=models.PROTECT, related_name="versions", verbose_name=_("charter")
+    )
     number = models.PositiveIntegerField(_("number"))
     text = models.TextField(_("text (Markdown)"))
     created_at = models.DateTimeField(_("created at"))
-    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="charter_versions",
-                                 verbose_name=_("adopted by decision"))
+    decision = models.ForeignKey(
+        Decision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="charter_versions",
+        verbose_name=_("adopted by decision"),
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     objects = CharterVersionQuerySet.as_manager()
@@ -85,8 +91,10 @@ class CharterVersion(models.Model):
         ]
 
     def __str__(self):
-        return _("%(charter)s, version %(number)s") % {"charter": self.charter,
-                                                         "number": self.number}
+        return _("%(charter)s, version %(number)s") % {
+            "charter": self.charter,
+            "number": self.number,
+        }
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -95,14 +103,13 @@ class CharterVersion(models.Model):
         kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise ImmutableVersionError("Charter versions are never deleted.")
-
     def get_absolute_url(self):
         if self.charter.is_default:
             return reverse("charter:version", kwargs={"number": self.number})
-        return reverse("charter:version", kwargs={"slug": self.charter.slug,
-                                                  "number": self.number})
+        return reverse("charter:version", kwargs={"slug": self.charter.slug, "number": self.number})
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableVersionError("Charter versions are never deleted.")
 
 
 class Amendment(models.Model):
@@ -115,23 +122,39 @@ class Amendment(models.Model):
         CONFLICT = "conflict", _("adopted — conflict")
         RESOLVED = "resolved", _("resolved")
 
-    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="amendment",
-                                    verbose_name=_("decision"))
-    charter = models.ForeignKey(Charter, on_delete=models.PROTECT, related_name="amendments",
-                                verbose_name=_("charter"))
-    base_version = models.ForeignKey(CharterVersion, on_delete=models.PROTECT,
-                                     related_name="amendments_drafted_from",
-                                     verbose_name=_("drafted from version"))
+    decision = models.OneToOneField(
+        Decision, on_delete=models.PROTECT, related_name="amendment", verbose_name=_("decision")
+    )
+    charter = models.ForeignKey(
+        Charter, on_delete=models.PROTECT, related_name="amendments", verbose_name=_("charter")
+    )
+    base_version = models.ForeignKey(
+        CharterVersion,
+        on_delete=models.PROTECT,
+        related_name="amendments_drafted_from",
+        verbose_name=_("drafted from version"),
+    )
     proposed_text = models.TextField(_("proposed text (Markdown)"))
     rationale = models.TextField(_("rationale"), blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.PENDING)
-    resulting_version = models.OneToOneField(CharterVersion, on_delete=models.PROTECT, null=True,
-                                             blank=True, related_name="amendment",
-                                             verbose_name=_("resulting version"))
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+",
-                                    verbose_name=_("conflict resolved by"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    resulting_version = models.OneToOneField(
+        CharterVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="amendment",
+        verbose_name=_("resulting version"),
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("conflict resolved by"),
+    )
 
     class Meta:
         verbose_name = _("amendment")
@@ -140,8 +163,10 @@ class Amendment(models.Model):
         constraints = [
             # A version exists exactly when the amendment was applied, merged or resolved.
             models.CheckConstraint(
-                condition=(Q(status__in=["applied", "merged", "resolved"])
-                           & Q(resulting_version__isnull=False))
+                condition=(
+                    Q(status__in=["applied", "merged", "resolved"])
+                    & Q(resulting_version__isnull=False)
+                )
                 | (Q(status__in=["pending", "conflict"]) & Q(resulting_version__isnull=True)),
                 name="amendment_version_matches_status",
             ),

@@ -23,7 +23,7 @@ class TocEntry:
 
 
 class _HeadingCollector(HTMLParser):
-    """Collects (level, id, text) of the h2–h5 that carry an id (the toc extension sets them)."""
+    """Collects (level, id, text) of the h2 to h5 that carry an id (the toc extension sets them)."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -71,7 +71,7 @@ def table_of_contents(html: str) -> list[TocEntry]:
 
 def render_text(text: str) -> SafeString:
     # demote_headings only renames tags of HTML that nh3 has already sanitised.
-    return mark_safe(demote_headings(str(render_markdown(text))))  # noqa: S308
+    return mark_safe(demote_headings(str(render_markdown(text))))
 
 
 def render_version(version) -> tuple[SafeString, list[TocEntry]]:
@@ -81,4 +81,4 @@ def render_version(version) -> tuple[SafeString, list[TocEntry]]:
     if html is None:
         html = str(render_text(version.text))
         cache.set(key, html, CACHE_SECONDS)
-    return mark_safe(html), table_of_contents(html)  # noqa: S308 - rendered by render_text
+    return mark_safe(html), table_of_contents(html)

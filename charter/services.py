@@ -88,11 +88,14 @@ def import_charter(charter: Charter, *, text: str, note: str = "", now=None) -> 
         locked = Charter.objects.select_for_update().get(pk=charter.pk)
         if CharterVersion.objects.filter(charter=locked).exists():
             raise CharterError(
-                _("This charter already has versions: it now changes only by a charter-change "
-                  "decision.")
+                _(
+                    "This charter already has versions: it now changes only by a charter-change "
+                    "decision."
+                )
             )
-        return _create_version(locked, text=_normalise(text), now=now,
-                               note=note or _("Imported charter"))
+        return _create_version(
+            locked, text=_normalise(text), now=now, note=note or _("Imported charter")
+        )
 
 
 def propose_amendment(
@@ -109,8 +112,13 @@ def propose_amendment(
     now = _now(now)
     proposed_text = _normalise(proposed_text)
     if proposed_text == _normalise(base_version.text):
-        raise CharterError(_("The proposed text is the same as version %(number)s: change "
-                             "something before proposing it.") % {"number": base_version.number})
+        raise CharterError(
+            _(
+                "The proposed text is the same as version %(number)s: change "
+                "something before proposing it."
+            )
+            % {"number": base_version.number}
+        )
     if not summary.strip():
         raise CharterError(_("Describe the change in a sentence or two."))
     proposal = summary.strip()
@@ -170,7 +178,9 @@ def apply_adopted_amendment(decision: Decision, now) -> None:
         text = three_way_merge(base.text, amendment.proposed_text, current.text)
         status = Amendment.Status.MERGED
         note = _("Adopted by decision: %(title)s (merged with version %(number)s)") % {
-            "title": decision.title, "number": current.number}
+            "title": decision.title,
+            "number": current.number,
+        }
     if text is None:
         amendment.status = Amendment.Status.CONFLICT
         amendment.save(update_fields=["status"])
@@ -190,8 +200,9 @@ def apply_adopted_amendment(decision: Decision, now) -> None:
     amendment.save(update_fields=["status", "resulting_version"])
 
 
-def resolve_conflict(amendment: Amendment, *, by, text: str, note: str = "",
-                     now=None) -> CharterVersion:
+def resolve_conflict(
+    amendment: Amendment, *, by, text: str, note: str = "", now=None
+) -> CharterVersion:
     """A facilitator writes the merged text of an adopted amendment that was in conflict."""
     now = _now(now)
     if by is None or not by.is_facilitator:
@@ -200,9 +211,7 @@ def resolve_conflict(amendment: Amendment, *, by, text: str, note: str = "",
         raise CharterError(_("Write the merged text of the charter."))
     with transaction.atomic():
         locked = (
-            Amendment.objects.select_for_update()
-            .select_related("decision")
-            .get(pk=amendment.pk)
+            Amendment.objects.select_for_update().select_related("decision").get(pk=amendment.pk)
         )
         if locked.status != Amendment.Status.CONFLICT:
             raise CharterError(_("This amendment is not waiting for a resolution."))

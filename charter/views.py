@@ -55,15 +55,19 @@ def current(request, slug=None):
         open_conflicts = Amendment.objects.filter(
             charter_id=version.charter_id, status=Amendment.Status.CONFLICT
         ).count()
-    return render(request, "charter/current.html", {
-        "charter": version.charter,
-        "version": version,
-        "html": html,
-        "toc": toc,
-        "slug": slug,
-        "open_conflicts": open_conflicts,
-        "can_amend": can_propose_amendment(request.user),
-    })
+    return render(
+        request,
+        "charter/current.html",
+        {
+            "charter": version.charter,
+            "version": version,
+            "html": html,
+            "toc": toc,
+            "slug": slug,
+            "open_conflicts": open_conflicts,
+            "can_amend": can_propose_amendment(request.user),
+        },
+    )
 
 
 def versions(request, slug=None):
@@ -77,14 +81,21 @@ def versions(request, slug=None):
     numbers = [version.number for version in history]
     form = CompareForm(
         numbers=numbers,
-        initial={"a": numbers[1] if len(numbers) > 1 else None, "b": numbers[0] if numbers else None},
+        initial={
+            "a": numbers[1] if len(numbers) > 1 else None,
+            "b": numbers[0] if numbers else None,
+        },
     )
-    return render(request, "charter/versions.html", {
-        "charter": charter,
-        "history": history,
-        "form": form,
-        "slug": slug,
-    })
+    return render(
+        request,
+        "charter/versions.html",
+        {
+            "charter": charter,
+            "history": history,
+            "form": form,
+            "slug": slug,
+        },
+    )
 
 
 def version(request, number, slug=None):
@@ -95,14 +106,18 @@ def version(request, number, slug=None):
     is_current = not CharterVersion.objects.filter(
         charter_id=found.charter_id, number__gt=found.number
     ).exists()
-    return render(request, "charter/version.html", {
-        "charter": found.charter,
-        "version": found,
-        "html": html,
-        "toc": toc,
-        "slug": slug,
-        "is_current": is_current,
-    })
+    return render(
+        request,
+        "charter/version.html",
+        {
+            "charter": found.charter,
+            "version": found,
+            "html": html,
+            "toc": toc,
+            "slug": slug,
+            "is_current": is_current,
+        },
+    )
 
 
 def pick_diff(request, slug=None):
@@ -119,24 +134,27 @@ def pick_diff(request, slug=None):
 
 def diff(request, a, b, slug=None):
     found = {
-        v.number: v
-        for v in _versions_of(slug).filter(number__in=[a, b]).select_related("charter")
+        v.number: v for v in _versions_of(slug).filter(number__in=[a, b]).select_related("charter")
     }
     if a not in found or b not in found:
         raise Http404
     old, new = found[a], found[b]
     side = request.GET.get("view") == "side"
     diffs = word_diff(old.text, new.text)
-    return render(request, "charter/diff.html", {
-        "charter": old.charter,
-        "old": old,
-        "new": new,
-        "slug": slug,
-        "side": side,
-        "inline": None if side else render_inline(diffs),
-        "rows": side_by_side(old.text, new.text) if side else None,
-        "stats": diff_stats(diffs),
-    })
+    return render(
+        request,
+        "charter/diff.html",
+        {
+            "charter": old.charter,
+            "old": old,
+            "new": new,
+            "slug": slug,
+            "side": side,
+            "inline": None if side else render_inline(diffs),
+            "rows": side_by_side(old.text, new.text) if side else None,
+            "stats": diff_stats(diffs),
+        },
+    )
 
 
 @login_required
@@ -164,9 +182,12 @@ def amend(request, slug=None):
             except services.CharterError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, _(
-                    "Your amendment is open for discussion. Members will decide on it by consent."
-                ))
+                messages.success(
+                    request,
+                    _(
+                        "Your amendment is open for discussion. Members will decide on it by consent."
+                    ),
+                )
                 return redirect(amendment.decision.get_absolute_url())
         preview = None
         if base is not None:
@@ -185,13 +206,17 @@ def amend(request, slug=None):
         charter = base.charter
         form = AmendmentForm(initial={"text": base.text, "base": base.number})
         preview = None
-    return render(request, "charter/amend.html", {
-        "form": form,
-        "base": base,
-        "charter": charter,
-        "preview": preview,
-        "slug": slug,
-    })
+    return render(
+        request,
+        "charter/amend.html",
+        {
+            "form": form,
+            "base": base,
+            "charter": charter,
+            "preview": preview,
+            "slug": slug,
+        },
+    )
 
 
 @facilitator_required
@@ -208,8 +233,9 @@ def conflicts(request):
 @facilitator_required
 def conflict(request, pk):
     amendment = get_object_or_404(
-        Amendment.objects.select_related("decision", "charter", "base_version",
-                                         "resulting_version"),
+        Amendment.objects.select_related(
+            "decision", "charter", "base_version", "resulting_version"
+        ),
         pk=pk,
     )
     current_version = (
@@ -221,24 +247,33 @@ def conflict(request, pk):
         if request.method == "POST" and form.is_valid():
             try:
                 new_version = services.resolve_conflict(
-                    amendment, by=request.user, text=form.cleaned_data["text"],
+                    amendment,
+                    by=request.user,
+                    text=form.cleaned_data["text"],
                     note=form.cleaned_data["note"],
                 )
             except services.CharterError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, _("Version %(number)s of the charter is written.")
-                                 % {"number": new_version.number})
+                messages.success(
+                    request,
+                    _("Version %(number)s of the charter is written.")
+                    % {"number": new_version.number},
+                )
                 return redirect(new_version.get_absolute_url())
     base = amendment.base_version
-    return render(request, "charter/conflict.html", {
-        "amendment": amendment,
-        "base": base,
-        "current": current_version,
-        "form": form,
-        "base_to_current": render_inline(word_diff(base.text, current_version.text)),
-        "base_to_proposed": render_inline(word_diff(base.text, amendment.proposed_text)),
-    })
+    return render(
+        request,
+        "charter/conflict.html",
+        {
+            "amendment": amendment,
+            "base": base,
+            "current": current_version,
+            "form": form,
+            "base_to_current": render_inline(word_diff(base.text, current_version.text)),
+            "base_to_proposed": render_inline(word_diff(base.text, amendment.proposed_text)),
+        },
+    )
 
 
 def decision_section(decision, request):
@@ -262,5 +297,3 @@ def decision_section(decision, request):
             and can_resolve_conflicts(request.user),
         },
     }
-
-

@@ -5,7 +5,6 @@ from tests.charter.factories import START
 from tests.decisions.factories import MemberFactory
 
 
-
 @pytest.fixture
 def start():
     return START

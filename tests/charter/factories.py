@@ -6,8 +6,8 @@ import time_machine
 from django.utils import timezone
 
 from charter import services
-from decisions import services as decision_services
 from charter.models import Charter, CharterVersion
+from decisions import services as decision_services
 from tests.factories import UserFactory
 
 START = datetime.datetime(2027, 3, 1, 10, 0, tzinfo=datetime.UTC)

@@ -24,8 +24,9 @@ Deux participations suffisent.
 
 
 def test_word_diff_marks_whole_words():
-    diffs = word_diff("Nous nous réunissons chaque mois.",
-                      "Nous nous réunissons le dernier jeudi du mois.")
+    diffs = word_diff(
+        "Nous nous réunissons chaque mois.", "Nous nous réunissons le dernier jeudi du mois."
+    )
 
     assert diffs == [
         (EQUAL, "Nous nous réunissons "),
@@ -42,8 +43,9 @@ def test_render_inline_wraps_changes_in_ins_and_del():
 
 
 def test_render_inline_escapes_html_in_text():
-    html = render_inline(word_diff('Texte <b>gras</b> & "cité"',
-                                   'Texte <script>alert(1)</script> & "cité"'))
+    html = render_inline(
+        word_diff('Texte <b>gras</b> & "cité"', 'Texte <script>alert(1)</script> & "cité"')
+    )
 
     assert html == (
         "Texte &lt;<del>b&gt;gras</del><ins>script&gt;alert(1)</ins>&lt;/<del>b</del>"

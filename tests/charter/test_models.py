@@ -49,8 +49,12 @@ def test_version_number_is_unique_per_charter():
     version = add_version()
 
     with pytest.raises(IntegrityError):
-        CharterVersion.objects.create(charter=version.charter, number=version.number,
-                                      text="Doublon", created_at=version.created_at)
+        CharterVersion.objects.create(
+            charter=version.charter,
+            number=version.number,
+            text="Doublon",
+            created_at=version.created_at,
+        )
 
 
 def test_default_charter_exists_after_migrations():

@@ -14,8 +14,10 @@ from tests.factories import FacilitatorFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 MEETINGS = TEXT.replace("chaque mois", "le dernier jeudi de chaque mois")
-WORKSHOPS = TEXT.replace("Tout le monde peut proposer un atelier.",
-                         "Tout le monde peut proposer un atelier, sans demander la permission.")
+WORKSHOPS = TEXT.replace(
+    "Tout le monde peut proposer un atelier.",
+    "Tout le monde peut proposer un atelier, sans demander la permission.",
+)
 MEMBERSHIP = TEXT.replace("Deux participations", "Trois participations")
 MEETINGS_WEEKLY = TEXT.replace("chaque mois", "chaque semaine")
 
@@ -59,12 +61,19 @@ def test_propose_amendment_opens_a_charter_change_decision():
 
     decision = proposed.decision
     assert (decision.kind, decision.title, decision.author, decision.phase) == (
-        Decision.Kind.CHARTER_CHANGE, "Le rythme", author, Decision.Phase.DISCUSSION)
+        Decision.Kind.CHARTER_CHANGE,
+        "Le rythme",
+        author,
+        Decision.Phase.DISCUSSION,
+    )
     assert decision.proposal == (
         "Un changement de la charte.\n\nWhy:\n\nParce que c'est mieux ainsi."
     )
     assert (proposed.base_version, proposed.proposed_text, proposed.status) == (
-        base, MEETINGS, Amendment.Status.PENDING)
+        base,
+        MEETINGS,
+        Amendment.Status.PENDING,
+    )
 
 
 def test_propose_amendment_refuses_an_unchanged_text():
@@ -80,8 +89,11 @@ def test_adopted_amendment_becomes_the_next_version(member):
     base = add_version(text=TEXT, now=START - datetime.timedelta(days=30))
     with time_machine.travel(START, tick=False):
         proposed = amendment(base, text=MEETINGS)
-        decision_services.publish_proposal(proposed.decision, by=proposed.decision.author,
-                                           text="Se réunir le dernier jeudi du mois.")
+        decision_services.publish_proposal(
+            proposed.decision,
+            by=proposed.decision.author,
+            text="Se réunir le dernier jeudi du mois.",
+        )
 
     decision = adopt(proposed.decision, voters=[member])
 
@@ -98,8 +110,9 @@ def test_amendment_not_adopted_creates_no_version(member):
     with time_machine.travel(START, tick=False):
         proposed = amendment(base, text=MEETINGS)
 
-    decision = adopt(proposed.decision, voters=[member], choice="object",
-                     reason="Le jeudi ne convient pas.")
+    decision = adopt(
+        proposed.decision, voters=[member], choice="object", reason="Le jeudi ne convient pas."
+    )
 
     assert decision.outcome == Decision.Outcome.NOT_ADOPTED
     assert services.current_version() == base
@@ -114,13 +127,13 @@ def test_concurrent_amendment_that_applies_cleanly_is_merged(member):
         second = amendment(base, text=MEMBERSHIP, title="Trois participations")
     adopt(first.decision, voters=[member])
 
-    decision = adopt(second.decision, voters=[member],
-                     start=START + datetime.timedelta(hours=1))
+    decision = adopt(second.decision, voters=[member], start=START + datetime.timedelta(hours=1))
 
     version = services.current_version()
     assert version.number == 3
     assert version.text == TEXT.replace("chaque mois", "le dernier jeudi de chaque mois").replace(
-        "Deux participations", "Trois participations")
+        "Deux participations", "Trois participations"
+    )
     assert version.decision == decision
     second.refresh_from_db()
     assert (second.status, second.resulting_version) == (Amendment.Status.MERGED, version)
@@ -134,8 +147,9 @@ def test_concurrent_amendment_that_overlaps_is_kept_as_a_conflict(member):
     adopt(first.decision, voters=[member])
 
     with translation.override("en"):
-        decision = adopt(second.decision, voters=[member],
-                         start=START + datetime.timedelta(hours=1))
+        decision = adopt(
+            second.decision, voters=[member], start=START + datetime.timedelta(hours=1)
+        )
 
     assert decision.outcome == Decision.Outcome.ADOPTED
     decision.refresh_from_db()
@@ -146,7 +160,10 @@ def test_concurrent_amendment_that_overlaps_is_kept_as_a_conflict(member):
     assert CharterVersion.objects.count() == 2
     second.refresh_from_db()
     assert (second.status, second.resulting_version, second.proposed_text) == (
-        Amendment.Status.CONFLICT, None, MEETINGS_WEEKLY)
+        Amendment.Status.CONFLICT,
+        None,
+        MEETINGS_WEEKLY,
+    )
 
 
 def test_resolve_conflict_writes_the_next_version_linked_to_the_decision(member):
@@ -161,11 +178,17 @@ def test_resolve_conflict_writes_the_next_version_linked_to_the_decision(member)
 
     version = services.resolve_conflict(second, by=facilitator, text="Texte fusionné.\r\n")
 
-    assert (version.number, version.text, version.decision) == (3, "Texte fusionné.\n",
-                                                                second.decision)
+    assert (version.number, version.text, version.decision) == (
+        3,
+        "Texte fusionné.\n",
+        second.decision,
+    )
     second.refresh_from_db()
     assert (second.status, second.resulting_version, second.resolved_by) == (
-        Amendment.Status.RESOLVED, version, facilitator)
+        Amendment.Status.RESOLVED,
+        version,
+        facilitator,
+    )
 
 
 def test_resolve_conflict_refused_to_a_participant_and_twice(member):
@@ -202,8 +225,11 @@ def test_charter_change_without_amendment_changes_nothing(member):
 
     with time_machine.travel(START, tick=False):
         decision = decision_services.open_discussion(
-            author=UserFactory(), title="Parler de la charte", kind="charter",
-            proposal="Relire la charte ensemble.")
+            author=UserFactory(),
+            title="Parler de la charte",
+            kind="charter",
+            proposal="Relire la charte ensemble.",
+        )
 
     decision = adopt(decision, voters=[member])
 
