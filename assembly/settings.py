@@ -208,7 +208,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Filled by each app's issue: name -> {"task": ..., "schedule": ...}.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Opens and closes votes and sends their reminders; safe to run late or twice.
+    "decisions-advance": {"task": "decisions.advance_decisions", "schedule": 5 * 60},
+}
 
 # --- Security -------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

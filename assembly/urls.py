@@ -17,7 +17,7 @@ urlpatterns = [
     # Sections whose apps are still to come; each app's issue replaces its line.
     path("commons/", views.placeholder, {"section": _("Commons")}, name="commons-index"),
     path("meetings/", views.placeholder, {"section": _("Agenda")}, name="meetings-index"),
-    path("decisions/", views.placeholder, {"section": _("Decisions")}, name="decisions-index"),
+    path("decisions/", include("decisions.urls")),
     path("charter/", include("charter.urls")),
 ]
 

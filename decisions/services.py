@@ -7,6 +7,7 @@ Views, tasks, the admin, seed_demo and the charter app all call these functions.
 
 import datetime
 import hashlib
+import logging
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -19,6 +20,8 @@ from assembly.models import AssemblyConfiguration, User
 
 from . import effects
 from .models import Comment, Decision, RollEntry, Vote
+
+logger = logging.getLogger(__name__)
 
 COMMENT_EDIT_WINDOW = datetime.timedelta(minutes=15)
 
@@ -49,7 +52,7 @@ def _refresh(target: Decision, source: Decision) -> None:
         setattr(target, field.attname, getattr(source, field.attname))
 
 
-def _when(moment: datetime.datetime) -> str:
+def format_moment(moment: datetime.datetime) -> str:
     return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
@@ -237,7 +240,7 @@ def open_vote(decision: Decision, *, now) -> Decision:
             if now < locked.discussion_ends_at:
                 raise DecisionError(
                     _("The discussion is open until %(end)s.")
-                    % {"end": _when(locked.discussion_ends_at)}
+                    % {"end": format_moment(locked.discussion_ends_at)}
                 )
             _end_discussion(locked, now)
         elif locked.phase == Decision.Phase.AWAITING_PROPOSAL:
@@ -313,7 +316,7 @@ def close_vote(decision: Decision, *, now) -> Decision:
             raise DecisionError(_("This vote is already closed."))
         if now < locked.vote_closes_at:
             raise DecisionError(
-                _("The vote is open until %(end)s.") % {"end": _when(locked.vote_closes_at)}
+                _("The vote is open until %(end)s.") % {"end": format_moment(locked.vote_closes_at)}
             )
         counts = tally(locked)
         votes = sum(counts.values())
@@ -351,6 +354,21 @@ def advance(decision: Decision, *, now) -> Decision:
         except DecisionError:
             return decision
     return decision
+
+
+def advance_due(*, now) -> int:
+    """Advance every decision whose time has come; one failing decision does not stop the rest."""
+    due = Decision.objects.discussion_over(now) | Decision.objects.vote_over(now)
+    moved = 0
+    for decision in due.order_by("pk"):
+        try:
+            advance(decision, now=now)
+        except Exception:
+            # A failing effect rolled its close back; the next run tries again.
+            logger.exception("decision %s could not advance", decision.pk)
+        else:
+            moved += 1
+    return moved
 
 
 def open_decisions():
