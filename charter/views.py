@@ -185,7 +185,8 @@ def amend(request, slug=None):
                 messages.success(
                     request,
                     _(
-                        "Your amendment is open for discussion. Members will decide on it by consent."
+                        "Your amendment is open for discussion. "
+                        "Members will decide on it by consent."
                     ),
                 )
                 return redirect(amendment.decision.get_absolute_url())
