@@ -157,67 +157,71 @@ def diff(request, a, b, slug=None):
     )
 
 
+def _number(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 @login_required
 def amend(request, slug=None):
     if not can_propose_amendment(request.user):
         raise PermissionDenied
     versions_of_charter = _versions_of(slug).select_related("charter")
-    if request.method == "POST":
-        form = AmendmentForm(request.POST)
-        base = None
-        if form.is_valid():
-            base = versions_of_charter.filter(number=form.cleaned_data["base"]).first()
-            if base is None:
-                form.add_error(None, _("The version you started from does not exist."))
-        if form.is_valid() and "preview" not in request.POST:
-            try:
-                amendment = services.propose_amendment(
-                    author=request.user,
-                    base_version=base,
-                    title=form.cleaned_data["title"],
-                    summary=form.cleaned_data["summary"],
-                    proposed_text=form.cleaned_data["text"],
-                    rationale=form.cleaned_data["rationale"],
-                )
-            except services.CharterError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Your amendment is open for discussion. "
-                        "Members will decide on it by consent."
-                    ),
-                )
-                return redirect(amendment.decision.get_absolute_url())
-        preview = None
-        if base is not None:
-            proposed = form.cleaned_data.get("text") or ""
-            diffs = word_diff(base.text, proposed.replace("\r\n", "\n"))
-            preview = {
-                "html": render_text(proposed),
-                "diff": render_inline(diffs),
-                "stats": diff_stats(diffs),
-            }
-        charter = base.charter if base else None
-    else:
+    if request.method != "POST":
         base = versions_of_charter.order_by("-number").first()
         if base is None:
             raise Http404
-        charter = base.charter
         form = AmendmentForm(initial={"text": base.text, "base": base.number})
-        preview = None
-    return render(
-        request,
-        "charter/amend.html",
-        {
-            "form": form,
-            "base": base,
-            "charter": charter,
-            "preview": preview,
-            "slug": slug,
-        },
-    )
+        return _amend_page(request, form, base, preview=None, slug=slug)
+
+    base = versions_of_charter.filter(number=_number(request.POST.get("base"))).first()
+    if base is None:
+        raise Http404
+    proposed = request.POST.get("text", "").replace("\r\n", "\n")
+    if "preview" in request.POST:
+        # While drafting, show the preview and the diff without complaining about empty fields.
+        form = AmendmentForm(initial=request.POST.dict())
+        diffs = word_diff(base.text, proposed)
+        preview = {
+            "html": render_text(proposed),
+            "diff": render_inline(diffs),
+            "stats": diff_stats(diffs),
+        }
+        return _amend_page(request, form, base, preview=preview, slug=slug)
+
+    form = AmendmentForm(request.POST)
+    if form.is_valid():
+        try:
+            amendment = services.propose_amendment(
+                author=request.user,
+                base_version=base,
+                title=form.cleaned_data["title"],
+                summary=form.cleaned_data["summary"],
+                proposed_text=form.cleaned_data["text"],
+                rationale=form.cleaned_data["rationale"],
+            )
+        except services.CharterError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Your amendment is open for discussion. Members will decide on it by consent."),
+            )
+            return redirect(amendment.decision.get_absolute_url())
+    return _amend_page(request, form, base, preview=None, slug=slug)
+
+
+def _amend_page(request, form, base, *, preview, slug):
+    context = {
+        "form": form,
+        "base": base,
+        "charter": base.charter,
+        "preview": preview,
+        "slug": slug,
+    }
+    return render(request, "charter/amend.html", context)
 
 
 @facilitator_required

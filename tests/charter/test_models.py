@@ -57,7 +57,7 @@ def test_version_number_is_unique_per_charter():
         )
 
 
-def test_default_charter_exists_after_migrations():
+def test_default_charter_is_the_charte_des_pratiques():
     charter = default_charter()
 
     assert (charter.title, charter.slug) == ("Charte des pratiques", "charte-des-pratiques")

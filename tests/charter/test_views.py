@@ -346,3 +346,27 @@ def test_conflicts_list_query_count_is_constant(
         response = facilitator_client.get("/charter/conflicts/")
 
     assert response.content.decode().count('class="card-title"') == count
+
+
+def test_amend_preview_works_before_the_other_fields_are_filled(person_client):
+    add_version(text=TEXT)
+
+    response = person_client.post(
+        "/charter/amend/", {"text": MEETINGS, "base": "1", "preview": "1"}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Nous nous réunissons<ins> le dernier jeudi de</ins> chaque mois" in html
+    assert not response.context["form"].is_bound
+    assert 'class="errorlist"' not in html
+
+
+def test_amend_submit_with_missing_fields_shows_errors(person_client):
+    add_version(text=TEXT)
+
+    response = person_client.post("/charter/amend/", {"text": MEETINGS, "base": "1", "submit": "1"})
+
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"title", "summary", "rationale"}
+    assert Decision.objects.count() == 0
