@@ -157,8 +157,9 @@ def apply_adopted_amendment(decision: Decision, now) -> None:
     merged three-way when another version came first and the merge is clean; otherwise it is kept
     as a conflict for facilitators to resolve, and the decision's outcome statement says so.
     """
+    # Lock the amendment row only; the charter's row lock below is what orders the versions.
     amendment = (
-        Amendment.objects.select_for_update()
+        Amendment.objects.select_for_update(of=("self",))
         .select_related("base_version")
         .filter(decision=decision)
         .first()
