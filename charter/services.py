@@ -212,7 +212,9 @@ def resolve_conflict(
         raise CharterError(_("Write the merged text of the charter."))
     with transaction.atomic():
         locked = (
-            Amendment.objects.select_for_update().select_related("decision").get(pk=amendment.pk)
+            Amendment.objects.select_for_update(of=("self",))
+            .select_related("decision")
+            .get(pk=amendment.pk)
         )
         if locked.status != Amendment.Status.CONFLICT:
             raise CharterError(_("This amendment is not waiting for a resolution."))
