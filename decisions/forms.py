@@ -69,3 +69,17 @@ class VoteForm(forms.Form):
                 _("An objection needs a reason: say what in the proposal you cannot live with."),
             )
         return data
+
+
+class StatementForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["outcome_statement", "review_on"]
+        help_texts = {
+            "outcome_statement": _("Markdown. What the assembly says about this outcome."),
+            "review_on": _("Optional: when the assembly should look at this decision again."),
+        }
+        widgets = {
+            "outcome_statement": forms.Textarea(attrs={"rows": 4}),
+            "review_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }

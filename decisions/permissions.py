@@ -51,6 +51,14 @@ def can_withdraw(user, decision: Decision) -> bool:
     )
 
 
+def can_record_statement(user, decision: Decision) -> bool:
+    return (
+        is_signed_in(user)
+        and user.is_facilitator
+        and decision.phase in (Decision.Phase.CLOSED, Decision.Phase.WITHDRAWN)
+    )
+
+
 def can_start_new_round(user, decision: Decision) -> bool:
     return is_author(user, decision) and decision.outcome in (
         Decision.Outcome.NOT_ADOPTED,

@@ -188,6 +188,24 @@ def withdraw(decision: Decision, *, by, now=None) -> Decision:
     return decision
 
 
+def record_statement(decision: Decision, *, by, statement: str, review_on=None) -> Decision:
+    """Facilitators write the outcome's statement and review date once the decision is over.
+
+    Only the words around the outcome change: the outcome, the roll and the votes never do.
+    """
+    if by is None or not by.is_facilitator:
+        raise DecisionError(_("Only facilitators can write the outcome statement."))
+    with transaction.atomic():
+        locked = _locked(decision)
+        if locked.phase not in (Decision.Phase.CLOSED, Decision.Phase.WITHDRAWN):
+            raise DecisionError(_("The statement is written once the decision is over."))
+        locked.outcome_statement = statement.strip()
+        locked.review_on = review_on
+        locked.save(update_fields=["outcome_statement", "review_on"])
+        _refresh(decision, locked)
+    return decision
+
+
 def start_new_round(
     decision: Decision, *, by, title: str, proposal: str, context: str = "", now=None
 ) -> Decision:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/vote/", views.vote, name="vote"),
     path("<int:pk>/comments/", views.comment, name="comment"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<int:pk>/statement/", views.statement, name="statement"),
     path("<int:pk>/new-round/", views.new_round, name="new-round"),
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment-edit"),
     path("comments/<int:pk>/hide/", views.comment_hide, name="comment-hide"),

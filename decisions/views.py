@@ -8,8 +8,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +19,7 @@ from django.views.decorators.http import require_POST
 from . import permissions, services
 from .extensions import detail_sections
 from .filters import DecisionFilter
-from .forms import CommentForm, DiscussionForm, ProposalForm, VoteForm
+from .forms import CommentForm, DiscussionForm, ProposalForm, StatementForm, VoteForm
 from .models import Comment, Decision, RollEntry, Vote, turnout
 from .services import DecisionError
 
@@ -27,7 +29,19 @@ PAGE_SIZE = 20
 def decision_list(request):
     decisions = (
         Decision.objects.select_related("author")
-        .annotate(live_votes=Count("votes"))
+        # A subquery, not a join: the paginator's COUNT(*) then ignores it.
+        .annotate(
+            live_votes=Coalesce(
+                Subquery(
+                    Vote.objects.filter(decision=OuterRef("pk"))
+                    .order_by()
+                    .values("decision")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            )
+        )
         .order_by("-created_at", "-pk")
     )
     filterset = DecisionFilter(request.GET, queryset=decisions)
@@ -133,7 +147,16 @@ def _detail_context(request, decision, *, vote_form=None, comment_form=None, pro
         "can_hide": is_facilitator,
         "can_withdraw": permissions.can_withdraw(user, decision),
         "can_start_new_round": permissions.can_start_new_round(user, decision),
-        "sections": detail_sections(decision, request),
+        "statement_form": StatementForm(instance=decision)
+        if permissions.can_record_statement(user, decision)
+        else None,
+        "sections": [
+            # Each contributed section sees its own context plus the decision.
+            render_to_string(
+                section["template"], {"decision": decision, **section["context"]}, request=request
+            )
+            for section in detail_sections(decision, request)
+        ],
     }
 
 
@@ -287,6 +310,26 @@ def withdraw(request, pk):
     except DecisionError as error:
         return _refused(request, decision, error)
     messages.success(request, _("The decision is withdrawn."))
+    return redirect(decision)
+
+
+@require_POST
+@login_required
+def statement(request, pk):
+    decision = get_object_or_404(Decision, pk=pk)
+    if not permissions.can_record_statement(request.user, decision):
+        raise PermissionDenied
+    form = StatementForm(request.POST, instance=Decision.objects.get(pk=pk))
+    if not form.is_valid():
+        messages.error(request, _("The statement was not saved: check the review date."))
+        return redirect(decision)
+    services.record_statement(
+        decision,
+        by=request.user,
+        statement=form.cleaned_data["outcome_statement"],
+        review_on=form.cleaned_data["review_on"],
+    )
+    messages.success(request, _("The outcome statement is saved."))
     return redirect(decision)
 
 

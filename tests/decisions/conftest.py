@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.decisions.factories import MemberFactory
 
@@ -22,3 +22,10 @@ def member(db):
 @pytest.fixture
 def now():
     return timezone.now()
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in their English source; pages choose their language per request."""
+    with translation.override("en"):
+        yield

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 
 from decisions import services
@@ -39,6 +40,8 @@ def test_task_opens_vote_and_tells_the_roll_once(start):
     assert recipients("vote_open") == sorted(m.email for m in members)
     assert len(mail.outbox) == 2
     assert decision.title in mail.outbox[0].subject
+    assert f"{settings.SITE_URL.rstrip('/')}/decisions/{decision.pk}/" in mail.outbox[0].body
+    assert "Le vote est ouvert" in mail.outbox[0].subject  # in the person's language
 
 
 @pytest.mark.django_db
