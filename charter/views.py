@@ -239,7 +239,7 @@ def conflicts(request):
 def conflict(request, pk):
     amendment = get_object_or_404(
         Amendment.objects.select_related(
-            "decision", "charter", "base_version", "resulting_version"
+            "decision", "charter", "base_version", "resulting_version__charter"
         ),
         pk=pk,
     )
@@ -284,7 +284,9 @@ def conflict(request, pk):
 def decision_section(decision, request):
     """The amendment a charter-change decision carries, shown on the decision's page."""
     amendment = (
-        Amendment.objects.select_related("base_version", "resulting_version", "charter")
+        Amendment.objects.select_related(
+            "charter", "base_version__charter", "resulting_version__charter"
+        )
         .filter(decision_id=decision.pk)
         .first()
     )

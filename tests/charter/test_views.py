@@ -3,6 +3,7 @@ import datetime
 import pytest
 import time_machine
 from django.contrib.auth.models import AnonymousUser
+from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from charter.models import Amendment, CharterVersion
@@ -272,6 +273,24 @@ def test_decision_page_shows_the_amendment_diff(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Nous nous réunissons<ins> le dernier jeudi de</ins> chaque mois" in html
+
+
+@pytest.mark.parametrize("status", ["pending", "applied"])
+def test_decision_section_costs_one_query(member, django_assert_num_queries, status):
+    base = add_version(text=TEXT)
+    with time_machine.travel(START, tick=False):
+        proposed = amendment(base, text=MEETINGS)
+    if status == "applied":
+        adopt(proposed.decision, voters=[member])
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+
+    with django_assert_num_queries(1):
+        section = decision_section(proposed.decision, request)
+        html = render_to_string(section["template"], section["context"])
+
+    assert "chaque mois" in html
+    assert ('href="/charter/versions/2/"' in html) is (status == "applied")
 
 
 def test_decision_section_is_empty_for_a_charter_decision_without_amendment():
