@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from decisions.models import Decision
+
 from . import services
 from .diffs import diff_stats, render_inline, side_by_side, word_diff
 from .forms import AmendmentForm, CompareForm, ResolutionForm
@@ -50,6 +52,14 @@ def current(request, slug=None):
             raise Http404
         return render(request, "charter/empty.html", {"charter": charter, "slug": slug})
     html, toc = render_version(version)
+    under_discussion = list(
+        Amendment.objects.filter(
+            charter_id=version.charter_id, decision__in=Decision.objects.open()
+        )
+        .select_related("decision", "base_version")
+        .only("decision__title", "decision__phase", "base_version__number", "charter_id")
+        .order_by("decision__created_at")
+    )
     open_conflicts = None
     if can_resolve_conflicts(request.user):
         open_conflicts = Amendment.objects.filter(
@@ -65,6 +75,7 @@ def current(request, slug=None):
             "toc": toc,
             "slug": slug,
             "open_conflicts": open_conflicts,
+            "under_discussion": under_discussion,
             "can_amend": can_propose_amendment(request.user),
         },
     )

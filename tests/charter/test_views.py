@@ -63,12 +63,15 @@ def test_charter_page_without_version_says_so(client):
 @pytest.mark.parametrize("count", [1, 3])
 def test_charter_page_query_count_is_constant(client, django_assert_num_queries, count):
     for _ in range(count):
-        add_version()
+        base = add_version()
+    for n in range(count):
+        amendment(base, text=base.text + f"Ajout {n}.\n", title=f"Amendement {n}")
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         response = client.get("/charter/")
 
     assert response.status_code == 200
+    assert len(response.context["under_discussion"]) == count
 
 
 @pytest.mark.parametrize("count", [1, 3])
@@ -78,10 +81,24 @@ def test_charter_page_query_count_for_a_facilitator(
     for _ in range(count):
         add_version()
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = facilitator_client.get("/charter/")
 
     assert response.status_code == 200
+
+
+def test_charter_page_lists_amendments_under_discussion_only(client, member):
+    base = add_version(text=TEXT)
+    with time_machine.travel(START, tick=False):
+        adopted = amendment(base, text=MEETINGS, title="Le rythme")
+    adopt(adopted.decision, voters=[member])
+    amendment(base, text=MEETINGS_WEEKLY, title="Chaque semaine")
+
+    response = client.get("/charter/")
+
+    titles = [a.decision.title for a in response.context["under_discussion"]]
+    assert titles == ["Chaque semaine"]
+    assert "Amendements en discussion" in response.content.decode()
 
 
 @pytest.mark.parametrize("count", [1, 3, 5, 50])
