@@ -5,7 +5,7 @@ import time_machine
 from django.utils import translation
 
 from charter import services
-from charter.models import Amendment, CharterVersion
+from charter.models import Amendment, Charter, CharterVersion
 from decisions import services as decision_services
 from decisions.models import Decision
 from tests.charter.factories import START, TEXT, add_version, adopt, amendment, default_charter
@@ -27,6 +27,15 @@ def test_current_version_is_the_newest_of_the_default_charter():
     newest = add_version()
 
     assert services.current_version() == newest
+
+
+def test_current_version_of_another_charter():
+    add_version(text="Charte principale.\n")
+    garden = Charter.objects.create(title="Charte du jardin", slug="jardin")
+    garden_version = add_version(garden, text="Arrosage.\n")
+
+    assert services.current_version(garden) == garden_version
+    assert services.current_version().text == "Charte principale.\n"
 
 
 def test_current_version_is_none_without_versions():

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from charter.models import Amendment, CharterVersion
+from charter.models import Amendment, Charter, CharterVersion
 from charter.views import decision_section
 from decisions.models import Decision
 from tests.charter.factories import START, TEXT, add_version, adopt, amendment, default_charter
@@ -406,3 +406,20 @@ def test_amend_submit_with_missing_fields_shows_errors(person_client):
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"title", "summary", "rationale"}
     assert Decision.objects.count() == 0
+
+
+def test_another_charter_document_has_its_own_pages(client):
+    add_version(text="Charte principale.\n")
+    garden = Charter.objects.create(title="Charte du jardin partagé", slug="jardin")
+    add_version(garden, text="## Arrosage\n\nChacun arrose à son tour.\n")
+    add_version(garden, text="## Arrosage\n\nChacune et chacun arrose à son tour.\n")
+
+    current = client.get("/charter/documents/jardin/")
+    history = client.get("/charter/documents/jardin/versions/")
+    changes = client.get("/charter/documents/jardin/diff/1/2/")
+
+    assert "Chacune et chacun arrose" in current.content.decode()
+    assert "Charte principale" not in current.content.decode()
+    assert 'href="/charter/documents/jardin/versions/1/"' in history.content.decode()
+    assert "<del>Chacun</del><ins>Chacune et chacun</ins>" in changes.content.decode()
+    assert client.get("/charter/documents/inconnue/").status_code == 404
