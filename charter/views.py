@@ -1,11 +1,8 @@
 """The charter's pages: the current text, every version, the difference between any two, the
 amendment form, and the facilitators' page for amendments that could not be merged."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,20 +15,8 @@ from . import services
 from .diffs import diff_stats, render_inline, side_by_side, word_diff
 from .forms import AmendmentForm, CompareForm, ResolutionForm
 from .models import DEFAULT_SLUG, Amendment, Charter, CharterVersion
-from .permissions import can_propose_amendment, can_resolve_conflicts
+from .permissions import can_propose_amendment, can_resolve_conflicts, facilitator_required
 from .rendering import render_text, render_version
-
-
-def facilitator_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can_resolve_conflicts(request.user):
-            raise PermissionDenied(_("Only facilitators can resolve charter conflicts."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _charter_url(name, slug, **kwargs):
