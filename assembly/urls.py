@@ -20,4 +20,3 @@ urlpatterns = [
     path("decisions/", include("decisions.urls")),
     path("charter/", include("charter.urls")),
 ]
-

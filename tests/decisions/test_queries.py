@@ -101,3 +101,19 @@ def test_minutes_queries_are_constant(client, count, django_assert_num_queries):
     with django_assert_num_queries(5):
         response = client.get(f"/decisions/{decision.pk}/minutes/")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 3])
+@pytest.mark.django_db
+def test_home_partial_queries_are_constant(count, django_assert_num_queries):
+    from django.template.loader import render_to_string
+
+    for n in range(count):
+        discussion(title=f"Open {n}")
+    # the open decisions with their authors
+    with django_assert_num_queries(1):
+        html = render_to_string(
+            "decisions/_home.html",
+            {"open_decisions": services.open_decisions()[:5]},
+        )
+    assert html.count('class="card"') == count

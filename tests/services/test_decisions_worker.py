@@ -15,8 +15,7 @@ from workshops.models import Delivery
 @pytest.mark.django_db(transaction=True)
 def test_worker_opens_the_vote_and_mails_the_roll_once(celery_worker, smtp_sink):
     member = MemberFactory(email="roll-member@example.org")
-    decision = discussion(proposal="We buy it.",
-                          now=timezone.now() - datetime.timedelta(days=8))
+    decision = discussion(proposal="We buy it.", now=timezone.now() - datetime.timedelta(days=8))
     before = len(smtp_sink.messages)
 
     advance_decisions.delay()
