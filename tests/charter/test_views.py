@@ -6,6 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
+from charter import services
 from charter.models import Amendment, Charter, CharterVersion
 from charter.views import decision_section
 from decisions.models import Decision
@@ -43,7 +44,7 @@ def test_charter_page_shows_current_version_with_contents_and_decision(client, m
     html = response.content.decode()
     assert response.status_code == 200
     assert "<h1>Charte des pratiques</h1>" in html
-    assert "Version 2" in html
+    assert "Sa version 2 est en vigueur" in html
     assert '<a href="#1-se-reunir">1. Se réunir</a>' in html
     assert '<h2 id="1-se-reunir">1. Se réunir</h2>' in html
     assert "le dernier jeudi de chaque mois" in html
@@ -423,3 +424,16 @@ def test_another_charter_document_has_its_own_pages(client):
     assert 'href="/charter/documents/jardin/versions/1/"' in history.content.decode()
     assert "<del>Chacun</del><ins>Chacune et chacun</ins>" in changes.content.decode()
     assert client.get("/charter/documents/inconnue/").status_code == 404
+
+
+def test_home_section_shows_the_version_in_force(django_assert_num_queries):
+    add_version()
+    add_version(text="Texte.\n")
+
+    with django_assert_num_queries(1):
+        html = render_to_string(
+            "charter/_home.html", {"charter_version": services.current_version()}
+        )
+
+    assert 'href="/charter/"' in html
+    assert "Sa version 2 est en vigueur" in html
