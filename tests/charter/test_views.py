@@ -44,7 +44,7 @@ def test_charter_page_shows_current_version_with_contents_and_decision(client, m
     html = response.content.decode()
     assert response.status_code == 200
     assert "<h1>Charte des pratiques</h1>" in html
-    assert "Sa version 2 est en vigueur" in html
+    assert "Version 2, en vigueur depuis" in html
     assert '<a href="#1-se-reunir">1. Se réunir</a>' in html
     assert '<h2 id="1-se-reunir">1. Se réunir</h2>' in html
     assert "le dernier jeudi de chaque mois" in html
