@@ -27,5 +27,5 @@ urlpatterns = [
     path("workshops/", include((workshops_urlpatterns, "workshops"))),
     path("", include((calendar_urlpatterns, "calendar"))),
     path("decisions/", include("decisions.urls")),
-    path("charter/", views.placeholder, {"section": _("Charter")}, name="charter-index"),
+    path("charter/", include("charter.urls")),
 ]
