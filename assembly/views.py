@@ -19,8 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from charter import services as charter_services
 from commons_registry.models import Commons
+from decisions import services as decisions_services
 from workshops import membership
+from workshops import services as workshops_services
 
 from . import health, permissions, personal_data
 from .forms import DeleteAccountForm, ProfileForm
@@ -29,7 +32,13 @@ from .people import delete_account
 
 
 def home(request):
-    return render(request, "assembly/home.html")
+    """The next assembly and its workshops, the newest commons, open decisions and the charter."""
+    context = {
+        "next_meeting": workshops_services.next_meeting(),
+        "open_decisions": decisions_services.open_decisions()[:5],
+        "charter_version": charter_services.current_version(),
+    }
+    return render(request, "assembly/home.html", context)
 
 
 @require_GET
