@@ -11,6 +11,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
     path("me/", views.me, name="me"),
     path("me/membership/declare/", views.declare_membership, name="me-declare"),
     path("me/export.json", views.export_my_data, name="me-export"),

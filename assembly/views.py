@@ -41,6 +41,19 @@ def home(request):
     return render(request, "assembly/home.html", context)
 
 
+ROBOTS_TXT = """User-agent: *
+Disallow: /admin/
+Disallow: /accounts/
+Disallow: /me/
+"""
+
+
+@require_GET
+def robots_txt(request):
+    """For crawlers; constant and query-free, so the benchmark also uses it as its trivial page."""
+    return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")
+
+
 @require_GET
 @never_cache
 def healthz(request):

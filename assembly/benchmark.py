@@ -1,0 +1,321 @@
+"""The pieces of `make bench` (DESIGN.md, "Budgets"): the load driver, its arithmetic, the server.
+
+The load is bounded and only ever aimed at the loopback address: a fixed number of requests per
+page over a few persistent HTTP connections (gunicorn's sync workers close each connection after
+its response; http.client then reconnects by itself, as a browser would).
+"""
+
+import dataclasses
+import http.client
+import math
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+# Never anything else: the benchmark must not be usable to load someone else's server.
+LOOPBACK = "127.0.0.1"
+QUERY_BUDGET = 12
+RECOMPUTE_BUDGET_SECONDS = 2.0
+
+
+class BenchmarkError(Exception):
+    """The benchmark could not measure what it was asked to (a page not answering 200, …)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Page:
+    name: str
+    path: str
+    signed_in: bool = False
+
+
+@dataclasses.dataclass
+class Load:
+    """What a bounded load on one page measured."""
+
+    requests: int
+    seconds: float
+    latencies: list[float]
+
+    @property
+    def requests_per_second(self) -> float:
+        return self.requests / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def p95_ms(self) -> float:
+        return percentile(self.latencies, 95) * 1000
+
+
+@dataclasses.dataclass
+class Row:
+    """One line of the table: a page's query count and its cost under load."""
+
+    name: str
+    path: str
+    queries: int | None = None
+    requests_per_second: float | None = None
+    p95_ms: float | None = None
+    ratio: float | None = None
+    flags: list[str] = dataclasses.field(default_factory=list)
+
+
+def percentile(values: Sequence[float], pct: float) -> float:
+    """Nearest-rank percentile: the smallest value with at least pct % of the values at or below."""
+    if not values:
+        raise ValueError("percentile of no values")
+    ordered = sorted(values)
+    rank = max(1, math.ceil(pct / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def cost_ratio(trivial_rps: float, page_rps: float) -> float:
+    """How many trivial requests the server answers in the time of one request for the page."""
+    return trivial_rps / page_rps if page_rps > 0 else math.inf
+
+
+def flag_rows(rows: list[Row], *, max_queries: int, max_ratio: float) -> list[Row]:
+    """Mark the rows over budget; returns those rows."""
+    over = []
+    for row in rows:
+        if row.queries is not None and row.queries > max_queries:
+            row.flags.append(f"{row.queries} queries > {max_queries}")
+        if row.ratio is not None and row.ratio > max_ratio:
+            row.flags.append(f"cost {row.ratio:.1f}x > {max_ratio:g}x")
+        if row.flags:
+            over.append(row)
+    return over
+
+
+def format_table(rows: list[Row]) -> str:
+    headers = ("page", "path", "queries", "req/s", "p95 ms", "x trivial", "")
+
+    def cell(value, fmt):
+        return "-" if value is None else format(value, fmt)
+
+    lines = [
+        (
+            row.name,
+            row.path,
+            cell(row.queries, "d"),
+            cell(row.requests_per_second, ".0f"),
+            cell(row.p95_ms, ".1f"),
+            cell(row.ratio, ".1f"),
+            "  ".join(row.flags),
+        )
+        for row in rows
+    ]
+    widths = [max(len(str(line[i])) for line in [headers, *lines]) for i in range(len(headers))]
+    left = {0, 1, 6}
+
+    def render(line):
+        cells = [
+            str(value).ljust(width) if i in left else str(value).rjust(width)
+            for i, (value, width) in enumerate(zip(line, widths, strict=True))
+        ]
+        return "  ".join(cells).rstrip()
+
+    rule = "  ".join("-" * width for width in widths[:-1])
+    return "\n".join([render(headers), rule, *(render(line) for line in lines)])
+
+
+def drive(
+    port: int,
+    path: str,
+    *,
+    requests: int,
+    connections: int,
+    headers: dict[str, str] | None = None,
+    warmup: int = 0,
+) -> Load:
+    """GET path `requests` times over `connections` threads, each with its own connection.
+
+    Raises BenchmarkError on the first answer other than 200 (after the load has stopped).
+    """
+    headers = {"Host": LOOPBACK, **(headers or {})}
+    lock = threading.Lock()
+    remaining = [warmup, requests]
+    latencies: list[float] = []
+    failures: list[str] = []
+
+    def take() -> str | None:
+        with lock:
+            if failures:
+                return None
+            if remaining[0] > 0:
+                remaining[0] -= 1
+                return "warmup"
+            if remaining[1] > 0:
+                remaining[1] -= 1
+                return "measured"
+            return None
+
+    def worker():
+        connection = http.client.HTTPConnection(LOOPBACK, port, timeout=60)
+        try:
+            while (kind := take()) is not None:
+                started = time.perf_counter()
+                try:
+                    connection.request("GET", path, headers=headers)
+                    response = connection.getresponse()
+                    body = response.read()
+                except (OSError, http.client.HTTPException) as error:
+                    connection.close()
+                    with lock:
+                        failures.append(f"{path}: {error!r}")
+                    return
+                elapsed = time.perf_counter() - started
+                if response.status != 200:
+                    with lock:
+                        failures.append(f"{path}: HTTP {response.status} {body[:200]!r}")
+                    return
+                if kind == "measured":
+                    with lock:
+                        latencies.append(elapsed)
+        finally:
+            connection.close()
+
+    def run_threads():
+        threads = [threading.Thread(target=worker, daemon=True) for _ in range(connections)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    if warmup:
+        # Warm-up requests are taken first; measure only once they are all answered.
+        saved, remaining[1] = remaining[1], 0
+        run_threads()
+        remaining[1] = saved
+    started = time.perf_counter()
+    run_threads()
+    seconds = time.perf_counter() - started
+    if failures:
+        raise BenchmarkError(failures[0])
+    return Load(requests=len(latencies), seconds=seconds, latencies=latencies)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((LOOPBACK, 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """gunicorn on the loopback address, started and always stopped (use as a context manager)."""
+
+    def __init__(self, env: dict[str, str], *, workers: int = 2, log: Path):
+        self.port = free_port()
+        self.env = env
+        self.workers = workers
+        self.log = log
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> "Server":
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "assembly.wsgi:application",
+            f"--bind={LOOPBACK}:{self.port}",
+            f"--workers={self.workers}",
+            "--worker-class=sync",
+            "--timeout=120",
+        ]
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                command, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+        try:
+            self.wait_until_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    def wait_until_ready(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise BenchmarkError(f"gunicorn exited ({self.process.returncode}); see {self.log}")
+            connection = http.client.HTTPConnection(LOOPBACK, self.port, timeout=5)
+            try:
+                connection.request("GET", "/robots.txt", headers={"Host": LOOPBACK})
+                if connection.getresponse().status == 200:
+                    return
+            except OSError:
+                pass
+            finally:
+                connection.close()
+            time.sleep(0.2)
+        raise BenchmarkError(f"gunicorn did not answer within {timeout:.0f} s; see {self.log}")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def server_environment(
+    base: dict[str, str], *, database_url: str, redis_url: str, static_root: str
+) -> dict[str, str]:
+    """The production-like environment the benchmark runs in (its own DB, no HTTPS redirect)."""
+    import secrets
+
+    env = {key: value for key, value in base.items() if not key.startswith("DJANGO_")}
+    env.update(
+        DEBUG="0",
+        SECURE="0",
+        SECRET_KEY=secrets.token_urlsafe(40),
+        ALLOWED_HOSTS=LOOPBACK,
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        STATIC_ROOT=static_root,
+        LOG_LEVEL="WARNING",
+        DJANGO_SETTINGS_MODULE="assembly.settings",
+    )
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def ensure_database(url: str) -> bool:
+    """Create the PostgreSQL database named in url if missing; True when it was created."""
+    import environ
+    import psycopg
+    from psycopg import sql
+
+    config = environ.Env.db_url_config(url)
+    if "postgresql" not in config["ENGINE"]:
+        raise BenchmarkError(f"The benchmark runs on PostgreSQL, not {config['ENGINE']}.")
+    params = {
+        "dbname": "postgres",
+        "user": config.get("USER") or None,
+        "password": config.get("PASSWORD") or None,
+        "host": config.get("HOST") or None,
+        "port": config.get("PORT") or None,
+    }
+    with psycopg.connect(autocommit=True, **{k: v for k, v in params.items() if v}) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
+        ).fetchone()
+        if exists:
+            return False
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+        return True
+
+
+def child_environment() -> bool:
+    return os.environ.get("ASSEMBLEE_BENCH_CHILD") == "1"
