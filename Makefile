@@ -49,5 +49,10 @@ messages: install env
 	$(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=var --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
 
+# The budgets of DESIGN.md on the large demo data, under gunicorn and PostgreSQL (BENCH_DATABASE_URL,
+# BENCH_REDIS_URL); seeds once, then reuses the data. Prints the table, writes var/bench.json.
+bench: install env
+	$(PY) manage.py bench $(BENCH_ARGS)
+
 clean:
 	rm -rf var/celery var/test*.sqlite3
