@@ -149,6 +149,11 @@ class Command(BaseCommand):
     def measure(self, *, requests, connections, workers, max_queries, max_ratio, strict, **_):
         database = settings.DATABASES["default"]
         self.stdout.write(f"Database {database['NAME']} on {database['HOST'] or 'localhost'}.")
+        # Other work on the machine moves absolute numbers; say how busy it was.
+        machine = {"cpus": os.cpu_count(), "load_average": round(os.getloadavg()[0], 2)}
+        self.stdout.write(
+            f"Machine: {machine['cpus']} CPUs, load average {machine['load_average']} at start."
+        )
         call_command("migrate", interactive=False, verbosity=0)
         seed_seconds = self.seed_if_needed()
         self.vacuum_analyze()
@@ -210,6 +215,7 @@ class Command(BaseCommand):
             "requests_per_page": requests,
             "connections": connections,
             "gunicorn_workers": workers,
+            "machine": machine,
             "seed_seconds": seed_seconds,
             "budgets": {
                 "queries": max_queries,
