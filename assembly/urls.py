@@ -15,9 +15,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Sections whose apps are still to come; each app's issue replaces its line.
-    path("commons/", views.placeholder, {"section": _("Commons")}, name="commons-index"),
+    path("commons/", include("commons_registry.urls")),
     path("meetings/", views.placeholder, {"section": _("Agenda")}, name="meetings-index"),
     path("decisions/", views.placeholder, {"section": _("Decisions")}, name="decisions-index"),
     path("charter/", views.placeholder, {"section": _("Charter")}, name="charter-index"),
 ]
-
