@@ -189,7 +189,9 @@ def test_edit_steward_changes_entry_and_history_records_it(client, person):
 @pytest.mark.django_db
 def test_edit_facilitator_edits_any_entry(facilitator_client):
     commons = CommonsFactory(name="Grainothèque de Fives")
-    facilitator_client.post(reverse("commons:edit", args=[commons.slug]), form_data(status="dormant"))
+    facilitator_client.post(
+        reverse("commons:edit", args=[commons.slug]), form_data(status="dormant")
+    )
     commons.refresh_from_db()
     assert commons.status == "dormant"
 
