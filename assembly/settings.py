@@ -8,6 +8,7 @@ SECRET_KEY and ALLOWED_HOSTS, and refuses to start with DEBUG off and no SECRET_
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -208,7 +209,13 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Filled by each app's issue: name -> {"task": ..., "schedule": ...}.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Once a day, ask the stewards of entries unconfirmed for a year (each entry once a year).
+    "commons-request-confirmations": {
+        "task": "commons_registry.request_confirmations",
+        "schedule": crontab(hour=6, minute=15),
+    },
+}
 
 # --- Security -------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
