@@ -1,9 +1,20 @@
-"""django-allauth adapter: our e-mail subjects and the person's language."""
+"""django-allauth adapter: e-mails signed with the assembly's name rather than a host name."""
+
+from types import SimpleNamespace
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib.sites.shortcuts import get_current_site
+
+from .models import AssemblyConfiguration
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def populate_username(self, request, user):
         # E-mail is the login; there is no username to fill.
         return None
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        request = context.get("request")
+        domain = get_current_site(request).domain if request else ""
+        site = SimpleNamespace(name=AssemblyConfiguration.get().name, domain=domain)
+        super().send_mail(template_prefix, email, {"current_site": site, **context})

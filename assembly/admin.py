@@ -8,20 +8,31 @@ from .models import AssemblyConfiguration, User
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["display_name"]
-    list_display = ["display_name", "email", "listed", "membership_declared_at", "eligible_until",
-                    "is_staff"]
+    list_display = [
+        "display_name",
+        "email",
+        "listed",
+        "membership_declared_at",
+        "eligible_until",
+        "is_staff",
+    ]
     list_filter = ["is_staff", "is_active", "listed", "groups"]
     search_fields = ["display_name", "email"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Profile"), {"fields": ["display_name", "bio", "listed", "wants_reminders", "language"]}),
+        (
+            _("Profile"),
+            {"fields": ["display_name", "bio", "listed", "wants_reminders", "language"]},
+        ),
         (_("Membership"), {"fields": ["membership_declared_at", "eligible_until"]}),
         (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"],
-                "fields": ["email", "display_name", "password1", "password2"]}),
+        (
+            None,
+            {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]},
+        ),
     ]
 
 

@@ -26,7 +26,7 @@ EXTENSIONS = ["extra", "sane_lists", "toc"]
 def render_markdown(text: str | None) -> SafeString:
     """Markdown to sanitised HTML; links get rel="nofollow ugc noopener"."""
     if not text:
-        return mark_safe("")  # noqa: S308
+        return mark_safe("")
     html = markdown_lib.markdown(text, extensions=EXTENSIONS, output_format="html")
     clean = nh3.clean(
         html,
@@ -36,4 +36,4 @@ def render_markdown(text: str | None) -> SafeString:
         link_rel="nofollow ugc noopener",
         strip_comments=True,
     )
-    return mark_safe(clean)  # noqa: S308 - nh3 has sanitised it
+    return mark_safe(clean)

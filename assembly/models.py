@@ -40,9 +40,8 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
 
     def create_user(self, email, password=None, **extra):
         """A person; without a password (registered at the door) until they claim the account."""
-        if not email:
-            raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        email = self.normalize_email(email).lower() if email else None
+        user = self.model(email=email, **extra)
         if password:
             user.set_password(password)
         else:

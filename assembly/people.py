@@ -17,7 +17,10 @@ def claim_url(user: User) -> str:
     """The link that lets a person set their first password (allauth's reset-from-key page)."""
     path = reverse(
         "account_reset_password_from_key",
-        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
     )
     return settings.SITE_URL.rstrip("/") + path
 

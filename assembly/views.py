@@ -39,8 +39,9 @@ def me(request):
 
 
 def people(request):
-    listed = User.objects.listed().only("display_name", "bio", "membership_declared_at",
-                                        "eligible_until")
+    listed = User.objects.listed().only(
+        "display_name", "bio", "membership_declared_at", "eligible_until"
+    )
     return render(request, "assembly/people.html", {"people": listed})
 
 

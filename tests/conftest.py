@@ -17,6 +17,19 @@ def skip_or_fail(reason: str):
     pytest.skip(reason)
 
 
+def use_broker(url: str, queue: str | None = None):
+    """Point this process's Celery app at another broker (and queue), dropping pooled connections."""
+    from assembly.celery import app
+
+    app.conf.broker_url = url
+    if queue is not None:
+        app.conf.task_default_queue = queue
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # Rate limits and the cached configuration must not leak from one test into the next.

@@ -1,8 +1,74 @@
 import pytest
 
+from tests.factories import UserFactory
 
-@pytest.mark.django_db
+pytestmark = pytest.mark.django_db
+
+
 def test_home_is_in_french_by_default(client):
     response = client.get("/")
+
+    page = response.content.decode()
     assert response.status_code == 200
-    assert 'lang="fr"' in response.content.decode()
+    assert '<html lang="fr">' in page
+    assert "Aller au contenu" in page
+    assert page.count("<h1") == 1
+
+
+def test_language_switcher_turns_the_site_english(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, follow=True)
+
+    page = response.content.decode()
+    assert '<html lang="en">' in page
+    assert "Skip to content" in page
+
+
+def test_navigation_reaches_every_section(client):
+    page = client.get("/").content.decode()
+
+    for path in ("/commons/", "/meetings/", "/decisions/", "/charter/", "/people/"):
+        assert f'href="{path}"' in page
+        assert client.get(path).status_code == 200
+
+
+def test_me_requires_login(client):
+    response = client.get("/me/")
+
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+
+
+def test_me_saves_the_profile(client):
+    person = UserFactory(display_name="Avant")
+    client.force_login(person)
+
+    response = client.post(
+        "/me/",
+        {
+            "display_name": "Après",
+            "bio": "Jardinière",
+            "listed": "on",
+            "wants_reminders": "on",
+            "language": "en",
+        },
+        follow=True,
+    )
+
+    person.refresh_from_db()
+    assert (person.display_name, person.bio, person.listed, person.language) == (
+        "Après",
+        "Jardinière",
+        True,
+        "en",
+    )
+    assert "Votre profil est enregistré." in response.content.decode()
+
+
+def test_people_lists_only_those_who_chose_to_be_listed(client):
+    UserFactory(display_name="Visible Vera", listed=True)
+    UserFactory(display_name="Hidden Hugo", listed=False)
+
+    page = client.get("/people/").content.decode()
+
+    assert "Visible Vera" in page
+    assert "Hidden Hugo" not in page

@@ -67,6 +67,6 @@ def phone_page(browser, live_server):
 def log_in(page, email, password):
     """Log in through the real form, as a person would."""
     page.goto("/accounts/login/")
-    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Courriel").fill(email)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Connexion").click()

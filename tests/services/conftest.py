@@ -1,6 +1,7 @@
 """Real services: a Celery worker process on Redis, sharing the test database, and an SMTP sink."""
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -11,7 +12,7 @@ import pytest
 from django.db import connection
 
 from assembly.celery import app as celery_app
-from tests.conftest import skip_or_fail
+from tests.conftest import skip_or_fail, use_broker
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -32,6 +33,12 @@ def redis_answers(url: str) -> bool:
         return False
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @pytest.fixture(scope="session")
 def smtp_sink():
     """A real SMTP server on localhost that keeps every message it receives."""
@@ -47,9 +54,9 @@ def smtp_sink():
             self.messages.append(message)
 
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=0)
+    inbox.port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
     controller.start()
-    inbox.port = controller.server.sockets[0].getsockname()[1]
     yield inbox
     controller.stop()
 
@@ -71,20 +78,32 @@ def celery_worker(django_db_setup, django_db_blocker, smtp_sink):
     }
     log = (ROOT / "var" / f"{queue}.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "assembly", "worker", "--pool=solo",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", queue,
-         "--loglevel=INFO"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "assembly",
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-Q",
+            queue,
+            "--loglevel=INFO",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     previous = (celery_app.conf.broker_url, celery_app.conf.task_default_queue)
-    celery_app.conf.broker_url = REDIS_URL
-    celery_app.conf.task_default_queue = queue
-    celery_app.pool.force_close_all()
+    use_broker(REDIS_URL, queue)
     try:
         yield process
     finally:
-        celery_app.conf.broker_url, celery_app.conf.task_default_queue = previous
-        celery_app.pool.force_close_all()
+        use_broker(*previous)
         process.terminate()
         process.wait(timeout=20)
         log.close()

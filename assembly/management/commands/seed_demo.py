@@ -51,10 +51,17 @@ class Command(BaseCommand):
     help = "Create demo accounts and a believable assembly (idempotent)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", choices=["small", "large"], default="small",
-                            help="'large' adds the benchmark's data volumes.")
-        parser.add_argument("--force", action="store_true",
-                            help="Run even though DEBUG is off (never on a real assembly).")
+        parser.add_argument(
+            "--scale",
+            choices=["small", "large"],
+            default="small",
+            help="'large' adds the benchmark's data volumes.",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even though DEBUG is off (never on a real assembly).",
+        )
 
     def handle(self, *args, scale, force, **options):
         if not settings.DEBUG and not force:
@@ -75,7 +82,8 @@ class Command(BaseCommand):
                 if find_spec(f"{app}.demo") is not None:
                     import_module(f"{app}.demo").seed(scale=scale, stdout=self.stdout)
         cache.delete(CACHE_KEY)
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Accounts (password: %s):"
-                                             % DEMO_PASSWORD))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready. Accounts (password: {DEMO_PASSWORD}):")
+        )
         for email, _name, role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {email:28} {role}")

@@ -1,0 +1,53 @@
+# Assemblée — the two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
+
+.PHONY: run test install env migrate lint messages bench clean
+
+$(BIN)/activate: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(BIN)/activate
+
+install: $(BIN)/activate
+
+# A local .env for development: DEBUG on and a random SECRET_KEY (never committed).
+.env:
+	@printf 'DEBUG=1\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(40))')" > .env
+	@echo "Created .env for local development (DEBUG=1)."
+
+env: .env
+
+migrate: install env
+	$(PY) manage.py migrate --noinput
+
+# Web, Celery worker and beat together (Procfile). SQLite + filesystem broker unless
+# DATABASE_URL / REDIS_URL say otherwise.
+run: migrate
+	@if $(PY) manage.py database_is_empty; then $(PY) manage.py seed_demo; fi
+	$(BIN)/honcho start
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Ruff, migrations in step with models, then the whole suite (DATABASE_URL if given, else SQLite).
+test: install env
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Regenerate the catalogues after changing strings; the .mo files are committed.
+messages: install env
+	$(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=var --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf var/celery var/test*.sqlite3

@@ -1,0 +1,62 @@
+"""The project's shape: compose file, catalogues, the set-up commands a newcomer relies on."""
+
+import shlex
+from pathlib import Path
+
+import polib
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_compose_file_has_the_whole_stack_with_real_commands():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+
+    assert set(services) == {"web", "worker", "beat", "db", "redis"}
+    assert services["db"]["image"].startswith("postgres:15")
+    assert services["redis"]["image"].startswith("redis")
+    for name in ("web", "worker", "beat"):
+        service = services[name]
+        assert service["build"] == "."
+        assert service["environment"]["DATABASE_URL"].startswith("postgres://")
+        assert service["environment"]["REDIS_URL"].startswith("redis://redis:6379")
+    assert "gunicorn assembly.wsgi:application" in services["web"]["command"]
+    assert shlex.split(services["worker"]["command"])[:4] == ["celery", "-A", "assembly", "worker"]
+    assert shlex.split(services["beat"]["command"])[:4] == ["celery", "-A", "assembly", "beat"]
+    # The modules those commands name exist in the project.
+    assert (ROOT / "assembly" / "wsgi.py").exists()
+    assert (ROOT / "assembly" / "celery.py").exists()
+    assert (ROOT / "Dockerfile").exists()
+
+
+def test_procfile_starts_web_worker_and_beat():
+    lines = dict(
+        line.split(":", 1) for line in (ROOT / "Procfile").read_text().splitlines() if line.strip()
+    )
+
+    assert set(lines) == {"web", "worker", "beat"}
+    assert "runserver" in lines["web"]
+    assert "celery -A assembly worker" in lines["worker"]
+    assert "celery -A assembly beat" in lines["beat"]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_compiled_catalogue_matches_its_source(language):
+    folder = ROOT / "locale" / language / "LC_MESSAGES"
+    source = polib.pofile(str(folder / "django.po"))
+    compiled = polib.mofile(str(folder / "django.mo"))
+
+    translated = {
+        (e.msgctxt, e.msgid): e.msgstr for e in source.translated_entries() if not e.msgid_plural
+    }
+    in_mo = {(e.msgctxt, e.msgid): e.msgstr for e in compiled if e.msgid and not e.msgid_plural}
+    assert in_mo == translated
+
+
+def test_french_catalogue_is_complete():
+    source = polib.pofile(str(ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"))
+
+    assert [e.msgid for e in source.untranslated_entries()] == []
+    assert [e.msgid for e in source.fuzzy_entries()] == []

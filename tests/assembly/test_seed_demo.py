@@ -1,0 +1,57 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from assembly.models import User
+
+pytestmark = pytest.mark.django_db
+
+DEMO_EMAILS = {
+    "admin@example.org",
+    "facilitator@example.org",
+    "member@example.org",
+    "newcomer@example.org",
+}
+
+
+def test_seed_demo_creates_the_demo_accounts_and_prints_them(capsys, settings):
+    settings.DEBUG = True
+
+    call_command("seed_demo")
+
+    output = capsys.readouterr().out
+    for email in DEMO_EMAILS:
+        assert email in output
+        assert User.objects.get(email=email).check_password("demo-assemblee")
+    assert User.objects.get(email="admin@example.org").is_superuser
+    assert User.objects.get(email="facilitator@example.org").is_facilitator
+
+
+def test_seed_demo_is_idempotent(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    counts = {model: model.objects.count() for model in _all_models()}
+
+    call_command("seed_demo")
+
+    assert {model: model.objects.count() for model in _all_models()} == counts
+
+
+def test_seed_demo_refuses_without_debug_unless_forced(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+    call_command("seed_demo", "--force")
+
+    assert set(User.objects.values_list("email", flat=True)) >= DEMO_EMAILS
+
+
+def _all_models():
+    from django.apps import apps
+
+    return [
+        m
+        for m in apps.get_models()
+        if m._meta.app_label
+        in {"assembly", "commons_registry", "workshops", "decisions", "charter"}
+    ]
