@@ -84,7 +84,7 @@
     element.setAttribute("data-markers", String(located));
     if (status) {
       status.textContent = element.getAttribute("data-loaded-" + (located ? "some" : "none")) || "";
-      status.textContent = status.textContent.replace("%s", String(located));
+      status.textContent = status.textContent.replace("{count}", String(located));
     }
   }
 

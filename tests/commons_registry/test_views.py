@@ -185,7 +185,7 @@ def test_entry_shows_sections_contact_place_and_history_link(client):
     assert "CC BY-SA" in content
     assert "openstreetmap.org/?mlat=50.630000&amp;mlon=3.060000" in content
     assert reverse("commons:history", args=[commons.slug]) in content
-    assert "Aucun atelier" in content or "No workshop" in content
+    assert "Aucun atelier sur ce commun pour l’instant." in content
     assert "style=" not in content
 
 
