@@ -1,15 +1,26 @@
 """Factories for the directory's tests."""
 
 from decimal import Decimal
+from importlib import import_module
 
 import factory
 
 from commons_registry.models import Category, Commons, OstromAssessment
 
+SEEDED = import_module("commons_registry.migrations.0003_seed_categories").CATEGORIES
+
 
 def category(slug="jardins-alimentation") -> Category:
-    """The categories come from a data migration; tests use them as they are."""
-    return Category.objects.get(slug=slug)
+    """The categories come from a data migration; transactional tests flush them, so recreate."""
+    category = Category.objects.filter(slug=slug).first()
+    if category is None:
+        for order, (seeded_slug, name, colour, icon) in enumerate(SEEDED, start=1):
+            Category.objects.get_or_create(
+                slug=seeded_slug,
+                defaults={"name": name, "colour": colour, "icon": icon, "order": order * 10},
+            )
+        category = Category.objects.get(slug=slug)
+    return category
 
 
 class CommonsFactory(factory.django.DjangoModelFactory):
