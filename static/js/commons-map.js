@@ -75,12 +75,13 @@
       group.addLayer(marker);
       located += 1;
     });
-    group.addTo(map);
+    // Frame the markers before showing them, without animation, so they stay where they appear.
     if (located === 1) {
-      map.setView(group.getLayers()[0].getLatLng(), 15);
+      map.setView(group.getLayers()[0].getLatLng(), 15, { animate: false });
     } else if (located > 1) {
-      map.fitBounds(group.getBounds(), { padding: [24, 24], maxZoom: 15 });
+      map.fitBounds(group.getBounds(), { padding: [24, 24], maxZoom: 15, animate: false });
     }
+    group.addTo(map);
     element.setAttribute("data-markers", String(located));
     if (status) {
       status.textContent = element.getAttribute("data-loaded-" + (located ? "some" : "none")) || "";

@@ -325,3 +325,58 @@ def test_history_of_proposal_hidden_from_public(client):
 
 # Latitude is given as a decimal with six places; the export keeps it as a float.
 ANY_LATITUDE = Decimal("50.6")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("edits", [1, 5])
+def test_history_query_count_constant(client, django_assert_num_queries, edits, configured):
+    from commons_registry import services
+
+    steward = UserFactory()
+    commons = CommonsFactory(stewards=[steward])
+    for n in range(edits):
+        services.edit_commons(commons, by=steward, data={"summary": f"Résumé {n}"})
+    with django_assert_num_queries(3):
+        response = client.get(reverse("commons:history", args=[commons.slug]))
+    assert len(response.context["changes"]) == edits + 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", ["commons:edit", "commons:assess"])
+def test_steward_forms_query_count(client, django_assert_num_queries, url_name, configured):
+    steward = UserFactory()
+    commons = CommonsFactory(stewards=[steward])
+    client.force_login(steward)
+    expected = {"commons:edit": 6, "commons:assess": 5}[url_name]
+    with django_assert_num_queries(expected):
+        response = client.get(reverse(url_name, args=[commons.slug]))
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_propose_page_query_count(person_client, django_assert_num_queries, configured):
+    with django_assert_num_queries(3):
+        response = person_client.get("/commons/propose/")
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_home_partial_shows_newest_commons():
+    from django.template.loader import render_to_string
+
+    from commons_registry.services import newest_published
+
+    CommonsFactory(name="Ressourcerie")
+    html = render_to_string("commons_registry/_home.html", {"newest_commons": newest_published()})
+    assert "Ressourcerie" in html
+    assert "/commons/map/" in html
+    empty = render_to_string("commons_registry/_home.html", {"newest_commons": []})
+    assert "Aucun commun n’est encore sur la carte." in empty
+
+
+def test_confirmation_task_scheduled_daily(settings):
+    from assembly.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["commons-request-confirmations"]
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from commons_registry.models import Commons
+from tests.commons_registry.factories import category
 from tests.e2e.conftest import PHONE, log_in
 from tests.factories import PASSWORD, FacilitatorFactory, UserFactory
 
@@ -12,6 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_participant_proposes_and_facilitator_publishes(phone_page, browser, live_server):
+    category("jardins-alimentation")  # transactional tests flush the seeded categories
     participant = UserFactory(display_name="Camille")
     facilitator = FacilitatorFactory()
 

@@ -50,6 +50,7 @@ def test_newcomer_filters_the_map_and_opens_an_entry(offline):
     page.wait_for_selector("#commons-map[data-markers='2']")
     assert page.locator("path.commons-marker").count() == 2
 
+    page.get_by_text("Filtrer les communs").click()
     page.get_by_label("Catégorie").select_option("logiciel-libre-numerique")
     page.get_by_role("button", name="Filtrer").click()
     page.wait_for_url("**/commons/map/?*category=logiciel-libre-numerique*")
