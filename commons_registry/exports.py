@@ -8,7 +8,7 @@ from .models import Commons
 CSV_COLUMNS = [
     "name", "slug", "url", "category", "status", "summary", "address", "latitude", "longitude",
     "website", "contact_email", "licence", "founded_year", "resource", "community", "governance",
-    "external_id", "last_confirmed_at",
+    "external_id", "last_confirmed_at", "description",
 ]  # fmt: skip
 
 
@@ -80,5 +80,6 @@ def csv_text(queryset, absolute_url) -> str:
             commons.governance,
             commons.external_id or "",
             commons.last_confirmed_at.isoformat() if commons.last_confirmed_at else "",
+            commons.description,
         ])  # fmt: skip
     return buffer.getvalue()
