@@ -114,11 +114,9 @@ def reject_commons(commons: Commons, *, by, reason: str, now=None) -> Commons:
 @transaction.atomic
 def edit_commons(commons: Commons, *, by, data: dict, now=None) -> Commons:
     """A steward or facilitator changes the entry directly; history keeps who changed what."""
-    if "name" in data and find_duplicate(data["name"], exclude_pk=commons.pk) is not None:
-        raise CommonsError(
-            _("A commons with this name already exists."),
-            existing=find_duplicate(data["name"], exclude_pk=commons.pk),
-        )
+    duplicate = find_duplicate(data["name"], exclude_pk=commons.pk) if "name" in data else None
+    if duplicate is not None:
+        raise CommonsError(_("A commons with this name already exists."), existing=duplicate)
     commons = _locked(commons)
     for field in EDITABLE_FIELDS:
         if field in data:

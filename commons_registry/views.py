@@ -58,10 +58,7 @@ def _listing(request) -> dict:
         .order_by("name", "pk")
     )
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    form = filterset.form
-    form.is_valid()
     return {
-        "filter": filterset,
         "selected": {
             "q": request.GET.get("q", ""),
             "category": request.GET.get("category", ""),

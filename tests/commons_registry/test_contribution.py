@@ -7,6 +7,7 @@ from django.urls import reverse
 from commons_registry.models import Commons, OstromAssessment
 from commons_registry.tasks import notify_moderation
 from tests.commons_registry.factories import CommonsFactory, category
+from tests.factories import UserFactory
 
 PROPOSE = "/commons/propose/"
 MODERATION = "/commons/moderation/"
@@ -241,3 +242,21 @@ def test_entry_actions_shown_to_steward_only(client, person):
     assert edit_url not in client.get(commons.get_absolute_url()).content.decode()
     commons.stewards.add(person)
     assert edit_url in client.get(commons.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_proposal_seen_by_facilitator_not_by_other_participants(client, facilitator):
+    commons = CommonsFactory(state=Commons.State.PROPOSED)
+    client.force_login(UserFactory())
+    assert client.get(commons.get_absolute_url()).status_code == 404
+    client.force_login(facilitator)
+    response = client.get(commons.get_absolute_url())
+    assert response.status_code == 200
+    assert response.context["can_moderate"] is True
+
+
+@pytest.mark.django_db
+def test_steward_cannot_edit_before_publication(client, person):
+    commons = CommonsFactory(state=Commons.State.PROPOSED, submitted_by=person, stewards=[person])
+    client.force_login(person)
+    assert client.get(reverse("commons:edit", args=[commons.slug])).status_code == 403

@@ -172,3 +172,12 @@ def test_request_confirmations_asks_stewards_once():
 @pytest.mark.django_db
 def test_facilitator_factory_is_facilitator():
     assert FacilitatorFactory().is_facilitator is True
+
+
+@pytest.mark.django_db
+def test_edit_commons_to_an_existing_name_refused(person):
+    existing = CommonsFactory(name="Fablab")
+    commons = CommonsFactory(name="Atelier", stewards=[person])
+    with pytest.raises(services.CommonsError) as error:
+        services.edit_commons(commons, by=person, data={"name": "FABLAB"})
+    assert error.value.existing == existing
