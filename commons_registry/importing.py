@@ -189,15 +189,21 @@ def _build(row: Row, categories: _Categories, existing: dict, seen: set, now) ->
         if getattr(commons, field) != value:
             setattr(commons, field, value)
             changed = True
-    if errors:
-        return None, False, errors
+    # Validate the rest too, so that one run lists every problem of the row.
+    already = {problem.field for problem in errors}
+    if already & {"latitude", "longitude"}:
+        already |= {"latitude", "longitude"}  # one bad coordinate is reason enough
+    exclude = {"slug", "external_id"} if not is_new else set()
+    exclude |= {"category"} if "category" in already else set()
     try:
-        exclude = ["slug", "external_id"] if not is_new else []
-        commons.full_clean(exclude=exclude)
+        commons.full_clean(exclude=exclude | already)
     except ValidationError as invalid:
         for field, messages in invalid.message_dict.items():
+            if field in already:
+                continue
             for message in messages:
                 error("" if field == "__all__" else field, message)
+    if errors:
         return None, False, errors
     return commons, changed, errors
 

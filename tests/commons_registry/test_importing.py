@@ -147,3 +147,12 @@ def test_import_command_dry_run_then_import(good_csv, capsys):
     call_command("import_commons", str(good_csv))
     assert Commons.objects.count() == 2
     assert "Imported" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_import_lists_every_problem_of_a_row(tmp_path):
+    path = write(tmp_path, "c.csv", HEADER + "Sans tout,,,cuisine,fini,,nord,3.0,an 2000\n")
+    report = import_commons(path)
+    assert sorted(e.field for e in report.errors) == [
+        "category", "founded_year", "latitude", "status", "summary"]  # fmt: skip
+    assert {e.line for e in report.errors} == {2}

@@ -9,8 +9,13 @@ from commons_registry.importing import ImportFileError, import_commons
 
 
 def progress_bar(stream, width=30):
+    drawn = {"filled": -1}
+
     def show(done: int, total: int):
         filled = width * done // total if total else width
+        if filled == drawn["filled"] and done != total:
+            return
+        drawn["filled"] = filled
         stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
         if done == total:
             stream.write("\n")
