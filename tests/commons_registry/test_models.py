@@ -97,6 +97,15 @@ def test_commons_due_for_confirmation_after_a_year():
 
 
 @pytest.mark.django_db
+def test_commons_asked_again_a_year_after_an_unanswered_request():
+    asked = CommonsFactory(last_confirmed_at=NOW - timedelta(days=800),
+                           confirmation_requested_at=NOW - timedelta(days=366))  # fmt: skip
+    CommonsFactory(last_confirmed_at=NOW - timedelta(days=800),
+                   confirmation_requested_at=NOW - timedelta(days=200))  # fmt: skip
+    assert list(Commons.objects.due_for_confirmation(NOW)) == [asked]
+
+
+@pytest.mark.django_db
 def test_commons_awaiting_confirmation_30_days_after_request():
     commons = CommonsFactory(confirmation_requested_at=NOW - timedelta(days=30))
     assert commons.awaiting_confirmation(NOW) is True
