@@ -70,12 +70,12 @@ class CommonsQuerySet(models.QuerySet):
         return queryset
 
     def due_for_confirmation(self, now):
-        """Published entries not confirmed for a year, whose stewards have not been asked yet."""
+        """Published entries not confirmed for a year whose stewards were not asked this year."""
         limit = now - CONFIRMATION_INTERVAL
         return self.published().filter(
             Q(last_confirmed_at__lt=limit)
             | Q(last_confirmed_at__isnull=True, created_at__lt=limit),
-            confirmation_requested_at__isnull=True,
+            Q(confirmation_requested_at__isnull=True) | Q(confirmation_requested_at__lt=limit),
         )
 
     def newest(self):
