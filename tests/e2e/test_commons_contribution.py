@@ -2,7 +2,9 @@
 
 import re
 
+import kombu.pools
 import pytest
+from django.core import mail
 
 from commons_registry.models import Commons
 from tests.commons_registry.factories import category
@@ -12,7 +14,25 @@ from tests.factories import PASSWORD, FacilitatorFactory, UserFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_participant_proposes_and_facilitator_publishes(phone_page, browser, live_server):
+@pytest.fixture
+def eager_tasks():
+    """Run tasks in the web process, so that no message reaches a broker no worker reads here."""
+    from assembly.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+    # Even eager tasks take a producer from kombu's process-wide pools; drop them so that a later
+    # test pointing the app at a broker (tests/services) starts from fresh pools, not closed ones.
+    kombu.pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def test_participant_proposes_and_facilitator_publishes(
+    phone_page, browser, live_server, eager_tasks
+):
     category("jardins-alimentation")  # transactional tests flush the seeded categories
     participant = UserFactory(display_name="Camille")
     facilitator = FacilitatorFactory()
@@ -49,6 +69,7 @@ def test_participant_proposes_and_facilitator_publishes(phone_page, browser, liv
     commons = Commons.objects.get()
     assert commons.state == Commons.State.PUBLISHED
     assert list(commons.stewards.all()) == [participant]
+    assert [m.to for m in mail.outbox] == [[participant.email]]
     # The newcomer now finds it in the directory, and the proposer may edit it.
     page.goto("/commons/")
     page.get_by_role("link", name="Grainothèque de Fives").click()
