@@ -29,3 +29,10 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["display_name", "bio", "listed", "wants_reminders", "language"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 3})}
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that my account will be deleted and that this cannot be undone."),
+        required=True,
+    )

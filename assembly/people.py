@@ -50,3 +50,11 @@ def mark_email_verified(user: User) -> None:
     """A password set through an e-mailed key proves the person reads that address."""
     if user.email:
         EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)
+
+
+@transaction.atomic
+def delete_account(user: User) -> None:
+    """Delete the person. Their attendance and votes stay, anonymised (person set to NULL);
+    what only made sense with them (sign-ups, e-mail addresses, deliveries) goes with them."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    user.delete()

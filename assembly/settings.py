@@ -215,6 +215,21 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "commons_registry.request_confirmations",
         "schedule": crontab(hour=6, minute=15),
     },
+    # Lapses members whose last sessions left the window, and sends the membership e-mails.
+    "recompute-memberships": {
+        "task": "workshops.recompute_memberships",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    # Opens and closes votes and sends their reminders; safe to run late or twice.
+    "decisions-advance": {"task": "decisions.advance_decisions", "schedule": 5 * 60},
+    "workshops-plan-upcoming-meetings": {
+        "task": "workshops.plan_upcoming_meetings",
+        "schedule": crontab(hour=3, minute=10),
+    },
+    "workshops-send-meeting-reminders": {
+        "task": "workshops.send_meeting_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------------

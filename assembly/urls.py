@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
+
+from workshops.urls import calendar_urlpatterns, meetings_urlpatterns, workshops_urlpatterns
 
 from . import views
 
@@ -10,13 +11,20 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("me/", views.me, name="me"),
+    path("me/membership/declare/", views.declare_membership, name="me-declare"),
+    path("me/export.json", views.export_my_data, name="me-export"),
+    path("me/delete/", views.delete_my_account, name="me-delete"),
     path("people/", views.people, name="people"),
+    path("people/members/", views.members, name="people-members"),
+    path("people/members.csv", views.members_csv, name="people-members-csv"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Sections whose apps are still to come; each app's issue replaces its line.
     path("commons/", include("commons_registry.urls")),
-    path("meetings/", views.placeholder, {"section": _("Agenda")}, name="meetings-index"),
-    path("decisions/", views.placeholder, {"section": _("Decisions")}, name="decisions-index"),
-    path("charter/", views.placeholder, {"section": _("Charter")}, name="charter-index"),
+    path("meetings/", include((meetings_urlpatterns, "meetings"))),
+    path("workshops/", include((workshops_urlpatterns, "workshops"))),
+    path("", include((calendar_urlpatterns, "calendar"))),
+    path("decisions/", include("decisions.urls")),
+    path("charter/", include("charter.urls")),
 ]

@@ -1,20 +1,44 @@
-"""The pages that belong to no single app: home, health, /me/ and /people/."""
+"""The pages that belong to no single app: home, health, /me/ and /people/.
+
+/me/ and /people/ gather a person's data from every app, so this module is part of the composition
+root: it may call other apps' public functions (workshops.membership), never their internals.
+"""
+
+import csv
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Prefetch
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from . import health
-from .forms import ProfileForm
+from charter import services as charter_services
+from commons_registry.models import Commons
+from decisions import services as decisions_services
+from workshops import membership
+from workshops import services as workshops_services
+
+from . import health, permissions, personal_data
+from .forms import DeleteAccountForm, ProfileForm
 from .models import User
+from .people import delete_account
 
 
 def home(request):
-    return render(request, "assembly/home.html")
+    """The next assembly and its workshops, the newest commons, open decisions and the charter."""
+    context = {
+        "next_meeting": workshops_services.next_meeting(),
+        "open_decisions": decisions_services.open_decisions()[:5],
+        "charter_version": charter_services.current_version(),
+    }
+    return render(request, "assembly/home.html", context)
 
 
 @require_GET
@@ -35,14 +59,105 @@ def me(request):
         form.save()
         messages.success(request, _("Your profile is saved."))
         return redirect("me")
-    return render(request, "assembly/me.html", {"form": form})
+    standing = membership.standing(request.user)
+    return render(request, "assembly/me.html", {"form": form, "standing": standing})
+
+
+@login_required
+@require_POST
+def declare_membership(request):
+    if not permissions.can_declare_membership(request.user):
+        raise PermissionDenied
+    try:
+        membership.declare(request.user)
+    except membership.MembershipError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("You are now a member of the assembly. Welcome, and thank you!"),
+        )
+    return redirect("me")
+
+
+@login_required
+@require_GET
+@never_cache
+def export_my_data(request):
+    data = personal_data.export(request.user)
+    response = JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"indent": 2})
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="assemblee-my-data-{stamp}.json"'
+    return response
+
+
+@login_required
+def delete_my_account(request):
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        delete_account(request.user)
+        logout(request)
+        messages.success(
+            request,
+            _(
+                "Your account is deleted. The attendance and votes you took part in stay counted, "
+                "anonymously."
+            ),
+        )
+        return redirect("home")
+    return render(request, "assembly/delete_account.html", {"form": form})
 
 
 def people(request):
-    listed = User.objects.listed().only(
-        "display_name", "bio", "membership_declared_at", "eligible_until"
+    """People who chose to be listed: the only place anyone's membership is public."""
+    published_commons = Commons.objects.published().only("name", "slug").order_by("name")
+    listed = (
+        User.objects.listed()
+        .only("display_name", "email", "bio", "membership_declared_at", "eligible_until")
+        .prefetch_related(Prefetch("stewarded_commons", queryset=published_commons))
     )
     return render(request, "assembly/people.html", {"people": listed})
+
+
+def _members():
+    return User.objects.members().only(
+        "display_name", "email", "membership_declared_at", "eligible_until"
+    )
+
+
+@login_required
+def members(request):
+    if not permissions.can_see_member_list(request.user):
+        raise PermissionDenied
+    return render(request, "assembly/members.html", {"members": _members()})
+
+
+def _csv_cell(value) -> str:
+    # A cell starting with =, +, - or @ would run as a formula in a spreadsheet.
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@login_required
+@never_cache
+def members_csv(request):
+    if not permissions.can_see_member_list(request.user):
+        raise PermissionDenied
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="members-{stamp}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["name", "email", "declared_at", "member_until"])
+    for person in _members():
+        writer.writerow(
+            [
+                _csv_cell(person.display_name),
+                _csv_cell(person.email),
+                timezone.localtime(person.membership_declared_at).date().isoformat(),
+                person.eligible_until.isoformat(),
+            ]
+        )
+    return response
 
 
 def placeholder(request, section):

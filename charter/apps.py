@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class CharterConfig(AppConfig):
     name = "charter"
     verbose_name = _("Charter")
+
+    def ready(self):
+        # The charter reacts to decisions through their explicit registries, not signals.
+        from decisions import effects, extensions
+        from decisions.models import Decision
+
+        from .services import apply_adopted_amendment
+        from .views import decision_section
+
+        effects.register(Decision.Kind.CHARTER_CHANGE.value, apply_adopted_amendment)
+        extensions.register_detail_section(Decision.Kind.CHARTER_CHANGE.value, decision_section)

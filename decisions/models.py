@@ -11,6 +11,24 @@ from simple_history.models import HistoricalRecords
 from commons_registry.models import Commons
 
 
+class DecisionQuerySet(models.QuerySet):
+    def open(self):
+        """Decisions still being discussed or voted on, soonest deadline first."""
+        return self.filter(
+            phase__in=[
+                Decision.Phase.DISCUSSION,
+                Decision.Phase.AWAITING_PROPOSAL,
+                Decision.Phase.VOTING,
+            ]
+        )
+
+    def discussion_over(self, now):
+        return self.filter(phase=Decision.Phase.DISCUSSION, discussion_ends_at__lte=now)
+
+    def vote_over(self, now):
+        return self.filter(phase=Decision.Phase.VOTING, vote_closes_at__lte=now)
+
+
 class Decision(models.Model):
     class Kind(models.TextChoices):
         FINANCE = "finance", _("finance")
@@ -34,12 +52,19 @@ class Decision(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.OTHER)
     context = models.TextField(_("context"), blank=True)
     proposal = models.TextField(_("proposal"), blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                               related_name="authored_decisions", verbose_name=_("author"))
-    related_commons = models.ManyToManyField(Commons, blank=True, related_name="decisions",
-                                             verbose_name=_("related commons"))
-    phase = models.CharField(_("phase"), max_length=12, choices=Phase.choices,
-                             default=Phase.DISCUSSION)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="authored_decisions",
+        verbose_name=_("author"),
+    )
+    related_commons = models.ManyToManyField(
+        Commons, blank=True, related_name="decisions", verbose_name=_("related commons")
+    )
+    phase = models.CharField(
+        _("phase"), max_length=12, choices=Phase.choices, default=Phase.DISCUSSION
+    )
     discussion_days = models.PositiveSmallIntegerField(_("discussion length (days)"))
     vote_days = models.PositiveSmallIntegerField(_("vote length (days)"))
     quorum_percent = models.PositiveSmallIntegerField(_("quorum (%)"), default=0)
@@ -51,22 +76,49 @@ class Decision(models.Model):
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
     outcome_statement = models.TextField(_("outcome statement"), blank=True)
     review_on = models.DateField(_("review date"), null=True, blank=True)
-    previous_round = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                                       related_name="next_rounds",
-                                       verbose_name=_("previous round"))
+    previous_round = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_rounds",
+        verbose_name=_("previous round"),
+    )
     # Filled when the vote closes, so the log never recounts.
     roll_size = models.PositiveIntegerField(_("roll size"), null=True, blank=True)
-    roll_fingerprint = models.CharField(_("roll fingerprint (SHA-256)"), max_length=64,
-                                        blank=True)
+    roll_fingerprint = models.CharField(_("roll fingerprint (SHA-256)"), max_length=64, blank=True)
+    consent_count = models.PositiveIntegerField(_("consents"), null=True, blank=True)
+    abstain_count = models.PositiveIntegerField(_("abstentions"), null=True, blank=True)
+    objection_count = models.PositiveIntegerField(_("objections"), null=True, blank=True)
+    # When each notice was handed to workshops.deliveries (which itself sends each e-mail once).
+    # A notice is marked only after delivery, so a crash in between means "try again", never "lost".
+    author_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    roll_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_3_days_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_1_day_at = models.DateTimeField(null=True, blank=True, editable=False)
+    outcome_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["context"])
+    objects = DecisionQuerySet.as_manager()
+
+    history = HistoricalRecords(
+        excluded_fields=[
+            "context",
+            "author_reminded_at",
+            "roll_notified_at",
+            "reminded_3_days_at",
+            "reminded_1_day_at",
+            "outcome_notified_at",
+        ]
+    )
 
     class Meta:
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["phase", "discussion_ends_at"]),
-                   models.Index(fields=["phase", "vote_closes_at"])]
+        indexes = [
+            models.Index(fields=["phase", "discussion_ends_at"]),
+            models.Index(fields=["phase", "vote_closes_at"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(phase="voting")
@@ -84,11 +136,52 @@ class Decision(models.Model):
     def get_absolute_url(self):
         return reverse("decisions:detail", kwargs={"pk": self.pk})
 
+    @property
+    def topic(self) -> str:
+        """The subject of this decision's e-mails in workshops.deliveries."""
+        return f"decision:{self.pk}"
+
+    def proposal_versions(self) -> list[dict]:
+        """Each distinct text the proposal had, oldest first, with when it was written."""
+        versions = []
+        records = self.history.order_by("history_date", "history_id").values_list(
+            "proposal", "history_date"
+        )
+        for text, written_at in records:
+            if text and (not versions or versions[-1]["text"] != text):
+                versions.append({"number": len(versions) + 1, "text": text, "at": written_at})
+        return versions
+
+    @property
+    def is_open_for_comments(self) -> bool:
+        return self.phase in (self.Phase.DISCUSSION, self.Phase.AWAITING_PROPOSAL)
+
+    @property
+    def vote_count(self) -> int | None:
+        if self.consent_count is None:
+            return None
+        return self.consent_count + self.abstain_count + self.objection_count
+
+    @property
+    def turnout_percent(self) -> float | None:
+        """Votes against the frozen roll, as stored at the close."""
+        if self.roll_size is None or self.vote_count is None:
+            return None
+        return turnout(self.vote_count, self.roll_size)
+
+
+def turnout(votes: int, roll_size: int) -> float:
+    return round(100 * votes / roll_size, 1) if roll_size else 0.0
+
 
 class Comment(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                               related_name="decision_comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="decision_comments",
+    )
     text = models.TextField(_("comment"))
     created_at = models.DateTimeField(_("written at"))
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
@@ -99,14 +192,18 @@ class Comment(models.Model):
         verbose_name_plural = _("comments")
         ordering = ["created_at", "pk"]
 
+    def __str__(self):
+        return f"{self.author} — {self.created_at:%Y-%m-%d %H:%M}"
+
 
 class RollEntry(models.Model):
     """One voter on a decision's electoral roll, frozen when the vote opened."""
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="roll")
     # Nullable: a deleted account stays counted on the roll, anonymised.
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                               related_name="roll_entries")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="roll_entries"
+    )
     voter_ref = models.CharField(max_length=64, help_text="stable id used for the fingerprint")
 
     class Meta:
@@ -115,6 +212,9 @@ class RollEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["decision", "voter_ref"], name="one_roll_entry"),
         ]
+
+    def __str__(self):
+        return f"{self.decision_id}: {self.voter_ref}"
 
 
 class Vote(models.Model):
@@ -135,6 +235,10 @@ class Vote(models.Model):
         verbose_name = _("vote")
         verbose_name_plural = _("votes")
         constraints = [
-            models.CheckConstraint(condition=~Q(choice="object") | ~Q(reason=""),
-                                   name="objection_needs_reason"),
+            models.CheckConstraint(
+                condition=~Q(choice="object") | ~Q(reason=""), name="objection_needs_reason"
+            ),
         ]
+
+    def __str__(self):
+        return f"{self.roll_entry_id}: {self.choice}"

@@ -19,6 +19,8 @@ def skip_or_fail(reason: str):
 
 def use_broker(url: str, queue: str | None = None):
     """Point this process's Celery app at another broker (and queue), dropping pooled connections."""
+    from kombu import pools
+
     from assembly.celery import app
 
     app.conf.broker_url = url
@@ -28,6 +30,7 @@ def use_broker(url: str, queue: str | None = None):
         app._pool.force_close_all()
         app._pool = None
     app.amqp._producer_pool = None
+    pools.reset()
 
 
 @pytest.fixture(autouse=True)

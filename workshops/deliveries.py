@@ -64,7 +64,8 @@ def _ensure_rows(outgoing: list[Outgoing], now) -> dict[tuple, Delivery]:
         ignore_conflicts=True,
     )
     rows = Delivery.objects.filter(
-        topic__in={k[0] for k in keys}, kind__in={k[2] for k in keys},
+        topic__in={k[0] for k in keys},
+        kind__in={k[2] for k in keys},
         person_id__in={k[1] for k in keys},
     )
     return {(row.topic, row.person_id, row.kind): row for row in rows}
@@ -133,5 +134,3 @@ def retry(delivery: Delivery) -> None:
     Delivery.objects.filter(
         pk=delivery.pk, state__in=[Delivery.State.FAILED, Delivery.State.UNCERTAIN]
     ).update(state=Delivery.State.PENDING, claimed_at=None, error="")
-
-

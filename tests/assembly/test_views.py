@@ -72,3 +72,13 @@ def test_people_lists_only_those_who_chose_to_be_listed(client):
 
     assert "Visible Vera" in page
     assert "Hidden Hugo" not in page
+
+
+def test_me_offers_the_private_calendar_address(client):
+    person = UserFactory()
+    client.force_login(person)
+
+    page = client.get("/me/").content.decode()
+
+    assert f"/calendar/{person.calendar_token}.ics" in page
+    assert 'action="/calendar/revoke/"' in page

@@ -1,0 +1,117 @@
+"""Who may do what with a decision: small predicates used by views and templates alike."""
+
+import dataclasses
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from .models import Comment, Decision
+from .services import COMMENT_EDIT_WINDOW
+
+
+def is_signed_in(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def can_open_discussion(user) -> bool:
+    return is_signed_in(user)
+
+
+def can_comment(user, decision: Decision) -> bool:
+    return is_signed_in(user) and decision.is_open_for_comments
+
+
+def can_edit_comment(user, comment: Comment, now=None) -> bool:
+    now = now or timezone.now()
+    return (
+        is_signed_in(user)
+        and comment.author_id == user.pk
+        and not comment.hidden
+        and now <= comment.created_at + COMMENT_EDIT_WINDOW
+    )
+
+
+def can_hide_comment(user) -> bool:
+    return is_signed_in(user) and user.is_facilitator
+
+
+def is_author(user, decision: Decision) -> bool:
+    return is_signed_in(user) and decision.author_id == user.pk
+
+
+def can_edit_proposal(user, decision: Decision) -> bool:
+    return is_author(user, decision) and decision.is_open_for_comments
+
+
+def can_withdraw(user, decision: Decision) -> bool:
+    return (
+        is_signed_in(user)
+        and (decision.author_id == user.pk or user.is_facilitator)
+        and decision.is_open_for_comments
+    )
+
+
+def can_record_statement(user, decision: Decision) -> bool:
+    return (
+        is_signed_in(user)
+        and user.is_facilitator
+        and decision.phase in (Decision.Phase.CLOSED, Decision.Phase.WITHDRAWN)
+    )
+
+
+def can_start_new_round(user, decision: Decision) -> bool:
+    return is_author(user, decision) and decision.outcome in (
+        Decision.Outcome.NOT_ADOPTED,
+        Decision.Outcome.WITHDRAWN,
+    )
+
+
+@dataclasses.dataclass
+class VotingStatus:
+    """Whether this person can vote now, and why (or why not) in words they can read."""
+
+    can_vote: bool
+    reason: str
+    needs_sign_in: bool = False
+
+
+def _date(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def voting_status(user, decision: Decision, roll_entry=None, now=None) -> VotingStatus:
+    """`roll_entry` is this person's entry on the decision's roll, or None."""
+    now = now or timezone.now()
+    P = Decision.Phase
+    if decision.phase in (P.DISCUSSION, P.AWAITING_PROPOSAL):
+        return VotingStatus(
+            False,
+            _(
+                "The vote has not opened yet. Only members on the roll "
+                "frozen when it opens will vote."
+            ),
+        )
+    if decision.phase == P.WITHDRAWN:
+        return VotingStatus(False, _("This decision was withdrawn: there is no vote."))
+    if decision.phase == P.CLOSED or now >= decision.vote_closes_at:
+        return VotingStatus(False, _("The vote is closed."))
+    if not is_signed_in(user):
+        return VotingStatus(
+            False,
+            _("Sign in to vote. Only members on the electoral roll can vote."),
+            needs_sign_in=True,
+        )
+    if roll_entry is None:
+        return VotingStatus(
+            False,
+            _(
+                "You are not on the roll because you were not a member when the vote opened on "
+                "%(opened)s. The roll is frozen at that instant; you can still follow the vote."
+            )
+            % {"opened": _date(decision.vote_opens_at)},
+        )
+    return VotingStatus(
+        True,
+        _("You are on the electoral roll: you can vote, and change your vote, until %(closes)s.")
+        % {"closes": _date(decision.vote_closes_at)},
+    )

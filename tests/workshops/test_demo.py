@@ -1,0 +1,46 @@
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from assembly.models import User
+from workshops.models import Attendance, Meeting, Workshop, WorkshopSignup
+
+
+def counts():
+    return (
+        Meeting.objects.count(),
+        Workshop.objects.count(),
+        Attendance.objects.count(),
+        WorkshopSignup.objects.count(),
+        User.objects.count(),
+    )
+
+
+def sessions_in_last_year(email):
+    since = timezone.now() - datetime.timedelta(days=365)
+    return (
+        Attendance.objects.filter(person__email=email, meeting__starts_at__gte=since)
+        .values("meeting")
+        .distinct()
+        .count()
+    )
+
+
+@pytest.mark.django_db
+def test_seed_demo_small_is_believable_and_idempotent():
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    first = counts()
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    assert counts() == first
+    assert Meeting.objects.past().count() == 24
+    assert Meeting.objects.upcoming().count() == 3
+    assert Workshop.objects.filter(is_initiation=True).count() == 27
+    assert sessions_in_last_year("member@example.org") >= 2
+    assert sessions_in_last_year("newcomer@example.org") == 1
+    assert Attendance.objects.filter(person__email="newcomer@example.org").count() == 1
+    next_meeting = Meeting.objects.upcoming().first()
+    assert next_meeting.workshops.count() >= 3
+    assert WorkshopSignup.objects.filter(workshop__meeting=next_meeting).exists()

@@ -1,0 +1,24 @@
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.conf import settings
+
+from workshops.models import Meeting
+from workshops.tasks import plan_upcoming_meetings
+
+
+@pytest.mark.django_db
+def test_plan_task_twice_plans_once():
+    with time_machine.travel(
+        datetime.datetime(2026, 11, 2, 9, tzinfo=ZoneInfo("Europe/Paris")), tick=False
+    ):
+        assert plan_upcoming_meetings() == 3
+        assert plan_upcoming_meetings() == 0
+    assert Meeting.objects.count() == 3
+
+
+def test_beat_schedule_names_the_tasks():
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"workshops.plan_upcoming_meetings", "workshops.send_meeting_reminders"} <= tasks

@@ -1,0 +1,396 @@
+"""Demo data for meetings: the rhythm, venues in Lillebonne, two years of monthly assemblies with
+workshops and attendance, and the upcoming assemblies with proposals and sign-ups.
+
+Idempotent: past meetings are keyed by their date (planned_for), everything else is created only
+for meetings created in this run or looked up before being added. `--scale large` gives the
+benchmark's volumes (240 meetings, 3,000 workshops, 100,000 attendance records, ~5,000 people).
+"""
+
+import datetime
+import random
+
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+
+from assembly.models import User
+from commons_registry.models import Commons
+
+from . import membership, services
+from .models import Attendance, Meeting, Rhythm, Venue, Workshop, WorkshopSignup
+from .rhythm import local_datetime, month_index, plan_upcoming_meetings, slot_date, start_time
+
+BATCH = 5000
+SCALES = {
+    # past meetings, people in the pool, attendance records over all past meetings
+    "small": {"months": 24, "people": 40, "attendance": 24 * 14},
+    "large": {"months": 240, "people": 5000, "attendance": 100_000},
+}
+LARGE_WORKSHOPS = 3000
+
+VENUES = [
+    {
+        "name": "La Maison des Communs",
+        "address": "12 rue de la République, 76170 Lillebonne",
+        "latitude": "49.520300",
+        "longitude": "0.535600",
+        "accessibility": "De plain-pied, toilettes accessibles.",
+        "has_work_tables": True,
+        "has_whiteboard": True,
+        "has_projector": True,
+        "has_good_internet": True,
+    },
+    {
+        "name": "Tiers-lieu La Fabrique",
+        "address": "3 quai de la Bolbec, 76170 Lillebonne",
+        "latitude": "49.518100",
+        "longitude": "0.539900",
+        "accessibility": "Ascenseur au fond de la cour.",
+        "has_work_tables": True,
+        "has_whiteboard": True,
+        "has_good_internet": True,
+    },
+    {
+        "name": "Médiathèque intercommunale",
+        "address": "Place Félix Faure, 76170 Lillebonne",
+        "latitude": "49.521800",
+        "longitude": "0.533200",
+        "accessibility": "Accessible en fauteuil par l'entrée latérale.",
+        "has_projector": True,
+        "has_good_internet": True,
+    },
+]
+
+FIRST_NAMES = [
+    "Camille",
+    "Dominique",
+    "Sacha",
+    "Louise",
+    "Hugo",
+    "Inès",
+    "Malik",
+    "Jeanne",
+    "Yanis",
+    "Lina",
+    "Théo",
+    "Chloé",
+    "Nour",
+    "Paul",
+    "Awa",
+    "Jules",
+    "Léa",
+    "Karim",
+    "Rose",
+    "Tom",
+]
+LAST_NAMES = [
+    "Martin",
+    "Bernard",
+    "Diallo",
+    "Petit",
+    "Nguyen",
+    "Lefèvre",
+    "Moreau",
+    "Haddad",
+    "Roux",
+    "Fournier",
+    "Girard",
+    "Benali",
+    "Lambert",
+    "Bonnet",
+    "Mercier",
+]
+WORKSHOP_TITLES = [
+    "Cartographier les communs du quartier",
+    "Grainothèque : inventaire et échanges",
+    "Logiciels libres pour les associations",
+    "Monter une coopérative alimentaire",
+    "Écrire la charte d'un jardin partagé",
+    "OpenStreetMap : cartopartie",
+    "Réparer plutôt que jeter",
+    "Financer un commun sans le perdre",
+    "Gouvernance partagée : la décision par consentement",
+    "Un wiki pour la mémoire de l'assemblée",
+    "Habitat participatif : où en est-on ?",
+    "Bibliothèque d'objets",
+    "Communs numériques et collectivités",
+    "Compost collectif",
+    "Accueillir les nouveaux venus",
+]
+NOTES = (
+    "Nous étions une dizaine. **Décisions** : organiser une prochaine session au printemps ; "
+    "ouvrir une liste de discussion.\n\n- Qui s'en occupe : Camille et Malik\n- Prochaine étape : "
+    "un inventaire partagé"
+)
+UPCOMING_PROPOSALS = [
+    ("Atelier vélo : autoréparation", "Apportez vos vélos, on répare ensemble.", None),
+    ("Cartopartie des fontaines", "Cartographions les points d'eau publics sur OpenStreetMap.", 12),
+    ("Préparer la fête des communs", "Programme, lieux, bénévoles.", None),
+]
+
+
+def seed(scale: str, stdout) -> None:
+    config = SCALES[scale]
+    # Seeded (the Lille assembly's founding year): the same demo data on every run.
+    rng = random.Random(2015)  # noqa: S311 - demo data, not secrets
+    today = timezone.localdate()
+    venues = _venues()
+    rhythm = _rhythm(venues[0])
+    facilitator = User.objects.get(email="facilitator@example.org")
+    member = User.objects.get(email="member@example.org")
+    newcomer = User.objects.get(email="newcomer@example.org")
+    pool = _people(config["people"])
+    commons = list(Commons.objects.published().values_list("pk", flat=True)[:50])
+
+    meetings = _past_meetings(rhythm, today, config["months"], venues, facilitator)
+    if meetings:
+        workshops = _past_workshops(meetings, rhythm, scale, pool, commons, rng)
+        records = _past_attendance(meetings, workshops, pool, config, facilitator, rng)
+        count = sum(len(ids) for ids in workshops.values())
+        stdout.write(
+            f"workshops: {len(meetings)} past meetings, {count} workshops, "
+            f"{records} attendance records"
+        )
+    _demo_accounts_attendance(member, newcomer, facilitator, today)
+    planned = plan_upcoming_meetings()
+    _upcoming_proposals(pool, member, newcomer, commons)
+    if planned:
+        stdout.write(f"workshops: planned {len(planned)} upcoming meeting(s)")
+    # Membership follows from the attendance above; member@ declares, newcomer@ needs one more.
+    membership.recompute(notify=False)
+    membership.declare(User.objects.get(pk=member.pk))
+
+
+def _venues() -> list[Venue]:
+    venues = []
+    for data in VENUES:
+        venue = Venue.objects.filter(name=data["name"]).first()
+        if venue is None:
+            venue = Venue.objects.create(**data)
+        venues.append(venue)
+    return venues
+
+
+def _rhythm(venue: Venue) -> Rhythm:
+    rhythm = Rhythm.get()
+    if rhythm.default_venue_id is None:
+        rhythm.default_venue = venue
+        rhythm.save()
+    return rhythm
+
+
+def _people(count: int) -> list[int]:
+    """Ids of the demo participants person1…personN@demo.example.org, created if missing."""
+    emails = [f"person{n}@demo.example.org" for n in range(1, count + 1)]
+    existing = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
+    unusable = make_password(None)
+    missing = []
+    for n, email in enumerate(emails, start=1):
+        if email not in existing:
+            first = FIRST_NAMES[n % len(FIRST_NAMES)]
+            last = LAST_NAMES[(n // len(FIRST_NAMES)) % len(LAST_NAMES)]
+            missing.append(
+                User(
+                    email=email,
+                    display_name=f"{first} {last} {n}",
+                    password=unusable,
+                    wants_reminders=n % 3 == 0,
+                )
+            )
+    User.objects.bulk_create(missing, batch_size=BATCH)
+    return list(User.objects.filter(email__in=emails).order_by("pk").values_list("pk", flat=True))
+
+
+def _month_back(today: datetime.date, offset: int) -> tuple[int, int]:
+    index = month_index(today) - offset
+    return index // 12, index % 12 + 1
+
+
+def _past_meetings(rhythm, today, months, venues, facilitator) -> list[Meeting]:
+    slots = []
+    for offset in range(1, months + 1):
+        year, month = _month_back(today, offset)
+        slots.append(slot_date(year, month, rhythm.weekday, rhythm.week_of_month))
+    taken = set(Meeting.objects.filter(planned_for__in=slots).values_list("planned_for", flat=True))
+    new = []
+    for offset, day in enumerate(slots, start=1):
+        if day in taken:
+            continue
+        starts_at = local_datetime(day, start_time(rhythm, day))
+        cancelled = offset % 11 == 8  # now and then a meeting is cancelled, and says why
+        new.append(
+            Meeting(
+                kind=Meeting.Kind.ASSEMBLY,
+                title=rhythm.meeting_title,
+                starts_at=starts_at,
+                ends_at=starts_at + datetime.timedelta(minutes=rhythm.duration_minutes),
+                venue=venues[offset % len(venues)],
+                planned_for=day,
+                status=Meeting.Status.CANCELLED if cancelled else Meeting.Status.HELD,
+                cancellation_reason="Salle indisponible (inondation)." if cancelled else "",
+                plenary_notes=""
+                if cancelled
+                else (
+                    "Tour de table, nouvelles des communs de la région, repas partagé.\n\n" + NOTES
+                ),
+            )
+        )
+    Meeting.objects.bulk_create(new, batch_size=BATCH)
+    created = list(
+        Meeting.objects.filter(planned_for__in=[m.planned_for for m in new]).order_by("starts_at")
+    )
+    Meeting.hosts.through.objects.bulk_create(
+        [Meeting.hosts.through(meeting_id=m.pk, user_id=facilitator.pk) for m in created],
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
+    return created
+
+
+def _past_workshops(meetings, rhythm, scale, pool, commons, rng) -> dict[int, list[int]]:
+    """Workshops of newly created past meetings; returns meeting id → workshop ids."""
+    total = len(meetings)
+    new = []
+    for index, meeting in enumerate(meetings):
+        if scale == "large":
+            extra = LARGE_WORKSHOPS // total - 1 + (1 if index < LARGE_WORKSHOPS % total else 0)
+        else:
+            extra = 2 + index % 3
+        new.append(
+            Workshop(
+                meeting=meeting,
+                title=rhythm.initiation_title,
+                description=rhythm.initiation_description,
+                is_initiation=True,
+                notes=NOTES,
+            )
+        )
+        for number in range(extra):
+            new.append(
+                Workshop(
+                    meeting=meeting,
+                    title=WORKSHOP_TITLES[(index + number) % len(WORKSHOP_TITLES)],
+                    description="Un atelier proposé par un·e participant·e.",
+                    proposed_by_id=rng.choice(pool),
+                    needs_work_tables=number % 2 == 0,
+                    needs_projector=number % 3 == 0,
+                    notes=NOTES if number % 2 == 0 else "",
+                )
+            )
+    Workshop.objects.bulk_create(new, batch_size=BATCH)
+    rows = list(
+        Workshop.objects.filter(meeting__in=meetings).values_list(
+            "pk", "meeting_id", "proposed_by_id"
+        )
+    )
+    Workshop.facilitators.through.objects.bulk_create(
+        [
+            Workshop.facilitators.through(workshop_id=pk, user_id=proposer)
+            for pk, _meeting, proposer in rows
+            if proposer
+        ],
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
+    if commons:
+        Workshop.related_commons.through.objects.bulk_create(
+            [
+                Workshop.related_commons.through(
+                    workshop_id=pk, commons_id=commons[pk % len(commons)]
+                )
+                for pk, _meeting, proposer in rows
+                if proposer and pk % 3 == 0
+            ],
+            batch_size=BATCH,
+            ignore_conflicts=True,
+        )
+    by_meeting: dict[int, list[int]] = {}
+    for pk, meeting_id, _proposer in rows:
+        by_meeting.setdefault(meeting_id, []).append(pk)
+    return by_meeting
+
+
+def _past_attendance(meetings, workshops, pool, config, facilitator, rng) -> int:
+    """Participants from the pool only: the demo accounts' attendance is set precisely apart."""
+    held = [m for m in meetings if m.status != Meeting.Status.CANCELLED]
+    if not held:
+        return 0
+    expected_held = sum(1 for offset in range(1, config["months"] + 1) if offset % 11 != 8)
+    base, extra = divmod(config["attendance"], expected_held)
+    sizes = [base + (1 if index < extra else 0) for index in range(len(held))]
+    # Some meetings draw more people than others; pairs keep the total exact.
+    for index in range(0, len(sizes) - 1, 2):
+        swing = rng.randint(0, base // 3)
+        sizes[index] += swing
+        sizes[index + 1] -= swing
+    batch, count = [], 0
+    for meeting, size in zip(held, sizes, strict=True):
+        recorded_at = meeting.ends_at
+        for person_id in rng.sample(pool, max(1, min(size, len(pool)))):
+            # Most are ticked at the door, some at the workshop they joined.
+            workshop_id = rng.choice(workshops[meeting.pk]) if rng.random() < 0.3 else None
+            batch.append(
+                Attendance(
+                    person_id=person_id,
+                    meeting=meeting,
+                    workshop_id=workshop_id,
+                    recorded_by=facilitator,
+                    recorded_at=recorded_at,
+                )
+            )
+        if len(batch) >= BATCH:
+            Attendance.objects.bulk_create(batch, ignore_conflicts=True)
+            count += len(batch)
+            batch = []
+    Attendance.objects.bulk_create(batch, ignore_conflicts=True)
+    return count + len(batch)
+
+
+def _demo_accounts_attendance(member, newcomer, facilitator, today) -> None:
+    """member@ attended the last two assemblies (eligible); newcomer@ exactly one, ever."""
+    year_ago = today - datetime.timedelta(days=365)
+    recent = list(
+        Meeting.objects.filter(starts_at__date__gte=year_ago, starts_at__lt=timezone.now())
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("-starts_at")[:3]
+    )
+    if len(recent) < 2:
+        return
+    for meeting in recent[:2]:
+        Attendance.objects.get_or_create(
+            person=member, meeting=meeting, workshop=None, defaults={"recorded_by": facilitator}
+        )
+    if not Attendance.objects.filter(person=newcomer).exists():
+        initiation = recent[0].workshops.filter(is_initiation=True).first()
+        Attendance.objects.create(
+            person=newcomer, meeting=recent[0], workshop=initiation, recorded_by=facilitator
+        )
+
+
+def _upcoming_proposals(pool, member, newcomer, commons) -> None:
+    meeting = services.next_meeting()
+    if meeting is None:
+        return
+    proposers = [member, *User.objects.filter(pk__in=pool[:2])]
+    titles = set(meeting.workshops.values_list("title", flat=True))
+    for (title, description, capacity), proposer in zip(
+        UPCOMING_PROPOSALS, proposers, strict=False
+    ):
+        if title in titles:
+            continue
+        services.propose_workshop(
+            meeting,
+            proposer,
+            title=title,
+            description=description,
+            capacity=capacity,
+            needs_work_tables=True,
+            related_commons=commons[:1],
+        )
+    signers = [newcomer, *User.objects.filter(pk__in=pool[2:12])]
+    for index, workshop in enumerate(meeting.workshops.order_by("pk")):
+        for person in signers[: 2 + (index * 3) % len(signers)]:
+            if not WorkshopSignup.objects.filter(workshop=workshop, person=person).exists():
+                try:
+                    services.sign_up(workshop, person)
+                except services.WorkshopError:
+                    break

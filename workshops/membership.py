@@ -1,0 +1,332 @@
+"""The membership rule: who attended enough distinct meetings lately, and until when that holds.
+
+A person *attended* a meeting when a facilitator recorded them at the meeting itself or at any of
+its workshops; several attendance rows for one meeting count once. Cancelled meetings never count.
+A meeting's date is the local date (settings.TIME_ZONE) of its start.
+
+The boundary, precisely: a meeting held on local date D counts on every day from D to
+D + window_days, both included. With the default 365 days, a meeting held exactly 365 days ago
+still counts today; one held 366 days ago no longer does. So the person is eligible on day T when
+at least `min_sessions` distinct meetings fall in [T - window_days, T], and `User.eligible_until`
+(the last day they stay eligible if they attend nothing more) is the date of their N-th most recent
+meeting + window_days. `User.is_eligible(on)` / `is_member(on)` compare `eligible_until >= on`.
+
+`recompute()` stores that date for everyone (or for given people) in a few set-based statements,
+lapses declared members who are no longer eligible, and queues the membership e-mails as pending
+Delivery rows in the same transaction; `send_notices()` (called by the Celery task after the
+recompute, never from a request) delivers them once each through workshops.deliveries.
+"""
+
+import dataclasses
+import datetime
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import DateField, Exists, Func, Max, OuterRef, Q, Subquery
+from django.db.models.functions import TruncDate
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import ngettext
+
+from assembly.models import AssemblyConfiguration, User
+
+from .deliveries import Outgoing, deliver, render_email
+from .models import Attendance, Delivery, Meeting
+
+logger = logging.getLogger(__name__)
+
+# A member is warned this many days before their membership would lapse.
+WARN_DAYS_BEFORE_LAPSE = 14
+TOPIC_PREFIX = "membership:"
+
+
+class Notice:
+    """The kinds of membership e-mail; the topic carries the date the notice is about."""
+
+    ELIGIBLE = "membership-eligible"
+    EXPIRING = "membership-expiring"
+    LAPSED = "membership-lapsed"
+    ALL = (ELIGIBLE, EXPIRING, LAPSED)
+
+
+class MembershipError(Exception):
+    """A membership action refused, with a message the person can read."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Rule:
+    min_sessions: int
+    window_days: int
+
+
+def current_rule() -> Rule:
+    config = AssemblyConfiguration.get()
+    return Rule(config.membership_min_sessions, config.membership_window_days)
+
+
+def topic_for(day: datetime.date) -> str:
+    return f"{TOPIC_PREFIX}{day.isoformat()}"
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+
+
+class _PlusDays(Func):
+    """date + a whole number of days, as a date, on the two databases we support."""
+
+    output_field = DateField()
+
+    def __init__(self, expression, days: int):
+        self.days = int(days)
+        super().__init__(expression)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        # PostgreSQL: date + integer is a date.
+        return super().as_sql(
+            compiler, connection, template=f"(%(expressions)s + {self.days})", **extra_context
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            template=f"date(%(expressions)s, '+{self.days} days')",
+            **extra_context,
+        )
+
+
+def _eligible_until_expression(rule: Rule, today: datetime.date):
+    """Per person (OuterRef "pk"): date of their N-th most recent distinct meeting + window."""
+    local_zone = timezone.get_current_timezone()
+    nth_meeting_date = (
+        Attendance.objects.filter(
+            person_id=OuterRef("pk"),
+            meeting__starts_at__lt=_local_midnight(today + datetime.timedelta(days=1)),
+        )
+        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        # GROUP BY meeting: a plenary and a workshop of the same meeting count once.
+        .values("meeting_id")
+        .annotate(started=Max("meeting__starts_at"))
+        .annotate(local_date=TruncDate("started", tzinfo=local_zone))
+        .order_by("-started", "-meeting_id")
+        .values("local_date")[rule.min_sessions - 1 : rule.min_sessions]
+    )
+    return _PlusDays(Subquery(nth_meeting_date, output_field=DateField()), rule.window_days)
+
+
+@dataclasses.dataclass
+class RecomputeReport:
+    newly_eligible: int = 0
+    expiring: int = 0
+    lapsed: int = 0
+
+
+def recompute(
+    *,
+    person_ids: Iterable[int] | None = None,
+    today: datetime.date | None = None,
+    notify: bool = True,
+) -> RecomputeReport:
+    """Store everyone's (or these people's) eligible_until and lapse members no longer eligible.
+
+    Set-based: a constant handful of statements whatever the number of people. With `notify`,
+    the e-mails due (newly eligible, membership lapsing within WARN_DAYS_BEFORE_LAPSE days,
+    lapsed) are queued as pending deliveries in the same transaction, so that a crash after the
+    commit loses none of them; `send_notices()` sends them. Seeding passes notify=False.
+    """
+    today = today or timezone.localdate()
+    rule = current_rule()
+    people = User.objects.order_by()
+    if person_ids is not None:
+        people = people.filter(pk__in=list(person_ids))
+    report = RecomputeReport()
+    not_eligible = Q(eligible_until__isnull=True) | Q(eligible_until__lt=today)
+    reachable = Q(is_active=True, email__isnull=False) & ~Q(email="")
+    eligible_until = _eligible_until_expression(rule, today)
+    due: list[Delivery] = []
+    with transaction.atomic():
+        # Crossing from not eligible to eligible is the event worth an e-mail. Who was eligible
+        # before is one cheap read of ids; a second run the same day then finds nobody new.
+        eligible_before = (
+            set(people.filter(eligible_until__gte=today).values_list("pk", flat=True))
+            if notify
+            else set()
+        )
+        people.update(eligible_until=eligible_until)
+        if notify:
+            eligible_now = people.filter(
+                reachable, eligible_until__gte=today, membership_declared_at__isnull=True
+            ).values_list("pk", "eligible_until")
+            due += [
+                Delivery(person_id=pk, topic=topic_for(until), kind=Notice.ELIGIBLE)
+                for pk, until in eligible_now
+                if pk not in eligible_before
+            ]
+            report.newly_eligible = len(due)
+
+        lapsing = people.filter(not_eligible, membership_declared_at__isnull=False)
+        lapsed = list(lapsing.values_list("pk", "eligible_until", "is_active", "email"))
+        if lapsed:
+            lapsing.update(membership_declared_at=None)
+        report.lapsed = len(lapsed)
+        if notify:
+            due += [
+                Delivery(person_id=pk, topic=topic_for(until or today), kind=Notice.LAPSED)
+                for pk, until, active, email in lapsed
+                if active and email
+            ]
+            expiring = people.filter(
+                reachable,
+                membership_declared_at__isnull=False,
+                eligible_until__gte=today,
+                eligible_until__lte=today + datetime.timedelta(days=WARN_DAYS_BEFORE_LAPSE),
+            ).values_list("pk", "eligible_until")
+            warnings = [
+                Delivery(person_id=pk, topic=topic_for(until), kind=Notice.EXPIRING)
+                for pk, until in expiring
+            ]
+            report.expiring = len(warnings)
+            due += warnings
+            if due:
+                # One row per (topic, person, kind): a notice already queued or sent stays once.
+                Delivery.objects.bulk_create(due, ignore_conflicts=True)
+    logger.info("membership recompute: %s", report)
+    return report
+
+
+def _notice_still_holds(delivery: Delivery, today: datetime.date) -> bool:
+    person = delivery.person
+    day = datetime.date.fromisoformat(delivery.topic.removeprefix(TOPIC_PREFIX))
+    if delivery.kind == Notice.ELIGIBLE:
+        return person.is_eligible(today) and not person.is_member(today)
+    if delivery.kind == Notice.EXPIRING:
+        return person.is_member(today) and person.eligible_until == day
+    return not person.is_member(today)
+
+
+def _build(person: User, kind: str, day: datetime.date):
+    name = {
+        Notice.ELIGIBLE: "eligible",
+        Notice.EXPIRING: "expiring",
+        Notice.LAPSED: "lapsed",
+    }[kind]
+    site = settings.SITE_URL.rstrip("/")
+    context = {
+        "day": day,
+        "eligible_until": person.eligible_until,
+        "me_url": site + reverse("me"),
+        "charter_url": site + "/charter/",
+    }
+    return lambda: render_email(person, f"workshops/email/membership_{name}", context)
+
+
+def send_notices(*, now: datetime.datetime | None = None):
+    """Deliver the queued membership e-mails once each; drop unsent ones that no longer hold."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    pending = list(
+        Delivery.objects.filter(
+            state=Delivery.State.PENDING, kind__in=Notice.ALL, topic__startswith=TOPIC_PREFIX
+        ).select_related("person")
+    )
+    stale = [row.pk for row in pending if not _notice_still_holds(row, today)]
+    if stale:
+        # Never sent, and would now mislead (the person attended again, declared, lapsed…).
+        Delivery.objects.filter(pk__in=stale, state=Delivery.State.PENDING).delete()
+    outgoing = []
+    for row in pending:
+        if row.pk in stale:
+            continue
+        day = datetime.date.fromisoformat(row.topic.removeprefix(TOPIC_PREFIX))
+        outgoing.append(
+            Outgoing(row.person, row.topic, row.kind, _build(row.person, row.kind, day))
+        )
+    return deliver(outgoing, now=now)
+
+
+def on_attendance_recorded(person_ids: Iterable[int]) -> None:
+    """Attendance changed for these people: recompute their membership once it has committed."""
+    from .tasks import recompute_memberships
+
+    person_ids = sorted({pk for pk in person_ids if pk is not None})
+    if person_ids:
+        recompute_memberships.delay_on_commit(person_ids=person_ids)
+
+
+def declare(person: User, *, now: datetime.datetime | None = None) -> User:
+    """The person declares themselves a member. Refused, with a reason, when not eligible."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        # Attendance may have been recorded moments ago; the person's own state is cheap to redo.
+        recompute(person_ids=[person.pk], today=today, notify=False)
+        locked = User.objects.select_for_update().get(pk=person.pk)
+        if not locked.is_eligible(today):
+            rule = current_rule()
+            raise MembershipError(
+                ngettext(
+                    "You cannot declare yourself a member yet: it takes %(count)s session "
+                    "in the last %(days)s days.",
+                    "You cannot declare yourself a member yet: it takes %(count)s sessions "
+                    "in the last %(days)s days.",
+                    rule.min_sessions,
+                )
+                % {"count": rule.min_sessions, "days": rule.window_days}
+            )
+        if locked.membership_declared_at is None:
+            locked.membership_declared_at = now
+            locked.save(update_fields=["membership_declared_at"])
+    person.refresh_from_db(fields=["membership_declared_at", "eligible_until"])
+    return person
+
+
+def attended_meetings(person: User, *, since: datetime.date, until: datetime.date):
+    """The meetings (not cancelled) this person attended whose local date is in [since, until]."""
+    return (
+        Meeting.objects.exclude(status=Meeting.Status.CANCELLED)
+        .filter(
+            starts_at__gte=_local_midnight(since),
+            starts_at__lt=_local_midnight(until + datetime.timedelta(days=1)),
+        )
+        .filter(Exists(Attendance.objects.filter(meeting_id=OuterRef("pk"), person=person)))
+        .order_by("-starts_at")
+    )
+
+
+@dataclasses.dataclass
+class Standing:
+    """What /me/ shows a person about their membership."""
+
+    rule: Rule
+    sessions: list
+    window_start: datetime.date
+    eligible_until: datetime.date | None
+    is_member: bool
+    is_eligible: bool
+
+    @property
+    def sessions_needed(self) -> int:
+        return max(0, self.rule.min_sessions - len(self.sessions))
+
+    @property
+    def can_declare(self) -> bool:
+        # Stored state may lag a few seconds behind attendance just recorded; declare() redoes it.
+        return not self.is_member and (self.is_eligible or self.sessions_needed == 0)
+
+
+def standing(person: User, *, today: datetime.date | None = None) -> Standing:
+    today = today or timezone.localdate()
+    rule = current_rule()
+    window_start = today - datetime.timedelta(days=rule.window_days)
+    sessions = list(attended_meetings(person, since=window_start, until=today))
+    return Standing(
+        rule=rule,
+        sessions=sessions,
+        window_start=window_start,
+        eligible_until=person.eligible_until,
+        is_member=person.is_member(today),
+        is_eligible=person.is_eligible(today),
+    )

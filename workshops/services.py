@@ -1,0 +1,266 @@
+"""The rules of meetings and workshops: each a function named by verb, one transaction each.
+
+Views, tasks, the admin and the demo seed all go through these functions.
+"""
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assembly.models import User
+from assembly.people import register_at_door
+
+from . import membership
+from .models import Attendance, Meeting, Workshop, WorkshopSignup
+
+logger = logging.getLogger(__name__)
+
+
+class WorkshopError(Exception):
+    """A rule said no; the message is translated and meant for the person who asked."""
+
+
+def request_membership_recompute(person_ids: list[int]) -> None:
+    """Recompute these people's membership once the attendance change has committed."""
+    person_ids = sorted({pk for pk in person_ids if pk is not None})
+    if person_ids:
+        membership.on_attendance_recorded(person_ids)
+
+
+# --- Meetings ------------------------------------------------------------------------------------
+
+
+def _ensure_open(meeting: Meeting, now=None) -> None:
+    if meeting.is_cancelled:
+        raise WorkshopError(_("This meeting is cancelled."))
+    if not meeting.is_upcoming(now):
+        raise WorkshopError(_("This meeting is over."))
+
+
+@transaction.atomic
+def volunteer_to_host(meeting: Meeting, person: User, *, now=None) -> None:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _ensure_open(meeting, now)
+    meeting.hosts.add(person)
+
+
+@transaction.atomic
+def withdraw_as_host(meeting: Meeting, person: User) -> None:
+    meeting.hosts.remove(person)
+
+
+@transaction.atomic
+def cancel_meeting(meeting: Meeting, reason: str) -> Meeting:
+    """Meetings are never deleted: a cancelled one stays, and says why."""
+    reason = reason.strip()
+    if not reason:
+        raise WorkshopError(_("Say why the meeting is cancelled."))
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.cancellation_reason = reason
+    meeting.save(update_fields=["status", "cancellation_reason"])
+    return meeting
+
+
+@transaction.atomic
+def write_plenary_notes(meeting: Meeting, text: str) -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting.plenary_notes = text
+    meeting.save(update_fields=["plenary_notes"])
+    return meeting
+
+
+def next_meeting(now=None) -> Meeting | None:
+    """The next meeting that is not over, with its visible workshops ordered by sign-ups."""
+    workshops = Workshop.objects.visible().by_signups()
+    return (
+        Meeting.objects.upcoming(now)
+        .select_related("venue")
+        .prefetch_related(Prefetch("workshops", queryset=workshops, to_attr="board"))
+        .first()
+    )
+
+
+# --- Workshops -----------------------------------------------------------------------------------
+
+WORKSHOP_FIELDS = (
+    "title",
+    "description",
+    "needs_work_tables",
+    "needs_whiteboard",
+    "needs_projector",
+    "needs_good_internet",
+    "capacity",
+)
+
+
+@transaction.atomic
+def propose_workshop(
+    meeting: Meeting, person: User, *, related_commons=(), now=None, **fields
+) -> Workshop:
+    """Anyone signed in proposes; no approval. The proposer facilitates it."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _ensure_open(meeting, now)
+    unknown = set(fields) - set(WORKSHOP_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown workshop fields: {sorted(unknown)}")
+    workshop = Workshop.objects.create(meeting=meeting, proposed_by=person, **fields)
+    workshop.facilitators.add(person)
+    if related_commons:
+        workshop.related_commons.set(related_commons)
+    return workshop
+
+
+@transaction.atomic
+def update_workshop(workshop: Workshop, *, related_commons=None, **fields) -> Workshop:
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    for name, value in fields.items():
+        if name not in (*WORKSHOP_FIELDS, "notes"):
+            raise TypeError(f"unknown workshop field: {name}")
+        setattr(workshop, name, value)
+    workshop.save()
+    if related_commons is not None:
+        workshop.related_commons.set(related_commons)
+    return workshop
+
+
+@transaction.atomic
+def write_workshop_notes(workshop: Workshop, text: str) -> Workshop:
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    workshop.notes = text
+    workshop.save(update_fields=["notes", "updated_at"])
+    return workshop
+
+
+@transaction.atomic
+def set_workshop_hidden(workshop: Workshop, hidden: bool) -> Workshop:
+    """Facilitators hide abuse; hiding is reversible, nothing is deleted."""
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    workshop.hidden = hidden
+    workshop.save(update_fields=["hidden", "updated_at"])
+    return workshop
+
+
+@transaction.atomic
+def sign_up(workshop: Workshop, person: User, *, now=None) -> WorkshopSignup:
+    """ "I'm in": idempotent; a full workshop refuses. The workshop row lock orders sign-ups."""
+    workshop = Workshop.objects.select_for_update().select_related("meeting").get(pk=workshop.pk)
+    existing = WorkshopSignup.objects.filter(workshop=workshop, person=person).first()
+    if existing is not None:
+        return existing
+    if workshop.hidden:
+        raise WorkshopError(_("This workshop is not open for sign-ups."))
+    _ensure_open(workshop.meeting, now)
+    if workshop.capacity is not None and workshop.signups.count() >= workshop.capacity:
+        raise WorkshopError(
+            _("“%(title)s” is full (%(capacity)s places). Pick another workshop.")
+            % {"title": workshop.title, "capacity": workshop.capacity}
+        )
+    return WorkshopSignup.objects.create(workshop=workshop, person=person)
+
+
+@transaction.atomic
+def withdraw(workshop: Workshop, person: User) -> bool:
+    """ "I'm out": idempotent; returns whether a sign-up was removed."""
+    Workshop.objects.select_for_update().filter(pk=workshop.pk).first()
+    deleted, _details = WorkshopSignup.objects.filter(workshop=workshop, person=person).delete()
+    return bool(deleted)
+
+
+# --- Attendance ----------------------------------------------------------------------------------
+
+
+def _check_workshop_of(meeting: Meeting, workshop: Workshop | None) -> None:
+    if workshop is not None and workshop.meeting_id != meeting.pk:
+        raise WorkshopError(_("This workshop belongs to another meeting."))
+
+
+@transaction.atomic
+def record_attendance(
+    meeting: Meeting, person: User, by: User | None, workshop: Workshop | None = None
+) -> tuple[Attendance, bool]:
+    """Tick a person present; a double tap records nothing more."""
+    _check_workshop_of(meeting, workshop)
+    if meeting.is_cancelled:
+        raise WorkshopError(_("This meeting is cancelled."))
+    try:
+        with transaction.atomic():
+            attendance, created = Attendance.objects.get_or_create(
+                person=person,
+                meeting=meeting,
+                workshop=workshop,
+                defaults={"recorded_by": by, "recorded_at": timezone.now()},
+            )
+    except IntegrityError:
+        # Two taps raced: the other one won, which is what we wanted.
+        attendance = Attendance.objects.get(person=person, meeting=meeting, workshop=workshop)
+        created = False
+    if created:
+        request_membership_recompute([person.pk])
+    return attendance, created
+
+
+@transaction.atomic
+def undo_attendance(meeting: Meeting, person: User, workshop: Workshop | None = None) -> bool:
+    """Undo a mistaken tick; returns whether anything was removed."""
+    _check_workshop_of(meeting, workshop)
+    deleted, _details = Attendance.objects.filter(
+        person=person, meeting=meeting, workshop=workshop
+    ).delete()
+    if deleted:
+        request_membership_recompute([person.pk])
+    return bool(deleted)
+
+
+@transaction.atomic
+def register_walk_in(
+    meeting: Meeting,
+    display_name: str,
+    by: User | None,
+    email: str | None = None,
+    workshop: Workshop | None = None,
+) -> tuple[User, bool]:
+    """Someone new at the door: find or register them, then tick them present.
+
+    Returns (person, registered). An e-mail already known reuses that person; without an e-mail, a
+    person of the same name already ticked at this meeting is reused, so a double tap registers
+    nobody twice. A new person with an e-mail is invited to claim the account.
+    """
+    from assembly.tasks import send_claim_invitation_task
+
+    display_name = " ".join(display_name.split())
+    email = (email or "").strip().lower() or None
+    if not display_name:
+        raise WorkshopError(_("Write the person's name."))
+    if meeting.is_cancelled:
+        raise WorkshopError(_("This meeting is cancelled."))
+    person = None
+    if email:
+        person = User.objects.filter(email__iexact=email).first()
+    else:
+        person = (
+            User.objects.filter(
+                email=None, display_name__iexact=display_name, attendances__meeting=meeting
+            )
+            .order_by("pk")
+            .first()
+        )
+    registered = person is None
+    if registered:
+        person = register_at_door(display_name, email)
+        if email:
+            send_claim_invitation_task.delay_on_commit(user_id=person.pk)
+    record_attendance(meeting, person, by, workshop)
+    return person, registered
+
+
+def search_people(text: str, limit: int = 15):
+    return (
+        User.objects.filter(is_active=True)
+        .search(text)
+        .only("display_name", "email")
+        .order_by("display_name", "pk")[:limit]
+    )
