@@ -210,6 +210,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Filled by each app's issue: name -> {"task": ..., "schedule": ...}.
 CELERY_BEAT_SCHEDULE: dict = {
+    # Once a day, ask the stewards of entries unconfirmed for a year (each entry once a year).
+    "commons-request-confirmations": {
+        "task": "commons_registry.request_confirmations",
+        "schedule": crontab(hour=6, minute=15),
+    },
     # Lapses members whose last sessions left the window, and sends the membership e-mails.
     "recompute-memberships": {
         "task": "workshops.recompute_memberships",

@@ -2,7 +2,6 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from workshops.urls import calendar_urlpatterns, meetings_urlpatterns, workshops_urlpatterns
 
@@ -23,7 +22,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Sections whose apps are still to come; each app's issue replaces its line.
-    path("commons/", views.placeholder, {"section": _("Commons")}, name="commons-index"),
+    path("commons/", include("commons_registry.urls")),
     path("meetings/", include((meetings_urlpatterns, "meetings"))),
     path("workshops/", include((workshops_urlpatterns, "workshops"))),
     path("", include((calendar_urlpatterns, "calendar"))),
