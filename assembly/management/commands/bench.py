@@ -33,6 +33,7 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/10"
 SIGNED_IN_EMAIL = "member@example.org"
 # The large demo data is there when these volumes are (DESIGN.md, "Budgets").
 LARGE_VOLUMES = {
+    "commons_registry.Commons": 1_000,
     "workshops.Attendance": 100_000,
     "decisions.Vote": 25_000,
     "charter.CharterVersion": 50,
@@ -43,9 +44,16 @@ TRIVIAL = Page("trivial (robots.txt)", "/robots.txt")
 def key_pages() -> list[Page]:
     """The pages the budgets are about, with real ids from the seeded data (the heaviest ones)."""
     from charter.models import DEFAULT_SLUG, CharterVersion
+    from commons_registry.models import Commons
     from decisions.models import Decision
     from workshops.models import Meeting
 
+    commons = (
+        Commons.objects.published()
+        .annotate(links=Count("workshops", distinct=True) + Count("decisions", distinct=True))
+        .order_by("-links", "pk")
+        .first()
+    )
     meeting = (
         Meeting.objects.past()
         .exclude(status=Meeting.Status.CANCELLED)
@@ -62,10 +70,17 @@ def key_pages() -> list[Page]:
     last_version = CharterVersion.objects.filter(charter__slug=DEFAULT_SLUG).aggregate(
         last=Max("number")
     )["last"]
-    if meeting is None or decision is None or not last_version:
-        raise CommandError("The demo data lacks a past meeting, a closed decision or a charter.")
+    if commons is None or meeting is None or decision is None or not last_version:
+        raise CommandError(
+            "The demo data lacks a published commons, a past meeting, a closed decision or a "
+            "charter version."
+        )
     return [
         Page("home", "/"),
+        Page("commons directory", "/commons/"),
+        Page("commons map", "/commons/map/"),
+        Page("map data (GeoJSON)", "/commons/export.geojson"),
+        Page("commons entry", f"/commons/{commons.slug}/"),
         Page("meetings", "/meetings/"),
         Page("meeting board", f"/meetings/{meeting.pk}/"),
         Page("decisions", "/decisions/"),
