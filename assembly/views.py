@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from charter import services as charter_services
+from commons_registry import services as commons_services
 from commons_registry.models import Commons
 from decisions import services as decisions_services
 from workshops import membership
@@ -35,6 +36,7 @@ def home(request):
     """The next assembly and its workshops, the newest commons, open decisions and the charter."""
     context = {
         "next_meeting": workshops_services.next_meeting(),
+        "newest_commons": commons_services.newest_published(),
         "open_decisions": decisions_services.open_decisions()[:5],
         "charter_version": charter_services.current_version(),
     }

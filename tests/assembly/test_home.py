@@ -2,7 +2,9 @@
 
 import pytest
 
+from commons_registry.models import Commons
 from tests.charter.factories import add_version, default_charter
+from tests.commons_registry.factories import CommonsFactory
 from tests.decisions.factories import discussion
 from tests.factories import UserFactory
 from tests.workshops.factories import MeetingFactory, SignupFactory, WorkshopFactory
@@ -23,13 +25,17 @@ def test_home_shows_next_meeting_with_workshops_ordered_by_signups(client):
     assert page.index("Atelier couru") < page.index("Atelier calme")
 
 
-def test_home_shows_open_decisions_and_current_charter(client):
+def test_home_shows_newest_commons_open_decisions_and_current_charter(client):
     discussion(title="Acheter un vélo cargo")
+    CommonsFactory(name="Jardin des Tilleuls", state=Commons.State.PUBLISHED)
+    CommonsFactory(name="Projet en attente", state=Commons.State.PROPOSED)
     add_version(default_charter(), text="# Charte\n\nNous nous réunissons.")
 
     page = client.get("/").content.decode()
 
     assert "Acheter un vélo cargo" in page
+    assert "Jardin des Tilleuls" in page
+    assert "Projet en attente" not in page
     assert "version 1 est en vigueur" in page
 
 
@@ -38,6 +44,7 @@ def test_home_has_useful_empty_states(client):
 
     assert "Aucune rencontre" in page or "Aucune réunion" in page
     assert "Aucune décision" in page
+    assert "Aucun commun" in page
 
 
 @pytest.mark.parametrize("items", [1, 3])
@@ -47,9 +54,10 @@ def test_home_query_count_does_not_grow_with_content(client, django_assert_num_q
     for _ in range(items):
         SignupFactory(workshop=WorkshopFactory(meeting=meeting))
         discussion(author=UserFactory())
+        CommonsFactory(state=Commons.State.PUBLISHED)
     add_version(default_charter(), text="# Charte")
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get("/")
 
     assert response.status_code == 200
