@@ -67,3 +67,19 @@ def test_csv_query_count_constant(client, django_assert_num_queries, count):
     with django_assert_num_queries(1):
         response = client.get("/commons/export.csv")
     assert response.content.decode("utf-8-sig").count("\n") == count + 1
+
+
+@pytest.mark.django_db
+def test_geojson_features_carry_their_own_url_and_translated_status(client):
+    CommonsFactory(name="Fournil", status=Commons.Status.ACTIVE)
+    CommonsFactory(name="Atelier vélo", status=Commons.Status.DORMANT)
+
+    features = client.get("/commons/export.geojson").json()["features"]
+
+    assert [
+        (f["properties"]["url"], f["properties"]["status"], f["properties"]["status_label"])
+        for f in features
+    ] == [
+        ("http://testserver/commons/atelier-velo/", "dormant", "en sommeil"),
+        ("http://testserver/commons/fournil/", "active", "actif"),
+    ]
