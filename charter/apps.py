@@ -16,3 +16,4 @@ class CharterConfig(AppConfig):
 
         effects.register(Decision.Kind.CHARTER_CHANGE.value, apply_adopted_amendment)
         extensions.register_detail_section(Decision.Kind.CHARTER_CHANGE.value, decision_section)
+        extensions.register_start_form(Decision.Kind.CHARTER_CHANGE.value, "charter:amend")

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import permissions, services
+from . import extensions, permissions, services
 from .extensions import detail_sections
 from .filters import DecisionFilter
 from .forms import CommentForm, DiscussionForm, ProposalForm, StatementForm, VoteForm
@@ -61,10 +61,20 @@ def decision_list(request):
 def decision_new(request):
     if not permissions.can_open_discussion(request.user):
         raise PermissionDenied
+    elsewhere = extensions.kinds_started_elsewhere()
     form = DiscussionForm(request.POST or None)
+    # A charter change needs its proposed full text: it opens from the charter's amendment form.
+    form.fields["kind"].choices = [
+        choice for choice in form.fields["kind"].choices if choice[0] not in elsewhere
+    ]
     if request.method == "POST" and form.is_valid():
         return _open_discussion(request, form)
-    return render(request, "decisions/decision_form.html", {"form": form, "previous": None})
+    started_elsewhere = [(Decision.Kind(kind).label, url) for kind, url in elsewhere.items()]
+    return render(
+        request,
+        "decisions/decision_form.html",
+        {"form": form, "previous": None, "started_elsewhere": started_elsewhere},
+    )
 
 
 def _open_discussion(request, form, previous=None):
@@ -338,6 +348,9 @@ def new_round(request, pk):
     previous = get_object_or_404(_decision_queryset(), pk=pk)
     if not permissions.can_start_new_round(request.user, previous):
         raise PermissionDenied
+    start_url = extensions.start_form_url(previous.kind)
+    if start_url:
+        return redirect(start_url)
     initial = {
         "title": previous.title,
         "kind": previous.kind,
