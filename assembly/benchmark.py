@@ -64,6 +64,15 @@ class Row:
     flags: list[str] = dataclasses.field(default_factory=list)
 
 
+def combine(loads: Sequence[Load]) -> Load:
+    """Several loads of the same page as one: all their requests over all their time."""
+    return Load(
+        requests=sum(load.requests for load in loads),
+        seconds=sum(load.seconds for load in loads),
+        latencies=[latency for load in loads for latency in load.latencies],
+    )
+
+
 def percentile(values: Sequence[float], pct: float) -> float:
     """Nearest-rank percentile: the smallest value with at least pct % of the values at or below."""
     if not values:

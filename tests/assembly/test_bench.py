@@ -138,3 +138,14 @@ def test_robots_txt_is_constant_text_without_queries(client, django_assert_num_q
         "Disallow: /accounts/",
         "Disallow: /me/",
     ]
+
+
+def test_combine_pools_requests_time_and_latencies():
+    first = Load(requests=100, seconds=1.0, latencies=[0.001] * 100)
+    second = Load(requests=100, seconds=3.0, latencies=[0.100] * 100)
+
+    both = benchmark.combine([first, second])
+
+    assert both.requests == 200
+    assert both.requests_per_second == 50.0
+    assert both.p95_ms == 100.0
