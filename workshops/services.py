@@ -124,12 +124,16 @@ def cancel_meeting(meeting: Meeting, reason: str, *, now=None) -> Meeting:
 
 @transaction.atomic
 def reinstate_meeting(meeting: Meeting) -> Meeting:
-    """Undo a mistaken cancellation: the meeting is planned again. Idempotent."""
+    """Undo a mistaken cancellation: the meeting is planned again, and the people the
+    cancellation e-mail reached are told so, by a task enqueued after commit. Idempotent."""
+    from .tasks import send_reinstatement_notices
+
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_cancelled:
         meeting.status = Meeting.Status.PLANNED
         meeting.cancellation_reason = ""
         meeting.save(update_fields=["status", "cancellation_reason"])
+        send_reinstatement_notices.delay_on_commit(meeting_id=meeting.pk)
     return meeting
 
 

@@ -50,3 +50,15 @@ def send_cancellation_notices(*, meeting_id: int) -> dict:
     report = cancellation.send_cancellation_notices(meeting)
     logger.info("cancellation notices for meeting %s: %s", meeting_id, report)
     return {"sent": report.sent, "already": report.already, "failed": report.failed}
+
+
+@shared_task(name="workshops.send_reinstatement_notices")
+def send_reinstatement_notices(*, meeting_id: int) -> dict:
+    """Tell the people a cancellation reached that the meeting takes place after all, once each."""
+    meeting = Meeting.objects.select_related("venue").filter(pk=meeting_id).first()
+    if meeting is None:
+        logger.info("reinstatement notices: meeting %s is gone", meeting_id)
+        return {"sent": 0, "already": 0, "failed": 0}
+    report = cancellation.send_reinstatement_notices(meeting)
+    logger.info("reinstatement notices for meeting %s: %s", meeting_id, report)
+    return {"sent": report.sent, "already": report.already, "failed": report.failed}
