@@ -1,11 +1,16 @@
 """Forms of meetings and workshops: they validate input; services apply the rules."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from commons_registry.models import Commons
 
-from .models import Workshop
+from .models import Meeting, Venue, Workshop
+
+# What <input type="datetime-local"> sends and expects: local wall-clock time, no seconds.
+LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 class WorkshopForm(forms.ModelForm):
@@ -59,3 +64,158 @@ class WalkInForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Find a person"), required=False, max_length=100)
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format=LOCAL_DATETIME_FORMAT)
+
+
+class MeetingForm(forms.ModelForm):
+    """A meeting's title, kind, times (in the assembly's time zone) and venue."""
+
+    starts_at = forms.DateTimeField(
+        label=_("Starts"),
+        widget=LocalDateTimeInput(),
+        input_formats=[LOCAL_DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
+        error_messages={
+            "required": _("Give the day and time it starts."),
+            "invalid": _("Give the day and time as 26/11/2026 18:00."),
+        },
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends"),
+        widget=LocalDateTimeInput(),
+        input_formats=[LOCAL_DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
+        error_messages={
+            "required": _("Give the day and time it ends."),
+            "invalid": _("Give the day and time as 26/11/2026 21:00."),
+        },
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["kind", "title", "starts_at", "ends_at", "venue"]
+        labels = {"kind": _("Kind of meeting"), "title": _("Title"), "venue": _("Venue")}
+        help_texts = {"kind": _("An assembly gets its initiation to the commons workshop.")}
+        error_messages = {"title": {"required": _("Give the meeting a title.")}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].queryset = Venue.objects.order_by("name")
+        self.fields["venue"].empty_label = _("To be announced")
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", _("The meeting must end after it starts."))
+        return cleaned
+
+    def _post_clean(self):
+        # The service checks the rules and saves; the model's own validation would only repeat
+        # the end-after-start check in English words of the database constraint.
+        pass
+
+
+class NewMeetingForm(MeetingForm):
+    class Meta(MeetingForm.Meta):
+        fields = [*MeetingForm.Meta.fields, "plenary_notes"]
+        labels = {**MeetingForm.Meta.labels, "plenary_notes": _("Plenary notes")}
+        help_texts = {
+            **MeetingForm.Meta.help_texts,
+            "plenary_notes": _("Optional: what the plenary will cover. Markdown works."),
+        }
+
+
+class CancelMeetingForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it cancelled?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shown on the meeting's page and sent to its hosts and signed-up people."),
+        error_messages={"required": _("Say why the meeting is cancelled.")},
+    )
+
+
+def _coordinate(label, help_text, invalid, out_of_range, limit):
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=-limit,
+        max_value=limit,
+        help_text=help_text,
+        error_messages={"invalid": invalid, "min_value": out_of_range, "max_value": out_of_range},
+    )
+
+
+class VenueForm(forms.ModelForm):
+    latitude = _coordinate(
+        _("Latitude"),
+        _("In decimal degrees, e.g. 50.6292. Leave empty with the longitude if unknown."),
+        _("Write the latitude as a number, e.g. 50.6292."),
+        _("The latitude lies between -90 and 90."),
+        90,
+    )
+    longitude = _coordinate(
+        _("Longitude"),
+        _("In decimal degrees, e.g. 3.0573."),
+        _("Write the longitude as a number, e.g. 3.0573."),
+        _("The longitude lies between -180 and 180."),
+        180,
+    )
+
+    class Meta:
+        model = Venue
+        fields = [
+            "name",
+            "address",
+            "latitude",
+            "longitude",
+            "accessibility",
+            "has_work_tables",
+            "has_whiteboard",
+            "has_projector",
+            "has_good_internet",
+        ]
+        labels = {
+            "name": _("Name"),
+            "address": _("Address"),
+            "accessibility": _("Accessibility notes"),
+            "has_work_tables": _("Work tables"),
+            "has_whiteboard": _("Whiteboard"),
+            "has_projector": _("Projector"),
+            "has_good_internet": _("Good internet"),
+        }
+        help_texts = {
+            "accessibility": _(
+                "Step-free access, lift, toilets, hearing loop, how to find the room…"
+            ),
+        }
+        error_messages = {"name": {"required": _("Give the venue a name.")}}
+
+    def _clean_coordinate(self, name):
+        value = self.cleaned_data.get(name)
+        # A pasted map coordinate often has more decimals than we keep: about 10 cm is plenty.
+        return None if value is None else value.quantize(Decimal("0.000001"))
+
+    def clean_latitude(self):
+        return self._clean_coordinate("latitude")
+
+    def clean_longitude(self):
+        return self._clean_coordinate("longitude")
+
+    def clean(self):
+        cleaned = super().clean()
+        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
+        valid = "latitude" not in self.errors and "longitude" not in self.errors
+        if valid and (latitude is None) != (longitude is None):
+            self.add_error(
+                "longitude" if longitude is None else "latitude",
+                _("Give both the latitude and the longitude, or neither."),
+            )
+        return cleaned
+
+    def venue_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

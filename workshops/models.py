@@ -48,6 +48,20 @@ class Venue(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def offers(self) -> list[str]:
+        """What the room offers, in words."""
+        return [
+            str(label)
+            for flag, label in (
+                (self.has_work_tables, _("work tables")),
+                (self.has_whiteboard, _("whiteboard")),
+                (self.has_projector, _("projector")),
+                (self.has_good_internet, _("good internet")),
+            )
+            if flag
+        ]
+
 
 class Rhythm(models.Model):
     """The assembly's recurring rule, one row edited in the admin."""

@@ -69,3 +69,20 @@ def can_record_attendance(user) -> bool:
 
 def can_see_deliveries(user) -> bool:
     return is_facilitator(user)
+
+
+def can_manage_meetings(user) -> bool:
+    """Create and edit meetings, cancel and reinstate them: facilitators only."""
+    return is_facilitator(user)
+
+
+def can_cancel_meeting(user, meeting, now=None) -> bool:
+    return can_manage_meetings(user) and not meeting.is_cancelled and meeting.is_upcoming(now)
+
+
+def can_reinstate_meeting(user, meeting) -> bool:
+    return can_manage_meetings(user) and meeting.is_cancelled
+
+
+def can_manage_venues(user) -> bool:
+    return is_facilitator(user)

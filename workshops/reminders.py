@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from assembly.models import User
 
-from . import deliveries
+from . import cancellation, deliveries
 from .ical import absolute, build_calendar
 from .models import Delivery, Meeting, Rhythm, Workshop
 
@@ -112,4 +112,5 @@ def send_meeting_reminders(now: datetime.datetime | None = None) -> deliveries.R
         if days is not None:
             outgoing.extend(reminder_outgoing(meeting, days, today))
     outgoing.extend(retried_outgoing(meetings))
+    outgoing.extend(cancellation.retried_outgoing(now))
     return deliveries.deliver(outgoing, now=now)

@@ -63,13 +63,26 @@ def create_assembly(rhythm: Rhythm, day: datetime.date) -> Meeting:
         venue=rhythm.default_venue,
         planned_for=day,
     )
-    Workshop.objects.create(
+    add_initiation_workshop(meeting, rhythm)
+    return meeting
+
+
+def add_initiation_workshop(meeting: Meeting, rhythm: Rhythm | None = None) -> Workshop:
+    """Every assembly opens a way in for newcomers: its "initiation to the commons" workshop.
+
+    Planned assemblies and those a facilitator creates by hand both get it here. Returns the one
+    already there, if any (at most one per meeting, a database constraint).
+    """
+    existing = Workshop.objects.filter(meeting=meeting, is_initiation=True).first()
+    if existing is not None:
+        return existing
+    rhythm = rhythm or Rhythm.get()
+    return Workshop.objects.create(
         meeting=meeting,
         title=rhythm.initiation_title,
         description=rhythm.initiation_description,
         is_initiation=True,
     )
-    return meeting
 
 
 @transaction.atomic

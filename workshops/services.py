@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from assembly.models import User
 from assembly.people import register_at_door
 
-from . import membership
-from .models import Attendance, Meeting, Workshop, WorkshopSignup
+from . import membership, rhythm
+from .models import Attendance, Meeting, Venue, Workshop, WorkshopSignup
 
 logger = logging.getLogger(__name__)
 
@@ -52,17 +52,120 @@ def withdraw_as_host(meeting: Meeting, person: User) -> None:
     meeting.hosts.remove(person)
 
 
+MEETING_FIELDS = ("kind", "title", "starts_at", "ends_at", "venue")
+
+
+def _check_times(starts_at, ends_at) -> None:
+    if ends_at <= starts_at:
+        raise WorkshopError(_("The meeting must end after it starts."))
+
+
 @transaction.atomic
-def cancel_meeting(meeting: Meeting, reason: str) -> Meeting:
-    """Meetings are never deleted: a cancelled one stays, and says why."""
+def create_meeting(
+    *, kind: str, title: str, starts_at, ends_at, venue: Venue | None = None, plenary_notes=""
+) -> Meeting:
+    """A meeting a facilitator adds by hand; an assembly gets its initiation workshop at once."""
+    _check_times(starts_at, ends_at)
+    meeting = Meeting.objects.create(
+        kind=kind,
+        title=title.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue=venue,
+        plenary_notes=plenary_notes,
+    )
+    if meeting.kind == Meeting.Kind.ASSEMBLY:
+        rhythm.add_initiation_workshop(meeting)
+    logger.info("meeting %s created by hand", meeting.pk)
+    return meeting
+
+
+@transaction.atomic
+def update_meeting(meeting: Meeting, **fields) -> Meeting:
+    """Change a meeting's title, kind, times or venue. The row lock keeps one initiation workshop
+    per assembly when two facilitators turn the same meeting into an assembly at once."""
+    unknown = set(fields) - set(MEETING_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown meeting fields: {sorted(unknown)}")
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    meeting.title = meeting.title.strip()
+    _check_times(meeting.starts_at, meeting.ends_at)
+    meeting.save(update_fields=list(fields))
+    if meeting.kind == Meeting.Kind.ASSEMBLY:
+        rhythm.add_initiation_workshop(meeting)
+    return meeting
+
+
+@transaction.atomic
+def cancel_meeting(meeting: Meeting, reason: str, *, now=None) -> Meeting:
+    """Meetings are never deleted: a cancelled one stays, and says why.
+
+    The people signed up to its workshops and its hosts are told once, by a task enqueued after
+    commit. Cancelling an already cancelled meeting only updates the reason and tells nobody again.
+    """
+    from .tasks import send_cancellation_notices
+
     reason = reason.strip()
     if not reason:
         raise WorkshopError(_("Say why the meeting is cancelled."))
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    was_cancelled = meeting.is_cancelled
+    if not was_cancelled and not meeting.is_upcoming(now):
+        raise WorkshopError(_("This meeting is over: it can no longer be cancelled."))
     meeting.status = Meeting.Status.CANCELLED
     meeting.cancellation_reason = reason
     meeting.save(update_fields=["status", "cancellation_reason"])
+    if not was_cancelled:
+        send_cancellation_notices.delay_on_commit(meeting_id=meeting.pk)
     return meeting
+
+
+@transaction.atomic
+def reinstate_meeting(meeting: Meeting) -> Meeting:
+    """Undo a mistaken cancellation: the meeting is planned again, and the people the
+    cancellation e-mail reached are told so, by a task enqueued after commit. Idempotent."""
+    from .tasks import send_reinstatement_notices
+
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.is_cancelled:
+        meeting.status = Meeting.Status.PLANNED
+        meeting.cancellation_reason = ""
+        meeting.save(update_fields=["status", "cancellation_reason"])
+        send_reinstatement_notices.delay_on_commit(meeting_id=meeting.pk)
+    return meeting
+
+
+VENUE_FIELDS = (
+    "name",
+    "address",
+    "latitude",
+    "longitude",
+    "accessibility",
+    "has_work_tables",
+    "has_whiteboard",
+    "has_projector",
+    "has_good_internet",
+)
+
+
+@transaction.atomic
+def save_venue(venue: Venue | None = None, **fields) -> Venue:
+    """Create a venue, or change one under a row lock so that two edits never mix their fields."""
+    unknown = set(fields) - set(VENUE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown venue fields: {sorted(unknown)}")
+    venue = Venue() if venue is None else Venue.objects.select_for_update().get(pk=venue.pk)
+    for name, value in fields.items():
+        setattr(venue, name, value)
+    venue.name = venue.name.strip()
+    if not venue.name:
+        raise WorkshopError(_("Give the venue a name."))
+    if (venue.latitude is None) != (venue.longitude is None):
+        raise WorkshopError(_("Give both the latitude and the longitude, or neither."))
+    venue.save()
+    return venue
 
 
 @transaction.atomic

@@ -1,5 +1,5 @@
-"""Celery tasks of meetings: thin, named, idempotent wrappers around the planner, the reminders
-and the membership recompute.
+"""Celery tasks of meetings: thin, named, idempotent wrappers around the planner, the reminders,
+the cancellation notices and the membership recompute.
 
 Membership: recompute everyone nightly (CELERY_BEAT_SCHEDULE) or only the people whose attendance
 was just recorded, then send the membership e-mails the recompute queued.
@@ -9,7 +9,8 @@ import logging
 
 from celery import shared_task
 
-from . import membership, reminders, rhythm
+from . import cancellation, membership, reminders, rhythm
+from .models import Meeting
 
 logger = logging.getLogger(__name__)
 
@@ -37,3 +38,27 @@ def recompute_memberships(*, person_ids: list[int] | None = None) -> None:
         report,
         sent,
     )
+
+
+@shared_task(name="workshops.send_cancellation_notices")
+def send_cancellation_notices(*, meeting_id: int) -> dict:
+    """E-mail a cancelled meeting's hosts and signed-up people, once each."""
+    meeting = Meeting.objects.select_related("venue").filter(pk=meeting_id).first()
+    if meeting is None:
+        logger.info("cancellation notices: meeting %s is gone", meeting_id)
+        return {"sent": 0, "already": 0, "failed": 0}
+    report = cancellation.send_cancellation_notices(meeting)
+    logger.info("cancellation notices for meeting %s: %s", meeting_id, report)
+    return {"sent": report.sent, "already": report.already, "failed": report.failed}
+
+
+@shared_task(name="workshops.send_reinstatement_notices")
+def send_reinstatement_notices(*, meeting_id: int) -> dict:
+    """Tell the people a cancellation reached that the meeting takes place after all, once each."""
+    meeting = Meeting.objects.select_related("venue").filter(pk=meeting_id).first()
+    if meeting is None:
+        logger.info("reinstatement notices: meeting %s is gone", meeting_id)
+        return {"sent": 0, "already": 0, "failed": 0}
+    report = cancellation.send_reinstatement_notices(meeting)
+    logger.info("reinstatement notices for meeting %s: %s", meeting_id, report)
+    return {"sent": report.sent, "already": report.already, "failed": report.failed}

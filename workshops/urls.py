@@ -9,10 +9,17 @@ from . import views
 
 meetings_urlpatterns = [
     path("", views.agenda, name="index"),
+    path("new/", views.new_meeting, name="new"),
+    path("venues/", views.venue_list, name="venues"),
+    path("venues/new/", views.new_venue, name="new-venue"),
+    path("venues/<int:pk>/edit/", views.edit_venue, name="edit-venue"),
     path("deliveries/", views.delivery_list, name="deliveries"),
     path("deliveries/<int:pk>/retry/", views.retry_delivery, name="retry-delivery"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>.ics", views.meeting_ics, name="ics"),
+    path("<int:pk>/edit/", views.edit_meeting, name="edit"),
+    path("<int:pk>/cancel/", views.cancel_meeting, name="cancel"),
+    path("<int:pk>/reinstate/", views.reinstate_meeting, name="reinstate"),
     path("<int:pk>/host/", views.volunteer_to_host, name="host"),
     path("<int:pk>/notes/", views.plenary_notes, name="notes"),
     path("<int:pk>/attendance/", views.attendance_sheet, name="attendance"),

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,9 +20,18 @@ from django.views.decorators.http import require_GET, require_POST
 from assembly.models import User, new_calendar_token
 
 from . import chart, deliveries, permissions, services
-from .forms import NotesForm, SearchForm, WalkInForm, WorkshopForm
+from .forms import (
+    CancelMeetingForm,
+    MeetingForm,
+    NewMeetingForm,
+    NotesForm,
+    SearchForm,
+    VenueForm,
+    WalkInForm,
+    WorkshopForm,
+)
 from .ical import build_calendar, feed_queryset
-from .models import Attendance, Delivery, Meeting, Workshop, WorkshopSignup
+from .models import Attendance, Delivery, Meeting, Venue, Workshop, WorkshopSignup
 
 PAST_PER_PAGE = 12
 
@@ -44,6 +54,10 @@ def _require_facilitator(request):
     return True
 
 
+def _to_login(request):
+    return redirect(f"{reverse('account_login')}?next={request.path}")
+
+
 # --- Agenda and board ----------------------------------------------------------------------------
 
 
@@ -60,6 +74,8 @@ def agenda(request):
             "upcoming": upcoming,
             "past": past,
             "participation": chart.participation(),
+            "can_manage_meetings": permissions.can_manage_meetings(request.user),
+            "can_manage_venues": permissions.can_manage_venues(request.user),
         },
     )
 
@@ -125,6 +141,9 @@ def meeting_detail(request, pk):
             "can_withdraw": permissions.can_volunteer_to_host(user, meeting),
             "can_write_notes": can_write_notes,
             "can_record_attendance": permissions.can_record_attendance(user),
+            "can_manage_meetings": permissions.can_manage_meetings(user),
+            "can_cancel": permissions.can_cancel_meeting(user, meeting),
+            "can_reinstate": permissions.can_reinstate_meeting(user, meeting),
             "notes_form": NotesForm(initial={"notes": meeting.plenary_notes}),
         },
     )
@@ -164,6 +183,111 @@ def plenary_notes(request, pk):
         services.write_plenary_notes(meeting, form.cleaned_data["notes"])
         messages.success(request, _("The plenary notes are saved."))
     return redirect(meeting)
+
+
+# --- Meetings and venues, kept by facilitators ---------------------------------------------------
+
+
+def new_meeting(request):
+    if not _require_facilitator(request):
+        return _to_login(request)
+    form = NewMeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.create_meeting(**form.cleaned_data)
+        except services.WorkshopError as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request, _("The meeting “%(title)s” is on the agenda.") % {"title": meeting.title}
+            )
+            return redirect(meeting)
+    return render(request, "workshops/meeting_form.html", {"form": form, "meeting": None})
+
+
+def edit_meeting(request, pk):
+    if not _require_facilitator(request):
+        return _to_login(request)
+    meeting = get_object_or_404(Meeting.objects.select_related("venue"), pk=pk)
+    form = MeetingForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.update_meeting(meeting, **form.cleaned_data)
+        except services.WorkshopError as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("The meeting is saved."))
+            return redirect(meeting)
+    return render(request, "workshops/meeting_form.html", {"form": form, "meeting": meeting})
+
+
+def cancel_meeting(request, pk):
+    """A confirmation page asks why; the POST cancels and tells the people concerned."""
+    if not _require_facilitator(request):
+        return _to_login(request)
+    meeting = get_object_or_404(Meeting.objects.select_related("venue"), pk=pk)
+    if not permissions.can_cancel_meeting(request.user, meeting):
+        if meeting.is_cancelled:
+            messages.info(request, _("This meeting is already cancelled."))
+        else:
+            messages.error(request, _("This meeting is over: it can no longer be cancelled."))
+        return redirect(meeting)
+    form = CancelMeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_meeting(meeting, form.cleaned_data["reason"])
+        except services.WorkshopError as refusal:
+            form.add_error("reason", str(refusal))
+        else:
+            messages.success(
+                request,
+                _("The meeting is cancelled. Its hosts and the people signed up will be told."),
+            )
+            return redirect(meeting)
+    return render(request, "workshops/meeting_cancel.html", {"form": form, "meeting": meeting})
+
+
+@require_POST
+def reinstate_meeting(request, pk):
+    if not _require_facilitator(request):
+        return _to_login(request)
+    meeting = get_object_or_404(Meeting, pk=pk)
+    services.reinstate_meeting(meeting)
+    messages.success(request, _("The meeting is planned again."))
+    return redirect(meeting)
+
+
+@require_GET
+def venue_list(request):
+    if not _require_facilitator(request):
+        return _to_login(request)
+    venues = list(Venue.objects.annotate(meeting_count=Count("meetings")).order_by("name", "pk"))
+    return render(request, "workshops/venue_list.html", {"venues": venues})
+
+
+def _venue_form_page(request, venue):
+    form = VenueForm(request.POST or None, instance=venue)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_venue(venue, **form.venue_fields())
+        except services.WorkshopError as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("The venue “%(name)s” is saved.") % {"name": saved.name})
+            return redirect("meetings:venues")
+    return render(request, "workshops/venue_form.html", {"form": form, "venue": venue})
+
+
+def new_venue(request):
+    if not _require_facilitator(request):
+        return _to_login(request)
+    return _venue_form_page(request, None)
+
+
+def edit_venue(request, pk):
+    if not _require_facilitator(request):
+        return _to_login(request)
+    return _venue_form_page(request, get_object_or_404(Venue, pk=pk))
 
 
 # --- Workshops -----------------------------------------------------------------------------------
