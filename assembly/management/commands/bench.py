@@ -110,8 +110,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--max-ratio",
             type=float,
-            default=25.0,
-            help="Warn about a page costing more than this many trivial requests (25).",
+            default=50.0,
+            help="Warn about a page costing more than this many trivial requests (50).",
         )
         parser.add_argument(
             "--strict",
