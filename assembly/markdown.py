@@ -4,6 +4,8 @@ Markdown is rendered, then sanitised by nh3 (Ammonia) against an allow-list, so 
 Markdown library lets through, no script, event handler, style or dangerous URL reaches a page.
 """
 
+import threading
+
 import markdown as markdown_lib
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -23,11 +25,27 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 EXTENSIONS = ["extra", "sane_lists", "toc"]
 
 
+_per_thread = threading.local()
+
+
+def _converter() -> markdown_lib.Markdown:
+    """This thread's Markdown instance, reset before each text.
+
+    Building one (loading its extensions) costs more than converting a workshop's notes, and a
+    meeting's board renders a dozen of them; an instance must not be shared between threads.
+    """
+    converter = getattr(_per_thread, "converter", None)
+    if converter is None:
+        converter = markdown_lib.Markdown(extensions=EXTENSIONS, output_format="html")
+        _per_thread.converter = converter
+    return converter.reset()
+
+
 def render_markdown(text: str | None) -> SafeString:
     """Markdown to sanitised HTML; links get rel="nofollow ugc noopener"."""
     if not text:
         return mark_safe("")
-    html = markdown_lib.markdown(text, extensions=EXTENSIONS, output_format="html")
+    html = _converter().convert(text)
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

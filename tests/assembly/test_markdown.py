@@ -124,3 +124,22 @@ def test_markdown_template_filter_is_available_everywhere():
 
     assert "<em>ok</em>" in rendered
     assert "<script>" not in rendered
+
+
+def test_render_markdown_carries_nothing_from_one_text_to_the_next():
+    first = render_markdown(
+        "# Notes\n\nThe AMAP[^1] met.\n\n*[AMAP]: Association pour le maintien d'une agriculture "
+        "paysanne\n\n[^1]: Since 2008."
+    )
+    second = render_markdown("# Notes\n\nThe AMAP met again.")
+
+    assert 'id="notes"' in first
+    assert "Since 2008." in first
+    assert "<abbr" in first
+    assert str(second) == '<h1 id="notes">Notes</h1>\n<p>The AMAP met again.</p>'
+
+
+def test_render_markdown_gives_the_same_html_every_time():
+    text = "## Décisions\n\n- un\n- deux\n\n| a | b |\n| - | - |\n| 1 | 2 |"
+
+    assert render_markdown(text) == render_markdown(text)
