@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
@@ -123,15 +124,21 @@ def delete_my_account(request):
     return render(request, "assembly/delete_account.html", {"form": form})
 
 
+PEOPLE_PER_PAGE = 48
+
+
 def people(request):
     """People who chose to be listed: the only place anyone's membership is public."""
     published_commons = Commons.objects.published().only("name", "slug").order_by("name")
-    listed = (
-        User.objects.listed()
-        .only("display_name", "email", "bio", "membership_declared_at", "eligible_until")
-        .prefetch_related(Prefetch("stewarded_commons", queryset=published_commons))
-    )
-    return render(request, "assembly/people.html", {"people": listed})
+    query = request.GET.get("q", "").strip()
+    listed = User.objects.listed()
+    if query:
+        listed = listed.filter(display_name__icontains=query)
+    listed = listed.only(
+        "display_name", "email", "bio", "membership_declared_at", "eligible_until"
+    ).prefetch_related(Prefetch("stewarded_commons", queryset=published_commons))
+    page = Paginator(listed, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "assembly/people.html", {"page_obj": page, "query": query})
 
 
 def _members():

@@ -82,3 +82,17 @@ def test_me_offers_the_private_calendar_address(client):
 
     assert f"/calendar/{person.calendar_token}.ics" in page
     assert 'action="/calendar/revoke/"' in page
+
+
+def test_people_is_paginated_and_searchable(client):
+    for n in range(50):
+        UserFactory(display_name=f"Personne {n:02d}", listed=True)
+    UserFactory(display_name="Zoé Zéphyr", listed=True)
+
+    first = client.get("/people/").content.decode()
+    found = client.get("/people/", {"q": "zéph"}).content.decode()
+
+    assert "Page 1 sur 2" in first
+    assert "Zoé Zéphyr" not in first
+    assert "Zoé Zéphyr" in found
+    assert "Personne 01" not in found

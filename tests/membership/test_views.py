@@ -238,8 +238,8 @@ def test_people_runs_a_constant_number_of_queries(client, people, django_assert_
         make_commons(f"Commons {n}").stewards.add(person)
         make_commons(f"Other {n}").stewards.add(person)
 
-    # configuration (context processor), people, their published commons
-    with django_assert_num_queries(3):
+    # configuration (context processor), the page's count, people, their published commons
+    with django_assert_num_queries(4):
         response = client.get("/people/")
 
     assert response.status_code == 200
