@@ -50,45 +50,45 @@ def seed(scale: str, stdout) -> None:
     existing = set(Decision.objects.values_list("title", flat=True))
     created = 0
 
-    title = "Buy a shared cargo bike for the tool library"
+    title = "Acheter un vélo-cargo pour l'outilthèque"
     if title not in existing:
         decision = services.open_discussion(
             author=facilitator,
             title=title,
             kind=Decision.Kind.FINANCE,
-            context="The tool library lends heavy tools that people carry home on foot. "
-            "A cargo bike (about 2,000 €) would let anyone borrow them.",
+            context="L'outilthèque prête des outils lourds que l'on rapporte chez soi à pied. "
+            "Un vélo-cargo (environ 2 000 €) permettrait à chacun de les emprunter.",
             now=now - 2 * DAY,
         )
         services.add_comment(
             decision,
             author=member,
             now=now - 2 * DAY + HOUR,
-            text="Good idea. Who stores it, and who repairs it?",
+            text="Bonne idée. Qui le range, et qui le répare ?",
         )
         services.add_comment(
             decision,
             author=newcomer,
             now=now - DAY,
-            text="The bike shop on Rue Jean-Jaurès offers a repair workshop.",
+            text="L'atelier vélo de la rue Jean-Jaurès propose de l'entretenir.",
         )
         services.publish_proposal(
             decision,
             by=facilitator,
             now=now - DAY + HOUR,
-            text="We buy one cargo bike (max. 2,200 €). The tool library keeps it; "
-            "the Tuesday repair workshop maintains it.",
+            text="Nous achetons un vélo-cargo (2 200 € au plus). L'outilthèque le garde ; "
+            "l'atelier de réparation du mardi l'entretient.",
         )
         created += 1
 
-    title = "Support the petition to keep the Rue des Jardins garden"
+    title = "Soutenir la pétition pour garder le jardin de la rue des Jardins"
     if title not in existing:
         decision = services.open_discussion(
             author=member,
             title=title,
             kind=Decision.Kind.PUBLIC_POSITION,
-            context="The city plans to build on the shared garden of Rue des Jardins.",
-            proposal="The assembly signs the petition and says so publicly.",
+            context="La ville prévoit de construire sur le jardin partagé de la rue des Jardins.",
+            proposal="L'assemblée signe la pétition et le fait savoir publiquement.",
             now=now - 9 * DAY,
         )
         # The newcomer is not a member, so they are not on the roll frozen here.
@@ -96,14 +96,14 @@ def seed(scale: str, stdout) -> None:
         _quiet(decision, now)
         created += 1
 
-    title = "Adopt the booking rule for the meeting room"
+    title = "Adopter la règle de réservation de la salle de réunion"
     if title not in existing:
         decision = services.open_discussion(
             author=facilitator,
             title=title,
             kind=Decision.Kind.OTHER,
-            proposal="Any participant may book the room for a commons' meeting, free of charge, "
-            "up to twice a month.",
+            proposal="Toute personne participante peut réserver gratuitement la salle pour "
+            "une réunion d'un commun, jusqu'à deux fois par mois.",
             now=now - 30 * DAY,
         )
         services.open_vote(decision, now=now - 23 * DAY)
@@ -112,13 +112,13 @@ def seed(scale: str, stdout) -> None:
         _quiet(decision, now)
         created += 1
 
-    title = "Spend 800 € on a sound system"
+    title = "Dépenser 800 € pour une sonorisation"
     if title not in existing:
         decision = services.open_discussion(
             author=member,
             title=title,
             kind=Decision.Kind.FINANCE,
-            proposal="We buy a portable sound system for the plenaries (800 €).",
+            proposal="Nous achetons une sonorisation portable pour les plénières (800 €).",
             now=now - 40 * DAY,
         )
         services.open_vote(decision, now=now - 33 * DAY)
@@ -126,7 +126,7 @@ def seed(scale: str, stdout) -> None:
             decision,
             voter=member,
             choice="object",
-            reason="The third place next door lends theirs for free; let us ask them first.",
+            reason="Le tiers-lieu voisin prête la sienne gratuitement ; demandons-leur d'abord.",
             now=now - 30 * DAY,
         )
         services.close_vote(decision, now=now - 26 * DAY)
