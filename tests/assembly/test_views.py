@@ -82,3 +82,9 @@ def test_me_offers_the_private_calendar_address(client):
 
     assert f"/calendar/{person.calendar_token}.ics" in page
     assert 'action="/calendar/revoke/"' in page
+
+
+def test_admin_header_names_the_assembly_software_in_french(client):
+    response = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert "Administration d’Assemblée" in response.content.decode()
