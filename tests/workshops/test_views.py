@@ -637,3 +637,18 @@ def test_sign_up_full_workshop_plain_form_redirects_with_error(person_client, pe
     assert response.status_code == 302
     assert messages_of(response) == ["“Tiny” is full (1 places). Pick another workshop."]
     assert not WorkshopSignup.objects.filter(workshop=workshop, person=person).exists()
+
+
+@pytest.mark.django_db
+def test_workshop_page_links_its_published_related_commons(client):
+    published, proposed = make_commons(2)
+    proposed.state = "proposed"
+    proposed.save()
+    workshop = WorkshopFactory()
+    workshop.related_commons.set([published, proposed])
+
+    page = client.get(reverse("workshops:detail", args=[workshop.pk])).content.decode()
+
+    assert f'<a href="{published.get_absolute_url()}">{published.name}</a>' in page
+    assert f'href="{proposed.get_absolute_url()}"' not in page
+    assert proposed.name in page
