@@ -36,6 +36,7 @@ def test_facilitator_records_three_people_on_a_phone(live_server, phone_page):
     expect(page.locator("#attendance-results li", has_text="Camille Dupont")).to_contain_text(
         "✓ présent·e"
     )
+    expect(page.locator("#attendance-present h2")).to_have_text("1 personne présente")
 
     # A pasted or autofilled name (no key events) filters the list too.
     search.fill("Domin")

@@ -652,3 +652,20 @@ def test_workshop_page_links_its_published_related_commons(client):
     assert f'<a href="{published.get_absolute_url()}">{published.name}</a>' in page
     assert f'href="{proposed.get_absolute_url()}"' not in page
     assert proposed.name in page
+
+
+@pytest.mark.django_db
+def test_htmx_tick_refreshes_the_people_present_out_of_band(facilitator_client):
+    meeting = MeetingFactory()
+    someone = UserFactory(display_name="Camille Dupont")
+
+    response = facilitator_client.post(
+        reverse("meetings:tick", args=[meeting.pk]),
+        {"person": someone.pk},
+        HTTP_HX_REQUEST="true",
+    )
+
+    page = response.content.decode()
+    assert '<section id="attendance-present" hx-swap-oob="true">' in page
+    assert "1 personne présente" in page
+    assert page.count("Camille Dupont") >= 2
