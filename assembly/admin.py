@@ -4,6 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import AssemblyConfiguration, User
 
+# Volunteers land here from the site's "Admin" link; "Django administration" meant nothing to them.
+admin.site.site_header = _("Assemblée administration")
+admin.site.site_title = _("Assemblée administration")
+
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):

@@ -1,6 +1,7 @@
 """Admin for the directory: categories, entries (with their history) and self-assessments."""
 
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Category, Commons, OstromAssessment
@@ -29,3 +30,5 @@ class CommonsAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["stewards"]
     list_select_related = ["category"]
     inlines = [OstromAssessmentInline]
+    # Like the public form: "example.org" means https://example.org (and Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

@@ -12,7 +12,7 @@ class CommonsForm(forms.ModelForm):
     """What a participant proposes and a steward edits."""
 
     website = forms.URLField(
-        label=_("website"),
+        label=_("Website"),
         required=False,
         max_length=200,
         assume_scheme="https",

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -173,7 +174,7 @@ class Commons(models.Model):
 
     class Meta:
         verbose_name = _("commons")
-        verbose_name_plural = _("commons")
+        verbose_name_plural = pgettext_lazy("plural", "commons")
         ordering = ["name"]
         indexes = [
             models.Index(fields=["state", "category"]),

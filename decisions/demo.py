@@ -50,14 +50,14 @@ def seed(scale: str, stdout) -> None:
     existing = set(Decision.objects.values_list("title", flat=True))
     created = 0
 
-    title = "Acheter un vélo cargo partagé pour l’outilthèque"
+    title = "Acheter un vélo-cargo pour l'outilthèque"
     if title not in existing:
         decision = services.open_discussion(
             author=facilitator,
             title=title,
             kind=Decision.Kind.FINANCE,
-            context="L’outilthèque prête des outils lourds que les gens rapportent chez eux à pied. "
-            "Un vélo cargo (environ 2 000 €) permettrait à chacun de les emprunter.",
+            context="L'outilthèque prête des outils lourds que l'on rapporte chez soi à pied. "
+            "Un vélo-cargo (environ 2 000 €) permettrait à chacun de les emprunter.",
             now=now - 2 * DAY,
         )
         services.add_comment(
@@ -70,14 +70,14 @@ def seed(scale: str, stdout) -> None:
             decision,
             author=newcomer,
             now=now - DAY,
-            text="L’atelier vélo de la rue Jean-Jaurès propose de l’entretenir.",
+            text="L'atelier vélo de la rue Jean-Jaurès propose de l'entretenir.",
         )
         services.publish_proposal(
             decision,
             by=facilitator,
             now=now - DAY + HOUR,
-            text="Nous achetons un vélo cargo (2 200 € au plus). L’outilthèque le garde ; "
-            "l’atelier de réparation du mardi l’entretient.",
+            text="Nous achetons un vélo-cargo (2 200 € au plus). L'outilthèque le garde ; "
+            "l'atelier de réparation du mardi l'entretient.",
         )
         created += 1
 
@@ -88,7 +88,7 @@ def seed(scale: str, stdout) -> None:
             title=title,
             kind=Decision.Kind.PUBLIC_POSITION,
             context="La ville prévoit de construire sur le jardin partagé de la rue des Jardins.",
-            proposal="L’assemblée signe la pétition et le fait savoir publiquement.",
+            proposal="L'assemblée signe la pétition et le fait savoir publiquement.",
             now=now - 9 * DAY,
         )
         # The newcomer is not a member, so they are not on the roll frozen here.
@@ -102,8 +102,8 @@ def seed(scale: str, stdout) -> None:
             author=facilitator,
             title=title,
             kind=Decision.Kind.OTHER,
-            proposal="Toute personne participante peut réserver la salle pour une réunion d’un commun, "
-            "gratuitement, jusqu’à deux fois par mois.",
+            proposal="Toute personne participante peut réserver gratuitement la salle pour "
+            "une réunion d'un commun, jusqu'à deux fois par mois.",
             now=now - 30 * DAY,
         )
         services.open_vote(decision, now=now - 23 * DAY)
@@ -112,13 +112,13 @@ def seed(scale: str, stdout) -> None:
         _quiet(decision, now)
         created += 1
 
-    title = "Dépenser 800 € pour une sono"
+    title = "Dépenser 800 € pour une sonorisation"
     if title not in existing:
         decision = services.open_discussion(
             author=member,
             title=title,
             kind=Decision.Kind.FINANCE,
-            proposal="Nous achetons une sono portable pour les plénières (800 €).",
+            proposal="Nous achetons une sonorisation portable pour les plénières (800 €).",
             now=now - 40 * DAY,
         )
         services.open_vote(decision, now=now - 33 * DAY)
@@ -126,7 +126,7 @@ def seed(scale: str, stdout) -> None:
             decision,
             voter=member,
             choice="object",
-            reason="Le tiers-lieu d’à côté prête la sienne gratuitement : demandons-leur d’abord.",
+            reason="Le tiers-lieu voisin prête la sienne gratuitement ; demandons-leur d'abord.",
             now=now - 30 * DAY,
         )
         services.close_vote(decision, now=now - 26 * DAY)

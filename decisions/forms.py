@@ -11,9 +11,11 @@ from .models import Comment, Decision, Vote
 class DiscussionForm(forms.ModelForm):
     related_commons = forms.ModelMultipleChoiceField(
         label=_("Related commons"),
-        queryset=Commons.objects.order_by("name").only("name"),
+        # Published entries only, as checkboxes like the workshop form: a multiple <select> needs
+        # Ctrl-click, which a phone does not have.
+        queryset=Commons.objects.published().order_by("name").only("name", "slug"),
         required=False,
-        help_text=_("Hold Ctrl (or Cmd) to choose several."),
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -503,22 +504,20 @@ def attendance_sheet(request, pk):
     context = _sheet_context(meeting, query)
     if request.htmx and request.htmx.target == "attendance-results":
         return render(request, "workshops/_attendance_results.html", context)
+    return render(
+        request,
+        "workshops/attendance.html",
+        {**context, "search": search, "walk_in": WalkInForm(), **_present(meeting)},
+    )
+
+
+def _present(meeting):
     present = list(
         Attendance.objects.filter(meeting=meeting)
         .select_related("person", "workshop")
         .order_by("-recorded_at", "-pk")
     )
-    return render(
-        request,
-        "workshops/attendance.html",
-        {
-            **context,
-            "search": search,
-            "walk_in": WalkInForm(),
-            "present": present,
-            "present_count": len({a.person_id for a in present}),
-        },
-    )
+    return {"present": present, "present_count": len({a.person_id for a in present})}
 
 
 def _tick_target(request, meeting):
@@ -542,8 +541,7 @@ def _answer_tick(request, meeting, person, error=None):
     if not request.htmx:
         return _sheet_redirect(request, meeting)
     workshops = list(Workshop.objects.filter(meeting=meeting).visible().order_by("title"))
-    return render(
-        request,
+    row = render_to_string(
         "workshops/_attendance_person.html",
         {
             "meeting": meeting,
@@ -553,7 +551,16 @@ def _answer_tick(request, meeting, person, error=None):
             "q": request.POST.get("q", ""),
             "error": error,
         },
+        request=request,
     )
+    # The count and list of people present below the search refresh out of band, so the
+    # facilitator at the door sees the tick land there too.
+    present = render_to_string(
+        "workshops/_attendance_present.html",
+        {"meeting": meeting, "oob": True, **_present(meeting)},
+        request=request,
+    )
+    return HttpResponse(row + present)
 
 
 @require_POST

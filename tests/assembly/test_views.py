@@ -96,3 +96,38 @@ def test_people_is_paginated_and_searchable(client):
     assert "Zoé Zéphyr" not in first
     assert "Zoé Zéphyr" in found
     assert "Personne 01" not in found
+
+
+def test_admin_header_names_the_assembly_software_in_french(client):
+    response = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert "Administration d’Assemblée" in response.content.decode()
+
+
+def test_missing_page_is_a_french_page_of_the_site(client):
+    response = client.get("/commons/no-such-commons/")
+
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert '<html lang="fr">' in page
+    assert "<h1>Page introuvable</h1>" in page
+    assert page.count("<h1") == 1
+
+
+def test_forbidden_page_says_who_may_see_it(client):
+    client.force_login(UserFactory())
+
+    response = client.get("/meetings/deliveries/")
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "<h1>Accès refusé</h1>" in page
+    assert "facilitateur·ices" in page
+
+
+def test_server_error_page_renders_without_a_request():
+    from django.template.loader import render_to_string
+
+    page = render_to_string("500.html")
+
+    assert "<h1>Quelque chose s’est mal passé</h1>" in page

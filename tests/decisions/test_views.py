@@ -4,8 +4,10 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from commons_registry.models import Commons
 from decisions import services
 from decisions.models import Comment, Decision, Vote
+from tests.commons_registry.factories import CommonsFactory
 from tests.decisions.factories import MemberFactory, discussion, voting
 from tests.factories import FacilitatorFactory, UserFactory
 
@@ -451,3 +453,16 @@ def test_admin_lists_and_shows_decisions(admin_client):
     decision = voting()
     assert admin_client.get("/admin/decisions/decision/").status_code == 200
     assert admin_client.get(f"/admin/decisions/decision/{decision.pk}/change/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_new_discussion_offers_published_commons_as_checkboxes(client):
+    CommonsFactory(name="Jardin publié")
+    CommonsFactory(name="Jardin en attente", state=Commons.State.PROPOSED)
+    client.force_login(UserFactory())
+
+    page = client.get("/decisions/new/").content.decode()
+
+    assert 'type="checkbox" name="related_commons"' in page
+    assert "Jardin publié" in page
+    assert "Jardin en attente" not in page

@@ -60,7 +60,7 @@ def test_newcomer_sees_one_more_session_needed(page):
     log_in(page, "newcomer@example.org")
     page.goto("/me/")
 
-    assert page.locator("#membership-status").inner_text() == "encore 1 séance nécessaire"
+    assert page.locator("#membership-status").inner_text() == "Encore 1 séance nécessaire"
     assert page.get_by_role("button", name="Me déclarer membre").count() == 0
 
 

@@ -96,8 +96,8 @@ def test_me_offers_declaring_to_an_eligible_person(client):
 @pytest.mark.parametrize(
     ("sessions", "english_text", "french_text"),
     [
-        (0, "2 more sessions needed", "encore 2 séances nécessaires"),
-        (1, "1 more session needed", "encore 1 séance nécessaire"),
+        (0, "2 more sessions needed", "Encore 2 séances nécessaires"),
+        (1, "1 more session needed", "Encore 1 séance nécessaire"),
     ],
 )
 def test_me_says_how_many_more_sessions_are_needed(client, sessions, english_text, french_text):

@@ -637,3 +637,35 @@ def test_sign_up_full_workshop_plain_form_redirects_with_error(person_client, pe
     assert response.status_code == 302
     assert messages_of(response) == ["“Tiny” is full (1 places). Pick another workshop."]
     assert not WorkshopSignup.objects.filter(workshop=workshop, person=person).exists()
+
+
+@pytest.mark.django_db
+def test_workshop_page_links_its_published_related_commons(client):
+    published, proposed = make_commons(2)
+    proposed.state = "proposed"
+    proposed.save()
+    workshop = WorkshopFactory()
+    workshop.related_commons.set([published, proposed])
+
+    page = client.get(reverse("workshops:detail", args=[workshop.pk])).content.decode()
+
+    assert f'<a href="{published.get_absolute_url()}">{published.name}</a>' in page
+    assert f'href="{proposed.get_absolute_url()}"' not in page
+    assert proposed.name in page
+
+
+@pytest.mark.django_db
+def test_htmx_tick_refreshes_the_people_present_out_of_band(facilitator_client):
+    meeting = MeetingFactory()
+    someone = UserFactory(display_name="Camille Dupont")
+
+    response = facilitator_client.post(
+        reverse("meetings:tick", args=[meeting.pk]),
+        {"person": someone.pk},
+        HTTP_HX_REQUEST="true",
+    )
+
+    page = response.content.decode()
+    assert '<section id="attendance-present" hx-swap-oob="true">' in page
+    assert "1 personne présente" in page
+    assert page.count("Camille Dupont") >= 2

@@ -1,0 +1,129 @@
+"""Automated accessibility check: axe-core (tests/e2e/vendor/axe.min.js, MPL-2.0) runs the WCAG 2 A
+and AA rules on each key page, which must have no "serious" or "critical" violation.
+
+The browser context bypasses the CSP only so that the test can inject axe; the pages themselves
+are served with their real policy.
+"""
+
+import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from decisions.models import Comment
+from tests.charter.factories import add_version
+from tests.commons_registry.factories import CommonsFactory, OstromAssessmentFactory
+from tests.decisions.factories import MemberFactory, voting
+from tests.e2e.conftest import PHONE
+from tests.workshops.factories import (
+    AttendanceFactory,
+    MeetingFactory,
+    PastMeetingFactory,
+    SignupFactory,
+    WorkshopFactory,
+)
+from workshops.models import Meeting
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING = {"serious", "critical"}
+
+PAGES = [
+    "/",
+    "/commons/",
+    "/commons/map/",
+    "{commons}",
+    "/meetings/",
+    "{meeting}",
+    "{workshop}",
+    "/decisions/",
+    "{decision}",
+    "/charter/",
+    "/charter/versions/",
+    "/charter/diff/1/2/",
+    "/people/",
+    "/accounts/login/",
+    "/accounts/signup/",
+]
+SIGNED_IN_PAGES = ["/me/", "{decision}", "{meeting}"]
+
+
+def arrange():
+    """A small assembly with one of everything the key pages show."""
+    member = MemberFactory(email="axe@example.org", display_name="Alex Axe", listed=True)
+    commons = CommonsFactory(name="Jardin des Axes")
+    OstromAssessmentFactory(commons=commons)
+    meeting = MeetingFactory(title="Assemblée des communs")
+    workshop = WorkshopFactory(meeting=meeting, title="Cartopartie")
+    workshop.related_commons.add(commons)
+    SignupFactory(workshop=workshop, person=member)
+    MeetingFactory(
+        title="Assemblée annulée",
+        starts_at=timezone.now() + datetime.timedelta(days=35),
+        status=Meeting.Status.CANCELLED,
+        cancellation_reason="La salle est fermée.",
+    )
+    AttendanceFactory(person=member, meeting=PastMeetingFactory(title="Assemblée passée"))
+    decision = voting(
+        title="Acheter un vélo cargo", now=timezone.now() - datetime.timedelta(days=1)
+    )
+    Comment.objects.create(
+        decision=decision, author=member, text="Bonne idée.", created_at=timezone.now()
+    )
+    add_version()
+    add_version()
+    return member, {
+        "commons": commons.get_absolute_url(),
+        "meeting": meeting.get_absolute_url(),
+        "workshop": workshop.get_absolute_url(),
+        "decision": decision.get_absolute_url(),
+    }
+
+
+def serious_violations(page, path):
+    response = page.goto(path)
+    assert response.status == 200, f"{path} answered {response.status}"
+    assert urlsplit(page.url).path == path, f"{path} was redirected to {page.url}"
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA
+    )
+    return [
+        f"{path}: [{v['impact']}] {v['id']}: {v['help']}\n"
+        + "\n".join(f"    {node['target']} {node['failureSummary']}" for node in v["nodes"][:5])
+        for v in result["violations"]
+        if v["impact"] in BLOCKING
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_key_pages_have_no_serious_accessibility_violation(browser, live_server, phone):
+    member, urls = arrange()
+    client = Client()
+    client.force_login(member)
+    signed_in = {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "url": live_server.url,
+    }
+
+    problems = []
+    for paths, cookies in ((PAGES, []), (SIGNED_IN_PAGES, [signed_in])):
+        context = browser.new_context(
+            locale="fr-FR", base_url=live_server.url, bypass_csp=True, **(PHONE if phone else {})
+        )
+        context.add_cookies(cookies)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        try:
+            for path in paths:
+                problems += serious_violations(page, path.format(**urls))
+        finally:
+            context.close()
+
+    assert problems == [], "\n".join(problems)
