@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assembly.domain import DomainError
 from decisions import services as decision_services
 from decisions.models import Decision
 
@@ -22,15 +23,8 @@ from .models import DEFAULT_SLUG, DEFAULT_TITLE, Amendment, Charter, CharterVers
 logger = logging.getLogger(__name__)
 
 
-class CharterError(Exception):
+class CharterError(DomainError):
     """A rule of the charter refused an action; the message is for a person to read."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self):
-        return str(self.message)
 
 
 def _now(now):

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assembly.domain import DomainError
+
 from .models import Commons, OstromAssessment
 
 # Fields a participant proposes and a steward edits; moderation and bookkeeping stay out of reach.
@@ -18,16 +20,12 @@ EDITABLE_FIELDS = [
 ]  # fmt: skip
 
 
-class CommonsError(Exception):
+class CommonsError(DomainError):
     """A rule of the directory refused the action; str(error) is for the person who asked."""
 
     def __init__(self, message, existing: Commons | None = None):
         super().__init__(message)
-        self.message = message
         self.existing = existing
-
-    def __str__(self):
-        return str(self.message)
 
 
 def find_duplicate(name: str, exclude_pk=None) -> Commons | None:

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from assembly.domain import DomainError
 from assembly.models import AssemblyConfiguration, User
 
 from . import effects
@@ -26,15 +27,8 @@ logger = logging.getLogger(__name__)
 COMMENT_EDIT_WINDOW = datetime.timedelta(minutes=15)
 
 
-class DecisionError(Exception):
+class DecisionError(DomainError):
     """A rule of the decision process refused an action; the message is for a person to read."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self):
-        return str(self.message)
 
 
 def _now(now):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from commons_registry.models import Commons
 
 from .models import Meeting, Venue, Workshop
+from .services import VENUE_FIELDS
 
 # What <input type="datetime-local"> sends and expects: local wall-clock time, no seconds.
 LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -168,17 +169,7 @@ class VenueForm(forms.ModelForm):
 
     class Meta:
         model = Venue
-        fields = [
-            "name",
-            "address",
-            "latitude",
-            "longitude",
-            "accessibility",
-            "has_work_tables",
-            "has_whiteboard",
-            "has_projector",
-            "has_good_internet",
-        ]
+        fields = list(VENUE_FIELDS)
         labels = {
             "name": _("Name"),
             "address": _("Address"),

@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
+from assembly.domain import DomainError
 from assembly.models import AssemblyConfiguration, User
 
 from .deliveries import Outgoing, deliver, render_email
@@ -51,7 +52,7 @@ class Notice:
     ALL = (ELIGIBLE, EXPIRING, LAPSED)
 
 
-class MembershipError(Exception):
+class MembershipError(DomainError):
     """A membership action refused, with a message the person can read."""
 
 

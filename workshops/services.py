@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assembly.domain import DomainError
 from assembly.models import User
 from assembly.people import register_at_door
 
@@ -19,7 +20,7 @@ from .models import Attendance, Meeting, Venue, Workshop, WorkshopSignup
 logger = logging.getLogger(__name__)
 
 
-class WorkshopError(Exception):
+class WorkshopError(DomainError):
     """A rule said no; the message is translated and meant for the person who asked."""
 
 
