@@ -112,6 +112,21 @@ def test_map_passes_configuration_without_inline_script(client, settings):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("path", "other"), [("/commons/", "/commons/map/"),
+                                             ("/commons/map/", "/commons/")])  # fmt: skip
+def test_list_map_toggle_keeps_the_filters(client, path, other):
+    CommonsFactory(name="Potager")
+    query = {"category": "energie", "status": "active", "q": "vélo", "location": "yes", "page": "1"}
+    content = client.get(path, query).content.decode()
+    # The same filters, without the page number, on the other view's link.
+    assert (
+        f'href="{other}?category=energie&amp;status=active&amp;q=v%C3%A9lo&amp;location=yes"'
+        in (content)
+    )
+    assert f'href="{path}?category=energie' in content
+
+
+@pytest.mark.django_db
 def test_map_lists_entries_for_visitors_without_javascript(client):
     CommonsFactory(name="Repair café")
     assert "Repair café" in client.get("/commons/map/").content.decode()

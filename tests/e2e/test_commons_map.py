@@ -81,3 +81,34 @@ def test_map_page_without_javascript_lists_entries(browser, live_server):
     assert page.get_by_role("link", name="Repair café de Moulins").is_visible()
     assert page.locator("#commons-map").is_hidden()
     context.close()
+
+
+def test_map_clusters_close_markers_and_colours_them_by_category(offline):
+    page, problems = offline
+    garden = category("jardins-alimentation")
+    for n in range(5):  # five gardens a few metres apart, in one street
+        CommonsFactory(name=f"Jardin de la rue {n}", category=garden,
+                       latitude=Decimal("50.6300") + Decimal(n) / 100000,
+                       longitude=Decimal("3.0600"))  # fmt: skip
+    CommonsFactory(name="Centrale villageoise", category=category("energie"),
+                   latitude=Decimal("50.6900"), longitude=Decimal("3.1800"))  # fmt: skip
+
+    page.goto("/commons/map/")
+    page.wait_for_selector("#commons-map[data-markers='6']")
+    # The five gardens are one cluster that says how many it holds; the far one stays a marker.
+    cluster = page.locator(".marker-cluster")
+    assert cluster.count() == 1
+    assert cluster.inner_text().strip() == "5"
+    marker = page.locator("path.commons-marker")
+    assert marker.count() == 1
+    assert marker.get_attribute("fill") == "#b7791f"  # the colour of the energy category
+
+    cluster.click()  # zooms in until the gardens come apart, each in its category's colour
+    page.wait_for_function("document.querySelectorAll('path.commons-marker-jardins-alimentation')"
+                           ".length === 5")  # fmt: skip
+    fills = {
+        m.get_attribute("fill")
+        for m in page.locator("path.commons-marker-jardins-alimentation").all()
+    }
+    assert fills == {"#2e7d32"}
+    assert problems == []
