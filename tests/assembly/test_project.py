@@ -1,5 +1,6 @@
 """The project's shape: compose file, catalogues, the set-up commands a newcomer relies on."""
 
+import re
 import shlex
 from pathlib import Path
 
@@ -60,3 +61,38 @@ def test_french_catalogue_is_complete():
 
     assert [e.msgid for e in source.untranslated_entries()] == []
     assert [e.msgid for e in source.fuzzy_entries()] == []
+
+
+def _readme_configuration_variables() -> list[str]:
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^\| `([A-Z_]+)` \|", section, flags=re.MULTILINE)
+
+
+def test_readme_configuration_table_lists_exactly_the_settings_variables():
+    settings_source = (ROOT / "assembly" / "settings.py").read_text()
+    read = set(re.findall(r"\benv(?:\.\w+)?\(\s*\"([A-Z_]+)\"", settings_source))
+    documented = _readme_configuration_variables()
+
+    assert "SECRET_KEY" in read and "DATABASE_URL" in read  # the pattern finds what it must
+    assert len(documented) == len(set(documented)), "a variable is documented twice"
+    assert set(documented) == read
+
+
+def test_compose_environment_is_documented_in_the_readme():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    documented = set(_readme_configuration_variables())
+    for name in ("web", "worker", "beat"):
+        environment = compose["services"][name].get("environment", {})
+        assert set(environment) <= documented, name
+
+
+def test_layout_is_the_one_design_gives():
+    for folder in ("assembly", "commons_registry", "workshops", "decisions", "charter",
+                   "templates", "static", "tests", "locale", ".ci"):  # fmt: skip
+        assert (ROOT / folder).is_dir(), folder
+    for name in ("manage.py", "docker-compose.yml", "Dockerfile", "pyproject.toml", "README.md",
+                 "Makefile", ".ci/run", "tests/e2e/conftest.py", "tests/services/conftest.py"):  # fmt: skip
+        assert (ROOT / name).is_file(), name
+    for app in ("assembly", "commons_registry", "workshops", "decisions", "charter"):
+        assert (ROOT / app / "apps.py").is_file(), app
