@@ -4,7 +4,7 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import permissions, services
 from .models import Commons, OstromAssessment
 
 
@@ -40,13 +40,19 @@ class CommonsForm(forms.ModelForm):
             "longitude": _("Between -180 and 180, e.g. 3.0573."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["category"].empty_label = _("Choose a category")
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
         existing = services.find_duplicate(name, exclude_pk=self.instance.pk)
+        if existing is not None and not (self.user and permissions.can_view(self.user, existing)):
+            # Someone else's proposal: a link would lead to a page this person may not see.
+            raise forms.ValidationError(
+                _("A commons with this name is already proposed and awaits moderation.")
+            )
         if existing is not None:
             raise forms.ValidationError(
                 format_html(

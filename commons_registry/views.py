@@ -227,7 +227,7 @@ def history(request, slug):
 def propose(request):
     if not permissions.can_propose(request.user):
         raise PermissionDenied
-    form = CommonsForm(request.POST or None)
+    form = CommonsForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             commons = services.propose_commons(by=request.user, data=form.data_for_service())
@@ -256,7 +256,7 @@ def edit(request, slug):
     commons = _entry(request, slug)
     if not permissions.can_edit(request.user, commons):
         raise PermissionDenied
-    form = CommonsForm(request.POST or None, instance=commons)
+    form = CommonsForm(request.POST or None, instance=commons, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             commons = services.edit_commons(

@@ -76,6 +76,29 @@ def test_propose_duplicate_name_links_to_existing(person_client):
     assert "name" in response.context["form"].errors
 
 
+@pytest.mark.django_db
+def test_propose_duplicate_of_someone_elses_proposal_says_so_without_a_dead_link(person_client):
+    existing = CommonsFactory(name="Grainothèque de Fives", state=Commons.State.PROPOSED,
+                              submitted_by=UserFactory())  # fmt: skip
+    response = person_client.post(PROPOSE, form_data(name="Grainothèque de Fives"))
+    content = response.content.decode()
+    assert Commons.objects.count() == 1
+    assert response.context["form"].errors["name"] == [
+        "Un commun de ce nom est déjà proposé et attend la modération."
+    ]
+    # The person may not see that proposal: no link to a page that would answer 404.
+    assert existing.get_absolute_url() not in content
+    assert person_client.get(existing.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+def test_propose_duplicate_of_own_proposal_links_to_it(person_client, person):
+    existing = CommonsFactory(name="Grainothèque de Fives", state=Commons.State.PROPOSED,
+                              submitted_by=person)  # fmt: skip
+    response = person_client.post(PROPOSE, form_data(name="Grainothèque de Fives"))
+    assert f'href="{existing.get_absolute_url()}"' in response.content.decode()
+
+
 # --- Moderating -----------------------------------------------------------------------------------
 
 
