@@ -255,6 +255,20 @@ def test_entry_shows_to_be_confirmed_after_30_days(client):
     assert "À confirmer" in response.content.decode()
 
 
+@pytest.mark.django_db
+def test_directory_marks_entries_unconfirmed_30_days_after_the_request(client):
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    asked = datetime(2026, 3, 1, 9, tzinfo=UTC)
+    CommonsFactory(name="Jardin silencieux", confirmation_requested_at=asked)
+    with time_machine.travel(datetime(2026, 3, 30, 9, tzinfo=UTC), tick=False):
+        assert "À confirmer" not in client.get("/commons/").content.decode()
+    with time_machine.travel(datetime(2026, 3, 31, 9, tzinfo=UTC), tick=False):
+        assert "À confirmer" in client.get("/commons/").content.decode()
+
+
 def _link_workshops_and_decisions(commons, count):
     from datetime import timedelta
 
