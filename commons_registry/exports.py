@@ -17,8 +17,22 @@ GEOJSON_FIELDS = [
     "name", "slug", "latitude", "longitude", "status", "summary",
     "category__name", "category__slug", "category__colour",
 ]  # fmt: skip
+# A cell starting with one of these is run as a formula by spreadsheets (CSV injection): the CSV
+# export writes such text cells after an apostrophe, which makes them plain text; the import
+# takes the apostrophe off again, so an export imports back unchanged.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Free text a participant or steward typed; the other columns are generated or validated values.
+CSV_TEXT_COLUMNS = {
+    "name", "summary", "address", "contact_email", "licence", "resource", "community",
+    "governance", "external_id", "description",
+}  # fmt: skip
 # A slug that never occurs: its place in the reversed entry URL is where each slug goes.
 _SLUG_PLACEHOLDER = "slug-placeholder"
+
+
+def spreadsheet_text(value: str) -> str:
+    """Text a spreadsheet shows as it is, never runs as a formula."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def exported(queryset):
@@ -83,8 +97,9 @@ def csv_text(queryset, absolute_url) -> str:
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
+    text_columns = [column in CSV_TEXT_COLUMNS for column in CSV_COLUMNS]
     for commons in exported(queryset):
-        writer.writerow([
+        row = [
             commons.name,
             commons.slug,
             absolute_url(commons.get_absolute_url()),
@@ -104,5 +119,11 @@ def csv_text(queryset, absolute_url) -> str:
             commons.external_id or "",
             commons.last_confirmed_at.isoformat() if commons.last_confirmed_at else "",
             commons.description,
-        ])  # fmt: skip
+        ]  # fmt: skip
+        writer.writerow(
+            [
+                spreadsheet_text(value) if is_text else value
+                for value, is_text in zip(row, text_columns, strict=True)
+            ]
+        )
     return buffer.getvalue()

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from .exports import CSV_TEXT_COLUMNS, FORMULA_STARTS
 from .models import Category, Commons
 
 TEXT_FIELDS = [
@@ -78,7 +79,9 @@ def read_rows(path: Path) -> list[Row]:
             rows.append(
                 Row(
                     line=reader.line_num,
-                    values={k: (v or "").strip() for k, v in record.items() if k},
+                    values={
+                        k: _from_spreadsheet(k, (v or "").strip()) for k, v in record.items() if k
+                    },
                 )
             )
         return rows
@@ -106,6 +109,17 @@ def read_rows(path: Path) -> list[Row]:
             rows.append(Row(line=number, values=values))
         return rows
     raise ImportFileError(_("Give a .csv or .geojson file."))
+
+
+def _from_spreadsheet(column: str, value: str) -> str:
+    """Undo the apostrophe the CSV export puts before text a spreadsheet would run as a formula."""
+    if (
+        column in CSV_TEXT_COLUMNS
+        and value.startswith("'")
+        and value[1:].startswith(FORMULA_STARTS)
+    ):
+        return value[1:]
+    return value
 
 
 class _Categories:

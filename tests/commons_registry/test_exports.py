@@ -83,3 +83,25 @@ def test_geojson_features_carry_their_own_url_and_translated_status(client):
         ("http://testserver/commons/atelier-velo/", "dormant", "en sommeil"),
         ("http://testserver/commons/fournil/", "active", "actif"),
     ]
+
+
+@pytest.mark.django_db
+def test_csv_text_never_starts_a_spreadsheet_formula(client):
+    CommonsFactory(
+        name='=HYPERLINK("https://evil.example";"Cliquez")',
+        summary="+33 3 20 00 00 00",
+        resource="- des parcelles\n- des outils",
+        licence="@SUM(1)",
+        latitude=Decimal("-12.5"),
+        longitude=Decimal("-1.25"),
+    )
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/commons/export.csv").content.decode("utf-8-sig")))
+    )
+    row = rows[0]
+    assert row["name"] == '\'=HYPERLINK("https://evil.example";"Cliquez")'
+    assert row["summary"] == "'+33 3 20 00 00 00"
+    assert row["resource"] == "'- des parcelles\n- des outils"
+    assert row["licence"] == "'@SUM(1)"
+    # Numbers stay numbers: a negative coordinate is not text.
+    assert (row["latitude"], row["longitude"]) == ("-12.500000", "-1.250000")

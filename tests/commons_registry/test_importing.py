@@ -125,6 +125,17 @@ def test_import_export_round_trip(client, tmp_path):
 
 
 @pytest.mark.django_db
+def test_import_of_an_export_with_formula_like_text_changes_nothing(client, tmp_path):
+    CommonsFactory(name="=Jardin", summary="- Un jardin.", licence="'quoted'", external_id="-7")
+    csv_file = tmp_path / "export.csv"
+    csv_file.write_bytes(client.get("/commons/export.csv").content)
+    assert import_commons(csv_file).unchanged == 1
+    commons = Commons.objects.get()
+    assert (commons.name, commons.summary, commons.licence, commons.external_id) == (
+        "=Jardin", "- Un jardin.", "'quoted'", "-7")  # fmt: skip
+
+
+@pytest.mark.django_db
 def test_import_unknown_format_refused(tmp_path):
     with pytest.raises(ImportFileError):
         import_commons(write(tmp_path, "c.txt", "name\nx\n"))
