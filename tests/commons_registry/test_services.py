@@ -170,6 +170,26 @@ def test_request_confirmations_asks_stewards_once():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "label"),
+    [
+        ("fr", "« Confirmer que cette fiche est à jour »"),
+        ("en", '"Confirm this entry is up to date"'),
+    ],
+)
+def test_confirmation_request_names_the_button_the_entry_page_shows(client, language, label):
+    steward = UserFactory(language=language)
+    commons = CommonsFactory(stewards=[steward], last_confirmed_at=datetime(2024, 1, 1, tzinfo=UTC))
+    tasks.request_confirmations()
+    body = mail.outbox[0].body
+    assert label in body
+    assert commons.get_absolute_url() in body
+    client.force_login(steward)
+    page = client.get(commons.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language)
+    assert f">{label[1:-1].strip()}</button>" in page.content.decode()
+
+
+@pytest.mark.django_db
 def test_facilitator_factory_is_facilitator():
     assert FacilitatorFactory().is_facilitator is True
 
