@@ -144,3 +144,16 @@ def test_home_partial_shows_next_meeting(rf):
     )
     assert "Compost 101" in html
     assert meeting.get_absolute_url() in html
+
+
+@pytest.mark.django_db
+def test_public_calendar_keeps_a_cancelled_meeting_as_cancelled(client):
+    # Subscribers learn of a cancellation only if the event stays in the feed, marked so.
+    cancelled = MeetingFactory(status=Meeting.Status.CANCELLED, cancellation_reason="Storm")
+    WorkshopFactory(meeting=cancelled)
+    planned = MeetingFactory()
+    events = parse(client.get("/calendar.ics")).walk("VEVENT")
+    status = {str(event["UID"]): str(event["STATUS"]) for event in events}
+    assert status[f"meeting-{cancelled.pk}@127.0.0.1"] == "CANCELLED"
+    assert status[f"meeting-{planned.pk}@127.0.0.1"] == "CONFIRMED"
+    assert sorted(status.values()) == ["CANCELLED", "CANCELLED", "CONFIRMED"]
