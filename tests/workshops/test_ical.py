@@ -157,3 +157,14 @@ def test_public_calendar_keeps_a_cancelled_meeting_as_cancelled(client):
     assert status[f"meeting-{cancelled.pk}@127.0.0.1"] == "CANCELLED"
     assert status[f"meeting-{planned.pk}@127.0.0.1"] == "CONFIRMED"
     assert sorted(status.values()) == ["CANCELLED", "CANCELLED", "CONFIRMED"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 3])
+def test_meeting_ics_query_count_is_constant(client, django_assert_num_queries, count):
+    meeting = MeetingFactory()
+    WorkshopFactory.create_batch(count, meeting=meeting)
+    WorkshopFactory(meeting=meeting, hidden=True)
+    with django_assert_num_queries(2):
+        response = client.get(f"/meetings/{meeting.pk}.ics")
+    assert len(parse(response).walk("VEVENT")) == 1 + count
