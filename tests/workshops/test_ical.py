@@ -2,6 +2,7 @@ import datetime
 
 import icalendar
 import pytest
+import time_machine
 from django.urls import reverse
 
 from tests.factories import UserFactory
@@ -168,3 +169,22 @@ def test_meeting_ics_query_count_is_constant(client, django_assert_num_queries, 
     with django_assert_num_queries(2):
         response = client.get(f"/meetings/{meeting.pk}.ics")
     assert len(parse(response).walk("VEVENT")) == 1 + count
+
+
+@pytest.mark.django_db
+def test_calendar_events_do_not_change_between_fetches(client):
+    # Only DTSTAMP (when the feed was produced) may differ; anything else tells calendar clients
+    # that every event was modified at each refresh.
+    meeting = MeetingFactory()
+    WorkshopFactory(meeting=meeting)
+
+    def events_at(moment):
+        with time_machine.travel(moment, tick=False):
+            events = parse(client.get("/calendar.ics")).walk("VEVENT")
+        return [
+            sorted((key, value.to_ical()) for key, value in event.items() if key != "DTSTAMP")
+            for event in events
+        ]
+
+    first = meeting.starts_at - datetime.timedelta(days=3)
+    assert events_at(first) == events_at(first + datetime.timedelta(hours=5))
