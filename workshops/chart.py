@@ -3,7 +3,7 @@
 import dataclasses
 import datetime
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from .models import Meeting
@@ -46,7 +46,15 @@ def participation(now: datetime.datetime | None = None) -> Participation:
     meetings = list(
         Meeting.objects.filter(starts_at__gte=since, starts_at__lte=now)
         .exclude(status=Meeting.Status.CANCELLED)
-        .annotate(people=Count("attendances__person", distinct=True))
+        .annotate(
+            people=Count("attendances__person", distinct=True)
+            # People who deleted their account stay counted: one nameless meeting-level row each
+            # (see personal_data.keep_attendance_anonymously).
+            + Count(
+                "attendances",
+                filter=Q(attendances__person=None, attendances__workshop=None),
+            )
+        )
         .only("title", "starts_at")
         .order_by("starts_at")
     )

@@ -55,7 +55,8 @@ def _event(uid, summary, meeting, description, url, stamp):
         event.add("location", ", ".join(part for part in parts if part))
     event.add("url", absolute(url))
     event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
-    event.add("last-modified", stamp)
+    # No LAST-MODIFIED: meetings keep no change time, and stamping the fetch time would tell
+    # every client that every event changed at each refresh.
     return event
 
 

@@ -23,7 +23,7 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import DateField, Exists, Func, Max, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.urls import reverse
@@ -118,8 +118,38 @@ def _eligible_until_expression(rule: Rule, today: datetime.date):
     return _PlusDays(Subquery(nth_meeting_date, output_field=DateField()), rule.window_days)
 
 
+def _store_eligible_until(people, eligible_until) -> int:
+    """One UPDATE that writes eligible_until only where it changed.
+
+    A plain queryset update would rewrite every person's row each night (dead tuples, WAL, row
+    locks) although few dates move. UPDATE … FROM computes each date once and a null-safe
+    comparison skips the rows already right; Django's ORM has no UPDATE … FROM, so the computing
+    SELECT is built by the ORM and only the wrapping statement is written here.
+    """
+    computed = people.annotate(new_until=eligible_until).values("pk", "new_until")
+    select_sql, params = computed.query.sql_with_params()
+    connection = connections[people.db]
+    quote = connection.ops.quote_name
+    table = quote(User._meta.db_table)
+    column = quote(User._meta.get_field("eligible_until").column)
+    pk = quote(User._meta.pk.column)
+    # Null-safe "differs": PostgreSQL spells it IS DISTINCT FROM, SQLite IS NOT.
+    differs = "IS NOT" if connection.vendor == "sqlite" else "IS DISTINCT FROM"
+    # Only quoted identifiers and ORM-compiled SQL are interpolated; values travel as params.
+    sql = (
+        f"UPDATE {table} SET {column} = computed.new_until "  # noqa: S608
+        f"FROM ({select_sql}) AS computed "
+        f"WHERE {table}.{pk} = computed.{quote('pk')} "
+        f"AND {table}.{column} {differs} computed.new_until"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
 @dataclasses.dataclass
 class RecomputeReport:
+    changed: int = 0  # people whose eligible_until was written
     newly_eligible: int = 0
     expiring: int = 0
     lapsed: int = 0
@@ -156,7 +186,7 @@ def recompute(
             if notify
             else set()
         )
-        people.update(eligible_until=eligible_until)
+        report.changed = _store_eligible_until(people, eligible_until)
         if notify:
             eligible_now = people.filter(
                 reachable, eligible_until__gte=today, membership_declared_at__isnull=True

@@ -9,6 +9,26 @@ from django.utils import timezone
 from .models import Attendance, Delivery, Workshop, WorkshopSignup
 
 
+def keep_attendance_anonymously(person) -> None:
+    """Before the person is deleted: leave exactly one meeting-level row per meeting they
+    attended, so that once their rows lose their name (person set to NULL) the statistics can
+    still count them once per meeting. A meeting they attended only through a workshop gets that
+    meeting-level row now; their workshop rows stay as they are."""
+    meetings_with_plenary = Attendance.objects.filter(person=person, workshop=None).values(
+        "meeting_id"
+    )
+    only_workshops = (
+        Attendance.objects.filter(person=person)
+        .exclude(meeting_id__in=meetings_with_plenary)
+        .values_list("meeting_id", flat=True)
+        .distinct()
+    )
+    Attendance.objects.bulk_create(
+        [Attendance(person=person, meeting_id=meeting_id) for meeting_id in only_workshops],
+        ignore_conflicts=True,
+    )
+
+
 def _local(moment):
     return timezone.localtime(moment).isoformat() if moment else None
 

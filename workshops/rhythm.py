@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Meeting, Rhythm, Workshop
@@ -85,6 +86,20 @@ def add_initiation_workshop(meeting: Meeting, rhythm: Rhythm | None = None) -> W
     )
 
 
+def month_has_assembly(year: int, month: int, zone) -> Q:
+    """The month already has its assembly: one the planner made, or one a facilitator added by
+    hand (moved to another day, say), which the planner must not double."""
+    first = datetime.datetime(year, month, 1, tzinfo=zone)
+    next_first = datetime.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
+    by_hand = Q(
+        kind=Meeting.Kind.ASSEMBLY,
+        planned_for__isnull=True,
+        starts_at__gte=first,
+        starts_at__lt=next_first,
+    )
+    return Q(planned_for__year=year, planned_for__month=month) | by_hand
+
+
 @transaction.atomic
 def plan_upcoming_meetings(now: datetime.datetime | None = None) -> list[Meeting]:
     """Create the assemblies the rule calls for that do not exist yet. Safe to run any number of
@@ -96,7 +111,7 @@ def plan_upcoming_meetings(now: datetime.datetime | None = None) -> list[Meeting
     created = []
     for day in upcoming_slots(rhythm, today):
         month_taken = Meeting.objects.filter(
-            planned_for__year=day.year, planned_for__month=day.month
+            month_has_assembly(day.year, day.month, ZoneInfo(settings.TIME_ZONE))
         ).exists()
         if not month_taken:
             created.append(create_assembly(rhythm, day))

@@ -165,6 +165,30 @@ def test_recompute_for_everyone_sets_and_clears_eligibility():
     assert newcomer.eligible_until is None
 
 
+def test_recompute_writes_only_the_rows_whose_date_changed():
+    eligible, stale, nobody = (
+        UserFactory(),
+        UserFactory(eligible_until=datetime.date(2030, 1, 1)),
+        UserFactory(),
+    )
+    attend(eligible, paris(2026, 2, 26), paris(2026, 3, 26))
+
+    first = membership.recompute(today=datetime.date(2026, 4, 1), notify=False)
+    again = membership.recompute(today=datetime.date(2026, 4, 2), notify=False)
+    attend(nobody, paris(2026, 4, 2), paris(2026, 4, 3))
+    third = membership.recompute(today=datetime.date(2026, 4, 3), notify=False)
+
+    # The eligible person gains a date and the stale one loses theirs (date -> NULL); someone with
+    # no date before or after (NULL -> NULL) is not rewritten, nor is anyone on a second run.
+    assert first.changed == 2
+    assert again.changed == 0
+    assert third.changed == 1
+    stale.refresh_from_db()
+    nobody.refresh_from_db()
+    assert stale.eligible_until is None
+    assert nobody.eligible_until == datetime.date(2027, 4, 2)
+
+
 def test_member_no_longer_eligible_lapses_at_next_recompute():
     person = UserFactory()
     attend(person, paris(2025, 2, 27), paris(2025, 3, 27))

@@ -19,7 +19,7 @@ from tests.membership.factories import (
     attend,
     paris,
 )
-from workshops import membership
+from workshops import chart, membership
 from workshops.models import Attendance, Delivery, WorkshopSignup
 
 pytestmark = pytest.mark.django_db
@@ -399,3 +399,28 @@ def test_delete_account_keeps_attendance_and_votes_anonymised(client):
     assert commons.stewards.count() == 0
     assert "Your account is deleted." in response.content.decode()
     assert response.context["user"].is_anonymous
+
+
+def test_delete_account_leaves_the_participation_chart_unchanged(client):
+    leaving, staying = UserFactory(), UserFactory()
+    both = MeetingFactory(starts_at=paris(2026, 3, 26, 18))
+    workshop_only = MeetingFactory(starts_at=paris(2026, 4, 30, 18))
+    AttendanceFactory(person=leaving, meeting=both)
+    AttendanceFactory(person=leaving, meeting=both, workshop=WorkshopFactory(meeting=both))
+    AttendanceFactory(
+        person=leaving, meeting=workshop_only, workshop=WorkshopFactory(meeting=workshop_only)
+    )
+    AttendanceFactory(person=staying, meeting=both)
+
+    def people_per_meeting():
+        return [bar.people for bar in chart.participation(now=TODAY).bars]
+
+    before = people_per_meeting()
+    client.force_login(leaving)
+    client.post("/me/delete/", {"confirm": "on"})
+
+    assert not User.objects.filter(pk=leaving.pk).exists()
+    assert before == [2, 1]
+    assert people_per_meeting() == [2, 1]
+    # Their workshop rows stay too, nameless.
+    assert Attendance.objects.filter(person=None, workshop__isnull=False).count() == 2

@@ -2,6 +2,7 @@ import datetime
 
 import icalendar
 import pytest
+import time_machine
 from django.urls import reverse
 
 from tests.factories import UserFactory
@@ -144,3 +145,46 @@ def test_home_partial_shows_next_meeting(rf):
     )
     assert "Compost 101" in html
     assert meeting.get_absolute_url() in html
+
+
+@pytest.mark.django_db
+def test_public_calendar_keeps_a_cancelled_meeting_as_cancelled(client):
+    # Subscribers learn of a cancellation only if the event stays in the feed, marked so.
+    cancelled = MeetingFactory(status=Meeting.Status.CANCELLED, cancellation_reason="Storm")
+    WorkshopFactory(meeting=cancelled)
+    planned = MeetingFactory()
+    events = parse(client.get("/calendar.ics")).walk("VEVENT")
+    status = {str(event["UID"]): str(event["STATUS"]) for event in events}
+    assert status[f"meeting-{cancelled.pk}@127.0.0.1"] == "CANCELLED"
+    assert status[f"meeting-{planned.pk}@127.0.0.1"] == "CONFIRMED"
+    assert sorted(status.values()) == ["CANCELLED", "CANCELLED", "CONFIRMED"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 3])
+def test_meeting_ics_query_count_is_constant(client, django_assert_num_queries, count):
+    meeting = MeetingFactory()
+    WorkshopFactory.create_batch(count, meeting=meeting)
+    WorkshopFactory(meeting=meeting, hidden=True)
+    with django_assert_num_queries(2):
+        response = client.get(f"/meetings/{meeting.pk}.ics")
+    assert len(parse(response).walk("VEVENT")) == 1 + count
+
+
+@pytest.mark.django_db
+def test_calendar_events_do_not_change_between_fetches(client):
+    # Only DTSTAMP (when the feed was produced) may differ; anything else tells calendar clients
+    # that every event was modified at each refresh.
+    meeting = MeetingFactory()
+    WorkshopFactory(meeting=meeting)
+
+    def events_at(moment):
+        with time_machine.travel(moment, tick=False):
+            events = parse(client.get("/calendar.ics")).walk("VEVENT")
+        return [
+            sorted((key, value.to_ical()) for key, value in event.items() if key != "DTSTAMP")
+            for event in events
+        ]
+
+    first = meeting.starts_at - datetime.timedelta(days=3)
+    assert events_at(first) == events_at(first + datetime.timedelta(hours=5))

@@ -8,7 +8,7 @@ import time_machine
 from tests.factories import UserFactory
 from tests.workshops.factories import MeetingFactory, SignupFactory, WorkshopFactory
 from workshops import reminders
-from workshops.models import Delivery, Meeting
+from workshops.models import Delivery, Meeting, Rhythm
 from workshops.tasks import send_meeting_reminders
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -145,3 +145,20 @@ def test_retried_reminder_goes_out_with_next_batch_even_if_another_is_due(meetin
         ("reminder-7d", "sent"),
     ]
     assert len(mailoutbox) == 2
+
+
+@pytest.mark.django_db
+def test_reminder_offsets_come_from_the_rhythm(meeting, mailoutbox):
+    rhythm = Rhythm.get()
+    rhythm.reminder_offsets_days = "3"
+    rhythm.save()
+    member()
+    with time_machine.travel(STARTS - datetime.timedelta(days=6), tick=False):
+        send_meeting_reminders()
+    assert mailoutbox == []
+    with time_machine.travel(STARTS - datetime.timedelta(days=3), tick=False):
+        send_meeting_reminders()
+    with time_machine.travel(STARTS - datetime.timedelta(hours=20), tick=False):
+        send_meeting_reminders()
+    assert list(Delivery.objects.values_list("kind", "state")) == [("reminder-3d", "sent")]
+    assert len(mailoutbox) == 1

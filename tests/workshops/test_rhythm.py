@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from workshops import services
 from workshops.models import Meeting, Rhythm, Workshop
 from workshops.rhythm import plan_upcoming_meetings, slot_date, start_time
 
@@ -115,3 +116,57 @@ def test_plan_uses_duration_and_default_venue():
         meeting = plan_upcoming_meetings()[0]
     assert meeting.venue == rhythm.default_venue
     assert meeting.ends_at - meeting.starts_at == datetime.timedelta(minutes=150)
+
+
+@pytest.mark.django_db
+def test_plan_counts_an_assembly_added_by_hand_as_that_months():
+    with time_machine.travel(at(2026, 9, 2, 9), tick=False):
+        plan_upcoming_meetings()  # September, October, November
+    # A facilitator sets December's assembly on the 17th before the planner reaches December.
+    services.create_meeting(
+        kind=Meeting.Kind.ASSEMBLY,
+        title="Assemblée de décembre",
+        starts_at=at(2026, 12, 17, 18),
+        ends_at=at(2026, 12, 17, 21),
+    )
+    with time_machine.travel(at(2026, 11, 2, 9), tick=False):
+        created = plan_upcoming_meetings()
+    assert [m.planned_for for m in created] == [datetime.date(2027, 1, 28)]
+    assert Meeting.objects.filter(starts_at__year=2026, starts_at__month=12).count() == 1
+
+
+@pytest.mark.django_db
+def test_plan_does_not_count_a_coworking_day_as_the_months_assembly():
+    services.create_meeting(
+        kind=Meeting.Kind.COWORKING,
+        title="Coworking",
+        starts_at=at(2026, 11, 12, 9),
+        ends_at=at(2026, 11, 12, 17),
+    )
+    with time_machine.travel(at(2026, 11, 2, 9), tick=False):
+        created = plan_upcoming_meetings()
+    assert created[0].planned_for == datetime.date(2026, 11, 26)
+
+
+def test_slot_date_second_and_third_weeks():
+    assert slot_date(2026, 11, Rhythm.Weekday.THURSDAY, Rhythm.Week.SECOND) == datetime.date(
+        2026, 11, 12
+    )
+    assert slot_date(2026, 11, Rhythm.Weekday.THURSDAY, Rhythm.Week.THIRD) == datetime.date(
+        2026, 11, 19
+    )
+
+
+@pytest.mark.django_db
+def test_plan_uses_the_configured_initiation_title_and_description():
+    rhythm = Rhythm.get()
+    rhythm.initiation_title = "Découvrir les communs"
+    rhythm.initiation_description = "Pour les personnes qui viennent pour la première fois."
+    rhythm.save()
+    with time_machine.travel(at(2026, 11, 2, 9), tick=False):
+        meeting = plan_upcoming_meetings()[0]
+    initiation = meeting.workshops.get(is_initiation=True)
+    assert (initiation.title, initiation.description) == (
+        "Découvrir les communs",
+        "Pour les personnes qui viennent pour la première fois.",
+    )

@@ -389,6 +389,31 @@ def test_workshop_notes_by_facilitator_of_workshop(client):
 
 
 @pytest.mark.django_db
+def test_plenary_notes_by_a_facilitator_who_was_not_there(facilitator_client):
+    meeting = PastMeetingFactory()
+    facilitator_client.post(reverse("meetings:notes", args=[meeting.pk]), {"notes": "Minutes"})
+    meeting.refresh_from_db()
+    assert meeting.plenary_notes == "Minutes"
+
+
+@pytest.mark.django_db
+def test_workshop_notes_by_someone_who_attended_the_meeting(person_client, person):
+    workshop = WorkshopFactory(meeting=PastMeetingFactory())
+    AttendanceFactory(meeting=workshop.meeting, person=person, workshop=workshop)
+    person_client.post(reverse("workshops:notes", args=[workshop.pk]), {"notes": "We *met*."})
+    assert "<em>met</em>" in person_client.get(workshop.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_workshop_notes_refused_to_someone_who_was_not_there(person_client):
+    workshop = WorkshopFactory(meeting=PastMeetingFactory())
+    response = person_client.post(reverse("workshops:notes", args=[workshop.pk]), {"notes": "x"})
+    workshop.refresh_from_db()
+    assert response.status_code == 403
+    assert workshop.notes == ""
+
+
+@pytest.mark.django_db
 def test_workshop_notes_refused_before_the_meeting(client):
     workshop = WorkshopFactory()
     client.force_login(workshop.proposed_by)
