@@ -1,4 +1,5 @@
-"""What every app's rules share: the refusal a person reads, and the fields of a place on a map."""
+"""What every app's rules share: the refusal a person reads, the fields of a place on a map, and
+text that spreadsheets must not run."""
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -14,6 +15,17 @@ class DomainError(Exception):
 
     def __str__(self):
         return str(self.message)
+
+
+# A cell starting with one of these is run as a formula by spreadsheets (CSV injection): exports
+# write such text cells after an apostrophe, which makes them plain text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value) -> str:
+    """Text a spreadsheet shows as it is, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def latitude_field() -> models.DecimalField:

@@ -30,6 +30,7 @@ from workshops import personal_data as workshops_data
 from workshops import services as workshops_services
 
 from . import health, permissions, personal_data
+from .domain import spreadsheet_text
 from .forms import DeleteAccountForm, ProfileForm
 from .models import User
 from .people import delete_account
@@ -158,12 +159,6 @@ def members(request):
     return render(request, "assembly/members.html", {"members": _members()})
 
 
-def _csv_cell(value) -> str:
-    # A cell starting with =, +, - or @ would run as a formula in a spreadsheet.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 @login_required
 @never_cache
 def members_csv(request):
@@ -172,19 +167,16 @@ def members_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="members-{stamp}.csv"'
+    response.write("\ufeff")  # a BOM, so spreadsheets read the accented names as UTF-8
     writer = csv.writer(response)
     writer.writerow(["name", "email", "declared_at", "member_until"])
     for person in _members():
         writer.writerow(
             [
-                _csv_cell(person.display_name),
-                _csv_cell(person.email),
+                spreadsheet_text(person.display_name),
+                spreadsheet_text(person.email),
                 timezone.localtime(person.membership_declared_at).date().isoformat(),
                 person.eligible_until.isoformat(),
             ]
         )
     return response
-
-
-def placeholder(request, section):
-    return render(request, "assembly/placeholder.html", {"section": section})

@@ -5,6 +5,8 @@ import io
 
 from django.urls import reverse
 
+from assembly.domain import spreadsheet_text
+
 from .models import Commons
 
 CSV_COLUMNS = [
@@ -17,10 +19,8 @@ GEOJSON_FIELDS = [
     "name", "slug", "latitude", "longitude", "status", "summary",
     "category__name", "category__slug", "category__colour",
 ]  # fmt: skip
-# A cell starting with one of these is run as a formula by spreadsheets (CSV injection): the CSV
-# export writes such text cells after an apostrophe, which makes them plain text; the import
+# Text cells that look like formulas are written after an apostrophe (assembly.domain); the import
 # takes the apostrophe off again, so an export imports back unchanged.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Free text a participant or steward typed; the other columns are generated or validated values.
 CSV_TEXT_COLUMNS = {
     "name", "summary", "address", "contact_email", "licence", "resource", "community",
@@ -28,11 +28,6 @@ CSV_TEXT_COLUMNS = {
 }  # fmt: skip
 # A slug that never occurs: its place in the reversed entry URL is where each slug goes.
 _SLUG_PLACEHOLDER = "slug-placeholder"
-
-
-def spreadsheet_text(value: str) -> str:
-    """Text a spreadsheet shows as it is, never runs as a formula."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def exported(queryset):

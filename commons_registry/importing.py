@@ -19,7 +19,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .exports import CSV_TEXT_COLUMNS, FORMULA_STARTS
+from assembly.domain import FORMULA_STARTS
+
+from .exports import CSV_TEXT_COLUMNS
 from .models import Category, Commons
 
 TEXT_FIELDS = [

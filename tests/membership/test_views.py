@@ -281,7 +281,8 @@ def test_member_list_exports_csv_to_facilitators(client):
     response = client.get("/people/members.csv")
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.content.startswith("\ufeff".encode())  # spreadsheets then read UTF-8
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows == [
         ["name", "email", "declared_at", "member_until"],
         ["'=HYPERLINK(1)", "maxime@example.org", "2026-05-01", "2027-03-26"],
