@@ -458,6 +458,28 @@ def test_admin_lists_and_shows_decisions(admin_client):
 
 
 @pytest.mark.django_db
+def test_admin_cannot_revert_a_closed_decision_to_an_earlier_version(admin_client, member):
+    decision = voting(now=timezone.now() - 8 * DAY)
+    services.cast_vote(decision, voter=member, choice="consent", now=timezone.now() - 7 * DAY)
+    services.close_vote(decision, now=timezone.now())
+    while_voting = decision.history.filter(phase="voting").earliest("history_date")
+    url = f"/admin/decisions/decision/{decision.pk}/history/{while_voting.history_id}/"
+
+    page = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    response = admin_client.post(url, {"title": decision.title, "context": "", "_save": "1"})
+
+    assert page.status_code == 200
+    assert f"View {decision.title}" in page.content.decode()  # not "Revert …"
+    assert response.status_code == 403
+    decision.refresh_from_db()
+    assert (decision.phase, decision.outcome, decision.context) == (
+        "closed",
+        "adopted",
+        "Why we need it.",
+    )
+
+
+@pytest.mark.django_db
 def test_new_discussion_offers_published_commons_as_checkboxes(client):
     CommonsFactory(name="Jardin publié")
     CommonsFactory(name="Jardin en attente", state=Commons.State.PROPOSED)
