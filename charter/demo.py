@@ -205,6 +205,11 @@ def _adopted(charter, text, title, summary, rationale, *, closed_at, author, vot
         consent_count=len(voters),
         abstain_count=0,
         objection_count=0,
+        # Its e-mails belong to the past: the periodic task must not send them now.
+        roll_notified_at=closed_at,
+        reminded_3_days_at=closed_at,
+        reminded_1_day_at=closed_at,
+        outcome_notified_at=closed_at,
     )
     for voter in voters:
         entry = RollEntry.objects.create(decision=decision, person=voter, voter_ref=str(voter.pk))

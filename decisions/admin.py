@@ -1,6 +1,7 @@
 """The admin shows decisions and their history; phases and votes only move through services."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Comment, Decision
@@ -47,3 +48,14 @@ class DecisionAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False  # opened through /decisions/new/ so the configured lengths apply
+
+    # simple-history's "Revert" saves an old row whole: it would put a closed vote back in its
+    # voting phase with its old counts, and blank the context (kept out of the history). The
+    # history stays readable; it is never written back.
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)

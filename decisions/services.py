@@ -139,7 +139,8 @@ def add_comment(decision: Decision, *, author, text: str, now=None) -> Comment:
 
 
 def edit_comment(comment: Comment, *, by, text: str, now=None) -> Comment:
-    """Its author may correct a comment during the first 15 minutes."""
+    """Its author may correct a comment during the first 15 minutes, unless a facilitator hid it
+    (an edit must not launder what was hidden)."""
     now = _now(now)
     if not text.strip():
         raise DecisionError(_("A comment cannot be empty."))
@@ -147,6 +148,8 @@ def edit_comment(comment: Comment, *, by, text: str, now=None) -> Comment:
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         if by is None or locked.author_id != by.pk:
             raise DecisionError(_("Only its author can edit a comment."))
+        if locked.hidden:
+            raise DecisionError(_("A facilitator hid this comment: it can no longer be edited."))
         if now > locked.created_at + COMMENT_EDIT_WINDOW:
             raise DecisionError(
                 _("A comment can be edited only during the 15 minutes after it was written.")

@@ -2,9 +2,11 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from charter.models import Amendment, CharterVersion
 from decisions.models import Decision
+from decisions.notices import decisions_with_due_notices
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +45,11 @@ def test_demo_charter_large_has_fifty_versions():
 
     assert CharterVersion.objects.count() == 50
     assert CharterVersion.objects.order_by("-number").first().number == 50
+
+
+def test_demo_charter_decisions_send_no_email_about_their_past_adoption():
+    seed()
+
+    due = decisions_with_due_notices(timezone.now())
+
+    assert list(due.filter(kind=Decision.Kind.CHARTER_CHANGE)) == []

@@ -372,6 +372,24 @@ def test_facilitator_resolves_a_conflict_into_a_new_version(facilitator_client, 
     assert pending.status == Amendment.Status.RESOLVED
 
 
+@pytest.mark.parametrize(
+    ("who", "links_to_resolution"), [("participant", False), ("facilitator", True)]
+)
+def test_decision_page_of_a_conflict_says_adopted_conflict_and_links_facilitators(
+    client, member, facilitator, who, links_to_resolution
+):
+    pending = conflicting_amendment(member)
+    client.force_login(facilitator if who == "facilitator" else UserFactory())
+
+    html = client.get(f"/decisions/{pending.decision.pk}/", HTTP_ACCEPT_LANGUAGE="en").content
+    html = html.decode()
+
+    assert "adopted — conflict" in html
+    assert (f'href="/charter/conflicts/{pending.pk}/"' in html) == links_to_resolution
+    # Nothing of the proposal is lost: its full text is still on the page.
+    assert "chaque semaine" in html
+
+
 @pytest.mark.parametrize("count", [1, 3])
 def test_conflicts_list_query_count_is_constant(
     facilitator_client, django_assert_num_queries, member, count

@@ -311,6 +311,22 @@ def test_edit_comment_within_15_minutes_only(start):
 
 
 @pytest.mark.django_db
+def test_edit_comment_hidden_by_a_facilitator_is_refused(start, facilitator):
+    decision = discussion(now=start)
+    author = UserFactory()
+    comment = services.add_comment(decision, author=author, text="Spam", now=start)
+    services.hide_comment(comment, by=facilitator)
+
+    with pytest.raises(DecisionError, match="hid this comment"):
+        services.edit_comment(
+            comment, by=author, text="Innocent", now=start + datetime.timedelta(minutes=1)
+        )
+
+    comment.refresh_from_db()
+    assert (comment.text, comment.hidden) == ("Spam", True)
+
+
+@pytest.mark.django_db
 def test_hide_comment_needs_a_facilitator(start, facilitator):
     decision = discussion(now=start)
     comment = services.add_comment(decision, author=UserFactory(), text="Spam", now=start)

@@ -1,8 +1,10 @@
 import datetime
+import re
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from commons_registry.models import Commons
 from decisions import services
@@ -456,6 +458,28 @@ def test_admin_lists_and_shows_decisions(admin_client):
 
 
 @pytest.mark.django_db
+def test_admin_cannot_revert_a_closed_decision_to_an_earlier_version(admin_client, member):
+    decision = voting(now=timezone.now() - 8 * DAY)
+    services.cast_vote(decision, voter=member, choice="consent", now=timezone.now() - 7 * DAY)
+    services.close_vote(decision, now=timezone.now())
+    while_voting = decision.history.filter(phase="voting").earliest("history_date")
+    url = f"/admin/decisions/decision/{decision.pk}/history/{while_voting.history_id}/"
+
+    page = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    response = admin_client.post(url, {"title": decision.title, "context": "", "_save": "1"})
+
+    assert page.status_code == 200
+    assert f"View {decision.title}" in page.content.decode()  # not "Revert …"
+    assert response.status_code == 403
+    decision.refresh_from_db()
+    assert (decision.phase, decision.outcome, decision.context) == (
+        "closed",
+        "adopted",
+        "Why we need it.",
+    )
+
+
+@pytest.mark.django_db
 def test_new_discussion_offers_published_commons_as_checkboxes(client):
     CommonsFactory(name="Jardin publié")
     CommonsFactory(name="Jardin en attente", state=Commons.State.PROPOSED)
@@ -466,3 +490,62 @@ def test_new_discussion_offers_published_commons_as_checkboxes(client):
     assert 'type="checkbox" name="related_commons"' in page
     assert "Jardin publié" in page
     assert "Jardin en attente" not in page
+
+
+# --- What a person reads on the decision page and in the log -------------------------------------
+
+
+@pytest.mark.django_db
+def test_detail_during_vote_shows_live_counts_turnout_fingerprint_and_objections(client, settings):
+    settings.LANGUAGE_CODE = "en"
+    voters = MemberFactory.create_batch(4)
+    decision = voting(now=timezone.now() - DAY)
+    services.cast_vote(decision, voter=voters[0], choice="consent")
+    services.cast_vote(decision, voter=voters[1], choice="object", reason="The *price* is wrong")
+
+    body = client.get(decision.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "2 votes out of 4 (50.0 %)" in body
+    assert "1 consent · 0 abstain · 1 object" in body
+    assert decision.roll_fingerprint in body
+    assert "The <em>price</em> is wrong" in body
+
+
+@pytest.mark.django_db
+def test_log_shows_a_closed_decisions_dates_roll_turnout_counts_and_outcome(client, settings):
+    settings.LANGUAGE_CODE = "en"
+    voters = MemberFactory.create_batch(4)
+    opened = timezone.now() - 8 * DAY
+    decision = voting(title="Buy a cargo bike", now=opened)
+    services.cast_vote(decision, voter=voters[0], choice="consent", now=opened + DAY)
+    services.cast_vote(decision, voter=voters[1], choice="abstain", now=opened + DAY)
+    services.cast_vote(decision, voter=voters[2], choice="object", reason="No", now=opened + DAY)
+    closed = services.close_vote(decision, now=timezone.now())
+
+    response = client.get("/decisions/?phase=closed", HTTP_ACCEPT_LANGUAGE="en")
+
+    row = next(
+        tr for tr in response.content.decode().split("<tr>") if "Buy a cargo bike" in tr
+    ).split("</tr>")[0]
+    cells = [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", cell)).strip() for cell in row.split("<td>")
+    ]
+    assert "Not adopted" in cells[2]
+    assert cells[3] == (
+        f"vote {date_format(timezone.localtime(closed.vote_opens_at), 'SHORT_DATE_FORMAT')} – "
+        f"{date_format(timezone.localtime(closed.closed_at), 'SHORT_DATE_FORMAT')}"
+    )
+    assert cells[4:] == ["4", "75.0 %", "1 / 1 / 1"]
+
+
+@pytest.mark.django_db
+def test_comment_is_rendered_as_safe_markdown(client):
+    decision = discussion()
+    services.add_comment(
+        decision, author=UserFactory(), text="I **agree**. <script>alert(1)</script>"
+    )
+
+    body = client.get(decision.get_absolute_url()).content.decode()
+
+    assert "<strong>agree</strong>" in body
+    assert "<script>alert(1)</script>" not in body
