@@ -41,6 +41,18 @@ def cast(db):
     }
 
 
+def people_around(author):
+    """One person in each role around a decision by `author` (no vote open, so nobody is on a roll)."""
+    return {
+        "anonymous": None,
+        "participant": UserFactory(),
+        "author": author,
+        "member_on_roll": MemberFactory(),
+        "member_not_on_roll": MemberFactory(),
+        "facilitator": FacilitatorFactory(),
+    }
+
+
 def as_role(client, cast, role):
     if cast[role] is not None:
         client.force_login(cast[role])
@@ -121,14 +133,7 @@ def test_new_discussion_page_needs_sign_in(client, cast, role, status):
 )
 def test_proposal_only_by_author(client, db, role, status, changed):
     author = UserFactory()
-    cast = {
-        "anonymous": None,
-        "participant": UserFactory(),
-        "author": author,
-        "member_on_roll": MemberFactory(),
-        "member_not_on_roll": MemberFactory(),
-        "facilitator": FacilitatorFactory(),
-    }
+    cast = people_around(author)
     decision = discussion(author)
     response = as_role(client, cast, role).post(
         f"/decisions/{decision.pk}/proposal/", {"text": "We do it."}
@@ -150,13 +155,7 @@ def test_proposal_only_by_author(client, db, role, status, changed):
 )
 def test_withdraw_by_author_or_facilitator(client, db, role, status, withdrawn):
     author = UserFactory()
-    cast = {
-        "anonymous": None,
-        "participant": UserFactory(),
-        "author": author,
-        "member_on_roll": MemberFactory(),
-        "facilitator": FacilitatorFactory(),
-    }
+    cast = people_around(author)
     decision = discussion(author)
     response = as_role(client, cast, role).post(f"/decisions/{decision.pk}/withdraw/")
     assert response.status_code == status
@@ -176,13 +175,7 @@ def test_withdraw_by_author_or_facilitator(client, db, role, status, withdrawn):
 )
 def test_comment_by_anyone_signed_in(client, db, role, status, comments):
     author = UserFactory()
-    cast = {
-        "anonymous": None,
-        "participant": UserFactory(),
-        "author": author,
-        "member_on_roll": MemberFactory(),
-        "facilitator": FacilitatorFactory(),
-    }
+    cast = people_around(author)
     decision = discussion(author)
     response = as_role(client, cast, role).post(
         f"/decisions/{decision.pk}/comments/", {"text": "I agree"}
@@ -202,12 +195,7 @@ def test_comment_by_anyone_signed_in(client, db, role, status, comments):
 )
 def test_hide_comment_only_by_facilitator(client, db, role, status, hidden):
     author = UserFactory()
-    cast = {
-        "anonymous": None,
-        "participant": UserFactory(),
-        "author": author,
-        "facilitator": FacilitatorFactory(),
-    }
+    cast = people_around(author)
     decision = discussion(author)
     comment = services.add_comment(decision, author=cast["participant"], text="Buy my stuff")
     response = as_role(client, cast, role).post(f"/decisions/comments/{comment.pk}/hide/")
@@ -238,14 +226,8 @@ def test_hidden_comment_is_not_shown_to_participants(client, facilitator):
 )
 def test_new_round_only_by_author_after_not_adopted(client, db, role, status):
     author = UserFactory()
-    member = MemberFactory()
-    cast = {
-        "anonymous": None,
-        "participant": UserFactory(),
-        "author": author,
-        "member_on_roll": member,
-        "facilitator": FacilitatorFactory(),
-    }
+    cast = people_around(author)
+    member = cast["member_on_roll"]  # a member before the vote opens, so on its roll
     decision = voting(author, now=timezone.now() - 8 * DAY)
     services.cast_vote(
         decision, voter=member, choice="object", reason="Too dear", now=timezone.now() - 7 * DAY
@@ -397,12 +379,7 @@ def test_detail_section_registry_renders_extra_content(client, settings):
 )
 def test_outcome_statement_only_by_facilitators(client, db, role, status, saved):
     author = UserFactory()
-    cast = {
-        "anonymous": None,
-        "participant": UserFactory(),
-        "author": author,
-        "facilitator": FacilitatorFactory(),
-    }
+    cast = people_around(author)
     decision = voting(author, now=timezone.now() - 8 * DAY)
     services.close_vote(decision, now=timezone.now())
 
