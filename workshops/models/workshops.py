@@ -1,0 +1,118 @@
+"""Self-proposed workshops inside a meeting, and the sign-ups to them."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from commons_registry.models import Commons
+
+from .meetings import Meeting
+
+
+class WorkshopQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(hidden=False)
+
+    def visible_to(self, user):
+        """Hidden workshops vanish for the public and stay visible to facilitators."""
+        if getattr(user, "is_facilitator", False):
+            return self
+        return self.visible()
+
+    def by_signups(self):
+        """The board's order: most sign-ups first."""
+        return self.annotate(signup_count=models.Count("signups", distinct=True)).order_by(
+            "-signup_count", "-is_initiation", "title", "pk"
+        )
+
+
+class Workshop(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="workshops", verbose_name=_("meeting")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposed_workshops",
+        verbose_name=_("proposed by"),
+    )
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="facilitated_workshops",
+        verbose_name=_("facilitators"),
+    )
+    needs_work_tables = models.BooleanField(_("needs work tables"), default=False)
+    needs_whiteboard = models.BooleanField(_("needs a whiteboard"), default=False)
+    needs_projector = models.BooleanField(_("needs a projector"), default=False)
+    needs_good_internet = models.BooleanField(_("needs good internet"), default=False)
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    is_initiation = models.BooleanField(_("initiation to the commons"), default=False)
+    related_commons = models.ManyToManyField(
+        Commons, blank=True, related_name="workshops", verbose_name=_("related commons")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    hidden = models.BooleanField(_("hidden"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WorkshopQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("workshop")
+        verbose_name_plural = _("workshops")
+        ordering = ["meeting", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=Q(is_initiation=True),
+                name="one_initiation_per_meeting",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("workshops:detail", kwargs={"pk": self.pk})
+
+    @property
+    def needs(self) -> list[str]:
+        """What the room needs, in words."""
+        return [
+            str(label)
+            for flag, label in (
+                (self.needs_work_tables, _("work tables")),
+                (self.needs_whiteboard, _("whiteboard")),
+                (self.needs_projector, _("projector")),
+                (self.needs_good_internet, _("good internet")),
+            )
+            if flag
+        ]
+
+
+class WorkshopSignup(models.Model):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="signups")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workshop_signups"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sign-up")
+        verbose_name_plural = _("sign-ups")
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "person"], name="one_signup_per_person")
+        ]
+
+    def __str__(self):
+        return f"{self.person_id} → {self.workshop_id}"

@@ -1,0 +1,30 @@
+"""What every page family of meetings and workshops shares."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from .. import permissions
+
+
+def back_to(request, fallback: str):
+    """Where a plain form came from, when it is ours; otherwise the fallback."""
+    target = request.POST.get("next") or request.headers.get("referer", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(fallback)
+
+
+def require_facilitator(request):
+    if not request.user.is_authenticated:
+        return False
+    if not permissions.is_facilitator(request.user):
+        raise PermissionDenied
+    return True
+
+
+def to_login(request):
+    return redirect(f"{reverse('account_login')}?next={request.path}")
