@@ -9,7 +9,10 @@ class AssemblyConfig(AppConfig):
     def ready(self):
         from allauth.account.signals import password_reset
 
-        from .people import mark_email_verified
+        from . import personal_data
+        from .people import mark_email_verified, profile_data
+
+        personal_data.register("profile", profile_data)
 
         # Claiming an account at the door is a password reset sent to that address: it proves it.
         password_reset.connect(

@@ -8,7 +8,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from .models import User
 
@@ -58,3 +58,22 @@ def delete_account(user: User) -> None:
     what only made sense with them (sign-ups, e-mail addresses, deliveries) goes with them."""
     User.objects.select_for_update().filter(pk=user.pk).first()
     user.delete()
+
+
+def profile_data(person: User) -> dict:
+    """The person's profile and membership state, for their data export."""
+    return {
+        "email": person.email,
+        "display_name": person.display_name,
+        "bio": person.bio,
+        "listed": person.listed,
+        "wants_reminders": person.wants_reminders,
+        "language": person.language,
+        "date_joined": timezone.localtime(person.date_joined).isoformat(),
+        "membership_declared_at": (
+            timezone.localtime(person.membership_declared_at).isoformat()
+            if person.membership_declared_at
+            else None
+        ),
+        "eligible_until": person.eligible_until.isoformat() if person.eligible_until else None,
+    }

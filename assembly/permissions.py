@@ -1,11 +1,43 @@
-"""Who may do what with people's data: small predicates shared by views and templates."""
+"""Who may do what: the shared vocabulary that every app's permissions module builds on.
+
+Predicates take the person (and the object) and look up their own facts. Views check permissions
+explicitly, through `facilitator_required` or a predicate, and refuse in one way: an anonymous
+visitor is sent to sign in, a signed-in person without the right gets 403.
+"""
+
+import functools
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+
+def is_signed_in(user) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def is_facilitator(user) -> bool:
+    return is_signed_in(user) and user.is_facilitator
+
+
+def facilitator_required(view):
+    """Facilitators only: anonymous visitors go to sign in, others get 403."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_facilitator(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def can_see_member_list(user) -> bool:
     """The full member list (with e-mail addresses) is for facilitators only."""
-    return bool(user.is_authenticated and user.is_facilitator)
+    return is_facilitator(user)
 
 
 def can_declare_membership(user) -> bool:
     """Declaring is one's own act; whether one is eligible is the membership rule's answer."""
-    return bool(user.is_authenticated and user.is_active)
+    return is_signed_in(user)

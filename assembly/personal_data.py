@@ -1,58 +1,57 @@
-"""A person's own data, as one JSON document of sections (their right of access).
+"""A person's own data: the registry of sections that their export (/me/export.json) and the
+deletion of their account both follow.
 
-Part of the composition root: the sections come from every app through its public functions, in
-the order of the dependency chain. An app that holds personal data adds its section here (the
-decisions app will add the person's comments and votes).
+Each app registers, from its AppConfig.ready(), one section per kind of data it holds about a
+person: how to export it, which models (with a foreign key to the person) it covers, and what to
+do before the account is deleted (by default the database's on_delete does the rest). A test
+lists every model with a foreign key to the person model and fails when one is covered by no
+section, so a new model cannot be forgotten.
 """
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Iterable
 
+from django.db import transaction
 from django.utils import timezone
 
-from workshops import personal_data as workshops_data
 
-from .models import User
-
-
-def profile(person: User) -> dict:
-    return {
-        "email": person.email,
-        "display_name": person.display_name,
-        "bio": person.bio,
-        "listed": person.listed,
-        "wants_reminders": person.wants_reminders,
-        "language": person.language,
-        "date_joined": timezone.localtime(person.date_joined).isoformat(),
-        "membership_declared_at": (
-            timezone.localtime(person.membership_declared_at).isoformat()
-            if person.membership_declared_at
-            else None
-        ),
-        "eligible_until": person.eligible_until.isoformat() if person.eligible_until else None,
-    }
+@dataclasses.dataclass(frozen=True)
+class Section:
+    name: str
+    export: Callable[[object], object]
+    covers: tuple[type, ...] = ()
+    before_delete: Callable[[object], None] | None = None
 
 
-def stewarded_commons(person: User) -> list[dict]:
-    return [
-        {"name": name, "slug": slug, "state": state}
-        for name, slug, state in person.stewarded_commons.order_by("name").values_list(
-            "name", "slug", "state"
-        )
-    ]
+_SECTIONS: dict[str, Section] = {}
 
 
-SECTIONS: list[tuple[str, Callable[[User], object]]] = [
-    ("profile", profile),
-    ("stewarded_commons", stewarded_commons),
-    ("attendance", workshops_data.attendance),
-    ("workshop_signups", workshops_data.workshop_signups),
-    ("proposed_workshops", workshops_data.proposed_workshops),
-    ("deliveries", workshops_data.deliveries),
-]
+def register(
+    name: str,
+    export: Callable[[object], object],
+    *,
+    covers: Iterable[type] = (),
+    before_delete: Callable[[object], None] | None = None,
+) -> None:
+    """Add (or replace, on a re-import) one section of a person's data."""
+    _SECTIONS[name] = Section(name, export, tuple(covers), before_delete)
 
 
-def export(person: User, *, now=None) -> dict:
+def sections() -> list[Section]:
+    return list(_SECTIONS.values())
+
+
+def export(person, *, now=None) -> dict:
     return {
         "exported_at": timezone.localtime(now or timezone.now()).isoformat(),
-        "sections": {name: section(person) for name, section in SECTIONS},
+        "sections": {section.name: section.export(person) for section in sections()},
     }
+
+
+@transaction.atomic
+def delete_person(person, delete_account: Callable[[object], None]) -> None:
+    """Run each section's preparation, then delete the account, in one transaction."""
+    for section in sections():
+        if section.before_delete is not None:
+            section.before_delete(person)
+    delete_account(person)

@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -26,7 +25,6 @@ from commons_registry import services as commons_services
 from commons_registry.models import Commons
 from decisions import services as decisions_services
 from workshops import membership
-from workshops import personal_data as workshops_data
 from workshops import services as workshops_services
 
 from . import health, permissions, personal_data
@@ -114,9 +112,7 @@ def export_my_data(request):
 def delete_my_account(request):
     form = DeleteAccountForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            workshops_data.keep_attendance_anonymously(request.user)
-            delete_account(request.user)
+        personal_data.delete_person(request.user, delete_account)
         logout(request)
         messages.success(
             request,

@@ -5,3 +5,21 @@ from django.utils.translation import gettext_lazy as _
 class WorkshopsConfig(AppConfig):
     name = "workshops"
     verbose_name = _("Meetings and workshops")
+
+    def ready(self):
+        from assembly import personal_data
+
+        from . import personal_data as sections
+        from .models import Attendance, Delivery, Workshop, WorkshopSignup
+
+        personal_data.register(
+            "attendance",
+            sections.attendance,
+            covers=[Attendance],
+            before_delete=sections.keep_attendance_anonymously,
+        )
+        personal_data.register(
+            "workshop_signups", sections.workshop_signups, covers=[WorkshopSignup]
+        )
+        personal_data.register("proposed_workshops", sections.proposed_workshops, covers=[Workshop])
+        personal_data.register("deliveries", sections.deliveries, covers=[Delivery])
