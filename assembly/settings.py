@@ -210,7 +210,7 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Filled by each app's issue: name -> {"task": ..., "schedule": ...}.
+# The periodic tasks of every app (name -> task and schedule): the composition root's timetable.
 CELERY_BEAT_SCHEDULE: dict = {
     # Once a day, ask the stewards of entries unconfirmed for a year (each entry once a year).
     "commons-request-confirmations": {
