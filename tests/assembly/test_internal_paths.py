@@ -43,7 +43,7 @@ def our_templates() -> list[Path]:
     folders += [
         Path(config.path) / "templates"
         for config in apps.get_app_configs()
-        if Path(config.path).is_relative_to(ROOT)
+        if Path(config.path).parent == ROOT  # our apps, not the virtualenv's
     ]
     return sorted(
         path
