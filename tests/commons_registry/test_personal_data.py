@@ -81,6 +81,7 @@ def test_deleting_a_proposer_keeps_the_entries_and_their_history_without_a_name(
     commons = propose(person)
     services.publish_commons(commons, by=facilitator)
     services.edit_commons(commons, by=person, data={"summary": "Tout se répare."})
+    person_id = person.pk
 
     personal_data.delete_person(person, delete_account)
 
@@ -88,7 +89,7 @@ def test_deleting_a_proposer_keeps_the_entries_and_their_history_without_a_name(
     assert (commons.name, commons.submitted_by) == ("La Ressourcerie du Canal", None)
     assert commons.history.count() == 3
     # No history row keeps their id, not even the columns without a database constraint.
-    assert not commons.history.filter(submitted_by_id=person.pk).exists()
+    assert not commons.history.filter(submitted_by_id=person_id).exists()
     assert list(commons.history.values_list("history_user_id", flat=True)) == [
         None,
         facilitator.pk,

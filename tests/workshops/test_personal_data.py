@@ -22,7 +22,7 @@ def test_export_lists_the_meetings_i_host_and_the_workshops_i_facilitate():
     meeting = MeetingFactory(title="Assemblée de mars")
     meeting.hosts.add(person)
     MeetingFactory(title="Not mine").hosts.add(UserFactory())
-    WorkshopFactory(title="Compost", meeting=meeting).facilitators.add(person)
+    WorkshopFactory(title="Compost", meeting=meeting, proposed_by=None).facilitators.add(person)
 
     sections = exported(person)
 
@@ -36,7 +36,7 @@ def test_deleting_a_host_removes_them_from_the_meeting_and_keeps_what_they_recor
     host, attendee = UserFactory(), UserFactory()
     meeting = MeetingFactory()
     meeting.hosts.add(host)
-    WorkshopFactory(meeting=meeting).facilitators.add(host)
+    WorkshopFactory(meeting=meeting, proposed_by=None).facilitators.add(host)
     AttendanceFactory(meeting=meeting, person=attendee, recorded_by=host)
 
     personal_data.delete_person(host, delete_account)
