@@ -1,4 +1,7 @@
-"""Demo commons of Lillebonne, a Lille-like town in northern France. Safe to run twice."""
+"""Demo commons of Lille for seed_demo, read from content.toml beside this file. Safe to run twice.
+
+`--scale large` adds the benchmark's 1,000 extra entries around the town centre.
+"""
 
 import random
 from datetime import date, timedelta
@@ -7,109 +10,25 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.text import slugify
 
+from assembly.demo import TOWN, content
 from assembly.models import User
 
-from .models import Category, Commons, OstromAssessment
+from ..models import Category, Commons, OstromAssessment
 
-CENTRE = (50.63, 3.06)
-LARGE_COUNT = 1000
-LARGE_PREFIX = "commun-demo-"
+CONTENT = content(__name__)
+LARGE = CONTENT["large"]
+LARGE_COUNT = LARGE["count"]
+LARGE_PREFIX = LARGE["slug_prefix"]
 
-# name, category slug, summary, (lat, lon) or None, status, founded, licence, website
-COMMONS = [
-    ("Jardin partagé des Bois-Blancs", "jardins-alimentation",
-     "Un jardin en pied d'immeuble où les habitants cultivent ensemble légumes, fleurs et amitiés.",
-     (50.6382, 3.0355), "active", 2011, "", "https://jardin-boisblancs.example.org"),
-    ("Grainothèque de Fives", "jardins-alimentation",
-     "Des graines paysannes libres de droits, à prendre et à rendre à la médiathèque.",
-     (50.6289, 3.0912), "active", 2016, "", ""),
-    ("AMAP du Vieux-Lillebonne", "jardins-alimentation",
-     "Un maraîcher de la Pévèle et quarante familles qui partagent récoltes et risques.",
-     (50.6404, 3.0631), "active", 2008, "", "https://amap-vieux.example.org"),
-    ("Épicerie coopérative La Bonne Graine", "jardins-alimentation",
-     "Une épicerie gérée par ses membres : trois heures de bénévolat par mois, des prix justes.",
-     (50.6251, 3.0702), "active", 2019, "", "https://labonnegraine.example.org"),
-    ("Compost collectif de Wazemmes", "jardins-alimentation",
-     "Des bacs de compostage de quartier, entretenus par un collectif de voisins référents.",
-     (50.6240, 3.0511), "dormant", 2014, "", ""),
-    ("Foncière solidaire Terre de Lien Nord", "habitat-foncier",
-     "Une foncière citoyenne qui achète des terres agricoles pour y installer des paysans bio.",
-     (50.6330, 3.0580), "active", 2010, "", "https://terre-lien-nord.example.org"),
-    ("Habitat participatif Les Hirondelles", "habitat-foncier",
-     "Douze logements conçus et gérés ensemble, avec une salle commune et une buanderie partagée.",
-     (50.6157, 3.0809), "active", 2017, "", ""),
-    ("Organisme de foncier solidaire du Faubourg", "habitat-foncier",
-     "Un bail réel solidaire qui sort le sol de la spéculation pour des logements abordables.",
-     (50.6199, 3.0449), "active", 2021, "", ""),
-    ("Enercoop Lillebonne Centrale villageoise", "energie",
-     "Des panneaux solaires citoyens sur les toits des écoles, financés par 300 habitants.",
-     (50.6452, 3.0744), "active", 2018, "", "https://solaire-citoyen.example.org"),
-    ("Atelier vélo L'Heureux Cyclage", "mobilite",
-     "Un atelier où l'on apprend à réparer son vélo avec des outils et des pièces partagés.",
-     (50.6310, 3.0480), "active", 2009, "", "https://heureux-cyclage.example.org"),
-    ("Vélos-cargos en partage", "mobilite",
-     "Trois vélos-cargos réservables par les habitants du quartier, entretenus par des bénévoles.",
-     (50.6221, 3.0627), "active", 2020, "", ""),
-    ("Wiki de Lillebonne", "logiciel-libre-numerique",
-     "L'encyclopédie libre de la ville : histoire des rues, lieux, associations, écrite par tous.",
-     None, "active", 2012, "CC BY-SA 4.0", "https://wiki.lillebonne.example.org"),
-    ("Chatons du Nord", "logiciel-libre-numerique",
-     "Un hébergeur associatif qui offre courriel, agenda et visio libres, sans pistage.",
-     None, "active", 2017, "AGPL-3.0", "https://chatons-nord.example.org"),
-    ("Cartographie OpenStreetMap locale", "logiciel-libre-numerique",
-     "Des cartoparties mensuelles pour compléter la carte libre des rues et des rampes d'accès.",
-     None, "active", 2013, "ODbL", "https://osm-lillebonne.example.org"),
-    ("Fablab La Fabrique", "logiciel-libre-numerique",
-     "Imprimantes 3D, découpe laser et savoir-faire partagés, ouverts le mercredi et le samedi.",
-     (50.6347, 3.0822), "active", 2015, "", "https://lafabrique.example.org"),
-    ("Bibliothèque d'objets", "savoirs-culture",
-     "Perceuse, appareil à raclette, tente : on emprunte au lieu d'acheter, pour une cotisation.",
-     (50.6281, 3.0588), "active", 2019, "", ""),
-    ("Université populaire des communs", "savoirs-culture",
-     "Des cours du soir gratuits, donnés par les habitants, sur tout ce qu'ils savent.",
-     (50.6366, 3.0690), "active", 2016, "CC BY 4.0", ""),
-    ("Archives ouvertes du quartier", "savoirs-culture",
-     "Photos, récits et documents du quartier numérisés et placés sous licence libre.",
-     None, "dormant", 2014, "CC BY-SA 4.0", ""),
-    ("Tiers-lieu La Gare Saint-Sauveur", "tiers-lieux",
-     "Une ancienne halle ferroviaire devenue café, atelier et salle pour les collectifs.",
-     (50.6302, 3.0752), "active", 2013, "", "https://gare-saint-sauveur.example.org"),
-    ("La Maison des Communs", "tiers-lieux",
-     "Le lieu de l'Assemblée : coworking solidaire, cuisine partagée et salle de réunion.",
-     (50.6334, 3.0641), "active", 2018, "", ""),
-    ("Café associatif Le Polder", "tiers-lieux",
-     "Un café à prix libre où l'on organise répare-tout, soirées jeux et permanences juridiques.",
-     (50.6195, 3.0588), "ended", 2010, "", ""),
-    ("Monnaie locale La Lilloise", "finance-monnaies",
-     "Une monnaie locale complémentaire acceptée par 150 commerçants, gérée par ses usagers.",
-     None, "active", 2015, "", "https://monnaie-lilloise.example.org"),
-    ("Cigales du Nord", "finance-monnaies",
-     "Des clubs d'épargnants qui investissent ensemble dans des projets locaux et solidaires.",
-     (50.6372, 3.0560), "active", 2002, "", ""),
-    ("Maison de santé pluriprofessionnelle du Moulin", "sante-soin",
-     "Médecins, infirmières et habitants co-décident de l'organisation des soins du quartier.",
-     (50.6178, 3.0733), "active", 2016, "", ""),
-    ("Réseau d'entraide des aidants", "sante-soin",
-     "Des aidants familiaux qui se relaient, partagent conseils et temps de répit.",
-     None, "active", 2020, "", ""),
-    ("Repair café de Moulins", "autre",
-     "Chaque premier samedi, des bénévoles aident à réparer grille-pain, vêtements et ordinateurs.",
-     (50.6166, 3.0681), "active", 2014, "", ""),
-]  # fmt: skip
 
-STEWARDED_BY_MEMBER = ["la-maison-des-communs", "wiki-de-lillebonne"]
-ASSESSED = ["jardin-partage-des-bois-blancs", "la-maison-des-communs", "monnaie-locale-la-lilloise",
-            "chatons-du-nord"]  # fmt: skip
+def _coordinate(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
 
 
 def _describe(name: str, category: Category) -> dict:
     return {
-        "resource": f"**{name}** met en commun une ressource de la catégorie « {category.name} », "
-        "ouverte à qui veut y prendre part.",
-        "community": "Une vingtaine de contributeurs réguliers, des usagers du quartier et des "
-        "sympathisants qui passent de temps en temps.",
-        "governance": "Une assemblée mensuelle ouverte décide par consentement ; une charte "
-        "précise les droits et devoirs de chacun. Les comptes sont publics.",
+        field: template.format(name=name, category=category.name)
+        for field, template in CONTENT["description"].items()
     }
 
 
@@ -126,7 +45,7 @@ def _assess(commons: Commons, steward, rng: random.Random) -> None:
     for field, _label in OstromAssessment.PRINCIPLES:
         setattr(assessment, field, rng.choices(levels, weights=[5, 4, 2, 1])[0])
         setattr(assessment, f"{field}_comment", "")
-    assessment.boundaries_comment = "Adhésion annuelle à prix libre ; qui contribue est membre."
+    assessment.boundaries_comment = CONTENT["assessment_boundaries_comment"]
     assessment.save()
 
 
@@ -137,33 +56,37 @@ def seed(scale: str, stdout) -> None:
     member = User.objects.filter(email="member@example.org").first()
     facilitator = User.objects.filter(email="facilitator@example.org").first()
     created = 0
-    for name, slug_of_category, summary, place, status, founded, licence, website in COMMONS:
-        category = categories[slug_of_category]
-        slug = slugify(name)
+    for entry in CONTENT["commons"]:
+        category = categories[entry["category"]]
+        slug = slugify(entry["name"])
         commons, was_created = Commons.objects.get_or_create(
             slug=slug,
             defaults={
-                "name": name, "summary": summary, "category": category, "status": status,
-                "latitude": Decimal(str(place[0])) if place else None,
-                "longitude": Decimal(str(place[1])) if place else None,
-                "address": "Lillebonne" if place else "",
-                "founded_year": founded, "licence": licence, "website": website,
+                "name": entry["name"], "summary": entry["summary"], "category": category,
+                "status": entry["status"],
+                "latitude": _coordinate(entry.get("latitude")),
+                "longitude": _coordinate(entry.get("longitude")),
+                "address": entry.get("address", ""),
+                "founded_year": entry["founded"], "licence": entry.get("licence", ""),
+                "website": entry.get("website", ""),
                 "state": Commons.State.PUBLISHED, "submitted_by": facilitator,
                 "last_confirmed_at": now - timedelta(days=rng.randint(10, 300)),
-                **_describe(name, category),
+                **_describe(entry["name"], category),
             },
         )  # fmt: skip
         created += was_created
-        if was_created and member and slug in STEWARDED_BY_MEMBER:
+        if was_created and member and slug in CONTENT["stewarded_by_member"]:
             commons.stewards.add(member)
-        if slug in ASSESSED:
-            _assess(commons, member if slug in STEWARDED_BY_MEMBER else facilitator, rng)
-    if member and not Commons.objects.filter(slug="compost-des-jardins-suspendus").exists():
-        # One proposal waiting in the facilitators' moderation queue.
+        if slug in CONTENT["assessed"]:
+            steward = member if slug in CONTENT["stewarded_by_member"] else facilitator
+            _assess(commons, steward, rng)
+    proposal = CONTENT["proposal"]
+    if member and not Commons.objects.filter(slug=proposal["slug"]).exists():
         Commons.objects.create(
-            name="Compost des jardins suspendus", slug="compost-des-jardins-suspendus",
-            summary="Un compost sur les toits.", category=categories["autre"],
-            latitude=Decimal("50.6290"), longitude=Decimal("3.0610"),
+            name=proposal["name"], slug=proposal["slug"], summary=proposal["summary"],
+            category=categories[proposal["category"]], address=proposal["address"],
+            latitude=_coordinate(proposal["latitude"]),
+            longitude=_coordinate(proposal["longitude"]),
             state=Commons.State.PROPOSED, submitted_by=member,
         )  # fmt: skip
         created += 1
@@ -173,10 +96,11 @@ def seed(scale: str, stdout) -> None:
 
 
 def _seed_large(categories: dict, now, rng: random.Random) -> int:
-    """1,000 extra published commons around the town, bulk-created (no history rows)."""
+    """The extra published commons around the town centre, bulk-created (no history rows)."""
     existing = set(
         Commons.objects.filter(slug__startswith=LARGE_PREFIX).values_list("slug", flat=True)
     )
+    centre_latitude, centre_longitude = TOWN["centre"]
     category_list = list(categories.values())
     batch = []
     for number in range(1, LARGE_COUNT + 1):
@@ -185,14 +109,17 @@ def _seed_large(categories: dict, now, rng: random.Random) -> int:
             continue
         category = category_list[number % len(category_list)]
         located = number % 5 != 0
+        # Within about 6.5 km of the centre, north-south and east-west.
+        latitude = f"{centre_latitude + rng.uniform(-0.06, 0.06):.6f}"
+        longitude = f"{centre_longitude + rng.uniform(-0.09, 0.09):.6f}"
         batch.append(Commons(
-            name=f"Commun de démonstration n°{number}", slug=slug,
-            summary=f"Un commun de démonstration de la catégorie « {category.name} ».",
+            name=LARGE["name"].format(number=number), slug=slug,
+            summary=LARGE["summary"].format(category=category.name),
             category=category, status=Commons.Status.ACTIVE, state=Commons.State.PUBLISHED,
-            latitude=Decimal(f"{CENTRE[0] + rng.uniform(-0.06, 0.06):.6f}") if located else None,
-            longitude=Decimal(f"{CENTRE[1] + rng.uniform(-0.09, 0.09):.6f}") if located else None,
-            resource="Une ressource partagée.", community="Des habitants.",
-            governance="Une assemblée ouverte.", last_confirmed_at=now, created_at=now,
+            latitude=Decimal(latitude) if located else None,
+            longitude=Decimal(longitude) if located else None,
+            resource=LARGE["resource"], community=LARGE["community"],
+            governance=LARGE["governance"], last_confirmed_at=now, created_at=now,
         ))  # fmt: skip
     Commons.objects.bulk_create(batch, batch_size=500)
     return len(batch)
