@@ -44,6 +44,8 @@ MAP_ATTRIBUTION = env.str(
 )
 MAP_EMBED_ORIGINS = env.list("MAP_EMBED_ORIGINS", default=[])
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# Lets federation fetch from loopback and private networks: tests and two local instances only.
+FEDERATION_ALLOW_PRIVATE_NETWORKS = env.bool("FEDERATION_ALLOW_PRIVATE_NETWORKS", default=False)
 
 if not SECRET_KEY:
     if not DEBUG:
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
     "workshops",
     "decisions",
     "charter",
+    "federation",
 ]
 
 MIDDLEWARE = [
@@ -229,6 +232,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "workshops-send-meeting-reminders": {
         "task": "workshops.send_meeting_reminders",
         "schedule": crontab(minute="*/15"),
+    },
+    # Fetches what the neighbouring assemblies publish; each one failing is retried with backoff.
+    "federation-refresh-neighbours": {
+        "task": "federation.refresh_neighbours",
+        "schedule": crontab(minute=20),
     },
 }
 
