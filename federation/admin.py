@@ -12,12 +12,16 @@ from .models import Neighbour, NeighbourCommons, NeighbourMeeting
 class FollowForm(forms.ModelForm):
     """Only the address: the rest comes from the neighbour's discovery document."""
 
+    base_url = forms.URLField(
+        label=_("address"),
+        max_length=300,
+        assume_scheme="https",
+        help_text=_("The address of the other Assemblée, e.g. https://assemblee-lille.org"),
+    )
+
     class Meta:
         model = Neighbour
         fields = ["base_url"]
-        help_texts = {
-            "base_url": _("The address of the other Assemblée, e.g. https://assemblee-lille.org")
-        }
 
     def clean(self):
         cleaned = super().clean()
