@@ -210,7 +210,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Beside the filesystem broker's queue, so that two local instances (docs/federation.md) each
+# keep their own beat schedule.
+CELERY_BEAT_SCHEDULE_FILENAME = str(
+    (VAR_DIR if REDIS_URL else CELERY_DATA_DIR) / "celerybeat-schedule"
+)
 # Filled by each app's issue: name -> {"task": ..., "schedule": ...}.
 CELERY_BEAT_SCHEDULE: dict = {
     # Once a day, ask the stewards of entries unconfirmed for a year (each entry once a year).
