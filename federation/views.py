@@ -3,6 +3,7 @@
 import hashlib
 import json
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -54,8 +55,8 @@ def chosen_neighbours(request):
     return neighbours, {int(value) for value in chosen}
 
 
-def _source(neighbour_name: str, neighbour_url: str) -> dict:
-    return {"name": neighbour_name, "url": neighbour_url}
+def _source(name: str, url: str, local: bool = False) -> dict:
+    return {"name": name, "url": url, "local": local}
 
 
 @require_GET
@@ -70,6 +71,8 @@ def network(request):
         "chosen_ids": chosen_ids,
         "export_url": reverse("network:export-geojson") + (f"?{query}" if query else ""),
         "map_config": {
+            "tilesUrl": settings.MAP_TILES_URL,
+            "attribution": settings.MAP_ATTRIBUTION,
             "dataUrl": reverse("network:export-geojson") + (f"?{query}" if query else ""),
             "assemblies": [
                 {
@@ -128,7 +131,9 @@ def export_geojson(request):
     features = []
     if request.GET.get("local") != "0":
         ours = exports.geojson_collection(Commons.objects.all(), request.build_absolute_uri)
-        source = _source(AssemblyConfiguration.get().name, request.build_absolute_uri("/"))
+        source = _source(
+            AssemblyConfiguration.get().name, request.build_absolute_uri("/"), local=True
+        )
         for feature in ours["features"]:
             feature["properties"]["source"] = source
         features = ours["features"]
