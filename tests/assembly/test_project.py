@@ -89,10 +89,11 @@ def test_compose_environment_is_documented_in_the_readme():
 
 def test_layout_is_the_one_design_gives():
     for folder in ("assembly", "commons_registry", "workshops", "decisions", "charter",
-                   "templates", "static", "tests", "locale", ".ci"):  # fmt: skip
+                   "federation", "templates", "static", "tests", "locale", ".ci", "docs"):  # fmt: skip
         assert (ROOT / folder).is_dir(), folder
     for name in ("manage.py", "docker-compose.yml", "Dockerfile", "pyproject.toml", "README.md",
                  "Makefile", ".ci/run", "tests/e2e/conftest.py", "tests/services/conftest.py"):  # fmt: skip
         assert (ROOT / name).is_file(), name
-    for app in ("assembly", "commons_registry", "workshops", "decisions", "charter"):
+    # federation (issue 16) sits right of the apps whose data it publishes.
+    for app in ("assembly", "commons_registry", "workshops", "decisions", "charter", "federation"):
         assert (ROOT / app / "apps.py").is_file(), app

@@ -71,7 +71,7 @@ def test_follow_refuses_a_bad_address_and_saves_nothing(allow_loopback, neighbou
 def test_follow_refuses_an_assembly_already_followed(allow_loopback, neighbour_server):
     services.follow(neighbour_server.base_url, now=NOW)
 
-    with pytest.raises(services.FollowError, match="already followed"):
+    with pytest.raises(services.FollowError, match="déjà suivie"):
         services.follow(neighbour_server.base_url + "/", now=NOW)
     assert Neighbour.objects.count() == 1
 
@@ -194,7 +194,7 @@ def test_follow_command_follows_and_reports(allow_loopback, neighbour_server):
 
 def test_follow_command_says_why_it_refuses(neighbour_server):
     # Without the operator's permission, 127.0.0.1 is a private address.
-    with pytest.raises(CommandError, match="private or reserved address"):
+    with pytest.raises(CommandError, match="adresse privée ou réservée"):
         call_command("follow", neighbour_server.base_url, stdout=io.StringIO())
     assert neighbour_server.requests == []
     assert Neighbour.objects.count() == 0
