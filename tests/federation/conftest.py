@@ -28,12 +28,17 @@ class NeighbourServer:
         self.redirects: dict[str, str] = {}
         self.down = False
         self.requests: list[tuple[str, dict]] = []
+        self.answers: list[tuple[str, int]] = []
         self.without_length: set[str] = set()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args):
                 pass
+
+            def send_response(self, code, message=None):
+                server.answers.append((self.path, code))
+                super().send_response(code, message)
 
             def do_GET(self):
                 server.requests.append((self.path, dict(self.headers)))
