@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,7 @@ class FollowForm(forms.ModelForm):
 
 @admin.register(Neighbour)
 class NeighbourAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "city", "base_url", "shown", "last_success_at", "failing_since"]
     list_filter = ["shown"]
     search_fields = ["name", "city", "base_url"]
@@ -102,6 +104,7 @@ class NeighbourAdmin(admin.ModelAdmin):
 
 @admin.register(NeighbourCommons)
 class NeighbourCommonsAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "neighbour", "category", "status"]
     list_filter = ["neighbour"]
     search_fields = ["name"]
@@ -116,6 +119,7 @@ class NeighbourCommonsAdmin(admin.ModelAdmin):
 
 @admin.register(NeighbourMeeting)
 class NeighbourMeetingAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "neighbour", "starts_at", "cancelled"]
     list_filter = ["neighbour"]
     list_select_related = ["neighbour"]

@@ -26,7 +26,9 @@ def test_two_assemblies_follow_each_other(live_server, neighbour_server, allow_l
     assert us.calendar_feed_url == f"{live_server.url}/calendar.ics"
     # Our network layer, over HTTP, shows the neighbour's commons marked with their source.
     layer = json.loads(
-        fetching.fetch(f"{live_server.url}/network/export.geojson?local=0&neighbour={neighbour.pk}").body
+        fetching.fetch(
+            f"{live_server.url}/network/export.geojson?local=0&neighbour={neighbour.pk}"
+        ).body
     )
     assert {f["properties"]["name"] for f in layer["features"]} == {
         "Jardin des Tisserands", "Repair café de Valenbrune", "Wiki des communs de Valenbrune",

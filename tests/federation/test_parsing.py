@@ -16,7 +16,11 @@ def feature(**properties):
         "type": "Feature",
         "id": properties.pop("id", "jardin"),
         "geometry": geometry,
-        "properties": {"name": "Jardin", "url": "https://voisine.example.org/c/jardin/", **properties},
+        "properties": {
+            "name": "Jardin",
+            "url": "https://voisine.example.org/c/jardin/",
+            **properties,
+        },
     }
 
 
@@ -25,10 +29,10 @@ def collection(*features):
 
 
 def test_markup_and_control_characters_become_plain_text():
-    parsed = parsing.parse_commons(
-        collection(feature(name="<b>Jardin</b> <script>alert(1)</script>\x00des &amp; Tilleuls",
-                           summary="<img src=x onerror=alert(1)>Un jardin"))  # fmt: skip
-    )
+    name = "<b>Jardin</b> <script>alert(1)</script>\x00des &amp; Tilleuls"
+    summary = "<img src=x onerror=alert(1)>Un jardin"
+
+    parsed = parsing.parse_commons(collection(feature(name=name, summary=summary)))
 
     assert parsed.items[0]["name"] == "Jardin des & Tilleuls"
     assert parsed.items[0]["summary"] == "Un jardin"
