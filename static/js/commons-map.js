@@ -151,6 +151,14 @@
           showNetwork(data);
           if (toggle.checked) {
             networkLayer.addTo(map);
+            // Frame ours and theirs together, so that the neighbours come into view.
+            if (networkLayer.getLayers().length) {
+              var bounds = networkLayer.getBounds();
+              if (group.getLayers().length) {
+                bounds.extend(group.getBounds());
+              }
+              map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15, animate: false });
+            }
           }
         })
         .catch(function () {
