@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from federation import views as federation_views
 from workshops.urls import calendar_urlpatterns, meetings_urlpatterns, workshops_urlpatterns
 
 from . import views
@@ -27,4 +28,6 @@ urlpatterns = [
     path("", include((calendar_urlpatterns, "calendar"))),
     path("decisions/", include("decisions.urls")),
     path("charter/", include("charter.urls")),
+    path(".well-known/assemblee.json", federation_views.well_known, name="assemblee-json"),
+    path("network/", include("federation.urls")),
 ]
