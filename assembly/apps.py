@@ -10,9 +10,11 @@ class AssemblyConfig(AppConfig):
         from allauth.account.signals import password_reset
 
         from . import personal_data
-        from .people import mark_email_verified, profile_data
+        from .models import Delivery
+        from .people import deliveries_data, mark_email_verified, profile_data
 
         personal_data.register("profile", profile_data)
+        personal_data.register("deliveries", deliveries_data, covers=[Delivery])
 
         # Claiming an account at the door is a password reset sent to that address: it proves it.
         password_reset.connect(
