@@ -26,7 +26,10 @@ def test_moderation_notices_already_sent_become_sent_deliveries():
             email="lou@example.org", display_name="Lou", calendar_token="lou-token"
         )
         Commons = old.get_model("commons_registry", "Commons")
-        category = old.get_model("commons_registry", "Category").objects.first()
+        # Other transactional tests may have flushed the seeded categories: make one.
+        category, _ = old.get_model("commons_registry", "Category").objects.get_or_create(
+            slug="jardins", defaults={"name": "Jardins"}
+        )
         told = Commons.objects.create(
             name="Fournil", slug="fournil", category=category, state="published",
             submitted_by=person, moderation_notified_at=TOLD_AT,
