@@ -244,6 +244,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "federation.refresh_neighbours",
         "schedule": crontab(minute=20),
     },
+    # E-mails whose sender died mid-send (claimed over 30 minutes ago) become "uncertain".
+    "assembly-expire-stuck-deliveries": {
+        "task": "assembly.expire_stuck_deliveries",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------------
