@@ -6,7 +6,7 @@ from .deliveries import Delivery, DeliveryQuerySet
 from .meetings import Meeting, MeetingQuerySet
 from .rhythm import Rhythm
 from .venues import Venue
-from .workshops import Workshop, WorkshopQuerySet, WorkshopSignup
+from .workshops import Workshop, WorkshopQuerySet, WorkshopSignup, WorkshopSignupQuerySet
 
 __all__ = [
     "Attendance",
@@ -19,4 +19,5 @@ __all__ = [
     "Workshop",
     "WorkshopQuerySet",
     "WorkshopSignup",
+    "WorkshopSignupQuerySet",
 ]
