@@ -35,8 +35,12 @@ class MeetingQuerySet(models.QuerySet):
 
     def attended_by(self, person):
         """Meetings where a facilitator ticked the person present, at the plenary or a workshop."""
+        # Attendance's module imports this one: reach its model through the relation instead.
+        attendance = self.model._meta.get_field("attendances").related_model
         return self.filter(
-            pk__in=self.model.objects.filter(attendances__person=person).values("pk")
+            models.Exists(
+                attendance.objects.filter(meeting_id=models.OuterRef("pk"), person=person)
+            )
         )
 
     def took_part(self, person):
@@ -121,9 +125,6 @@ class Meeting(models.Model):
 
     def has_started(self, now=None) -> bool:
         return self.starts_at <= (now or timezone.now())
-
-    def was_attended_by(self, person) -> bool:
-        return Meeting.objects.filter(pk=self.pk).attended_by(person).exists()
 
     def was_taken_part_in_by(self, person) -> bool:
         return Meeting.objects.filter(pk=self.pk).took_part(person).exists()
