@@ -32,6 +32,7 @@ from .domain import spreadsheet_text
 from .forms import DeleteAccountForm, ProfileForm
 from .models import User
 from .people import delete_account
+from .permissions import facilitator_required
 
 
 def home(request):
@@ -148,18 +149,14 @@ def _members():
     )
 
 
-@login_required
+@facilitator_required
 def members(request):
-    if not permissions.can_see_member_list(request.user):
-        raise PermissionDenied
     return render(request, "assembly/members.html", {"members": _members()})
 
 
-@login_required
+@facilitator_required
 @never_cache
 def members_csv(request):
-    if not permissions.can_see_member_list(request.user):
-        raise PermissionDenied
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="members-{stamp}.csv"'

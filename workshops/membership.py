@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import connections, transaction
-from django.db.models import DateField, Exists, Func, Max, OuterRef, Q, Subquery
+from django.db.models import DateField, Func, Max, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -322,7 +322,7 @@ def attended_meetings(person: User, *, since: datetime.date, until: datetime.dat
             starts_at__gte=_local_midnight(since),
             starts_at__lt=_local_midnight(until + datetime.timedelta(days=1)),
         )
-        .filter(Exists(Attendance.objects.filter(meeting_id=OuterRef("pk"), person=person)))
+        .attended_by(person)
         .order_by("-starts_at")
     )
 

@@ -11,8 +11,8 @@ from .delivery import retry
 from .models import Delivery
 
 
-@require_GET
 @facilitator_required
+@require_GET
 def delivery_list(request):
     rows = list(
         Delivery.objects.needing_attention().select_related("person").order_by("-created_at")[:200]
@@ -20,8 +20,8 @@ def delivery_list(request):
     return render(request, "assembly/deliveries.html", {"deliveries": rows})
 
 
-@require_POST
 @facilitator_required
+@require_POST
 def retry_delivery(request, pk):
     delivery = get_object_or_404(Delivery, pk=pk)
     retry(delivery)

@@ -652,3 +652,39 @@ def test_htmx_tick_refreshes_the_people_present_out_of_band(facilitator_client):
     assert '<section id="attendance-present" hx-swap-oob="true">' in page
     assert "1 personne présente" in page
     assert page.count("Camille Dupont") >= 2
+
+
+@pytest.mark.django_db
+def test_plenary_notes_form_shown_to_a_workshop_proposer_is_accepted_when_saved(client):
+    # The proposer of a workshop took part in the meeting even when nobody ticked them present:
+    # the board offers them the plenary notes form, and saving it must not answer 403.
+    workshop = WorkshopFactory(meeting=PastMeetingFactory())
+    meeting = workshop.meeting
+    client.force_login(workshop.proposed_by)
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert reverse("meetings:notes", args=[meeting.pk]) in page
+    response = client.post(reverse("meetings:notes", args=[meeting.pk]), {"notes": "Minutes"})
+    meeting.refresh_from_db()
+    assert response.status_code == 302
+    assert meeting.plenary_notes == "Minutes"
+
+
+@pytest.mark.django_db
+def test_plenary_notes_by_a_host_who_was_not_ticked(client, person):
+    meeting = PastMeetingFactory()
+    meeting.hosts.add(person)
+    client.force_login(person)
+    client.post(reverse("meetings:notes", args=[meeting.pk]), {"notes": "Hosted"})
+    meeting.refresh_from_db()
+    assert meeting.plenary_notes == "Hosted"
+
+
+@pytest.mark.django_db
+def test_notes_forms_hidden_from_someone_who_only_signed_up(client, person):
+    workshop = WorkshopFactory(meeting=PastMeetingFactory())
+    SignupFactory(workshop=workshop, person=person)
+    client.force_login(person)
+    board = client.get(workshop.meeting.get_absolute_url()).content.decode()
+    page = client.get(workshop.get_absolute_url()).content.decode()
+    assert reverse("meetings:notes", args=[workshop.meeting.pk]) not in board
+    assert reverse("workshops:notes", args=[workshop.pk]) not in page

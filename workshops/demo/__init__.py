@@ -18,7 +18,7 @@ from assembly.models import User
 from commons_registry.models import Commons
 
 from .. import membership, services
-from ..models import Attendance, Meeting, Rhythm, Venue, Workshop, WorkshopSignup
+from ..models import Attendance, Meeting, Rhythm, Venue, Workshop
 from ..rhythm import local_datetime, month_index, plan_upcoming_meetings, slot_date, start_time
 
 BATCH = 5000
@@ -289,7 +289,7 @@ def _upcoming_proposals(pool, member, newcomer, commons) -> None:
     signers = [newcomer, *User.objects.filter(pk__in=pool[2:12])]
     for index, workshop in enumerate(meeting.workshops.order_by("pk")):
         for person in signers[: 2 + (index * 3) % len(signers)]:
-            if not WorkshopSignup.objects.filter(workshop=workshop, person=person).exists():
+            if workshop.signup_of(person) is None:
                 try:
                     services.sign_up(workshop, person)
                 except services.WorkshopError:

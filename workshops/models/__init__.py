@@ -4,7 +4,7 @@ from .attendance import Attendance
 from .meetings import Meeting, MeetingQuerySet
 from .rhythm import Rhythm
 from .venues import Venue
-from .workshops import Workshop, WorkshopQuerySet, WorkshopSignup
+from .workshops import Workshop, WorkshopQuerySet, WorkshopSignup, WorkshopSignupQuerySet
 
 __all__ = [
     "Attendance",
@@ -15,4 +15,5 @@ __all__ = [
     "Workshop",
     "WorkshopQuerySet",
     "WorkshopSignup",
+    "WorkshopSignupQuerySet",
 ]

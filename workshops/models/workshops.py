@@ -22,6 +22,17 @@ class WorkshopQuerySet(models.QuerySet):
             return self
         return self.visible()
 
+    def on_board(self, meeting, person):
+        """The workshops a person sees on a meeting's board, most sign-ups first, with what
+        their cards show loaded alongside."""
+        return (
+            self.filter(meeting=meeting)
+            .visible_to(person)
+            .by_signups()
+            .select_related("proposed_by")
+            .prefetch_related("facilitators", "related_commons")
+        )
+
     def by_signups(self):
         """The board's order: most sign-ups first."""
         return self.annotate(signup_count=models.Count("signups", distinct=True)).order_by(
@@ -99,6 +110,30 @@ class Workshop(models.Model):
             if flag
         ]
 
+    def is_run_by(self, person) -> bool:
+        """Whether the person proposed or facilitates this workshop (prefetched facilitators are
+        reused rather than asked for again)."""
+        if person is None or not person.is_authenticated:
+            return False
+        if self.proposed_by_id == person.pk:
+            return True
+        cache = getattr(self, "_prefetched_objects_cache", {})
+        if "facilitators" in cache:
+            return any(facilitator.pk == person.pk for facilitator in cache["facilitators"])
+        return self.facilitators.filter(pk=person.pk).exists()
+
+    def signup_of(self, person):
+        """This person's sign-up to the workshop, or None."""
+        return WorkshopSignup.objects.of(person).filter(workshop=self).first()
+
+
+class WorkshopSignupQuerySet(models.QuerySet):
+    def of(self, person):
+        """A person's sign-ups (none for an anonymous visitor)."""
+        if person is None or not person.is_authenticated:
+            return self.none()
+        return self.filter(person=person)
+
 
 class WorkshopSignup(models.Model):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="signups")
@@ -106,6 +141,8 @@ class WorkshopSignup(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workshop_signups"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WorkshopSignupQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sign-up")
