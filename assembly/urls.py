@@ -3,9 +3,19 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from commons_registry.feeds import CommonsFeed
+from decisions.feeds import DecisionsFeed
+from workshops.feeds import AgendaFeed
 from workshops.urls import calendar_urlpatterns, meetings_urlpatterns, workshops_urlpatterns
 
 from . import views
+
+# Atom feeds, one per app, gathered here under /feeds/ (namespace "feeds").
+feeds_urlpatterns = [
+    path("agenda.atom", AgendaFeed(), name="agenda"),
+    path("decisions.atom", DecisionsFeed(), name="decisions"),
+    path("commons.atom", CommonsFeed(), name="commons"),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -28,4 +38,5 @@ urlpatterns = [
     path("", include((calendar_urlpatterns, "calendar"))),
     path("decisions/", include("decisions.urls")),
     path("charter/", include("charter.urls")),
+    path("feeds/", include((feeds_urlpatterns, "feeds"))),
 ]
