@@ -1,5 +1,7 @@
 """Self-proposed workshops inside a meeting, and the sign-ups to them."""
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -11,6 +13,9 @@ from commons_registry.models import Commons
 
 from .meetings import Meeting
 
+# After this long, missing notes are no longer asked for on a host's pages.
+NOTES_EXPECTED_WITHIN = datetime.timedelta(days=60)
+
 
 class WorkshopQuerySet(models.QuerySet):
     def visible(self):
@@ -21,6 +26,22 @@ class WorkshopQuerySet(models.QuerySet):
         if getattr(user, "is_facilitator", False):
             return self
         return self.visible()
+
+    def notes_missing_for(self, person, now):
+        """Workshops this person hosts or proposed, held in the last `NOTES_EXPECTED_WITHIN`, whose
+        notes nobody has written yet, the most recent meeting first."""
+        theirs = Workshop.objects.filter(Q(facilitators=person) | Q(proposed_by=person))
+        return (
+            self.visible()
+            .filter(
+                pk__in=theirs.values("pk"),
+                notes="",
+                meeting__ends_at__lt=now,
+                meeting__ends_at__gte=now - NOTES_EXPECTED_WITHIN,
+            )
+            .exclude(meeting__status=Meeting.Status.CANCELLED)
+            .order_by("-meeting__starts_at", "title", "pk")
+        )
 
     def by_signups(self):
         """The board's order: most sign-ups first."""
