@@ -58,7 +58,7 @@ def test_each_page_announces_its_feed_in_the_head_and_links_to_it(client, page, 
     for feed in feeds:
         url = f"/feeds/{feed}.atom"
         announced = (
-            rf'<link rel="alternate" type="application/atom+xml" title="[^"]+" href="{url}">'
+            rf'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="{url}">'
         )
         assert re.search(announced, head)
         assert f'<a href="{url}" type="application/atom+xml">' in body
