@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -31,8 +32,9 @@ class DecisionQuerySet(models.QuerySet):
     def vote_over(self, now):
         return self.filter(phase=Decision.Phase.VOTING, vote_closes_at__lte=now)
 
-    def awaiting_vote_from(self, person, now):
+    def awaiting_vote_from(self, person, now=None):
         """Open votes with this person on the roll and no vote of theirs yet, soonest close first."""
+        now = now or timezone.now()
         return self.filter(
             phase=Decision.Phase.VOTING,
             vote_closes_at__gt=now,
@@ -40,13 +42,14 @@ class DecisionQuerySet(models.QuerySet):
             roll__vote__isnull=True,
         ).order_by("vote_closes_at", "pk")
 
-    def changed_since_taking_part(self, person, now):
+    def changed_since_taking_part(self, person, now=None):
         """Discussions this person took part in (authored or commented) that moved on since their
         last comment: newer comments by others, the proposal written, the vote opened or closed.
 
         Decisions over for more than `RECENTLY_CLOSED` drop out: there is nothing left to do.
         Each carries `new_comments`, the visible comments by others since that last comment.
         """
+        now = now or timezone.now()
         mine = Comment.objects.filter(decision=OuterRef("pk"), author=person)
         others_since = (
             Comment.objects.filter(

@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commons_registry.models import Commons
@@ -27,9 +28,10 @@ class WorkshopQuerySet(models.QuerySet):
             return self
         return self.visible()
 
-    def notes_missing_for(self, person, now):
+    def notes_missing_for(self, person, now=None):
         """Workshops this person hosts or proposed, held in the last `NOTES_EXPECTED_WITHIN`, whose
         notes nobody has written yet, the most recent meeting first."""
+        now = now or timezone.now()
         theirs = Workshop.objects.filter(Q(facilitators=person) | Q(proposed_by=person))
         return (
             self.visible()
