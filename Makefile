@@ -51,8 +51,9 @@ messages: install env
 
 # The budgets of DESIGN.md on the large demo data, under gunicorn and PostgreSQL (BENCH_DATABASE_URL,
 # BENCH_REDIS_URL); seeds once, then reuses the data. Prints the table, writes var/bench.json.
+# The tool lives in bench/, outside the apps.
 bench: install env
-	$(PY) manage.py bench $(BENCH_ARGS)
+	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf var/celery var/test*.sqlite3

@@ -7,12 +7,22 @@ class AssemblyConfig(AppConfig):
     verbose_name = _("Assembly")
 
     def ready(self):
+        from allauth.account.models import EmailAddress
         from allauth.account.signals import password_reset
 
         from . import personal_data
-        from .people import mark_email_verified, profile_data
+        from .models import User
+        from .people import email_addresses, mark_email_verified, profile_data, roles
 
+        # The person's row itself: exported here, deleted last by personal_data.delete_person.
+        # Their sessions hold no foreign key: the one in use is ended at deletion, any other
+        # (another device) no longer finds its person and so is signed out at its next request.
         personal_data.register("profile", profile_data)
+        # Exported; deleted with the account (on_delete CASCADE).
+        personal_data.register("email_addresses", email_addresses, covers=[EmailAddress])
+        personal_data.register(
+            "roles", roles, covers=[User.groups.through, User.user_permissions.through]
+        )
 
         # Claiming an account at the door is a password reset sent to that address: it proves it.
         password_reset.connect(

@@ -18,7 +18,8 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
-    "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"},
+    # The toc extension's anchors, which tables of contents link to.
+    "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
     "td": {"align"}, "th": {"align"},
 }  # fmt: skip
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
@@ -43,9 +44,16 @@ def _converter() -> markdown_lib.Markdown:
 
 def render_markdown(text: str | None) -> SafeString:
     """Markdown to sanitised HTML; links get rel="nofollow ugc noopener"."""
+    return render_markdown_with_toc(text)[0]
+
+
+def render_markdown_with_toc(text: str | None) -> tuple[SafeString, list[dict]]:
+    """Sanitised HTML and the toc extension's headings: nested dicts with "level", "id" (the
+    heading's anchor in the HTML), "name" (its text, HTML-escaped) and "children"."""
     if not text:
-        return mark_safe("")
-    html = _converter().convert(text)
+        return mark_safe(""), []
+    converter = _converter()
+    html = converter.convert(text)
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -54,4 +62,4 @@ def render_markdown(text: str | None) -> SafeString:
         link_rel="nofollow ugc noopener",
         strip_comments=True,
     )
-    return mark_safe(clean)
+    return mark_safe(clean), converter.toc_tokens

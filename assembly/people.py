@@ -77,3 +77,28 @@ def profile_data(person: User) -> dict:
         ),
         "eligible_until": person.eligible_until.isoformat() if person.eligible_until else None,
     }
+
+
+def email_addresses(person: User) -> list[dict]:
+    """The addresses the person gave (allauth); they go with the account."""
+    return [
+        {"email": email, "primary": primary, "verified": verified}
+        for email, primary, verified in EmailAddress.objects.filter(user=person)
+        .order_by("-primary", "email")
+        .values_list("email", "primary", "verified")
+    ]
+
+
+def roles(person: User) -> dict:
+    """The groups (facilitators…) and single permissions the person was given; they go with the
+    account."""
+    return {
+        "groups": sorted(person.groups.values_list("name", flat=True)),
+        "staff": person.is_staff,
+        "permissions": sorted(
+            f"{app_label}.{codename}"
+            for app_label, codename in person.user_permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        ),
+    }

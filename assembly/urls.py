@@ -31,7 +31,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    # Sections whose apps are still to come; each app's issue replaces its line.
     path("commons/", include("commons_registry.urls")),
     path("meetings/", include((meetings_urlpatterns, "meetings"))),
     path("workshops/", include((workshops_urlpatterns, "workshops"))),

@@ -8,12 +8,22 @@ class CharterConfig(AppConfig):
 
     def ready(self):
         # The charter reacts to decisions through their explicit registries, not signals.
+        from assembly import personal_data
         from decisions import effects, extensions
         from decisions.models import Decision
 
+        from . import personal_data as sections
+        from .models import Amendment
         from .services import apply_adopted_amendment
         from .views import decision_section
 
         effects.register(Decision.Kind.CHARTER_CHANGE.value, apply_adopted_amendment)
         extensions.register_detail_section(Decision.Kind.CHARTER_CHANGE.value, decision_section)
         extensions.register_start_form(Decision.Kind.CHARTER_CHANGE.value, "charter:amend")
+
+        # Exported; amendments hold no person of their own: their author is the decision's.
+        personal_data.register("charter_amendments", sections.charter_amendments)
+        # Exported; the resolved amendment stays, its resolver set to NULL.
+        personal_data.register(
+            "charter_conflicts_resolved", sections.charter_conflicts_resolved, covers=[Amendment]
+        )

@@ -9,14 +9,23 @@ class CommonsRegistryConfig(AppConfig):
     def ready(self):
         from assembly import personal_data
 
-        from .models import Commons
+        from . import personal_data as sections
+        from .models import Commons, OstromAssessment
 
-        def stewarded_commons(person) -> list[dict]:
-            return [
-                {"name": name, "slug": slug, "state": state}
-                for name, slug, state in Commons.objects.filter(stewards=person)
-                .order_by("name")
-                .values_list("name", "slug", "state")
-            ]
-
-        personal_data.register("stewarded_commons", stewarded_commons)
+        # Exported; the stewardship goes with the account (on_delete CASCADE).
+        personal_data.register(
+            "stewarded_commons", sections.stewarded_commons, covers=[Commons.stewards.through]
+        )
+        # Exported; the entries stay, without their proposer (SET_NULL).
+        personal_data.register("proposed_commons", sections.proposed_commons, covers=[Commons])
+        # Exported; the history stays, anonymised (history_user SET_NULL, submitted_by cleared).
+        personal_data.register(
+            "commons_changes",
+            sections.commons_changes,
+            covers=[Commons.history.model],
+            before_delete=sections.forget_proposer_in_history,
+        )
+        # Exported; the assessments stay, anonymised (SET_NULL).
+        personal_data.register(
+            "ostrom_assessments", sections.ostrom_assessments, covers=[OstromAssessment]
+        )

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -151,14 +151,6 @@ def _entry(request, slug, queryset=None) -> Commons:
     return commons
 
 
-def _url_or_empty(obj) -> str:
-    # Workshops and decisions pages come with later apps; until then their entries show unlinked.
-    try:
-        return obj.get_absolute_url()
-    except NoReverseMatch:
-        return ""
-
-
 @require_GET
 def detail(request, slug):
     commons = _entry(request, slug)
@@ -169,8 +161,6 @@ def detail(request, slug):
         .order_by("-meeting__starts_at", "title")[:20]
     )
     decisions = list(commons.decisions.order_by("-created_at")[:20])
-    for item in workshops + decisions:
-        item.link = _url_or_empty(item)
     user = request.user
     return render(request, "commons_registry/detail.html", {
         "commons": commons,

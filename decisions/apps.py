@@ -5,3 +5,25 @@ from django.utils.translation import gettext_lazy as _
 class DecisionsConfig(AppConfig):
     name = "decisions"
     verbose_name = _("Decisions")
+
+    def ready(self):
+        from assembly import personal_data
+
+        from . import personal_data as sections
+        from .models import Comment, Decision, RollEntry, Vote
+
+        # Exported; each stays, anonymised (SET_NULL), as part of what the assembly decided.
+        personal_data.register("authored_decisions", sections.authored_decisions, covers=[Decision])
+        personal_data.register("decision_comments", sections.decision_comments, covers=[Comment])
+        # Exported; the roll entry loses its person, its vote and history stay counted. Its
+        # voter_ref (the former account id, no longer anyone's) stays: the frozen roll's
+        # fingerprint is computed from it.
+        personal_data.register("votes", sections.votes, covers=[RollEntry, Vote.history.model])
+        # Exported; the decisions' history stays, anonymised (history_user SET_NULL, author
+        # cleared).
+        personal_data.register(
+            "outcome_statements",
+            sections.outcome_statements,
+            covers=[Decision.history.model],
+            before_delete=sections.forget_author_in_history,
+        )

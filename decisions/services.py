@@ -198,6 +198,7 @@ def record_statement(decision: Decision, *, by, statement: str, review_on=None) 
             raise DecisionError(_("The statement is written once the decision is over."))
         locked.outcome_statement = statement.strip()
         locked.review_on = review_on
+        locked._history_user = by  # the history names who wrote it, even outside a request
         locked.save(update_fields=["outcome_statement", "review_on"])
         _refresh(decision, locked)
     return decision
@@ -293,6 +294,7 @@ def cast_vote(decision: Decision, *, voter, choice: str, reason: str = "", now=N
         vote.choice = choice
         vote.reason = reason
         vote.cast_at = now
+        vote._history_user = voter  # the history names the voter, even outside a request
         vote.save()
     return vote
 

@@ -10,16 +10,30 @@ class WorkshopsConfig(AppConfig):
         from assembly import personal_data
 
         from . import personal_data as sections
-        from .models import Attendance, Delivery, Workshop, WorkshopSignup
+        from .models import Attendance, Delivery, Meeting, Workshop, WorkshopSignup
 
+        # Exported; kept anonymously (person SET_NULL) so that statistics still count them. The
+        # attendance they recorded as a facilitator belongs to others: it stays, recorded_by NULL.
         personal_data.register(
             "attendance",
             sections.attendance,
             covers=[Attendance],
             before_delete=sections.keep_attendance_anonymously,
         )
+        # Exported; deleted with the account (CASCADE).
         personal_data.register(
             "workshop_signups", sections.workshop_signups, covers=[WorkshopSignup]
         )
+        # Exported; the workshops stay, without their proposer (SET_NULL).
         personal_data.register("proposed_workshops", sections.proposed_workshops, covers=[Workshop])
+        # Exported; deleted with the account (CASCADE).
         personal_data.register("deliveries", sections.deliveries, covers=[Delivery])
+        # Exported; hosting and facilitating go with the account (CASCADE).
+        personal_data.register(
+            "hosted_meetings", sections.hosted_meetings, covers=[Meeting.hosts.through]
+        )
+        personal_data.register(
+            "facilitated_workshops",
+            sections.facilitated_workshops,
+            covers=[Workshop.facilitators.through],
+        )

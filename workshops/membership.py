@@ -249,7 +249,7 @@ def _build(person: User, kind: str, day: datetime.date):
         "day": day,
         "eligible_until": person.eligible_until,
         "me_url": site + reverse("me"),
-        "charter_url": site + "/charter/",
+        "charter_url": site + reverse("charter:current"),
     }
     return lambda: render_email(person, f"workshops/email/membership_{name}", context)
 

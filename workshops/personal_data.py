@@ -6,7 +6,7 @@ apps' sections.
 
 from django.utils import timezone
 
-from .models import Attendance, Delivery, Workshop, WorkshopSignup
+from .models import Attendance, Delivery, Meeting, Workshop, WorkshopSignup
 
 
 def keep_attendance_anonymously(person) -> None:
@@ -95,6 +95,27 @@ def deliveries(person) -> list[dict]:
             "state": row.state,
             "created_at": _local(row.created_at),
             "sent_at": _local(row.sent_at),
+        }
+        for row in rows
+    ]
+
+
+def hosted_meetings(person) -> list[dict]:
+    rows = Meeting.objects.filter(hosts=person).order_by("starts_at", "pk")
+    return [{"title": row.title, "starts_at": _local(row.starts_at)} for row in rows]
+
+
+def facilitated_workshops(person) -> list[dict]:
+    rows = (
+        Workshop.objects.filter(facilitators=person)
+        .select_related("meeting")
+        .order_by("meeting__starts_at", "pk")
+    )
+    return [
+        {
+            "title": row.title,
+            "meeting": row.meeting.title,
+            "meeting_starts_at": _local(row.meeting.starts_at),
         }
         for row in rows
     ]

@@ -2,6 +2,8 @@
 
 import re
 import shlex
+import shutil
+import subprocess
 from pathlib import Path
 
 import polib
@@ -96,3 +98,36 @@ def test_layout_is_the_one_design_gives():
         assert (ROOT / name).is_file(), name
     for app in ("assembly", "commons_registry", "workshops", "decisions", "charter"):
         assert (ROOT / app / "apps.py").is_file(), app
+
+
+# DESIGN.md's fixed top level, plus what issue 10 adds beside the apps: tooling (bench/) and the
+# documentation (docs/).
+TOP_LEVEL = {
+    "manage.py", "assembly", "commons_registry", "workshops", "decisions", "charter",
+    "templates", "static", "tests", "docker-compose.yml", "pyproject.toml", "README.md",
+    "Makefile", ".ci", "locale",
+    "Dockerfile", "Procfile", ".gitignore",  # the image, `make run`'s processes, git itself
+    "bench", "docs",
+    "control",  # Celery's filesystem-transport state, tracked by mistake: issue 10 removes it
+}  # fmt: skip
+
+
+def test_top_level_holds_only_what_the_layout_allows():
+    git = shutil.which("git")
+    if git is None or not (ROOT / ".git").exists():
+        pytest.skip("needs the git checkout to list the tracked files")
+    tracked = subprocess.run(
+        [git, "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+
+    top_level = {path.split("/", 1)[0] for path in tracked}
+
+    assert top_level - TOP_LEVEL == set()
+    assert "bench" in top_level
+
+
+def test_tooling_lives_outside_the_apps():
+    assert (ROOT / "bench" / "run.py").is_file()
+    for app in ("assembly", "commons_registry", "workshops", "decisions", "charter"):
+        assert not (ROOT / app / "benchmark.py").exists(), app
+        assert not (ROOT / app / "management" / "commands" / "bench.py").exists(), app

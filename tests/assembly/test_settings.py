@@ -90,6 +90,31 @@ def test_embedded_default_uses_sqlite_and_filesystem_broker(tmp_path):
     assert mode == "IMMEDIATE"
 
 
+def test_filesystem_broker_keeps_its_exchange_table_under_celery_data_dir(tmp_path):
+    # Kombu's default control folder is ./control, relative to the working directory: the
+    # exchange table then lands in the source tree (and once ended up committed).
+    result = run_django(
+        "import django; django.setup(); from django.conf import settings as s;"
+        "print(s.CELERY_BROKER_TRANSPORT_OPTIONS['control_folder'])",
+        DEBUG="1",
+        CELERY_DATA_DIR=str(tmp_path / "celery"),
+    )
+
+    assert result.returncode == 0, result.stderr
+    control = Path(result.stdout.strip())
+    assert control == tmp_path / "celery" / "control"
+    assert control.is_dir()
+
+
+def test_default_celery_data_dir_is_git_ignored():
+    from django.conf import settings
+
+    default = settings.VAR_DIR / "celery"
+    ignored = (ROOT / ".gitignore").read_text().split()
+
+    assert default.relative_to(ROOT).parts[0] + "/" in ignored
+
+
 def test_redis_url_becomes_broker_and_cache():
     result = run_django(
         "import django; django.setup(); from django.conf import settings as s;"

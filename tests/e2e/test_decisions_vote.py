@@ -9,17 +9,8 @@ from playwright.sync_api import expect
 
 from decisions.models import Vote
 from tests.decisions.factories import MemberFactory, voting
+from tests.e2e.conftest import log_in
 from tests.factories import PASSWORD, UserFactory
-
-
-def log_in(page, email: str) -> None:
-    """The real login form. (Its French label reads "Courriel", which the shared
-    tests.e2e.conftest.log_in helper, looking for "E-mail", does not find.)"""
-    page.goto("/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -28,7 +19,7 @@ def test_member_objects_without_then_with_a_reason_then_consents(page):
     decision = voting(
         title="Acheter un vélo cargo", now=timezone.now() - datetime.timedelta(days=1)
     )
-    log_in(page, member.email)
+    log_in(page, member.email, PASSWORD)
     page.goto(decision.get_absolute_url())
 
     expect(page.get_by_text("Vous êtes sur la liste électorale")).to_be_visible()
@@ -65,7 +56,7 @@ def test_newcomer_sees_why_they_cannot_vote(page):
     page.goto(decision.get_absolute_url())
     expect(page.get_by_text("Connectez-vous pour voter")).to_be_visible()
 
-    log_in(page, newcomer.email)
+    log_in(page, newcomer.email, PASSWORD)
     page.goto(decision.get_absolute_url())
 
     expect(page.locator(".voting-status")).to_have_text(

@@ -7,6 +7,7 @@ import pytest
 from django.template.defaultfilters import date as format_date
 from django.utils import timezone, translation
 
+from tests.e2e.conftest import log_in
 from tests.factories import PASSWORD, UserFactory
 from tests.membership.factories import attend
 from workshops import membership
@@ -21,16 +22,6 @@ def days_ago(days: int, hour: int = 18) -> datetime.datetime:
     )
 
 
-def log_in(page, email: str) -> None:
-    """The real login form. (Its French label reads "Courriel", which the shared
-    tests.e2e.conftest.log_in helper, looking for "E-mail", does not find.)"""
-    page.goto("/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
-
-
 def in_french(day: datetime.date) -> str:
     with translation.override("fr"):
         return format_date(day, "j F Y")
@@ -42,7 +33,7 @@ def test_member_sees_until_when_membership_holds(page):
     membership.declare(person)
     until = (timezone.localdate() - datetime.timedelta(days=60)) + datetime.timedelta(days=365)
 
-    log_in(page, "member@example.org")
+    log_in(page, "member@example.org", PASSWORD)
     page.goto("/me/")
 
     status = page.locator("#membership-status")
@@ -57,7 +48,7 @@ def test_newcomer_sees_one_more_session_needed(page):
     person = UserFactory(email="newcomer@example.org", display_name="Noé Nouveau")
     attend(person, days_ago(10))
 
-    log_in(page, "newcomer@example.org")
+    log_in(page, "newcomer@example.org", PASSWORD)
     page.goto("/me/")
 
     assert page.locator("#membership-status").inner_text() == "Encore 1 séance nécessaire"
@@ -69,7 +60,7 @@ def test_eligible_person_declares_with_one_click(page):
     attend(person, days_ago(40), days_ago(5))
     membership.recompute(person_ids=[person.pk], notify=False)
 
-    log_in(page, "eligible@example.org")
+    log_in(page, "eligible@example.org", PASSWORD)
     page.goto("/me/")
     assert page.get_by_role("link", name="la charte").get_attribute("href") == "/charter/"
     page.get_by_role("button", name="Me déclarer membre").click()

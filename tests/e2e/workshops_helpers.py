@@ -7,8 +7,8 @@ from django.test import Client
 def sign_in(page, user, base_url):
     """Give the browser a session for this person, as the login form would.
 
-    tests/e2e/conftest.py's log_in() looks for the label "E-mail", but allauth's French catalogue
-    says "Courriel"; until the project catalogue settles that word, these journeys start signed in.
+    Other journeys walk the login form itself (tests/e2e/conftest.py's log_in()); these start
+    signed in, so that they spend their time on the pages they are about.
     """
     client = Client()
     client.force_login(user)

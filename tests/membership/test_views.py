@@ -329,11 +329,24 @@ def test_export_gives_my_data_as_json_sections(client):
     sections = data["sections"]
     assert list(sections) == [
         "profile",
+        "email_addresses",
+        "roles",
         "stewarded_commons",
+        "proposed_commons",
+        "commons_changes",
+        "ostrom_assessments",
         "attendance",
         "workshop_signups",
         "proposed_workshops",
         "deliveries",
+        "hosted_meetings",
+        "facilitated_workshops",
+        "authored_decisions",
+        "decision_comments",
+        "votes",
+        "outcome_statements",
+        "charter_amendments",
+        "charter_conflicts_resolved",
     ]
     assert sections["profile"]["display_name"] == "Maxime"
     assert sections["profile"]["eligible_until"] == "2027-03-26"
@@ -352,10 +365,21 @@ def test_export_runs_a_constant_number_of_queries(client, rows, django_assert_nu
     for n in range(rows):
         WorkshopSignup.objects.create(workshop=WorkshopFactory(proposed_by=person), person=person)
         make_commons(f"Commons {n}").stewards.add(person)
+        decision = Decision.objects.create(
+            title=f"Decision {n}",
+            author=person,
+            discussion_days=7,
+            vote_days=7,
+            created_at=TODAY,
+            discussion_ends_at=TODAY,
+        )
+        decision.comments.create(author=person, text="Yes.", created_at=TODAY)
+        entry = RollEntry.objects.create(decision=decision, person=person, voter_ref=f"v{n}")
+        Vote.objects.create(decision=decision, roll_entry=entry, choice="consent", cast_at=TODAY)
     client.force_login(person)
 
-    # session, user, then one per section after the profile
-    with django_assert_num_queries(7):
+    # session, user, then one per section after the profile (two for the roles and the votes)
+    with django_assert_num_queries(22):
         client.get("/me/export.json")
 
 

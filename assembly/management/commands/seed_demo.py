@@ -1,7 +1,8 @@
 """Fill an empty database with a believable assembly and demo accounts. Safe to run twice.
 
-Each app may hold a `demo.py` with `seed(scale, stdout)`; they run in the order of the dependency
-chain so that meetings can link to commons, decisions to members, and so on.
+Each app may hold a `demo` package with `seed(scale, stdout)` and its content in data files; they
+run in the order of the dependency chain so that meetings can link to commons, decisions to
+members, and so on. The town and the demo accounts come from assembly/demo/content.toml.
 """
 
 from importlib import import_module
@@ -15,16 +16,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from assembly.context_processors import CACHE_KEY
+from assembly.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, TOWN
 from assembly.models import FACILITATORS_GROUP, AssemblyConfiguration, User
 
-DEMO_PASSWORD = "demo-assemblee"
-DEMO_ACCOUNTS = [
-    # email, display name, role
-    ("admin@example.org", "Alix Admin", "admin"),
-    ("facilitator@example.org", "Fatou Facilitatrice", "facilitator"),
-    ("member@example.org", "Maxime Membre", "member"),
-    ("newcomer@example.org", "Noé Nouveau", "newcomer"),
-]
 APPS_IN_ORDER = ["commons_registry", "workshops", "decisions", "charter"]
 
 
@@ -72,8 +66,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             config = AssemblyConfiguration.get()
             if not config.city:
-                config.name = "Assemblée des Communs de Lillebonne"
-                config.city = "Lillebonne"
+                config.name = TOWN["assembly_name"]
+                config.city = TOWN["city"]
                 config.save()
             Group.objects.get_or_create(name=FACILITATORS_GROUP)
             for email, name, role in DEMO_ACCOUNTS:

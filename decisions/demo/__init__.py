@@ -1,4 +1,5 @@
-"""Demo decisions for seed_demo: one in discussion, one in its vote, two closed. Safe to run twice.
+"""Demo decisions for seed_demo: one in discussion, one in its vote, two closed, as content.toml
+beside this file describes them. Safe to run twice.
 
 Everything goes through decisions/services.py with explicit dates, so the demo follows the same
 rules as real use. `--scale large` adds 500 closed decisions and 25,000 votes (bulk inserts).
@@ -9,16 +10,19 @@ import random
 
 from django.utils import timezone
 
+from assembly.demo import content
 from assembly.models import User
 
-from . import services
-from .models import Decision, RollEntry, Vote
+from .. import services
+from ..models import Decision, RollEntry, Vote
 
 DAY = datetime.timedelta(days=1)
 HOUR = datetime.timedelta(hours=1)
-LARGE_DECISIONS = 500
-LARGE_VOTERS = 50
-LARGE_TITLE = "Archived decision no. {n:03d}"
+CONTENT = content(__name__)
+LARGE = CONTENT["large"]
+LARGE_DECISIONS = LARGE["decisions"]
+LARGE_VOTERS = LARGE["voters"]
+LARGE_TITLE = LARGE["title"]
 
 
 def _make_member(user: User, now) -> None:
@@ -43,99 +47,64 @@ def _quiet(decision: Decision, now) -> None:
 
 def seed(scale: str, stdout) -> None:
     now = timezone.now()
-    member = User.objects.get(email="member@example.org")
-    facilitator = User.objects.get(email="facilitator@example.org")
-    newcomer = User.objects.get(email="newcomer@example.org")
-    _make_member(member, now)
+    people = {
+        role: User.objects.get(email=f"{role}@example.org")
+        for role in ("facilitator", "member", "newcomer")
+    }
+    _make_member(people["member"], now)
     existing = set(Decision.objects.values_list("title", flat=True))
     created = 0
-
-    title = "Acheter un vélo-cargo pour l'outilthèque"
-    if title not in existing:
-        decision = services.open_discussion(
-            author=facilitator,
-            title=title,
-            kind=Decision.Kind.FINANCE,
-            context="L'outilthèque prête des outils lourds que l'on rapporte chez soi à pied. "
-            "Un vélo-cargo (environ 2 000 €) permettrait à chacun de les emprunter.",
-            now=now - 2 * DAY,
-        )
-        services.add_comment(
-            decision,
-            author=member,
-            now=now - 2 * DAY + HOUR,
-            text="Bonne idée. Qui le range, et qui le répare ?",
-        )
-        services.add_comment(
-            decision,
-            author=newcomer,
-            now=now - DAY,
-            text="L'atelier vélo de la rue Jean-Jaurès propose de l'entretenir.",
-        )
-        services.publish_proposal(
-            decision,
-            by=facilitator,
-            now=now - DAY + HOUR,
-            text="Nous achetons un vélo-cargo (2 200 € au plus). L'outilthèque le garde ; "
-            "l'atelier de réparation du mardi l'entretient.",
-        )
-        created += 1
-
-    title = "Soutenir la pétition pour garder le jardin de la rue des Jardins"
-    if title not in existing:
-        decision = services.open_discussion(
-            author=member,
-            title=title,
-            kind=Decision.Kind.PUBLIC_POSITION,
-            context="La ville prévoit de construire sur le jardin partagé de la rue des Jardins.",
-            proposal="L'assemblée signe la pétition et le fait savoir publiquement.",
-            now=now - 9 * DAY,
-        )
-        # The newcomer is not a member, so they are not on the roll frozen here.
-        services.open_vote(decision, now=now - 2 * DAY)
-        _quiet(decision, now)
-        created += 1
-
-    title = "Adopter la règle de réservation de la salle de réunion"
-    if title not in existing:
-        decision = services.open_discussion(
-            author=facilitator,
-            title=title,
-            kind=Decision.Kind.OTHER,
-            proposal="Toute personne participante peut réserver gratuitement la salle pour "
-            "une réunion d'un commun, jusqu'à deux fois par mois.",
-            now=now - 30 * DAY,
-        )
-        services.open_vote(decision, now=now - 23 * DAY)
-        services.cast_vote(decision, voter=member, choice="consent", now=now - 22 * DAY)
-        services.close_vote(decision, now=now - 16 * DAY)
-        _quiet(decision, now)
-        created += 1
-
-    title = "Dépenser 800 € pour une sonorisation"
-    if title not in existing:
-        decision = services.open_discussion(
-            author=member,
-            title=title,
-            kind=Decision.Kind.FINANCE,
-            proposal="Nous achetons une sonorisation portable pour les plénières (800 €).",
-            now=now - 40 * DAY,
-        )
-        services.open_vote(decision, now=now - 33 * DAY)
-        services.cast_vote(
-            decision,
-            voter=member,
-            choice="object",
-            reason="Le tiers-lieu voisin prête la sienne gratuitement ; demandons-leur d'abord.",
-            now=now - 30 * DAY,
-        )
-        services.close_vote(decision, now=now - 26 * DAY)
-        _quiet(decision, now)
-        created += 1
-
+    for entry in CONTENT["decisions"]:
+        if entry["title"] not in existing:
+            _take_through_its_steps(entry, people, now)
+            created += 1
     if scale == "large":
         created += _seed_large(now)
     stdout.write(f"decisions: {created} created")
+
+
+def _take_through_its_steps(entry: dict, people: dict, now) -> None:
+    """One demo decision, from its opening to the last step content.toml gives it."""
+
+    def hours_ago(hours):
+        return now - hours * HOUR
+
+    decision = services.open_discussion(
+        author=people[entry["author"]],
+        title=entry["title"],
+        kind=entry["kind"],
+        context=entry.get("context", ""),
+        proposal=entry.get("proposal", ""),
+        now=hours_ago(entry["opened_hours_ago"]),
+    )
+    for comment in entry.get("comments", []):
+        services.add_comment(
+            decision,
+            author=people[comment["author"]],
+            now=hours_ago(comment["hours_ago"]),
+            text=comment["text"],
+        )
+    if published := entry.get("proposal_published"):
+        services.publish_proposal(
+            decision,
+            by=people[published["by"]],
+            now=hours_ago(published["hours_ago"]),
+            text=published["text"],
+        )
+    if "vote_opened_hours_ago" in entry:
+        services.open_vote(decision, now=hours_ago(entry["vote_opened_hours_ago"]))
+    for vote in entry.get("votes", []):
+        services.cast_vote(
+            decision,
+            voter=people[vote["voter"]],
+            choice=vote["choice"],
+            reason=vote.get("reason", ""),
+            now=hours_ago(vote["hours_ago"]),
+        )
+    if "closed_hours_ago" in entry:
+        services.close_vote(decision, now=hours_ago(entry["closed_hours_ago"]))
+    if "vote_opened_hours_ago" in entry:
+        _quiet(decision, now)
 
 
 def _seed_large(now) -> int:
@@ -151,7 +120,7 @@ def _seed_large(now) -> int:
     refs = sorted(str(voter.pk) for voter in voters)
     fingerprint = services.roll_fingerprint(refs)
     existing = set(
-        Decision.objects.filter(title__startswith="Archived decision no.").values_list(
+        Decision.objects.filter(title__startswith=LARGE_TITLE.split("{")[0]).values_list(
             "title", flat=True
         )
     )
@@ -167,8 +136,8 @@ def _seed_large(now) -> int:
             Decision(
                 title=title,
                 kind=kinds[n % len(kinds)],
-                context="Archived for the benchmark.",
-                proposal=f"Proposal {n}.",
+                context=LARGE["context"],
+                proposal=LARGE["proposal"].format(n=n),
                 author=voters[n % LARGE_VOTERS],
                 phase=Decision.Phase.CLOSED,
                 discussion_days=7,
@@ -212,7 +181,7 @@ def _seed_large(now) -> int:
                 decision_id=entry.decision_id,
                 roll_entry=entry,
                 choice=choice,
-                reason="Not like this: the cost is not explained." if choice == "object" else "",
+                reason=LARGE["objection"] if choice == "object" else "",
                 cast_at=entry.decision.vote_opens_at + DAY,
             )
         )

@@ -1,13 +1,13 @@
-"""The cheap parts of `make bench`: its arithmetic, its load driver on a tiny local server, and
-the trivial page it measures against. The benchmark itself is never run by the suite."""
+"""The cheap parts of `make bench` (bench/load.py): its arithmetic, and its load driver on a tiny
+local server. The benchmark itself is never run by the suite."""
 
 import http.server
 import threading
 
 import pytest
 
-from assembly import benchmark
-from assembly.benchmark import BenchmarkError, Load, Row
+from bench import load as benchmark
+from bench.load import BenchmarkError, Load, Row
 
 
 def test_percentile_is_nearest_rank():
@@ -123,21 +123,6 @@ def test_drive_fails_loudly_on_an_answer_other_than_200(local_server):
 
     with pytest.raises(BenchmarkError, match="HTTP 503"):
         benchmark.drive(port, "/broken", requests=10, connections=2)
-
-
-@pytest.mark.django_db
-def test_robots_txt_is_constant_text_without_queries(client, django_assert_num_queries):
-    with django_assert_num_queries(0):
-        response = client.get("/robots.txt")
-
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/plain; charset=utf-8"
-    assert response.content.decode().splitlines() == [
-        "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /accounts/",
-        "Disallow: /me/",
-    ]
 
 
 def test_combine_pools_requests_time_and_latencies():

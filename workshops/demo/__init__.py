@@ -1,5 +1,6 @@
-"""Demo data for meetings: the rhythm, venues in Lillebonne, two years of monthly assemblies with
-workshops and attendance, and the upcoming assemblies with proposals and sign-ups.
+"""Demo data for meetings: the rhythm, venues in Lille, two years of monthly assemblies with
+workshops and attendance, and the upcoming assemblies with proposals and sign-ups. The words and
+places come from content.toml beside this file.
 
 Idempotent: past meetings are keyed by their date (planned_for), everything else is created only
 for meetings created in this run or looked up before being added. `--scale large` gives the
@@ -12,13 +13,14 @@ import random
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from assembly.demo import content
 from assembly.models import User
 from commons_registry.models import Commons
 
-from . import membership, services
-from .models import Attendance, Meeting, Rhythm, Venue, Workshop, WorkshopSignup
-from .models.workshops import NOTES_EXPECTED_WITHIN
-from .rhythm import local_datetime, month_index, plan_upcoming_meetings, slot_date, start_time
+from .. import membership, services
+from ..models import Attendance, Meeting, Rhythm, Venue, Workshop, WorkshopSignup
+from ..models.workshops import NOTES_EXPECTED_WITHIN
+from ..rhythm import local_datetime, month_index, plan_upcoming_meetings, slot_date, start_time
 
 BATCH = 5000
 SCALES = {
@@ -28,105 +30,7 @@ SCALES = {
 }
 LARGE_WORKSHOPS = 3000
 
-VENUES = [
-    {
-        "name": "La Maison des Communs",
-        "address": "12 rue de la République, 76170 Lillebonne",
-        "latitude": "49.520300",
-        "longitude": "0.535600",
-        "accessibility": "De plain-pied, toilettes accessibles.",
-        "has_work_tables": True,
-        "has_whiteboard": True,
-        "has_projector": True,
-        "has_good_internet": True,
-    },
-    {
-        "name": "Tiers-lieu La Fabrique",
-        "address": "3 quai de la Bolbec, 76170 Lillebonne",
-        "latitude": "49.518100",
-        "longitude": "0.539900",
-        "accessibility": "Ascenseur au fond de la cour.",
-        "has_work_tables": True,
-        "has_whiteboard": True,
-        "has_good_internet": True,
-    },
-    {
-        "name": "Médiathèque intercommunale",
-        "address": "Place Félix Faure, 76170 Lillebonne",
-        "latitude": "49.521800",
-        "longitude": "0.533200",
-        "accessibility": "Accessible en fauteuil par l'entrée latérale.",
-        "has_projector": True,
-        "has_good_internet": True,
-    },
-]
-
-FIRST_NAMES = [
-    "Camille",
-    "Dominique",
-    "Sacha",
-    "Louise",
-    "Hugo",
-    "Inès",
-    "Malik",
-    "Jeanne",
-    "Yanis",
-    "Lina",
-    "Théo",
-    "Chloé",
-    "Nour",
-    "Paul",
-    "Awa",
-    "Jules",
-    "Léa",
-    "Karim",
-    "Rose",
-    "Tom",
-]
-LAST_NAMES = [
-    "Martin",
-    "Bernard",
-    "Diallo",
-    "Petit",
-    "Nguyen",
-    "Lefèvre",
-    "Moreau",
-    "Haddad",
-    "Roux",
-    "Fournier",
-    "Girard",
-    "Benali",
-    "Lambert",
-    "Bonnet",
-    "Mercier",
-]
-WORKSHOP_TITLES = [
-    "Cartographier les communs du quartier",
-    "Grainothèque : inventaire et échanges",
-    "Logiciels libres pour les associations",
-    "Monter une coopérative alimentaire",
-    "Écrire la charte d'un jardin partagé",
-    "OpenStreetMap : cartopartie",
-    "Réparer plutôt que jeter",
-    "Financer un commun sans le perdre",
-    "Gouvernance partagée : la décision par consentement",
-    "Un wiki pour la mémoire de l'assemblée",
-    "Habitat participatif : où en est-on ?",
-    "Bibliothèque d'objets",
-    "Communs numériques et collectivités",
-    "Compost collectif",
-    "Accueillir les nouveaux venus",
-]
-NOTES = (
-    "Nous étions une dizaine. **Décisions** : organiser une prochaine session au printemps ; "
-    "ouvrir une liste de discussion.\n\n- Qui s'en occupe : Camille et Malik\n- Prochaine étape : "
-    "un inventaire partagé"
-)
-UPCOMING_PROPOSALS = [
-    ("Atelier vélo : autoréparation", "Apportez vos vélos, on répare ensemble.", None),
-    ("Cartopartie des fontaines", "Cartographions les points d'eau publics sur OpenStreetMap.", 12),
-    ("Préparer la fête des communs", "Programme, lieux, bénévoles.", None),
-]
+CONTENT = content(__name__)
 
 
 def seed(scale: str, stdout) -> None:
@@ -164,7 +68,7 @@ def seed(scale: str, stdout) -> None:
 
 def _venues() -> list[Venue]:
     venues = []
-    for data in VENUES:
+    for data in CONTENT["venues"]:
         venue = Venue.objects.filter(name=data["name"]).first()
         if venue is None:
             venue = Venue.objects.create(**data)
@@ -188,8 +92,9 @@ def _people(count: int) -> list[int]:
     missing = []
     for n, email in enumerate(emails, start=1):
         if email not in existing:
-            first = FIRST_NAMES[n % len(FIRST_NAMES)]
-            last = LAST_NAMES[(n // len(FIRST_NAMES)) % len(LAST_NAMES)]
+            first_names, last_names = CONTENT["first_names"], CONTENT["last_names"]
+            first = first_names[n % len(first_names)]
+            last = last_names[(n // len(first_names)) % len(last_names)]
             missing.append(
                 User(
                     email=email,
@@ -228,12 +133,8 @@ def _past_meetings(rhythm, today, months, venues, facilitator) -> list[Meeting]:
                 venue=venues[offset % len(venues)],
                 planned_for=day,
                 status=Meeting.Status.CANCELLED if cancelled else Meeting.Status.HELD,
-                cancellation_reason="Salle indisponible (inondation)." if cancelled else "",
-                plenary_notes=""
-                if cancelled
-                else (
-                    "Tour de table, nouvelles des communs de la région, repas partagé.\n\n" + NOTES
-                ),
+                cancellation_reason=CONTENT["cancellation_reason"] if cancelled else "",
+                plenary_notes="" if cancelled else f"{CONTENT['plenary']}\n\n{CONTENT['notes']}",
             )
         )
     Meeting.objects.bulk_create(new, batch_size=BATCH)
@@ -251,6 +152,7 @@ def _past_meetings(rhythm, today, months, venues, facilitator) -> list[Meeting]:
 def _past_workshops(meetings, rhythm, scale, pool, commons, rng) -> dict[int, list[int]]:
     """Workshops of newly created past meetings; returns meeting id → workshop ids."""
     total = len(meetings)
+    titles = CONTENT["workshop_titles"]
     new = []
     for index, meeting in enumerate(meetings):
         if scale == "large":
@@ -263,19 +165,19 @@ def _past_workshops(meetings, rhythm, scale, pool, commons, rng) -> dict[int, li
                 title=rhythm.initiation_title,
                 description=rhythm.initiation_description,
                 is_initiation=True,
-                notes=NOTES,
+                notes=CONTENT["notes"],
             )
         )
         for number in range(extra):
             new.append(
                 Workshop(
                     meeting=meeting,
-                    title=WORKSHOP_TITLES[(index + number) % len(WORKSHOP_TITLES)],
-                    description="Un atelier proposé par un·e participant·e.",
+                    title=titles[(index + number) % len(titles)],
+                    description=CONTENT["workshop_description"],
                     proposed_by_id=rng.choice(pool),
                     needs_work_tables=number % 2 == 0,
                     needs_projector=number % 3 == 0,
-                    notes=NOTES if number % 2 == 0 else "",
+                    notes=CONTENT["notes"] if number % 2 == 0 else "",
                 )
             )
     Workshop.objects.bulk_create(new, batch_size=BATCH)
@@ -368,9 +270,6 @@ def _demo_accounts_attendance(member, newcomer, facilitator, today) -> None:
         )
 
 
-NOTES_TO_WRITE = "Troc de graines de printemps"
-
-
 def _notes_to_write(member) -> None:
     """member@ hosted a workshop at the last assembly and has not written its notes yet, so
     "Waiting for you" on their pages asks for them."""
@@ -380,12 +279,13 @@ def _notes_to_write(member) -> None:
         .filter(ends_at__gte=timezone.now() - NOTES_EXPECTED_WITHIN)
         .first()
     )
-    if meeting is None or meeting.workshops.filter(title=NOTES_TO_WRITE).exists():
+    words = CONTENT["notes_to_write"]
+    if meeting is None or meeting.workshops.filter(title=words["title"]).exists():
         return
     workshop = Workshop.objects.create(
         meeting=meeting,
-        title=NOTES_TO_WRITE,
-        description="Apportez vos graines, repartez avec celles des autres.",
+        title=words["title"],
+        description=words["description"],
         proposed_by=member,
     )
     workshop.facilitators.add(member)
@@ -397,17 +297,15 @@ def _upcoming_proposals(pool, member, newcomer, commons) -> None:
         return
     proposers = [member, *User.objects.filter(pk__in=pool[:2])]
     titles = set(meeting.workshops.values_list("title", flat=True))
-    for (title, description, capacity), proposer in zip(
-        UPCOMING_PROPOSALS, proposers, strict=False
-    ):
-        if title in titles:
+    for proposal, proposer in zip(CONTENT["upcoming_proposals"], proposers, strict=False):
+        if proposal["title"] in titles:
             continue
         services.propose_workshop(
             meeting,
             proposer,
-            title=title,
-            description=description,
-            capacity=capacity,
+            title=proposal["title"],
+            description=proposal["description"],
+            capacity=proposal.get("capacity"),
             needs_work_tables=True,
             related_commons=commons[:1],
         )

@@ -1,0 +1,43 @@
+"""The demo assembly that `seed_demo` builds: its town and accounts, and the loader every app's
+demo seeder uses to read its content.
+
+Each app keeps its demo content in data files beside its seeder (`<app>/demo/content.toml`, and
+for the charter its texts in Markdown); the seeders stay thin.
+"""
+
+import math
+import tomllib
+from functools import cache
+from importlib.resources import files
+
+
+@cache
+def content(package: str, name: str = "content.toml") -> dict:
+    """The TOML data file `name` of the demo package `package` (e.g. "workshops.demo")."""
+    return tomllib.loads(files(package).joinpath(name).read_text(encoding="utf-8"))
+
+
+def text(package: str, name: str) -> str:
+    """A text file (Markdown…) of the demo package `package`."""
+    return files(package).joinpath(name).read_text(encoding="utf-8")
+
+
+TOWN = content(__name__)["town"]
+DEMO_PASSWORD = content(__name__)["accounts"]["password"]
+DEMO_ACCOUNTS = [
+    (person["email"], person["display_name"], person["role"])
+    for person in content(__name__)["accounts"]["people"]
+]
+
+
+def distance_from_centre_km(latitude: float, longitude: float) -> float:
+    """Great-circle distance from the demo town's centre (haversine, mean Earth radius)."""
+    centre_latitude, centre_longitude = (math.radians(value) for value in TOWN["centre"])
+    latitude, longitude = math.radians(latitude), math.radians(longitude)
+    half_chord = (
+        math.sin((latitude - centre_latitude) / 2) ** 2
+        + math.cos(centre_latitude)
+        * math.cos(latitude)
+        * math.sin((longitude - centre_longitude) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(math.sqrt(half_chord))

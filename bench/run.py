@@ -1,0 +1,89 @@
+"""`make bench` (`python -m bench`): the budgets of DESIGN.md measured on the large demo data,
+under gunicorn and PostgreSQL.
+
+This parent process prepares the benchmark's own PostgreSQL database and a production-like
+environment (DEBUG off, the database BENCH_DATABASE_URL, Redis BENCH_REDIS_URL, a throwaway
+SECRET_KEY, static files collected into a temporary folder), then runs bench/measure.py in it, so
+that the in-process query counts and the gunicorn server see the same settings.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .load import QUERY_BUDGET, BenchmarkError
+from .server import ensure_database, server_environment
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "postgres://root@127.0.0.1:5432/assemblee_bench"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/10"
+# Set in the environment that run.py prepares: bench/measure.py refuses to run without it.
+CHILD_FLAG = "ASSEMBLEE_BENCH_CHILD"
+
+
+def arguments() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Benchmark the key pages on the large demo data with gunicorn and PostgreSQL.",
+    )
+    parser.add_argument(
+        "--requests", type=int, default=300, help="Measured requests per page (300)."
+    )
+    parser.add_argument("--connections", type=int, default=4, help="Concurrent connections (4).")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (2).")
+    parser.add_argument("--max-queries", type=int, default=QUERY_BUDGET, help="Query budget (12).")
+    parser.add_argument(
+        "--max-ratio",
+        type=float,
+        default=50.0,
+        help="Warn about a page costing more than this many trivial requests (50).",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="Exit non-zero when a page exceeds the query budget or the recompute takes 2 s.",
+    )
+    return parser
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = arguments()
+    options = parser.parse_args(argv)
+    if options.requests < 1 or options.connections < 1 or options.workers < 1:
+        parser.error("--requests, --connections and --workers must be at least 1.")
+    return options
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse(argv)
+    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL)
+    try:
+        if ensure_database(database_url):
+            print("Created the benchmark database.", flush=True)
+    except BenchmarkError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory(prefix="assemblee-bench-static-") as static_root:
+        env = server_environment(
+            dict(os.environ),
+            database_url=database_url,
+            redis_url=redis_url,
+            static_root=static_root,
+        )
+        env[CHILD_FLAG] = "1"
+        command = [
+            sys.executable,
+            "-m",
+            "bench.measure",
+            f"--requests={options.requests}",
+            f"--connections={options.connections}",
+            f"--workers={options.workers}",
+            f"--max-queries={options.max_queries}",
+            f"--max-ratio={options.max_ratio}",
+            *(["--strict"] if options.strict else []),
+        ]
+        return subprocess.run(command, env=env, cwd=BASE_DIR, check=False).returncode

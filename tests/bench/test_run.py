@@ -1,0 +1,72 @@
+"""bench/run.py: the options of `make bench` and the environment it measures in."""
+
+import subprocess
+import sys
+
+import pytest
+
+from bench import run
+from bench.server import server_environment
+
+
+def test_options_default_to_the_documented_values():
+    options = run.parse([])
+
+    assert vars(options) == {
+        "requests": 300,
+        "connections": 4,
+        "workers": 2,
+        "max_queries": 12,
+        "max_ratio": 50.0,
+        "strict": False,
+    }
+
+
+def test_options_refuse_fewer_than_one_request(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        run.parse(["--requests", "0"])
+
+    assert exit_info.value.code == 2
+    assert "--requests, --connections and --workers must be at least 1." in capsys.readouterr().err
+
+
+def test_environment_is_production_like_on_its_own_database():
+    env = server_environment(
+        {"DJANGO_SETTINGS_MODULE": "assembly.settings_test", "DEBUG": "1", "PATH": "/bin"},
+        database_url="postgres://root@127.0.0.1:5432/assemblee_bench",
+        redis_url="redis://127.0.0.1:6379/10",
+        static_root="/tmp/static",
+    )
+
+    assert env["DJANGO_SETTINGS_MODULE"] == "assembly.settings"
+    assert (env["DEBUG"], env["ALLOWED_HOSTS"], env["PATH"]) == ("0", "127.0.0.1", "/bin")
+    assert env["DATABASE_URL"] == "postgres://root@127.0.0.1:5432/assemblee_bench"
+    assert len(env["SECRET_KEY"]) > 40
+
+
+def test_python_m_bench_answers_help_from_the_project_folder():
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--help"],
+        cwd=run.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0
+    assert "--requests" in result.stdout
+    assert "--strict" in result.stdout
+
+
+def test_measuring_refuses_to_run_outside_the_benchmark_environment():
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.measure"],
+        cwd=run.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "assembly.settings_test"},
+    )
+
+    assert result.returncode == 2
+    assert "python -m bench" in result.stderr
