@@ -24,7 +24,6 @@ COMPOSITION_ROOT = {
     "assembly/urls.py",  # every app's URLs under their addresses
     "assembly/views.py",  # home, /me/ and /people/ gather every app's public functions
     "assembly/management/commands/seed_demo.py",  # runs each app's demo seeder, in chain order
-    "assembly/management/commands/bench.py",  # the benchmark seeds and measures every app
 }
 
 

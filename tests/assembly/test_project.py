@@ -108,7 +108,6 @@ TOP_LEVEL = {
     "Makefile", ".ci", "locale",
     "Dockerfile", "Procfile", ".gitignore",  # the image, `make run`'s processes, git itself
     "bench", "docs",
-    "control",  # Celery's filesystem-transport state, tracked by mistake: issue 10 removes it
 }  # fmt: skip
 
 
