@@ -9,14 +9,15 @@ from playwright.sync_api import expect
 
 from decisions.models import Vote
 from tests.decisions.factories import MemberFactory, voting
-from tests.e2e.test_decisions_vote import log_in
+from tests.e2e.conftest import log_in
+from tests.factories import PASSWORD
 
 
 @pytest.mark.django_db(transaction=True)
 def test_member_follows_the_waiting_vote_from_me_and_casts_it(page):
     member = MemberFactory(email="waiting@example.org")
     voting(title="Acheter un vélo cargo", now=timezone.now() - datetime.timedelta(days=1))
-    log_in(page, member.email)
+    log_in(page, member.email, PASSWORD)
 
     page.goto("/me/")
     waiting = page.get_by_role("region", name="Ce qui vous attend")
