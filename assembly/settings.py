@@ -44,6 +44,8 @@ MAP_ATTRIBUTION = env.str(
 )
 MAP_EMBED_ORIGINS = env.list("MAP_EMBED_ORIGINS", default=[])
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# Lets federation fetch from loopback and private networks: tests and two local instances only.
+FEDERATION_ALLOW_PRIVATE_NETWORKS = env.bool("FEDERATION_ALLOW_PRIVATE_NETWORKS", default=False)
 
 if not SECRET_KEY:
     if not DEBUG:
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
     "workshops",
     "decisions",
     "charter",
+    "federation",
 ]
 
 MIDDLEWARE = [
@@ -209,7 +212,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Beside the filesystem broker's queue, so that two local instances (docs/federation.md) each
+# keep their own beat schedule.
+CELERY_BEAT_SCHEDULE_FILENAME = str(
+    (VAR_DIR if REDIS_URL else CELERY_DATA_DIR) / "celerybeat-schedule"
+)
 # The periodic tasks of every app (name -> task and schedule): the composition root's timetable.
 CELERY_BEAT_SCHEDULE: dict = {
     # Once a day, ask the stewards of entries unconfirmed for a year (each entry once a year).
@@ -231,6 +238,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     "workshops-send-meeting-reminders": {
         "task": "workshops.send_meeting_reminders",
         "schedule": crontab(minute="*/15"),
+    },
+    # Fetches what the neighbouring assemblies publish; each one failing is retried with backoff.
+    "federation-refresh-neighbours": {
+        "task": "federation.refresh_neighbours",
+        "schedule": crontab(minute=20),
+    },
+    # E-mails whose sender died mid-send (claimed over 30 minutes ago) become "uncertain".
+    "assembly-expire-stuck-deliveries": {
+        "task": "assembly.expire_stuck_deliveries",
+        "schedule": crontab(minute="*/10"),
     },
 }
 

@@ -2,9 +2,11 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from commons_registry.feeds import CommonsFeed
 from decisions.feeds import DecisionsFeed
+from federation import views as federation_views
 from workshops.feeds import AgendaFeed
 from workshops.urls import calendar_urlpatterns, meetings_urlpatterns, workshops_urlpatterns
 
@@ -31,6 +33,12 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("deliveries/", include("assembly.notifications.urls")),
+    # The page's old address, from when the delivery log belonged to meetings.
+    path(
+        "meetings/deliveries/",
+        RedirectView.as_view(pattern_name="deliveries:index", permanent=True),
+    ),
     path("commons/", include("commons_registry.urls")),
     path("meetings/", include((meetings_urlpatterns, "meetings"))),
     path("workshops/", include((workshops_urlpatterns, "workshops"))),
@@ -38,4 +46,6 @@ urlpatterns = [
     path("decisions/", include("decisions.urls")),
     path("charter/", include("charter.urls")),
     path("feeds/", include((feeds_urlpatterns, "feeds"))),
+    path(".well-known/assemblee.json", federation_views.well_known, name="assemblee-json"),
+    path("network/", include("federation.urls")),
 ]

@@ -97,6 +97,8 @@ def key_pages() -> list[Page]:
         Page("charter diff", f"/charter/diff/1/{last_version}/"),
         Page("people", "/people/"),
         Page("calendar feed", "/calendar.ics"),
+        Page("network", "/network/"),
+        Page("network map data (GeoJSON)", "/network/export.geojson"),
         Page("me (signed in)", "/me/", signed_in=True),
     ]
 

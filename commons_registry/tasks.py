@@ -18,25 +18,18 @@ def notify_moderation(*, commons_pk: int) -> bool:
     if commons is None or commons.submitted_by is None:
         logger.info("moderation notice: commons %s or its proposer is gone", commons_pk)
         return False
-    if not services.claim_moderation_notice(commons_pk, timezone.now()):
-        logger.info("moderation notice: commons %s already notified or not moderated", commons_pk)
-        return False
-    emails.send_moderation_result(commons)
-    return True
+    report = emails.send_moderation_result(commons)
+    logger.info("moderation notice for commons %s: %s", commons_pk, report)
+    return report.sent == 1
 
 
 @shared_task(name="commons_registry.request_confirmations")
 def request_confirmations() -> int:
-    """Daily: ask the stewards of every entry unconfirmed for a year to confirm it, once."""
+    """Daily: ask the stewards of every entry unconfirmed for a year to confirm it, once; then
+    send every commons e-mail waiting in the log (including those a facilitator retried)."""
     now = timezone.now()
-    asked = 0
-    due = Commons.objects.due_for_confirmation(now).prefetch_related("stewards")
-    for commons in due.iterator(chunk_size=200):
-        if not services.claim_confirmation_request(commons.pk, now):
-            continue
-        for steward in commons.stewards.all():
-            if steward.is_active and steward.email:
-                emails.send_confirmation_request(commons, steward)
-        asked += 1
-    logger.info("confirmation requests: %s entries asked", asked)
+    due = Commons.objects.due_for_confirmation(now).values_list("pk", flat=True)
+    asked = sum(services.ask_stewards_to_confirm(pk, now) for pk in list(due))
+    report = emails.send_pending(now=now)
+    logger.info("confirmation requests: %s entries asked; e-mails: %s", asked, report)
     return asked

@@ -23,7 +23,7 @@ from .models import Category, Commons
 
 PAGE_SIZE = 24
 HISTORY_LENGTH = 50
-HIDDEN_HISTORY_FIELDS = {"moderation_notified_at", "confirmation_requested_at"}
+HIDDEN_HISTORY_FIELDS = {"confirmation_requested_at"}
 
 
 # --- Directory, map and exports -------------------------------------------------------------------

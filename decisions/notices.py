@@ -1,4 +1,4 @@
-"""The e-mails a decision sends, each exactly once, through workshops.deliveries.
+"""The e-mails a decision sends, each exactly once, through assembly.notifications.
 
 - the vote opened → everyone on the roll;
 - 3 days, then 1 day, before the close → those on the roll who have not voted (and want reminders);
@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from assembly.models import User
-from workshops.deliveries import Outgoing, deliver, render_email
+from assembly.notifications import Outgoing, deliver, render_email
 
 from .models import Decision
 

@@ -17,6 +17,7 @@ CHAIN = [
     "workshops",
     "decisions",
     "charter",
+    "federation",
 ]
 
 # The modules that may import from any app (docs/architecture.md, "The composition root").

@@ -5,12 +5,12 @@ import time_machine
 from django.conf import settings
 from django.core import mail
 
+from assembly.models import Delivery
 from decisions import services
 from decisions.models import Decision
 from decisions.tasks import advance_decisions
 from tests.decisions.factories import MemberFactory, discussion
 from tests.factories import UserFactory
-from workshops.models import Delivery
 
 DAY = datetime.timedelta(days=1)
 

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import translation
 
-from assembly.models import AssemblyConfiguration, User
+from assembly.models import AssemblyConfiguration, Delivery, User
 from commons_registry.models import Category, Commons
 from decisions.models import Decision, RollEntry, Vote
 from tests.factories import FacilitatorFactory, UserFactory
@@ -20,7 +20,7 @@ from tests.membership.factories import (
     paris,
 )
 from workshops import chart, membership
-from workshops.models import Attendance, Delivery, WorkshopSignup
+from workshops.models import Attendance, WorkshopSignup
 
 pytestmark = pytest.mark.django_db
 
@@ -331,6 +331,7 @@ def test_export_gives_my_data_as_json_sections(client):
         "profile",
         "email_addresses",
         "roles",
+        "deliveries",
         "stewarded_commons",
         "proposed_commons",
         "commons_changes",
@@ -338,7 +339,6 @@ def test_export_gives_my_data_as_json_sections(client):
         "attendance",
         "workshop_signups",
         "proposed_workshops",
-        "deliveries",
         "hosted_meetings",
         "facilitated_workshops",
         "authored_decisions",
