@@ -4,10 +4,20 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from commons_registry.feeds import CommonsFeed
+from decisions.feeds import DecisionsFeed
 from federation import views as federation_views
+from workshops.feeds import AgendaFeed
 from workshops.urls import calendar_urlpatterns, meetings_urlpatterns, workshops_urlpatterns
 
 from . import views
+
+# Atom feeds, one per app, gathered here under /feeds/ (namespace "feeds").
+feeds_urlpatterns = [
+    path("agenda.atom", AgendaFeed(), name="agenda"),
+    path("decisions.atom", DecisionsFeed(), name="decisions"),
+    path("commons.atom", CommonsFeed(), name="commons"),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -35,6 +45,7 @@ urlpatterns = [
     path("", include((calendar_urlpatterns, "calendar"))),
     path("decisions/", include("decisions.urls")),
     path("charter/", include("charter.urls")),
+    path("feeds/", include((feeds_urlpatterns, "feeds"))),
     path(".well-known/assemblee.json", federation_views.well_known, name="assemblee-json"),
     path("network/", include("federation.urls")),
 ]

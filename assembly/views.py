@@ -27,7 +27,7 @@ from decisions import services as decisions_services
 from workshops import membership
 from workshops import services as workshops_services
 
-from . import health, permissions, personal_data
+from . import health, permissions, personal_data, waiting
 from .domain import spreadsheet_text
 from .forms import DeleteAccountForm, ProfileForm
 from .models import User
@@ -42,6 +42,7 @@ def home(request):
         "newest_commons": commons_services.newest_published(),
         "open_decisions": decisions_services.open_decisions()[:5],
         "charter_version": charter_services.current_version(),
+        "waiting": waiting.waiting_for(request.user),
     }
     return render(request, "assembly/home.html", context)
 
@@ -78,7 +79,8 @@ def me(request):
         messages.success(request, _("Your profile is saved."))
         return redirect("me")
     standing = membership.standing(request.user)
-    return render(request, "assembly/me.html", {"form": form, "standing": standing})
+    context = {"form": form, "standing": standing, "waiting": waiting.waiting_for(request.user)}
+    return render(request, "assembly/me.html", context)
 
 
 @login_required

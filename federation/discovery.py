@@ -24,6 +24,8 @@ DISCOVERY_PATH = "/.well-known/assemblee.json"
 FEEDS = {
     "commons": "commons:export-geojson",
     "calendar": "calendar:public",
+    "agenda": "feeds:agenda",
+    "decisions": "feeds:decisions",
 }
 
 

@@ -24,6 +24,7 @@ CHAIN = [
 COMPOSITION_ROOT = {
     "assembly/urls.py",  # every app's URLs under their addresses
     "assembly/views.py",  # home, /me/ and /people/ gather every app's public functions
+    "assembly/waiting.py",  # "waiting for you" on home and /me/ asks decisions and workshops
     "assembly/management/commands/seed_demo.py",  # runs each app's demo seeder, in chain order
 }
 

@@ -142,6 +142,10 @@ ROUTES = {
     "charter:amend (slug)": signed_in(args="document"),
     "charter:conflicts": facilitators(),
     "charter:conflict": facilitators(args="amendment"),
+    # Atom feeds
+    "feeds:agenda": everyone(),
+    "feeds:decisions": everyone(),
+    "feeds:commons": everyone(),
     # federation: what we publish, and the neighbours we follow
     "assemblee-json": everyone(),
     "network:index": everyone(),

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from assembly.models import User
+from assembly.waiting import waiting_for
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +56,20 @@ def _all_models():
         if m._meta.app_label
         in {"assembly", "commons_registry", "workshops", "decisions", "charter"}
     ]
+
+
+def test_seed_demo_gives_member_things_waiting_on_their_pages(client, settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    member = User.objects.get(email="member@example.org")
+    client.force_login(member)
+
+    waiting = waiting_for(member)
+    page = client.get("/me/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert [d.title for d in waiting.votes] == [
+        "Soutenir la pétition pour garder le jardin de la rue des Jardins"
+    ]
+    assert [d.title for d in waiting.discussions] == ["Acheter un vélo-cargo pour l'outilthèque"]
+    assert [w.title for w in waiting.notes] == ["Troc de graines de printemps"]
+    assert "Vote on “Soutenir la pétition" in page

@@ -46,6 +46,8 @@ def test_discovery_document_validates_and_names_our_feeds(client):
     assert document["feeds"] == {
         "commons": "http://testserver/commons/export.geojson",
         "calendar": "http://testserver/calendar.ics",
+        "agenda": "http://testserver/feeds/agenda.atom",
+        "decisions": "http://testserver/feeds/decisions.atom",
     }
     assert "public" in response["Cache-Control"]
 

@@ -153,8 +153,9 @@ def test_me_runs_a_constant_number_of_queries(client, sessions, django_assert_nu
     attend(person, *[paris(2026, month, 26) for month in range(1, 1 + sessions)], workshop=True)
     client.force_login(person)
 
-    # session, user, configuration (context processor), configuration (rule), sessions
-    with django_assert_num_queries(5):
+    # session, user, configuration (context processor), configuration (rule), sessions,
+    # and what is waiting: votes, discussions, workshop notes
+    with django_assert_num_queries(8):
         response = client.get("/me/")
 
     assert response.status_code == 200

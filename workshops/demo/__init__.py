@@ -19,6 +19,7 @@ from commons_registry.models import Commons
 
 from .. import membership, services
 from ..models import Attendance, Meeting, Rhythm, Venue, Workshop
+from ..models.workshops import NOTES_EXPECTED_WITHIN
 from ..rhythm import local_datetime, month_index, plan_upcoming_meetings, slot_date, start_time
 
 BATCH = 5000
@@ -57,6 +58,7 @@ def seed(scale: str, stdout) -> None:
     _demo_accounts_attendance(member, newcomer, facilitator, today)
     planned = plan_upcoming_meetings()
     _upcoming_proposals(pool, member, newcomer, commons)
+    _notes_to_write(member)
     if planned:
         stdout.write(f"workshops: planned {len(planned)} upcoming meeting(s)")
     # Membership follows from the attendance above; member@ declares, newcomer@ needs one more.
@@ -266,6 +268,27 @@ def _demo_accounts_attendance(member, newcomer, facilitator, today) -> None:
         Attendance.objects.create(
             person=newcomer, meeting=recent[0], workshop=initiation, recorded_by=facilitator
         )
+
+
+def _notes_to_write(member) -> None:
+    """member@ hosted a workshop at the last assembly and has not written its notes yet, so
+    "Waiting for you" on their pages asks for them."""
+    meeting = (
+        Meeting.objects.past()
+        .exclude(status=Meeting.Status.CANCELLED)
+        .filter(ends_at__gte=timezone.now() - NOTES_EXPECTED_WITHIN)
+        .first()
+    )
+    words = CONTENT["notes_to_write"]
+    if meeting is None or meeting.workshops.filter(title=words["title"]).exists():
+        return
+    workshop = Workshop.objects.create(
+        meeting=meeting,
+        title=words["title"],
+        description=words["description"],
+        proposed_by=member,
+    )
+    workshop.facilitators.add(member)
 
 
 def _upcoming_proposals(pool, member, newcomer, commons) -> None:

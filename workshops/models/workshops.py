@@ -1,15 +1,21 @@
 """Self-proposed workshops inside a meeting, and the sign-ups to them."""
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commons_registry.models import Commons
 
 from .meetings import Meeting
+
+# After this long, missing notes are no longer asked for on a host's pages.
+NOTES_EXPECTED_WITHIN = datetime.timedelta(days=60)
 
 
 class WorkshopQuerySet(models.QuerySet):
@@ -31,6 +37,23 @@ class WorkshopQuerySet(models.QuerySet):
             .by_signups()
             .select_related("proposed_by")
             .prefetch_related("facilitators", "related_commons")
+        )
+
+    def notes_missing_for(self, person, now=None):
+        """Workshops this person hosts or proposed, held in the last `NOTES_EXPECTED_WITHIN`, whose
+        notes nobody has written yet, the most recent meeting first."""
+        now = now or timezone.now()
+        theirs = Workshop.objects.filter(Q(facilitators=person) | Q(proposed_by=person))
+        return (
+            self.visible()
+            .filter(
+                pk__in=theirs.values("pk"),
+                notes="",
+                meeting__ends_at__lt=now,
+                meeting__ends_at__gte=now - NOTES_EXPECTED_WITHIN,
+            )
+            .exclude(meeting__status=Meeting.Status.CANCELLED)
+            .order_by("-meeting__starts_at", "title", "pk")
         )
 
     def by_signups(self):
