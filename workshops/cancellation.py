@@ -9,7 +9,8 @@ cancellation of the same meeting is shown on its page but not e-mailed again.
 
 from django.db.models import Q
 
-from assembly.models import User
+from assembly.models import Topic, User
+from assembly.notifications import topics
 
 from . import deliveries
 from .ical import absolute, build_calendar
@@ -50,11 +51,17 @@ def outgoing_for(meeting: Meeting, kind: str, person) -> deliveries.Outgoing:
     def build():
         context = {"meeting": meeting, "meeting_url": absolute(meeting.get_absolute_url())}
         ics = build_calendar([meeting], meeting.title, with_workshops=False)
-        return deliveries.render_email(
+        message = deliveries.render_email(
             person,
             f"workshops/email/{kind}",
             context,
             attachments=[("assemblee.ics", ics, "text/calendar")],
+        )
+        return topics.decorate(
+            message,
+            person,
+            Topic.ASSEMBLIES,
+            topics.REASONS["taking_part" if kind == CANCELLED else "told_cancelled"],
         )
 
     return deliveries.Outgoing(person=person, topic=topic(meeting), kind=kind, build=build)

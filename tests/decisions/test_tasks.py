@@ -5,6 +5,8 @@ import time_machine
 from django.conf import settings
 from django.core import mail
 
+from assembly.models import Frequency, Topic
+from assembly.notifications.topics import set_frequency
 from decisions import services
 from decisions.models import Decision
 from decisions.tasks import advance_decisions
@@ -71,8 +73,7 @@ def test_task_without_proposal_reminds_the_author_once(start):
 def test_reminders_go_once_to_those_who_have_not_voted(start):
     with time_machine.travel(start, tick=False):
         voted, silent, no_reminders = MemberFactory.create_batch(3)
-        no_reminders.wants_reminders = False
-        no_reminders.save()
+        set_frequency(no_reminders, Topic.DECISIONS, Frequency.WEEKLY)
         decision = discussion(proposal="Text", now=start)
     run_task_at(start + 7 * DAY)  # vote opens, closes at start + 14 days
     decision.refresh_from_db()
