@@ -299,3 +299,39 @@ class DigestItem(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.group_key} → {self.person_id}"
+
+
+class SubscriberDelivery(models.Model):
+    """One e-mail to one subscriber (who has no account, so no row in the delivery log of people),
+    claimed before sending and marked after, exactly as deliveries to people are."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        UNCERTAIN = "uncertain", _("uncertain")
+        FAILED = "failed", _("failed")
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    topic = models.CharField(_("about"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=60)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail delivery to a subscriber")
+        verbose_name_plural = _("e-mail deliveries to subscribers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "subscriber", "kind"],
+                name="one_delivery_per_topic_subscriber_kind",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.topic} → subscriber {self.subscriber_id} ({self.state})"

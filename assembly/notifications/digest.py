@@ -72,13 +72,13 @@ def week_start(moment: datetime.datetime) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(monday, datetime.time()))
 
 
-def weekly_topics(person) -> set[str]:
-    """The topics the person reads in the digest (prefetch notification_preferences)."""
+def topics_read(person) -> set[str]:
+    """The topics the person has not turned off (prefetch notification_preferences)."""
     try:
         preferences = person.notification_preferences
     except NotificationPreferences.DoesNotExist:
         preferences = NotificationPreferences()
-    return {topic for topic in Topic.values if getattr(preferences, topic) == Frequency.WEEKLY}
+    return {topic for topic in Topic.values if getattr(preferences, topic) != Frequency.NEVER}
 
 
 def _claim_items(person, label: str, items: list[DigestItem]) -> list[DigestItem]:
@@ -127,7 +127,7 @@ def send_weekly_digests(*, now=None) -> Report:
         rows = list(rows)
         person = rows[0].person
         # Only when there is something to say: items of topics still read weekly.
-        read = weekly_topics(person)
+        read = topics_read(person)
         rows = [item for item in rows if item.topic in read or item.week == label]
         if rows:
             outgoing.append(digest_for(person, label, rows))

@@ -140,3 +140,76 @@ def export(person) -> list[dict]:
         }
         for subscriber in Subscriber.objects.filter(person=person)
     ]
+
+
+# --- Sending to subscribers, once each ------------------------------------------------------------
+
+
+def deliver_to_subscribers(outgoing, *, now=None):
+    """Send each (subscriber, topic, kind, build) once, over one SMTP connection.
+
+    The same protocol as the delivery log of people: a row per (topic, subscriber, kind), claimed
+    (pending → sending) by a conditional update only one worker wins, then marked sent; a worker
+    killed in between leaves "sending", which `expire_stuck_subscribers()` turns into "uncertain".
+    """
+    from django.core import mail
+
+    from assembly.models import SubscriberDelivery as Row
+
+    now = now or timezone.now()
+    counts = {"sent": 0, "already": 0, "failed": 0}
+    outgoing = list(outgoing)
+    if not outgoing:
+        return counts
+    Row.objects.bulk_create(
+        [Row(subscriber=s, topic=t, kind=k, created_at=now) for s, t, k, _build in outgoing],
+        ignore_conflicts=True,
+    )
+    rows = {
+        (row.subscriber_id, row.topic, row.kind): row.pk
+        for row in Row.objects.filter(
+            subscriber__in=[item[0] for item in outgoing],
+            topic__in={item[1] for item in outgoing},
+            kind__in={item[2] for item in outgoing},
+        )
+    }
+    connection = mail.get_connection()
+    opened = False
+    try:
+        for subscriber, topic, kind, build in outgoing:
+            pk = rows[(subscriber.pk, topic, kind)]
+            if not Row.objects.filter(pk=pk, state=Row.State.PENDING).update(
+                state=Row.State.SENDING, claimed_at=now
+            ):
+                counts["already"] += 1
+                continue
+            try:
+                message = build()
+                if not opened:
+                    connection.open()
+                    opened = True
+                message.connection = connection
+                message.send()
+            except Exception as error:
+                Row.objects.filter(pk=pk, state=Row.State.SENDING).update(
+                    state=Row.State.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+                )
+                counts["failed"] += 1
+                continue
+            Row.objects.filter(pk=pk, state=Row.State.SENDING).update(
+                state=Row.State.SENT, sent_at=timezone.now()
+            )
+            counts["sent"] += 1
+    finally:
+        if opened:
+            connection.close()
+    return counts
+
+
+def expire_stuck_subscribers(*, now=None, after=datetime.timedelta(minutes=30)) -> int:
+    from assembly.models import SubscriberDelivery as Row
+
+    now = now or timezone.now()
+    return Row.objects.filter(state=Row.State.SENDING, claimed_at__lt=now - after).update(
+        state=Row.State.UNCERTAIN, error="worker stopped between claim and send"
+    )

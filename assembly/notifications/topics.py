@@ -99,6 +99,16 @@ def hearing(topic: str, frequency: str = Frequency.IMMEDIATE, people=None):
     return people.filter(chosen, is_active=True, email__isnull=False).exclude(email="")
 
 
+def not_turned_off(topic: str, people=None):
+    """The people (active, with an address) who hear about `topic` at once or weekly."""
+    people = User.objects.all() if people is None else people
+    return (
+        people.filter(is_active=True, email__isnull=False)
+        .exclude(email="")
+        .exclude(**{f"notification_preferences__{topic}": Frequency.NEVER})
+    )
+
+
 # --- Unsubscribing without signing in ------------------------------------------------------------
 
 
