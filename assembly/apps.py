@@ -10,9 +10,16 @@ class AssemblyConfig(AppConfig):
         from allauth.account.signals import password_reset
 
         from . import personal_data
+        from .models import DigestItem, NotificationPreferences, Subscriber
+        from .notifications import digest, subscriptions, topics
         from .people import mark_email_verified, profile_data
 
         personal_data.register("profile", profile_data)
+        personal_data.register(
+            "notification_preferences", topics.export, covers=[NotificationPreferences]
+        )
+        personal_data.register("subscriptions", subscriptions.export, covers=[Subscriber])
+        personal_data.register("digest_items", digest.export, covers=[DigestItem])
 
         # Claiming an account at the door is a password reset sent to that address: it proves it.
         password_reset.connect(

@@ -132,3 +132,18 @@ def send_weekly_digests(*, now=None) -> Report:
         if rows:
             outgoing.append(digest_for(person, label, rows))
     return deliver(outgoing, now=now)
+
+
+def export(person) -> list[dict]:
+    return [
+        {
+            "topic": item.topic,
+            "kind": item.kind,
+            "about": item.group_title,
+            "title": item.title,
+            "url": item.url,
+            "happened_at": timezone.localtime(item.happened_at).isoformat(),
+            "sent_in_week": item.week or None,
+        }
+        for item in DigestItem.objects.filter(person=person).order_by("happened_at")
+    ]

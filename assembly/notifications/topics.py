@@ -196,3 +196,9 @@ def decorate(message, recipient, topic, reason):
     message.extra_headers["List-Unsubscribe"] = f"<{url}>"
     message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return message
+
+
+def export(person) -> dict:
+    """The person's choice per topic, for their data export."""
+    preferences = preferences_of(person)
+    return {topic: getattr(preferences, topic) for topic in Topic.values}
