@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from commons_registry.models import Commons
 from decisions import services as decisions_services
-from workshops import deliveries
 from workshops.ical import build_calendar
 from workshops.models import Meeting, Rhythm, Workshop
 
+from . import notifications
 from .models import Subscriber, Topic
 from .notifications import subscriptions, topics
 
@@ -90,7 +90,7 @@ def contents(meeting: Meeting, now: datetime.datetime) -> dict:
 
 
 def _message(recipient, context: dict, reason: str):
-    message = deliveries.render_email(
+    message = notifications.render_email(
         recipient,
         "assembly/email/announcement",
         context,
@@ -118,9 +118,9 @@ def send_announcement(meeting: Meeting, *, now=None, batch_size: int = BATCH) ->
     totals = {"sent": 0, "already": 0, "failed": 0}
     people = topics.hearing(Topic.ASSEMBLIES).order_by("pk")
     for batch in _batches(people, batch_size):
-        report = deliveries.deliver(
+        report = notifications.deliver(
             [
-                deliveries.Outgoing(
+                notifications.Outgoing(
                     person=person,
                     topic=topic,
                     kind=KIND,
@@ -146,7 +146,7 @@ def send_announcement(meeting: Meeting, *, now=None, batch_size: int = BATCH) ->
 def send_due_announcements(*, now=None) -> int:
     """Announce every meeting whose moment has come; safe to run late or twice."""
     now = now or timezone.now()
-    deliveries.expire_stuck(now=now)
+    notifications.expire_stuck(now=now)
     subscriptions.expire_stuck_subscribers(now=now)
     meetings = list(due_meetings(now))
     for meeting in meetings:

@@ -10,11 +10,12 @@ class AssemblyConfig(AppConfig):
         from allauth.account.signals import password_reset
 
         from . import personal_data
-        from .models import DigestItem, NotificationPreferences, Subscriber
+        from .models import Delivery, DigestItem, NotificationPreferences, Subscriber
         from .notifications import digest, subscriptions, topics
-        from .people import mark_email_verified, profile_data
+        from .people import deliveries_data, mark_email_verified, profile_data
 
         personal_data.register("profile", profile_data)
+        personal_data.register("deliveries", deliveries_data, covers=[Delivery])
         personal_data.register(
             "notification_preferences", topics.export, covers=[NotificationPreferences]
         )

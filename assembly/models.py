@@ -1,4 +1,6 @@
-"""The person model and the assembly's one configuration row: the two things every app needs."""
+"""The person model and the assembly's one configuration row: the two things every app needs;
+and the e-mail delivery log, defined in assembly/notifications/ and imported here so that Django
+finds it."""
 
 import datetime
 import secrets
@@ -10,6 +12,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# Imported here so that Django finds the model: the assembly app's models are those of this module.
+from .notifications.models import Delivery  # noqa: F401
 
 FACILITATORS_GROUP = "Facilitators"
 

@@ -240,6 +240,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "workshops.send_meeting_reminders",
         "schedule": crontab(minute="*/15"),
     },
+    # E-mails whose sender died mid-send (claimed over 30 minutes ago) become "uncertain".
+    "assembly-expire-stuck-deliveries": {
+        "task": "assembly.expire_stuck_deliveries",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
-"""Celery tasks of the assembly package: thin wrappers around assembly.people and the
-notification layer (assembly.notifications)."""
+"""Celery tasks of the assembly package: thin wrappers around assembly.people and the delivery
+log (assembly.notifications)."""
 
 import logging
 
 from celery import shared_task
 
+from . import notifications
 from .models import User
 from .people import send_claim_invitation
 
@@ -21,6 +22,15 @@ def send_claim_invitation_task(*, user_id: int) -> None:
         logger.info("claim invitation: person %s already claimed the account", user_id)
         return
     send_claim_invitation(user)
+
+
+@shared_task(name="assembly.expire_stuck_deliveries")
+def expire_stuck_deliveries() -> int:
+    """Every 10 minutes: e-mails whose sender died mid-send become "uncertain" for facilitators."""
+    expired = notifications.expire_stuck()
+    if expired:
+        logger.warning("deliveries: %s e-mails left uncertain by a stopped worker", expired)
+    return expired
 
 
 @shared_task(name="assembly.send_subscription_confirmation")

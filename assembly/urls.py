@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from workshops.urls import calendar_urlpatterns, meetings_urlpatterns, workshops_urlpatterns
 
@@ -25,6 +26,12 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("deliveries/", include("assembly.notifications.urls")),
+    # The page's old address, from when the delivery log belonged to meetings.
+    path(
+        "meetings/deliveries/",
+        RedirectView.as_view(pattern_name="deliveries:index", permanent=True),
+    ),
     # Sections whose apps are still to come; each app's issue replaces its line.
     path("commons/", include("commons_registry.urls")),
     path("meetings/", include((meetings_urlpatterns, "meetings"))),

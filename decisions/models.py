@@ -90,7 +90,7 @@ class Decision(models.Model):
     consent_count = models.PositiveIntegerField(_("consents"), null=True, blank=True)
     abstain_count = models.PositiveIntegerField(_("abstentions"), null=True, blank=True)
     objection_count = models.PositiveIntegerField(_("objections"), null=True, blank=True)
-    # When each notice was handed to workshops.deliveries (which itself sends each e-mail once).
+    # When each notice was handed to assembly.notifications (which itself sends each e-mail once).
     # A notice is marked only after delivery, so a crash in between means "try again", never "lost".
     author_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     roll_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -138,7 +138,7 @@ class Decision(models.Model):
 
     @property
     def topic(self) -> str:
-        """The subject of this decision's e-mails in workshops.deliveries."""
+        """The subject of this decision's e-mails in assembly.notifications."""
         return f"decision:{self.pk}"
 
     def proposal_versions(self) -> list[dict]:

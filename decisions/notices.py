@@ -1,4 +1,4 @@
-"""The e-mails a decision sends, each exactly once, through workshops.deliveries.
+"""The e-mails a decision sends, each exactly once, through assembly.notifications.
 
 Each follows the person's choice for the topic "discussions and votes" (assembly.notifications):
 as it happens → an e-mail; weekly → an item of their digest; never → nothing.
@@ -18,8 +18,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from assembly.models import Frequency, Topic, User
-from assembly.notifications import digest, topics
-from workshops.deliveries import Outgoing, deliver, render_email
+from assembly.notifications import Outgoing, deliver, digest, render_email, topics
 
 from .models import Decision
 

@@ -10,7 +10,7 @@ class WorkshopsConfig(AppConfig):
         from assembly import personal_data
 
         from . import personal_data as sections
-        from .models import Attendance, Delivery, Workshop, WorkshopSignup
+        from .models import Attendance, Workshop, WorkshopSignup
 
         personal_data.register(
             "attendance",
@@ -22,4 +22,3 @@ class WorkshopsConfig(AppConfig):
             "workshop_signups", sections.workshop_signups, covers=[WorkshopSignup]
         )
         personal_data.register("proposed_workshops", sections.proposed_workshops, covers=[Workshop])
-        personal_data.register("deliveries", sections.deliveries, covers=[Delivery])

@@ -67,10 +67,6 @@ def can_record_attendance(user) -> bool:
     return is_facilitator(user)
 
 
-def can_see_deliveries(user) -> bool:
-    return is_facilitator(user)
-
-
 def can_manage_meetings(user) -> bool:
     """Create and edit meetings, cancel and reinstate them: facilitators only."""
     return is_facilitator(user)

@@ -20,9 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from assembly.models import DigestItem, Frequency, NotificationPreferences, Topic
 
-# Until issue 10 moves the delivery log to this package, it lives in workshops.
-from workshops.deliveries import Outgoing, Report, deliver, render_email
-
+from .delivery import Outgoing, Report, deliver
+from .emails import render_email
 from .topics import REASONS, absolute, decorate, hearing
 
 KIND = "digest"

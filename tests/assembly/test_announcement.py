@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from assembly import announcement
-from assembly.models import Frequency, Subscriber, SubscriberDelivery, Topic
+from assembly.models import Delivery, Frequency, Subscriber, SubscriberDelivery, Topic
 from assembly.notifications import topics
 from assembly.tasks import send_announcements
 from commons_registry.models import Commons
@@ -16,7 +16,7 @@ from tests.commons_registry.factories import CommonsFactory
 from tests.decisions.factories import discussion
 from tests.factories import UserFactory
 from tests.workshops.factories import MeetingFactory, PastMeetingFactory, WorkshopFactory
-from workshops.models import Delivery, Rhythm
+from workshops.models import Rhythm
 from workshops.tasks import send_meeting_reminders
 
 pytestmark = pytest.mark.django_db

@@ -7,11 +7,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from assembly.models import DigestItem, Frequency, Topic, User
+from assembly.models import Delivery, DigestItem, Frequency, Topic, User
 from assembly.notifications import digest, topics
 from assembly.tasks import send_weekly_digests
 from tests.factories import UserFactory
-from workshops.models import Delivery
 
 pytestmark = pytest.mark.django_db
 

@@ -78,8 +78,8 @@ def test_preferences_are_in_the_data_export(person_client, person):
 @pytest.mark.django_db(transaction=True)
 def test_migration_turns_wants_reminders_into_preferences_keeping_each_choice():
     executor = MigrationExecutor(connection)
-    before = [("assembly", "0002_notification_preferences_subscriber")]
-    after = [("assembly", "0003_preferences_from_wants_reminders")]
+    before = [("assembly", "0003_notification_preferences_subscriber")]
+    after = [("assembly", "0004_preferences_from_wants_reminders")]
     executor.migrate(before)
     old_apps = executor.loader.project_state(before).apps
     User = old_apps.get_model("assembly", "User")

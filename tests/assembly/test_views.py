@@ -116,7 +116,7 @@ def test_missing_page_is_a_french_page_of_the_site(client):
 def test_forbidden_page_says_who_may_see_it(client):
     client.force_login(UserFactory())
 
-    response = client.get("/meetings/deliveries/")
+    response = client.get("/deliveries/")
 
     page = response.content.decode()
     assert response.status_code == 403

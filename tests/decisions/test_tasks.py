@@ -5,14 +5,13 @@ import time_machine
 from django.conf import settings
 from django.core import mail
 
-from assembly.models import Frequency, Topic
+from assembly.models import Delivery, Frequency, Topic
 from assembly.notifications.topics import set_frequency
 from decisions import services
 from decisions.models import Decision
 from decisions.tasks import advance_decisions
 from tests.decisions.factories import MemberFactory, discussion
 from tests.factories import UserFactory
-from workshops.models import Delivery
 
 DAY = datetime.timedelta(days=1)
 

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import translation
 
-from assembly.models import AssemblyConfiguration, User
+from assembly.models import AssemblyConfiguration, Delivery, User
 from commons_registry.models import Category, Commons
 from decisions.models import Decision, RollEntry, Vote
 from tests.factories import FacilitatorFactory, UserFactory
@@ -20,7 +20,7 @@ from tests.membership.factories import (
     paris,
 )
 from workshops import chart, membership
-from workshops.models import Attendance, Delivery, WorkshopSignup
+from workshops.models import Attendance, WorkshopSignup
 
 pytestmark = pytest.mark.django_db
 
@@ -328,11 +328,11 @@ def test_export_gives_my_data_as_json_sections(client):
     sections = data["sections"]
     assert list(sections) == [
         "profile",
+        "deliveries",
         "stewarded_commons",
         "attendance",
         "workshop_signups",
         "proposed_workshops",
-        "deliveries",
     ]
     assert sections["profile"]["display_name"] == "Maxime"
     assert sections["profile"]["eligible_until"] == "2027-03-26"

@@ -5,13 +5,13 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from assembly.models import Delivery
 from decisions import services
 from decisions.models import Decision
 from decisions.tasks import advance_decisions
 from tests.decisions.factories import MemberFactory, discussion
 from tests.factories import UserFactory
 from tests.services.conftest import wait_for
-from workshops.models import Delivery
 
 
 @pytest.mark.django_db(transaction=True)

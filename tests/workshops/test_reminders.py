@@ -5,12 +5,13 @@ import icalendar
 import pytest
 import time_machine
 
-from assembly.models import Frequency, Topic
+from assembly.models import Delivery, Frequency, Topic
+from assembly.notifications import retry
 from assembly.notifications.topics import set_frequency
 from tests.factories import UserFactory
 from tests.workshops.factories import MeetingFactory, SignupFactory, WorkshopFactory
 from workshops import reminders
-from workshops.models import Delivery, Meeting, Rhythm
+from workshops.models import Meeting, Rhythm
 from workshops.tasks import send_meeting_reminders
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -135,8 +136,6 @@ def test_retried_reminder_goes_out_with_next_batch_even_if_another_is_due(meetin
         state=Delivery.State.FAILED,
         error="SMTP refused",
     )
-    from workshops.deliveries import retry
-
     retry(Delivery.objects.get())
     with time_machine.travel(STARTS - datetime.timedelta(hours=20), tick=False):
         send_meeting_reminders()

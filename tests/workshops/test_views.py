@@ -549,48 +549,6 @@ def test_walk_in_with_known_email_reuses_person(facilitator_client, person):
     assert Attendance.objects.get().person == person
 
 
-# --- Deliveries ----------------------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("who", "status"), [("anonymous", 302), ("participant", 403), ("facilitator", 200)]
-)
-def test_deliveries_page_permissions(client, facilitator, who, status):
-    if who == "participant":
-        client.force_login(UserFactory())
-    elif who == "facilitator":
-        client.force_login(facilitator)
-    assert client.get(reverse("meetings:deliveries")).status_code == status
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("count", [1, 3])
-def test_deliveries_page_query_count_and_retry(
-    facilitator_client, django_assert_num_queries, count
-):
-    from workshops.models import Delivery
-
-    rows = [
-        Delivery.objects.create(
-            person=UserFactory(),
-            topic=f"meeting:{n}",
-            kind="reminder-1d",
-            state=Delivery.State.UNCERTAIN,
-        )
-        for n in range(count)
-    ]
-    Delivery.objects.create(
-        person=UserFactory(), topic="meeting:9", kind="reminder-1d", state=Delivery.State.SENT
-    )
-    with django_assert_num_queries(4):
-        response = facilitator_client.get(reverse("meetings:deliveries"))
-    assert response.content.decode().count("<tr>") == count + 1
-    facilitator_client.post(reverse("meetings:retry-delivery", args=[rows[0].pk]))
-    rows[0].refresh_from_db()
-    assert rows[0].state == Delivery.State.PENDING
-
-
 def make_commons(count):
     from commons_registry.models import Category, Commons
 

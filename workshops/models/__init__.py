@@ -1,8 +1,6 @@
-"""Meetings and what happens in them: venues, the rhythm, workshops, sign-ups, attendance, and the
-log of e-mails delivered about them (reused by the apps to the right of this one)."""
+"""Meetings and what happens in them: venues, the rhythm, workshops, sign-ups and attendance."""
 
 from .attendance import Attendance
-from .deliveries import Delivery, DeliveryQuerySet
 from .meetings import Meeting, MeetingQuerySet
 from .rhythm import Rhythm
 from .venues import Venue
@@ -10,8 +8,6 @@ from .workshops import Workshop, WorkshopQuerySet, WorkshopSignup
 
 __all__ = [
     "Attendance",
-    "Delivery",
-    "DeliveryQuerySet",
     "Meeting",
     "MeetingQuerySet",
     "Rhythm",

@@ -14,8 +14,9 @@ class DeliveryQuerySet(models.QuerySet):
 class Delivery(models.Model):
     """One e-mail about one thing to one person, claimed before sending and marked after.
 
-    `topic` names what it is about ("meeting:12", "decision:4", "membership:2027-03-14"), so that
-    every app reuses this log through workshops.deliveries without a foreign key to its models.
+    `topic` names what it is about ("meeting:12", "decision:4", "commons:7",
+    "membership:2027-03-14"), so that every app reuses this log through assembly.notifications
+    without a foreign key to its models.
     """
 
     class State(models.TextChoices):
@@ -41,6 +42,8 @@ class Delivery(models.Model):
     objects = DeliveryQuerySet.as_manager()
 
     class Meta:
+        # The log lives in a package of the assembly app, not in an app of its own.
+        app_label = "assembly"
         verbose_name = _("e-mail delivery")
         verbose_name_plural = _("e-mail deliveries")
         ordering = ["-created_at"]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assembly', '0001_initial'),
+        ('assembly', '0002_delivery'),
     ]
 
     operations = [

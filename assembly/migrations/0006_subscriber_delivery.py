@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assembly', '0004_remove_user_wants_reminders_digest_items'),
+        ('assembly', '0005_remove_user_wants_reminders_digest_items'),
     ]
 
     operations = [

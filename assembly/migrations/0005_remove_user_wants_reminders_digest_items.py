@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assembly', '0003_preferences_from_wants_reminders'),
+        ('assembly', '0004_preferences_from_wants_reminders'),
     ]
 
     operations = [

@@ -5,21 +5,21 @@ from django.core.mail import EmailMessage
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.utils import timezone
 
+from assembly import notifications
+from assembly.models import Delivery
 from tests.factories import UserFactory
-from workshops import deliveries
-from workshops.models import Delivery
 
 
 def outgoing(person, build=None, kind="reminder-1d"):
     build = build or (lambda: EmailMessage("Hello", "Body", to=[person.email]))
-    return deliveries.Outgoing(person=person, topic="meeting:1", kind=kind, build=build)
+    return notifications.Outgoing(person=person, topic="meeting:1", kind=kind, build=build)
 
 
 @pytest.mark.django_db
 def test_deliver_twice_sends_one_email_per_row(mailoutbox):
     people = UserFactory.create_batch(3)
-    first = deliveries.deliver([outgoing(p) for p in people])
-    second = deliveries.deliver([outgoing(p) for p in people])
+    first = notifications.deliver([outgoing(p) for p in people])
+    second = notifications.deliver([outgoing(p) for p in people])
     assert (first.sent, second.sent, second.already) == (3, 0, 3)
     assert len(mailoutbox) == 3
     assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.State.SENT}
@@ -27,14 +27,14 @@ def test_deliver_twice_sends_one_email_per_row(mailoutbox):
 
 @pytest.mark.django_db
 def test_deliver_same_item_twice_in_one_call_sends_once(mailoutbox, person):
-    report = deliveries.deliver([outgoing(person), outgoing(person)])
+    report = notifications.deliver([outgoing(person), outgoing(person)])
     assert (report.sent, report.already, len(mailoutbox)) == (1, 1, 1)
 
 
 @pytest.mark.django_db
 def test_deliver_skips_people_without_email(mailoutbox):
     person = UserFactory(email=None, verified=False)
-    assert deliveries.deliver([outgoing(person)]).sent == 0
+    assert notifications.deliver([outgoing(person)]).sent == 0
     assert Delivery.objects.count() == 0
 
 
@@ -45,13 +45,13 @@ def test_deliver_crash_between_claim_and_send_becomes_uncertain_never_resent(mai
 
     now = timezone.now()
     with pytest.raises(SystemExit):
-        deliveries.deliver([outgoing(person, build=crash)], now=now)
+        notifications.deliver([outgoing(person, build=crash)], now=now)
     assert Delivery.objects.get().state == Delivery.State.SENDING
     # The retry that follows the crash must not send it again.
-    assert deliveries.deliver([outgoing(person)], now=now).already == 1
-    later = now + deliveries.STUCK_AFTER + datetime.timedelta(seconds=1)
-    assert deliveries.expire_stuck(now=later) == 1
-    assert deliveries.deliver([outgoing(person)], now=later).already == 1
+    assert notifications.deliver([outgoing(person)], now=now).already == 1
+    later = now + notifications.STUCK_AFTER + datetime.timedelta(seconds=1)
+    assert notifications.expire_stuck(now=later) == 1
+    assert notifications.deliver([outgoing(person)], now=later).already == 1
     assert Delivery.objects.get().state == Delivery.State.UNCERTAIN
     assert mailoutbox == []
 
@@ -62,7 +62,7 @@ def test_deliver_keyboard_interrupt_leaves_row_sending(mailoutbox, person):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        deliveries.deliver([outgoing(person, build=interrupted)])
+        notifications.deliver([outgoing(person, build=interrupted)])
     assert Delivery.objects.get().state == Delivery.State.SENDING
     assert mailoutbox == []
 
@@ -72,7 +72,7 @@ def test_expire_stuck_leaves_recent_claims_alone(person):
     Delivery.objects.create(
         person=person, topic="t", kind="k", state=Delivery.State.SENDING, claimed_at=timezone.now()
     )
-    assert deliveries.expire_stuck() == 0
+    assert notifications.expire_stuck() == 0
 
 
 @pytest.mark.django_db
@@ -82,7 +82,7 @@ def test_deliver_failure_is_recorded_and_others_still_go(mailoutbox):
     def refuse():
         raise ValueError("bad template")
 
-    report = deliveries.deliver([outgoing(broken, build=refuse), outgoing(fine)])
+    report = notifications.deliver([outgoing(broken, build=refuse), outgoing(fine)])
     assert (report.sent, report.failed, len(mailoutbox)) == (1, 1, 1)
     row = Delivery.objects.get(person=broken)
     assert (row.state, row.error) == (Delivery.State.FAILED, "ValueError: bad template")
@@ -90,17 +90,17 @@ def test_deliver_failure_is_recorded_and_others_still_go(mailoutbox):
 
 @pytest.mark.django_db
 def test_retry_sends_a_failed_email_once_more(mailoutbox, person):
-    deliveries.deliver([outgoing(person, build=lambda: 1 / 0)])
-    deliveries.retry(Delivery.objects.get())
-    assert deliveries.deliver([outgoing(person)]).sent == 1
-    assert deliveries.deliver([outgoing(person)]).sent == 0
+    notifications.deliver([outgoing(person, build=lambda: 1 / 0)])
+    notifications.retry(Delivery.objects.get())
+    assert notifications.deliver([outgoing(person)]).sent == 1
+    assert notifications.deliver([outgoing(person)]).sent == 0
     assert len(mailoutbox) == 1
 
 
 @pytest.mark.django_db
 def test_retry_never_touches_a_sent_row(mailoutbox, person):
-    deliveries.deliver([outgoing(person)])
-    deliveries.retry(Delivery.objects.get())
+    notifications.deliver([outgoing(person)])
+    notifications.retry(Delivery.objects.get())
     assert Delivery.objects.get().state == Delivery.State.SENT
 
 
@@ -119,5 +119,5 @@ def test_deliver_uses_one_smtp_connection_per_batch(settings, mailoutbox):
     people = UserFactory.create_batch(3)
     CountingBackend.opened = 0
     settings.EMAIL_BACKEND = f"{__name__}.CountingBackend"
-    deliveries.deliver([outgoing(p) for p in people])
+    notifications.deliver([outgoing(p) for p in people])
     assert (CountingBackend.opened, len(mailoutbox)) == (1, 3)

@@ -1,12 +1,13 @@
 """Send each e-mail about a thing to a person once: never twice, never silently skipped.
 
-Every app that e-mails people (meeting reminders, membership notices, votes) goes through
-`deliver()`. Each (topic, person, kind) gets one Delivery row. A row is claimed with a conditional
-update that only one worker can win (pending → sending), the e-mail is sent, then the row is marked
-sent. A worker that dies between claim and mark leaves the row in "sending"; `expire_stuck()` turns
-such rows into "uncertain", which are never resent automatically and are shown to facilitators.
-All the e-mails of one call share one SMTP connection. Call it from Celery tasks, never from a web
-request.
+Every app that e-mails people about something (commons moderation and yearly confirmation,
+meeting reminders, membership notices, votes) goes through `deliver()`. Each (topic, person, kind)
+gets one Delivery row. A row is claimed with a conditional update that only one worker can win
+(pending → sending), the e-mail is sent, then the row is marked sent. A worker that dies between
+claim and mark leaves the row in "sending"; `expire_stuck()` (its own Celery beat entry, every 10
+minutes) turns such rows into "uncertain", which are never resent automatically and are shown to
+facilitators at /deliveries/. All the e-mails of one call share one SMTP connection. Call it from
+Celery tasks, never from a web request.
 """
 
 import dataclasses
@@ -15,10 +16,9 @@ import logging
 from collections.abc import Callable, Iterable
 
 from django.core import mail
-from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from .models import Delivery
 
@@ -43,18 +43,6 @@ class Report:
     sent: int = 0
     already: int = 0
     failed: int = 0
-
-
-def render_email(person, template_prefix: str, context: dict, attachments=()) -> EmailMessage:
-    """Render <prefix>_subject.txt and <prefix>_body.txt in the person's own language."""
-    with translation.override(getattr(person, "language", None) or "fr"):
-        context = {"person": person, **context}
-        subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
-        body = render_to_string(f"{template_prefix}_body.txt", context)
-    message = EmailMultiAlternatives(subject, body, to=[person.email])
-    for filename, content, mimetype in attachments:
-        message.attach(filename, content, mimetype)
-    return message
 
 
 def _ensure_rows(outgoing: list[Outgoing], now) -> dict[tuple, Delivery]:

@@ -28,6 +28,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assembly", "0002_notification_preferences_subscriber")]
+    dependencies = [("assembly", "0003_notification_preferences_subscriber")]
 
     operations = [migrations.RunPython(forwards, backwards, elidable=False)]
