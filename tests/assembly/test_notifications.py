@@ -136,7 +136,7 @@ def test_subscribe_sends_only_the_confirmation_until_the_link_is_followed(
 
     subscriber = Subscriber.objects.get()
     assert response.status_code == 200
-    assert "confirmation link is on its way" in response.content.decode()
+    assert "lien de confirmation est en route" in response.content.decode()
     assert subscriber.confirmed_at is None
     assert [message.to for message in mailoutbox] == [["info@example.org"]]
     assert "List-Unsubscribe" not in mailoutbox[0].extra_headers
