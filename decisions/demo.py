@@ -133,6 +133,19 @@ def seed(scale: str, stdout) -> None:
         _quiet(decision, now)
         created += 1
 
+    title = "Ouvrir nos assemblées aux associations du quartier"
+    if title not in existing:
+        # Opened a few hours ago: the worker of `make run` tells everyone who may comment.
+        services.open_discussion(
+            author=member,
+            title=title,
+            kind=Decision.Kind.PUBLIC_POSITION,
+            context="Plusieurs associations du quartier demandent à présenter leurs projets en "
+            "plénière. Comment les accueillir sans allonger la plénière ?",
+            now=now - 3 * HOUR,
+        )
+        created += 1
+
     if scale == "large":
         created += _seed_large(now)
     stdout.write(f"decisions: {created} created")

@@ -55,3 +55,16 @@ def _all_models():
         if m._meta.app_label
         in {"assembly", "commons_registry", "workshops", "decisions", "charter"}
     ]
+
+
+def test_seed_demo_has_subscribers_and_preferences(settings):
+    from assembly.models import Frequency, Subscriber, Topic
+    from assembly.notifications import topics
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+
+    assert Subscriber.objects.confirmed().count() == 3
+    assert Subscriber.objects.filter(confirmed_at=None).count() == 1
+    member = User.objects.get(email="member@example.org")
+    assert topics.frequency_of(member, Topic.DECISIONS) == Frequency.WEEKLY
