@@ -110,13 +110,18 @@ def _batches(queryset, size: int):
         yield batch
 
 
-def send_announcement(meeting: Meeting, *, now=None, batch_size: int = BATCH) -> dict:
-    """E-mail the announcement to everyone concerned, once each, then mark the meeting."""
+def send_announcement(
+    meeting: Meeting, *, now=None, batch_size: int = BATCH, people=None, subscribers=None
+) -> dict:
+    """E-mail the announcement to everyone concerned, once each, then mark the meeting.
+    (`people` and `subscribers` narrow the recipients, for the benchmark.)"""
     now = now or timezone.now()
     context = contents(meeting, now)
     topic = f"meeting:{meeting.pk}"
     totals = {"sent": 0, "already": 0, "failed": 0}
-    people = topics.hearing(Topic.ASSEMBLIES).order_by("pk")
+    people = topics.hearing(Topic.ASSEMBLIES, people=people).order_by("pk")
+    if subscribers is None:
+        subscribers = Subscriber.objects.confirmed()
     for batch in _batches(people, batch_size):
         report = notifications.deliver(
             [
@@ -132,7 +137,7 @@ def send_announcement(meeting: Meeting, *, now=None, batch_size: int = BATCH) ->
         )
         for key in totals:
             totals[key] += getattr(report, key)
-    for batch in _batches(Subscriber.objects.confirmed().order_by("pk"), batch_size):
+    for batch in _batches(subscribers.order_by("pk"), batch_size):
         counts = subscriptions.deliver_to_subscribers(
             [(s, topic, KIND, lambda s=s: _message(s, context, "subscriber")) for s in batch],
             now=now,

@@ -230,6 +230,8 @@ class Command(BaseCommand):
         recompute_seconds = self.time_recompute()
         recompute_median = statistics.median(recompute_seconds)
 
+        announcement = self.measure_announcement()
+
         table = list(rows.values())
         over = benchmark.flag_rows(table, max_queries=max_queries, max_ratio=max_ratio)
         self.stdout.write("")
@@ -267,6 +269,7 @@ class Command(BaseCommand):
                 }
                 for row in table
             ],
+            "announcement": announcement,
             "recompute": {
                 "attendance_records": attendance,
                 "seconds": [round(s, 3) for s in recompute_seconds],
@@ -293,6 +296,18 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(message))
         else:
             self.stdout.write(self.style.SUCCESS("Query and recompute budgets met."))
+
+    def measure_announcement(self) -> dict:
+        """The announcement to 1,000 people through a real local SMTP server (issue 11)."""
+        from assembly.benchmark_announcement import BUDGET_SECONDS, measure_announcement_send
+
+        result = measure_announcement_send(1000)
+        self.stdout.write(
+            f"Announcement to {result['recipients']:,} recipients over SMTP: "
+            f"{result['seconds']:.1f} s, {result['distinct_received']:,} received once "
+            f"(budget {BUDGET_SECONDS} s) {'ok' if result['within_budget'] else 'OVER BUDGET'}"
+        )
+        return result
 
     @staticmethod
     def count(label: str) -> int:
