@@ -3,6 +3,7 @@ SMTP server (aiosmtpd), one connection per batch, inside a transaction rolled ba
 the benchmark data stays as it was. Budget: 2 minutes for 1,000 recipients."""
 
 import datetime
+import logging
 import socket
 import time
 
@@ -39,6 +40,8 @@ def measure_announcement_send(recipients: int = 1000) -> dict:
             self.received.extend(envelope.rcpt_tos)
             return "250 OK"
 
+    # aiosmtpd logs every SMTP command at INFO: thousands of lines that would bury the table.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     sink = Sink()
     port = _free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
