@@ -12,9 +12,13 @@ that each use one SMTP connection, from the worker; each (meeting, person, "anno
 import datetime
 import logging
 
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.db.models import Prefetch
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from commons_registry.models import Commons
 from decisions import services as decisions_services
@@ -89,13 +93,28 @@ def contents(meeting: Meeting, now: datetime.datetime) -> dict:
     }
 
 
+def _rendered(language: str, context: dict) -> tuple[str, str]:
+    """Subject and body, the same for every recipient of a language: rendered once per language,
+    so that sending to 1,000 people costs 1,000 greetings and footers, not 1,000 renderings."""
+    cache = context.setdefault("rendered", {})
+    if language not in cache:
+        with translation.override(language):
+            subject = render_to_string("assembly/email/announcement_subject.txt", context)
+            body = render_to_string("assembly/email/announcement_body.txt", context)
+        cache[language] = (" ".join(subject.split()), body)
+    return cache[language]
+
+
 def _message(recipient, context: dict, reason: str):
-    message = notifications.render_email(
-        recipient,
-        "assembly/email/announcement",
-        context,
-        attachments=[("assemblee.ics", context["ics"], "text/calendar")],
+    language = getattr(recipient, "language", None) or settings.LANGUAGE_CODE
+    subject, body = _rendered(language, context)
+    name = getattr(recipient, "display_name", "")
+    with translation.override(language):
+        greeting = gettext("Hello %(name)s,") % {"name": name} if name else gettext("Hello,")
+    message = EmailMultiAlternatives(
+        subject, f"{greeting}\n\n{body.lstrip()}", to=[recipient.email]
     )
+    message.attach("assemblee.ics", context["ics"], "text/calendar")
     return topics.decorate(message, recipient, Topic.ASSEMBLIES, topics.REASONS[reason])
 
 

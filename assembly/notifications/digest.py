@@ -35,6 +35,10 @@ ITEM_LABELS = {
 }
 
 
+# Groups that are no meeting or decision, named in the reader's language.
+GROUP_LABELS = {"commons": _("The commons directory")}
+
+
 def split(topic: str, people):
     """(those who hear at once, those who chose the weekly digest) among `people`."""
     return hearing(topic, Frequency.IMMEDIATE, people), hearing(topic, Frequency.WEEKLY, people)
@@ -95,7 +99,10 @@ def group(items: list[DigestItem]) -> list[dict]:
     for item in items:
         item.label = ITEM_LABELS.get(item.kind, item.kind)
         item.absolute_url = absolute(item.url)
-    return [{"title": rows[0].group_title, "items": rows} for rows in by_key.values()]
+    return [
+        {"title": GROUP_LABELS.get(key, rows[0].group_title), "items": rows}
+        for key, rows in by_key.items()
+    ]
 
 
 def digest_for(person, label: str, items: list[DigestItem]) -> Outgoing:
