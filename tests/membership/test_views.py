@@ -329,6 +329,9 @@ def test_export_gives_my_data_as_json_sections(client):
     assert list(sections) == [
         "profile",
         "deliveries",
+        "notification_preferences",
+        "subscriptions",
+        "digest_items",
         "stewarded_commons",
         "attendance",
         "workshop_signups",
@@ -354,7 +357,8 @@ def test_export_runs_a_constant_number_of_queries(client, rows, django_assert_nu
     client.force_login(person)
 
     # session, user, then one per section after the profile
-    with django_assert_num_queries(7):
+    # One query each for preferences, subscriptions and digest items (issue 11).
+    with django_assert_num_queries(10):
         client.get("/me/export.json")
 
 
