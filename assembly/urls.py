@@ -28,4 +28,6 @@ urlpatterns = [
     path("", include((calendar_urlpatterns, "calendar"))),
     path("decisions/", include("decisions.urls")),
     path("charter/", include("charter.urls")),
+    path("chantiers/", include("chantiers.urls")),
+    path("budget/", include("budget.urls")),
 ]

@@ -88,11 +88,13 @@ def test_compose_environment_is_documented_in_the_readme():
 
 
 def test_layout_is_the_one_design_gives():
+    # chantiers and budget: issue 15 adds them (right of workshops and of decisions).
     for folder in ("assembly", "commons_registry", "workshops", "decisions", "charter",
-                   "templates", "static", "tests", "locale", ".ci"):  # fmt: skip
+                   "chantiers", "budget", "templates", "static", "tests", "locale", ".ci"):  # fmt: skip
         assert (ROOT / folder).is_dir(), folder
     for name in ("manage.py", "docker-compose.yml", "Dockerfile", "pyproject.toml", "README.md",
                  "Makefile", ".ci/run", "tests/e2e/conftest.py", "tests/services/conftest.py"):  # fmt: skip
         assert (ROOT / name).is_file(), name
-    for app in ("assembly", "commons_registry", "workshops", "decisions", "charter"):
+    for app in ("assembly", "commons_registry", "workshops", "decisions", "charter", "chantiers",
+                "budget"):  # fmt: skip
         assert (ROOT / app / "apps.py").is_file(), app

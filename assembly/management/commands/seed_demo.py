@@ -25,7 +25,7 @@ DEMO_ACCOUNTS = [
     ("member@example.org", "Maxime Membre", "member"),
     ("newcomer@example.org", "Noé Nouveau", "newcomer"),
 ]
-APPS_IN_ORDER = ["commons_registry", "workshops", "decisions", "charter"]
+APPS_IN_ORDER = ["commons_registry", "workshops", "chantiers", "decisions", "charter", "budget"]
 
 
 def ensure_account(email: str, display_name: str, role: str) -> User:
