@@ -8,7 +8,7 @@ import itertools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Exists, OuterRef, Subquery, Sum
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -244,14 +244,24 @@ def propose(request):
 
 
 def decision_section(decision, request):
-    """What a finance decision would spend, and its budget line once adopted."""
+    """What a finance decision would spend, and its budget line once adopted (one query)."""
+    spent = (
+        Entry.objects.filter(line__decision_id=OuterRef("decision_id"))
+        .values("line_id")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
     proposal = (
-        FinanceProposal.objects.select_related("chantier").filter(decision_id=decision.pk).first()
+        FinanceProposal.objects.select_related("chantier", "decision__budget_line")
+        .annotate(spent=Subquery(spent))
+        .filter(decision_id=decision.pk)
+        .first()
     )
     if proposal is None:
         return None
-    line = BudgetLine.objects.with_spent().filter(decision_id=decision.pk).first()
+    line = getattr(proposal.decision, "budget_line", None)
     if line is not None:
+        line.spent = proposal.spent or ZERO
         line.remaining = line.amount - line.spent
     return {
         "template": "budget/_decision_section.html",

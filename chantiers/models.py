@@ -13,9 +13,10 @@ from commons_registry.models import Commons
 from workshops.models import Workshop
 
 # Order keys are fractions: a card dropped between two others takes the midpoint, so that a move
-# rewrites one row. Fifteen decimal places leave about fifty halvings before a column is renumbered.
+# rewrites one row. Six decimal places leave about thirty halvings before a column is renumbered,
+# and stay exact within the 15 significant digits SQLite keeps for decimals.
 ORDER_STEP = Decimal(1024)
-ORDER_PLACES = 15
+ORDER_PLACES = 6
 
 
 class ChantierQuerySet(models.QuerySet):
@@ -132,7 +133,7 @@ class Card(models.Model):
     column = models.ForeignKey(
         Column, on_delete=models.PROTECT, related_name="cards", verbose_name=_("column")
     )
-    order = models.DecimalField(_("order"), max_digits=30, decimal_places=ORDER_PLACES)
+    order = models.DecimalField(_("order"), max_digits=16, decimal_places=ORDER_PLACES)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     assignee = models.ForeignKey(

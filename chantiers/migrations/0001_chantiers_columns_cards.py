@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
             name='Card',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.DecimalField(decimal_places=15, max_digits=30, verbose_name='order')),
+                ('order', models.DecimalField(decimal_places=6, max_digits=16, verbose_name='order')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('description', models.TextField(blank=True, verbose_name='description')),
                 ('due_on', models.DateField(blank=True, null=True, verbose_name='due date')),
@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
             name='HistoricalCard',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('order', models.DecimalField(decimal_places=15, max_digits=30, verbose_name='order')),
+                ('order', models.DecimalField(decimal_places=6, max_digits=16, verbose_name='order')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('description', models.TextField(blank=True, verbose_name='description')),
                 ('due_on', models.DateField(blank=True, null=True, verbose_name='due date')),
