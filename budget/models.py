@@ -125,6 +125,8 @@ class EntryQuerySet(models.QuerySet):
             income=Coalesce(Sum("amount", filter=Q(kind=Entry.Kind.INCOME)), ZERO),
             expenses=Coalesce(Sum("amount", filter=Q(kind=Entry.Kind.EXPENSE)), ZERO),
         )
+        # SQLite sums decimals in floating point: bring them back to cents.
+        found = {key: Decimal(value).quantize(CENT) for key, value in found.items()}
         found["balance"] = found["income"] - found["expenses"]
         return found
 

@@ -152,7 +152,7 @@ def record_income(*, by, date, amount, counterparty: str, description="", now=No
 
 def remaining(line: BudgetLine) -> Decimal:
     spent = BudgetLine.objects.with_spent().get(pk=line.pk).spent
-    return line.amount - spent
+    return line.amount - Decimal(spent).quantize(CENT)
 
 
 def record_expense(

@@ -20,7 +20,7 @@ from assembly.domain import spreadsheet_text
 from . import permissions, services
 from .charts import lines_chart
 from .forms import ExpenseForm, FinanceDecisionForm, IncomeForm, ReversalForm
-from .models import ZERO, BudgetLine, Entry, FinanceProposal
+from .models import CENT, ZERO, BudgetLine, Entry, FinanceProposal
 
 
 def _year(value, default: int) -> int:
@@ -38,6 +38,7 @@ def _lines():
         .order_by("-valid_from", "pk")
     )
     for line in lines:
+        line.spent = line.spent.quantize(CENT)  # SQLite sums in floating point
         line.remaining = line.amount - line.spent
     return lines
 
@@ -261,7 +262,7 @@ def decision_section(decision, request):
         return None
     line = getattr(proposal.decision, "budget_line", None)
     if line is not None:
-        line.spent = proposal.spent or ZERO
+        line.spent = (proposal.spent or ZERO).quantize(CENT)
         line.remaining = line.amount - line.spent
     return {
         "template": "budget/_decision_section.html",
