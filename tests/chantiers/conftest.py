@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from assembly.context_processors import CACHE_KEY
 from assembly.models import AssemblyConfiguration
@@ -21,3 +22,10 @@ def coordinator(db):
 @pytest.fixture
 def chantier(coordinator):
     return chantier_with(coordinator)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Refusals are matched in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield

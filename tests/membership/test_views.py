@@ -333,6 +333,9 @@ def test_export_gives_my_data_as_json_sections(client):
         "workshop_signups",
         "proposed_workshops",
         "deliveries",
+        "chantiers",
+        "chantier_cards",
+        "ledger_entries",
     ]
     assert sections["profile"]["display_name"] == "Maxime"
     assert sections["profile"]["eligible_until"] == "2027-03-26"
@@ -353,8 +356,9 @@ def test_export_runs_a_constant_number_of_queries(client, rows, django_assert_nu
         make_commons(f"Commons {n}").stewards.add(person)
     client.force_login(person)
 
-    # session, user, then one per section after the profile
-    with django_assert_num_queries(7):
+    # session, user, then one per section after the profile (two for chantiers: participations
+    # and chantiers started)
+    with django_assert_num_queries(11):
         client.get("/me/export.json")
 
 
