@@ -37,6 +37,8 @@ BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
 SECURE = env.bool("SECURE", default=not DEBUG)
 HSTS_SECONDS = env.int("HSTS_SECONDS", default=60 * 60 * 24 * 365)
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
+# Uploaded files (budget receipts): never served as static files, only through their views.
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MAP_TILES_URL = env.str("MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_ATTRIBUTION = env.str(
     "MAP_ATTRIBUTION",
@@ -73,8 +75,10 @@ INSTALLED_APPS = [
     "assembly",
     "commons_registry",
     "workshops",
+    "chantiers",
     "decisions",
     "charter",
+    "budget",
     "federation",
 ]
 
@@ -178,6 +182,8 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# No URL serves MEDIA_ROOT: receipts go through budget:receipt, which checks who asks.
+MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

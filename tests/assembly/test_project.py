@@ -90,14 +90,16 @@ def test_compose_environment_is_documented_in_the_readme():
 
 
 def test_layout_is_the_one_design_gives():
+    # chantiers and budget: issue 15 adds them (right of workshops and of decisions).
     for folder in ("assembly", "commons_registry", "workshops", "decisions", "charter",
-                   "federation", "templates", "static", "tests", "locale", ".ci", "docs"):  # fmt: skip
+                   "chantiers", "budget", "federation", "templates", "static", "tests", "locale", ".ci", "docs"):  # fmt: skip
         assert (ROOT / folder).is_dir(), folder
     for name in ("manage.py", "docker-compose.yml", "Dockerfile", "pyproject.toml", "README.md",
                  "Makefile", ".ci/run", "tests/e2e/conftest.py", "tests/services/conftest.py"):  # fmt: skip
         assert (ROOT / name).is_file(), name
-    # federation (issue 16) sits right of the apps whose data it publishes.
-    for app in ("assembly", "commons_registry", "workshops", "decisions", "charter", "federation"):
+    # chantiers, budget (issue 15) and federation (issue 16) sit right of the apps they read.
+    for app in ("assembly", "commons_registry", "workshops", "chantiers", "decisions", "charter",
+                "budget", "federation"):  # fmt: skip
         assert (ROOT / app / "apps.py").is_file(), app
 
 
