@@ -5,6 +5,7 @@ root: it may call other apps' public functions (workshops.membership), never the
 """
 
 import csv
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -15,7 +16,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -176,3 +179,23 @@ def members_csv(request):
             ]
         )
     return response
+
+
+@never_cache
+def admin_login(request):
+    """The admin's door opens onto the site's own sign-in, so one set of attempt limits guards both.
+
+    Django's admin login form would authenticate without allauth's limits; it is never shown.
+    """
+    admin_index = reverse("admin:index")
+    next_url = request.GET.get("next") or admin_index
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = admin_index
+    if request.user.is_authenticated:
+        if request.user.is_active and request.user.is_staff:
+            return redirect(next_url)
+        # Sending a signed-in person back to the sign-in would loop between it and the admin.
+        raise PermissionDenied
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
