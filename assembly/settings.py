@@ -5,6 +5,7 @@ fresh clone runs with nothing else installed. Production sets DATABASE_URL, REDI
 SECRET_KEY and ALLOWED_HOSTS, and refuses to start with DEBUG off and no SECRET_KEY.
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -44,6 +45,23 @@ MAP_ATTRIBUTION = env.str(
 )
 MAP_EMBED_ORIGINS = env.list("MAP_EMBED_ORIGINS", default=[])
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# How fast one account (/user) or one address (/ip) may write: "amount/period/per", comma-separated
+# (allauth's format). A burst at the door or in a lively discussion stays well under them.
+WRITE_RATE_LIMITS = {
+    "comment": env.str("RATE_LIMIT_COMMENT", default="5/m/user,40/h/user,200/h/ip"),
+    "workshop_proposal": env.str("RATE_LIMIT_WORKSHOP_PROPOSAL", default="10/h/user,60/h/ip"),
+    "commons_proposal": env.str("RATE_LIMIT_COMMONS_PROPOSAL", default="10/h/user,60/h/ip"),
+    "walk_in": env.str("RATE_LIMIT_WALK_IN", default="60/10m/user,120/10m/ip"),
+    "subscription": env.str("RATE_LIMIT_SUBSCRIPTION", default="10/h/ip,3/h/key"),
+}
+
+_RATE = r"\d+/\d*[smhd]/(ip|user|key)"
+for _action, _rates in WRITE_RATE_LIMITS.items():
+    if _rates and not re.fullmatch(rf"{_RATE}(\s*,\s*{_RATE})*", _rates.strip()):
+        raise ImproperlyConfigured(
+            f"RATE_LIMIT_{_action.upper()}={_rates!r}: expected e.g. '5/m/user,100/h/ip' "
+            "(amount/period/per, period in s, m, h or d, per user, ip or key), or empty for none."
+        )
 
 if not SECRET_KEY:
     if not DEBUG:
@@ -163,7 +181,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ADAPTER = "assembly.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Assemblée] "
-# Rate limits stay at allauth's defaults (on), counted in the cache above.
+# allauth's own limits (sign-in, sign-up, reset) at their defaults, and ours beside them, all counted
+# in the cache above; assembly/ratelimits.py applies ours.
+ACCOUNT_RATE_LIMITS = dict(WRITE_RATE_LIMITS)
 
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "fr"

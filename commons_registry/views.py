@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from assembly.ratelimits import rate_limited
+
 from . import exports, permissions, services
 from .charts import assessment_bars
 from .filters import CommonsFilter
@@ -214,6 +216,7 @@ def history(request, slug):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("commons_proposal")
 def propose(request):
     if not permissions.can_propose(request.user):
         raise PermissionDenied

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assembly.ratelimits import rate_limited
+
 from . import extensions, permissions, services
 from .extensions import detail_sections
 from .filters import DecisionFilter
@@ -258,6 +260,7 @@ def proposal(request, pk):
 
 @require_POST
 @login_required
+@rate_limited("comment")
 def comment(request, pk):
     decision = get_object_or_404(_decision_queryset(), pk=pk)
     form = CommentForm(request.POST)

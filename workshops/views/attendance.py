@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assembly.models import User
+from assembly.ratelimits import rate_limited
 
 from .. import services
 from ..forms import (
@@ -140,6 +141,7 @@ def tick_attendance(request, pk):
 
 
 @require_POST
+@rate_limited("walk_in")
 def walk_in(request, pk):
     if not require_facilitator(request):
         raise PermissionDenied

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from assembly.ratelimits import rate_limited
+
 from .. import permissions, services
 from ..forms import (
     NotesForm,
@@ -63,6 +65,7 @@ def workshop_detail(request, pk):
 
 
 @login_required
+@rate_limited("workshop_proposal")
 def propose_workshop(request):
     meeting_id = request.GET.get("meeting") or request.POST.get("meeting")
     if not str(meeting_id or "").isdigit():
