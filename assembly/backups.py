@@ -112,6 +112,9 @@ def _dump_database(connection, folder: Path) -> Path:
         _run(["pg_dump", "--format=custom", "--file", str(target), *arguments], environment)
         return target
     target = folder / SQLITE_COPY
+    if connection.in_atomic_block:
+        # SQLite's backup of a connection inside its own write transaction waits forever.
+        raise BackupError(_("A backup cannot be taken inside a transaction."))
     connection.ensure_connection()
     copy = sqlite3.connect(target)
     try:

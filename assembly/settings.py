@@ -35,6 +35,9 @@ TIME_ZONE = env.str("TIME_ZONE", default="Europe/Paris")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Behind a TLS-terminating proxy (nginx, Caddy, Traefik) that sets X-Forwarded-Proto.
 BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+# How many proxies append to X-Forwarded-For in front of us: the rate limits per IP need the
+# client's address, not the proxy's (which every request would share).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_PROXY else 0)
 SECURE = env.bool("SECURE", default=not DEBUG)
 HSTS_SECONDS = env.int("HSTS_SECONDS", default=60 * 60 * 24 * 365)
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
@@ -187,6 +190,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Assemblée] "
 # allauth's own limits (sign-in, sign-up, reset) at their defaults, and ours beside them, all counted
 # in the cache above; assembly/ratelimits.py applies ours.
 ACCOUNT_RATE_LIMITS = dict(WRITE_RATE_LIMITS)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "fr"

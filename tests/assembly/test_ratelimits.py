@@ -183,3 +183,32 @@ def test_a_malformed_limit_stops_the_server_from_starting():
 
     assert result.returncode != 0
     assert "RATE_LIMIT_COMMENT='lots'" in result.stderr
+
+
+def test_behind_a_proxy_each_client_address_is_counted_apart(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"comment": "50/m/user,1/m/ip"}
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    decision = discussion(UserFactory())
+    answers = []
+    for client_address in ("203.0.113.1", "203.0.113.2", "203.0.113.1"):
+        client.force_login(UserFactory())
+        answers.append(
+            client.post(
+                f"/decisions/{decision.pk}/comments/",
+                {"text": "From the hall"},
+                REMOTE_ADDR="10.0.0.2",  # the proxy
+                HTTP_X_FORWARDED_FOR=client_address,
+            ).status_code
+        )
+
+    assert answers == [302, 302, 429]
+
+
+def test_production_behind_a_proxy_trusts_one_proxy_for_client_addresses():
+    result = run_django(
+        "import django; django.setup(); from allauth import app_settings; "
+        "print(app_settings.TRUSTED_PROXY_COUNT)",
+        **PRODUCTION,
+    )
+
+    assert result.stdout.strip() == "1", result.stderr
