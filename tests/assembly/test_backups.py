@@ -158,7 +158,7 @@ def test_restore_refuses_a_database_that_holds_people_unless_forced(tmp_path):
     archive = create_backup(tmp_path)
     UserFactory(display_name="Joined after the backup")
 
-    with pytest.raises(CommandError, match="already holds an assembly"):
+    with pytest.raises(CommandError, match="contient déjà une assemblée"):
         call_command("restore", str(archive))
     assert User.objects.count() == 2
 
@@ -180,7 +180,7 @@ def test_restore_refuses_an_altered_archive_and_touches_nothing(tmp_path):
 
     altered = rewrite_archive(archive, tmp_path / "altered.tar.gz", alter)
 
-    with pytest.raises(CommandError, match="damaged or altered"):
+    with pytest.raises(CommandError, match="endommagée ou modifiée"):
         call_command("restore", str(altered), "--force")
     assert User.objects.count() == 2
 
@@ -198,7 +198,9 @@ def test_restore_refuses_an_archive_from_a_newer_version(tmp_path):
 
     newer = rewrite_archive(archive, tmp_path / "newer.tar.gz", from_the_future)
 
-    with pytest.raises(CommandError, match=r"newer version.*decisions\.0099_from_the_future"):
+    with pytest.raises(
+        CommandError, match=r"version plus récente.*decisions\.0099_from_the_future"
+    ):
         call_command("restore", str(newer), "--force")
 
 
@@ -250,4 +252,4 @@ def test_restore_of_a_file_that_is_no_archive_exits_with_a_message(tmp_path):
     )
 
     assert result.returncode == 1
-    assert "is not a readable backup" in result.stderr
+    assert "n’est pas une sauvegarde lisible" in result.stderr
