@@ -60,18 +60,27 @@ def raw_connection(settings_dict: dict):
     )
 
 
-def snapshot(settings_dict: dict, tables: list[str]) -> dict:
+def primary_keys() -> dict[str, str]:
+    """Each table of the suite's database and its primary key column."""
+    with connection.cursor() as cursor:
+        return {
+            table: connection.introspection.get_primary_key_column(cursor, table)
+            for table in sorted(connection.introspection.table_names())
+        }
+
+
+def snapshot(settings_dict: dict, tables: dict[str, str]) -> dict:
     """Every table's row count, and its first and last five rows by primary key."""
     seen = {}
     database = raw_connection(settings_dict)
     try:
         cursor = database.cursor()
-        for table in tables:
+        for table, key in tables.items():
             cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
             count = cursor.fetchone()[0]
-            cursor.execute(f'SELECT * FROM "{table}" ORDER BY 1 LIMIT 5')
+            cursor.execute(f'SELECT * FROM "{table}" ORDER BY "{key}" LIMIT 5')
             first = cursor.fetchall()
-            cursor.execute(f'SELECT * FROM "{table}" ORDER BY 1 DESC LIMIT 5')
+            cursor.execute(f'SELECT * FROM "{table}" ORDER BY "{key}" DESC LIMIT 5')
             last = cursor.fetchall()
             seen[table] = (count, first, last)
     finally:
@@ -114,7 +123,7 @@ def rewrite_archive(archive: Path, target: Path, change) -> Path:
 @pytest.mark.django_db(transaction=True)
 def test_demo_assembly_comes_back_whole_in_a_fresh_database(tmp_path, fresh_database):
     call_command("seed_demo", "--force", stdout=io.StringIO())
-    tables = sorted(connection.introspection.table_names())
+    tables = primary_keys()
     archive = create_backup(tmp_path / "backups")
     target, url = fresh_database
 
