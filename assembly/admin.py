@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import AssemblyConfiguration, User
+from .notifications import admin as notifications_admin  # noqa: F401 (registers the delivery log)
 
 # Volunteers land here from the site's "Admin" link; "Django administration" meant nothing to them.
 admin.site.site_header = _("Assemblée administration")
@@ -26,7 +27,7 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ["email", "password"]}),
         (
             _("Profile"),
-            {"fields": ["display_name", "bio", "listed", "wants_reminders", "language"]},
+            {"fields": ["display_name", "bio", "listed", "language"]},
         ),
         (_("Membership"), {"fields": ["membership_declared_at", "eligible_until"]}),
         (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),

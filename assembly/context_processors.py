@@ -7,10 +7,14 @@ from .models import AssemblyConfiguration
 CACHE_KEY = "assembly-configuration"
 
 
-def assembly(request):
+def cached_configuration() -> AssemblyConfiguration:
     # The configuration changes rarely; caching it keeps it out of every page's query count.
     config = cache.get(CACHE_KEY)
     if config is None:
         config = AssemblyConfiguration.get()
         cache.set(CACHE_KEY, config, 60)
-    return {"assembly": config}
+    return config
+
+
+def assembly(request):
+    return {"assembly": cached_configuration()}

@@ -4,13 +4,12 @@ from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from .models import User
+from .models import Delivery, User
+from .notifications import render_email
 
 
 def claim_url(user: User) -> str:
@@ -36,14 +35,14 @@ def register_at_door(display_name: str, email: str | None = None) -> User:
 
 
 def send_claim_invitation(user: User) -> None:
-    """E-mail the person a link to choose a password; following it proves the address."""
+    """E-mail the person a link to choose a password; following it proves the address.
+
+    An account e-mail, sent directly rather than through the delivery log: a second link sent
+    after a crash is harmless, and the person may ask for another one at any time."""
     if not user.email:
         return
-    with translation.override(user.language):
-        context = {"user": user, "claim_url": claim_url(user)}
-        subject = render_to_string("assembly/email/claim_subject.txt", context).strip()
-        body = render_to_string("assembly/email/claim_body.txt", context)
-    EmailMessage(subject, body, to=[user.email]).send()
+    context = {"user": user, "claim_url": claim_url(user)}
+    render_email(user, "assembly/email/claim", context).send()
 
 
 def mark_email_verified(user: User) -> None:
@@ -67,7 +66,6 @@ def profile_data(person: User) -> dict:
         "display_name": person.display_name,
         "bio": person.bio,
         "listed": person.listed,
-        "wants_reminders": person.wants_reminders,
         "language": person.language,
         "date_joined": timezone.localtime(person.date_joined).isoformat(),
         "membership_declared_at": (
@@ -102,3 +100,22 @@ def roles(person: User) -> dict:
             )
         ),
     }
+
+
+def deliveries_data(person: User) -> list[dict]:
+    """The e-mails sent (or to be sent) to the person, for their data export."""
+    rows = Delivery.objects.filter(person=person).order_by("created_at", "pk")
+    return [
+        {
+            "about": row.topic,
+            "kind": row.kind,
+            "state": row.state,
+            "created_at": _local(row.created_at),
+            "sent_at": _local(row.sent_at),
+        }
+        for row in rows
+    ]
+
+
+def _local(moment):
+    return timezone.localtime(moment).isoformat() if moment else None

@@ -3,6 +3,12 @@
 Predicates take the person (and the object) and look up their own facts. Views check permissions
 explicitly, through `facilitator_required` or a predicate, and refuse in one way: an anonymous
 visitor is sent to sign in, a signed-in person without the right gets 403.
+
+Each app's permissions module builds on these with its own predicates and loaders in the
+healthchecks style (`meeting_for`, `workshop_for`, `commons_for`, `decision_for`): a loader answers
+404 for what does not exist or is hidden from the person. tests/test_role_url_matrix.py holds what
+every role gets at every address; tests/test_forms_match_permissions.py checks that each form is
+offered exactly to the people allowed to save it.
 """
 
 import functools

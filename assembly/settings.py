@@ -58,7 +58,7 @@ WRITE_RATE_LIMITS = {
     "workshop_proposal": env.str("RATE_LIMIT_WORKSHOP_PROPOSAL", default="10/h/user,60/h/ip"),
     "commons_proposal": env.str("RATE_LIMIT_COMMONS_PROPOSAL", default="10/h/user,60/h/ip"),
     "walk_in": env.str("RATE_LIMIT_WALK_IN", default="60/10m/user,120/10m/ip"),
-    "subscription": env.str("RATE_LIMIT_SUBSCRIPTION", default="10/h/ip,3/h/key"),
+    "subscription": env.str("RATE_LIMIT_SUBSCRIPTION", default="5/h/ip,3/h/key"),
 }
 
 _RATE = r"\d+/\d*[smhd]/(ip|user|key)"
@@ -68,6 +68,8 @@ for _action, _rates in WRITE_RATE_LIMITS.items():
             f"RATE_LIMIT_{_action.upper()}={_rates!r}: expected e.g. '5/m/user,100/h/ip' "
             "(amount/period/per, period in s, m, h or d, per user, ip or key), or empty for none."
         )
+# Lets federation fetch from loopback and private networks: tests and two local instances only.
+FEDERATION_ALLOW_PRIVATE_NETWORKS = env.bool("FEDERATION_ALLOW_PRIVATE_NETWORKS", default=False)
 
 if not SECRET_KEY:
     if not DEBUG:
@@ -97,6 +99,7 @@ INSTALLED_APPS = [
     "workshops",
     "decisions",
     "charter",
+    "federation",
 ]
 
 MIDDLEWARE = [
@@ -236,7 +239,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Beside the filesystem broker's queue, so that two local instances (docs/federation.md) each
+# keep their own beat schedule.
+CELERY_BEAT_SCHEDULE_FILENAME = str(
+    (VAR_DIR if REDIS_URL else CELERY_DATA_DIR) / "celerybeat-schedule"
+)
 # The periodic tasks of every app (name -> task and schedule): the composition root's timetable.
 CELERY_BEAT_SCHEDULE: dict = {
     # Once a day, ask the stewards of entries unconfirmed for a year (each entry once a year).
@@ -255,9 +262,29 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "workshops.plan_upcoming_meetings",
         "schedule": crontab(hour=3, minute=10),
     },
+    # The announcement N days before each assembly (the rhythm's setting); once per person.
+    "assembly-send-announcements": {
+        "task": "assembly.send_announcements",
+        "schedule": crontab(minute="5,35"),
+    },
+    # Each ISO week's digest; daily, so a missed Monday is caught up, never skipped nor doubled.
+    "assembly-send-weekly-digests": {
+        "task": "assembly.send_weekly_digests",
+        "schedule": crontab(hour=8, minute=20),
+    },
     "workshops-send-meeting-reminders": {
         "task": "workshops.send_meeting_reminders",
         "schedule": crontab(minute="*/15"),
+    },
+    # Fetches what the neighbouring assemblies publish; each one failing is retried with backoff.
+    "federation-refresh-neighbours": {
+        "task": "federation.refresh_neighbours",
+        "schedule": crontab(minute=20),
+    },
+    # E-mails whose sender died mid-send (claimed over 30 minutes ago) become "uncertain".
+    "assembly-expire-stuck-deliveries": {
+        "task": "assembly.expire_stuck_deliveries",
+        "schedule": crontab(minute="*/10"),
     },
 }
 

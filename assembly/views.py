@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from charter import services as charter_services
@@ -30,11 +31,13 @@ from decisions import services as decisions_services
 from workshops import membership
 from workshops import services as workshops_services
 
-from . import health, permissions, personal_data
+from . import health, permissions, personal_data, ratelimits, waiting
 from .domain import spreadsheet_text
-from .forms import DeleteAccountForm, ProfileForm
+from .forms import DeleteAccountForm, NotificationPreferencesForm, ProfileForm, SubscribeForm
 from .models import User
+from .notifications import subscriptions, topics
 from .people import delete_account
+from .permissions import facilitator_required
 
 
 def home(request):
@@ -44,6 +47,7 @@ def home(request):
         "newest_commons": commons_services.newest_published(),
         "open_decisions": decisions_services.open_decisions()[:5],
         "charter_version": charter_services.current_version(),
+        "waiting": waiting.waiting_for(request.user),
     }
     return render(request, "assembly/home.html", context)
 
@@ -80,7 +84,8 @@ def me(request):
         messages.success(request, _("Your profile is saved."))
         return redirect("me")
     standing = membership.standing(request.user)
-    return render(request, "assembly/me.html", {"form": form, "standing": standing})
+    context = {"form": form, "standing": standing, "waiting": waiting.waiting_for(request.user)}
+    return render(request, "assembly/me.html", context)
 
 
 @login_required
@@ -151,18 +156,14 @@ def _members():
     )
 
 
-@login_required
+@facilitator_required
 def members(request):
-    if not permissions.can_see_member_list(request.user):
-        raise PermissionDenied
     return render(request, "assembly/members.html", {"members": _members()})
 
 
-@login_required
+@facilitator_required
 @never_cache
 def members_csv(request):
-    if not permissions.can_see_member_list(request.user):
-        raise PermissionDenied
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="members-{stamp}.csv"'
@@ -179,6 +180,68 @@ def members_csv(request):
             ]
         )
     return response
+
+
+@login_required
+def my_notifications(request):
+    """Per topic: as it happens, weekly digest, or never."""
+    form = NotificationPreferencesForm(
+        request.POST or None, instance=topics.preferences_of(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your e-mail preferences are saved."))
+        return redirect("me-notifications")
+    return render(request, "assembly/notifications.html", {"form": form})
+
+
+@never_cache
+def subscribe(request):
+    """The "info" list: an address and a language, confirmed by a link (double opt-in)."""
+    initial = {"language": getattr(request, "LANGUAGE_CODE", None)}
+    form = SubscribeForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        email = request.POST.get("email", "").strip().lower()
+        if not ratelimits.allow(request, "subscription", key=email):
+            return render(
+                request, "assembly/subscribe.html", {"form": form, "too_many": True}, status=429
+            )
+        if form.is_valid():
+            subscriptions.subscribe(form.cleaned_data["email"], form.cleaned_data["language"])
+            # The same answer whether the address was already subscribed: none is revealed.
+            return render(request, "assembly/subscribe_sent.html")
+    return render(request, "assembly/subscribe.html", {"form": form})
+
+
+@never_cache
+def confirm_subscription(request, token):
+    """GET shows a button (mail scanners follow links); POST confirms."""
+    try:
+        subscriber = subscriptions.subscriber_for(token)
+    except subscriptions.BadConfirmation:
+        return render(request, "assembly/subscribe_bad_link.html", status=400)
+    if request.method == "POST":
+        subscriptions.confirm(token)
+        return render(request, "assembly/subscribe_confirmed.html", {"subscriber": subscriber})
+    return render(request, "assembly/subscribe_confirm.html", {"subscriber": subscriber})
+
+
+@csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" without a CSRF token
+@never_cache
+def unsubscribe(request, token):
+    """Turn one topic off without signing in; GET shows a button, POST (one-click too) does it."""
+    try:
+        payload = topics.read_unsubscribe_token(token)
+    except topics.BadToken:
+        return render(request, "assembly/unsubscribe_bad_link.html", status=400)
+    if request.method == "POST":
+        done = topics.unsubscribe(token)
+        return render(request, "assembly/unsubscribed.html", done)
+    context = {
+        "topics": topics.topic_labels(payload.get("t", [topics.SUBSCRIBER_TOPIC])),
+        "subscriber": "s" in payload,
+    }
+    return render(request, "assembly/unsubscribe.html", context)
 
 
 @never_cache

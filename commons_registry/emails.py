@@ -1,26 +1,117 @@
-"""The e-mails the directory sends, rendered in each person's language and sent with send_mail.
+"""The e-mails the directory sends, each exactly once, through the delivery log
+(assembly.notifications), and only from Celery tasks:
 
-commons_registry sits left of workshops in the dependency chain, so it cannot use the delivery log;
-each sender is made idempotent by a conditional update in services.py instead (at most once).
+- a proposal was moderated (published or rejected) → its proposer: topic "commons:<id>", kind
+  "moderation";
+- an entry unconfirmed for a year → each of its stewards: kind "confirmation-<day asked>", queued
+  as pending rows in the transaction that marks the entry as asked (services.ask_stewards_to_confirm),
+  so that a crash before sending leaves them waiting, never lost.
+
+Whether to send is decided here and in services.py; that each e-mail goes out once, and shows as
+"uncertain" at /deliveries/ after a crash mid-send, is the log's job.
 """
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.utils import translation
+import datetime
+
+from django.utils import timezone
+
+from assembly.models import Delivery
+from assembly.notifications import Outgoing, Report, deliver, render_email
+
+from .models import Commons
+
+TOPIC_PREFIX = "commons:"
+MODERATION = "moderation"
+CONFIRMATION_PREFIX = "confirmation-"
 
 
-def _send(person, template_prefix: str, context: dict) -> None:
-    with translation.override(getattr(person, "language", None) or settings.LANGUAGE_CODE):
-        context = {"person": person, "site_url": settings.SITE_URL.rstrip("/"), **context}
-        subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
-        body = render_to_string(f"{template_prefix}_body.txt", context)
-    send_mail(subject, body, None, [person.email])
+def topic(commons_pk: int) -> str:
+    return f"{TOPIC_PREFIX}{commons_pk}"
 
 
-def send_moderation_result(commons) -> None:
-    _send(commons.submitted_by, "commons_registry/email/moderation", {"commons": commons})
+def confirmation_kind(asked_at: datetime.datetime) -> str:
+    """One request per steward each time the entry is asked, named by the day it was asked."""
+    return f"{CONFIRMATION_PREFIX}{timezone.localdate(asked_at).isoformat()}"
 
 
-def send_confirmation_request(commons, steward) -> None:
-    _send(steward, "commons_registry/email/confirmation", {"commons": commons})
+def _moderation(commons: Commons, person) -> Outgoing:
+    return Outgoing(
+        person,
+        topic(commons.pk),
+        MODERATION,
+        lambda: render_email(person, "commons_registry/email/moderation", {"commons": commons}),
+    )
+
+
+def _confirmation(commons: Commons, person, kind: str) -> Outgoing:
+    return Outgoing(
+        person,
+        topic(commons.pk),
+        kind,
+        lambda: render_email(person, "commons_registry/email/confirmation", {"commons": commons}),
+    )
+
+
+def is_moderated(commons: Commons) -> bool:
+    return commons.state in (Commons.State.PUBLISHED, Commons.State.REJECTED)
+
+
+def send_moderation_result(commons: Commons, *, now=None) -> Report:
+    """Tell the proposer, once, whether their entry was published or rejected."""
+    if commons.submitted_by is None or not is_moderated(commons):
+        return Report()
+    return deliver([_moderation(commons, commons.submitted_by)], now=now)
+
+
+def queue_confirmation_requests(commons: Commons, stewards, asked_at) -> None:
+    """Pending rows, one per steward; call it in the transaction that marks the entry as asked."""
+    kind = confirmation_kind(asked_at)
+    Delivery.objects.bulk_create(
+        [
+            Delivery(person=steward, topic=topic(commons.pk), kind=kind, created_at=asked_at)
+            for steward in stewards
+            if steward.is_active and steward.email
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _still_holds(row: Delivery, commons: Commons | None) -> bool:
+    if commons is None:
+        return False
+    if row.kind == MODERATION:
+        return is_moderated(commons) and commons.submitted_by_id == row.person_id
+    # A request stays true while the entry is published and its stewards have not answered.
+    return (
+        row.kind.startswith(CONFIRMATION_PREFIX)
+        and commons.is_published
+        and commons.confirmation_requested_at is not None
+        and row.person.is_active
+    )
+
+
+def send_pending(*, now=None) -> Report:
+    """Deliver every commons e-mail waiting in the log: requests just queued, requests a crash
+    left queued, and e-mails a facilitator sent back to "pending". One no longer true (the entry
+    was confirmed, unpublished or deleted) is dropped unsent."""
+    rows = list(
+        Delivery.objects.filter(state=Delivery.State.PENDING, topic__startswith=TOPIC_PREFIX)
+        .select_related("person")
+        .order_by("pk")
+    )
+    if not rows:
+        return Report()
+    ids = {int(row.topic.removeprefix(TOPIC_PREFIX)) for row in rows}
+    by_pk = Commons.objects.in_bulk(ids)
+    outgoing, stale = [], []
+    for row in rows:
+        commons = by_pk.get(int(row.topic.removeprefix(TOPIC_PREFIX)))
+        if not _still_holds(row, commons):
+            stale.append(row.pk)
+        elif row.kind == MODERATION:
+            outgoing.append(_moderation(commons, row.person))
+        else:
+            outgoing.append(_confirmation(commons, row.person, row.kind))
+    if stale:
+        Delivery.objects.filter(pk__in=stale, state=Delivery.State.PENDING).delete()
+    return deliver(outgoing, now=now)

@@ -147,8 +147,6 @@ class Commons(models.Model):
         _("external id"), max_length=100, null=True, blank=True, unique=True
     )
     moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
-    # Set by the one task run that e-mails the proposer the moderation result: never twice.
-    moderation_notified_at = models.DateTimeField(_("proposer notified at"), null=True, blank=True)
     last_confirmed_at = models.DateTimeField(_("last confirmed at"), null=True, blank=True)
     # Set when the stewards were asked to confirm the entry; cleared when they confirm it.
     confirmation_requested_at = models.DateTimeField(

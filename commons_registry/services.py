@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assembly.domain import DomainError
 
+from . import emails
 from .models import Commons, OstromAssessment
 
 # Fields a participant proposes and a steward edits; moderation and bookkeeping stay out of reach.
@@ -70,7 +71,7 @@ def _locked(commons: Commons) -> Commons:
 @transaction.atomic
 def publish_commons(commons: Commons, *, by, now=None) -> Commons:
     """Publish a proposal; its proposer becomes a steward and is told by e-mail."""
-    from .tasks import notify_moderation
+    from .tasks import note_commons_published, notify_moderation
 
     now = now or timezone.now()
     commons = _locked(commons)
@@ -85,6 +86,7 @@ def publish_commons(commons: Commons, *, by, now=None) -> Commons:
     if commons.submitted_by_id:
         commons.stewards.add(commons.submitted_by_id)
         notify_moderation.delay_on_commit(commons_pk=commons.pk)
+    note_commons_published.delay_on_commit(commons_pk=commons.pk)
     return commons
 
 
@@ -153,23 +155,18 @@ def add_assessment(commons: Commons, *, by, levels: dict, comments: dict, today=
     return assessment
 
 
-def claim_confirmation_request(commons_pk: int, now) -> bool:
-    """Mark the entry as asked; only one caller wins, so stewards are asked once."""
-    return (
+@transaction.atomic
+def ask_stewards_to_confirm(commons_pk: int, now) -> bool:
+    """Mark a due entry as asked and queue one e-mail per steward, together: only one caller
+    wins, so stewards are asked once a year, and a crash after this leaves the e-mails waiting for
+    the next run (emails.send_pending), never lost."""
+    marked = (
         Commons.objects.due_for_confirmation(now)
         .filter(pk=commons_pk)
         .update(confirmation_requested_at=now)
-        == 1
     )
-
-
-def claim_moderation_notice(commons_pk: int, now) -> bool:
-    """Mark the proposer as told of the moderation result; only one caller wins."""
-    return (
-        Commons.objects.filter(
-            pk=commons_pk,
-            moderation_notified_at=None,
-            state__in=[Commons.State.PUBLISHED, Commons.State.REJECTED],
-        ).update(moderation_notified_at=now)
-        == 1
-    )
+    if not marked:
+        return False
+    commons = Commons.objects.get(pk=commons_pk)
+    emails.queue_confirmation_requests(commons, commons.stewards.all(), now)
+    return True

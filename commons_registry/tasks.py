@@ -18,25 +18,45 @@ def notify_moderation(*, commons_pk: int) -> bool:
     if commons is None or commons.submitted_by is None:
         logger.info("moderation notice: commons %s or its proposer is gone", commons_pk)
         return False
-    if not services.claim_moderation_notice(commons_pk, timezone.now()):
-        logger.info("moderation notice: commons %s already notified or not moderated", commons_pk)
-        return False
-    emails.send_moderation_result(commons)
-    return True
+    report = emails.send_moderation_result(commons)
+    logger.info("moderation notice for commons %s: %s", commons_pk, report)
+    return report.sent == 1
 
 
 @shared_task(name="commons_registry.request_confirmations")
 def request_confirmations() -> int:
-    """Daily: ask the stewards of every entry unconfirmed for a year to confirm it, once."""
+    """Daily: ask the stewards of every entry unconfirmed for a year to confirm it, once; then
+    send every commons e-mail waiting in the log (including those a facilitator retried)."""
     now = timezone.now()
-    asked = 0
-    due = Commons.objects.due_for_confirmation(now).prefetch_related("stewards")
-    for commons in due.iterator(chunk_size=200):
-        if not services.claim_confirmation_request(commons.pk, now):
-            continue
-        for steward in commons.stewards.all():
-            if steward.is_active and steward.email:
-                emails.send_confirmation_request(commons, steward)
-        asked += 1
-    logger.info("confirmation requests: %s entries asked", asked)
+    due = Commons.objects.due_for_confirmation(now).values_list("pk", flat=True)
+    asked = sum(services.ask_stewards_to_confirm(pk, now) for pk in list(due))
+    report = emails.send_pending(now=now)
+    logger.info("confirmation requests: %s entries asked; e-mails: %s", asked, report)
     return asked
+
+
+@shared_task(name="commons_registry.note_commons_published")
+def note_commons_published(*, commons_pk: int) -> int:
+    """A newly published entry goes into the digest of those who follow the directory; safe twice."""
+    from django.db.models import Q
+
+    from assembly.models import Topic, User
+    from assembly.notifications import digest, topics
+
+    commons = Commons.objects.filter(pk=commons_pk, state=Commons.State.PUBLISHED).first()
+    if commons is None:
+        logger.info("commons published: %s is gone or not published", commons_pk)
+        return 0
+    people = topics.not_turned_off(
+        Topic.COMMONS, User.objects.filter(~Q(pk=commons.submitted_by_id))
+    )
+    return digest.add_items(
+        people,
+        topic=Topic.COMMONS,
+        kind="commons_published",
+        group_key="commons",
+        group_title="commons",  # named in the reader's language by the digest
+        title=commons.name,
+        url=commons.get_absolute_url(),
+        happened_at=commons.moderated_at or timezone.now(),
+    )

@@ -2,21 +2,21 @@
 
 from django.urls import path
 
-from . import views
+from .views import contributing, directory, entry, moderation
 
 app_name = "commons"
 
 urlpatterns = [
-    path("", views.directory, name="directory"),
-    path("map/", views.map_page, name="map"),
-    path("propose/", views.propose, name="propose"),
-    path("moderation/", views.moderation, name="moderation"),
-    path("export.geojson", views.export_geojson, name="export-geojson"),
-    path("export.csv", views.export_csv, name="export-csv"),
-    path("<slug:slug>/", views.detail, name="detail"),
-    path("<slug:slug>/edit/", views.edit, name="edit"),
-    path("<slug:slug>/history/", views.history, name="history"),
-    path("<slug:slug>/confirm/", views.confirm, name="confirm"),
-    path("<slug:slug>/assessment/", views.assess, name="assess"),
-    path("<slug:slug>/moderate/", views.moderate, name="moderate"),
+    path("", directory.directory, name="directory"),
+    path("map/", directory.map_page, name="map"),
+    path("propose/", contributing.propose, name="propose"),
+    path("moderation/", moderation.moderation, name="moderation"),
+    path("export.geojson", directory.export_geojson, name="export-geojson"),
+    path("export.csv", directory.export_csv, name="export-csv"),
+    path("<slug:slug>/", entry.detail, name="detail"),
+    path("<slug:slug>/edit/", contributing.edit, name="edit"),
+    path("<slug:slug>/history/", entry.history, name="history"),
+    path("<slug:slug>/confirm/", contributing.confirm, name="confirm"),
+    path("<slug:slug>/assessment/", contributing.assess, name="assess"),
+    path("<slug:slug>/moderate/", moderation.moderate, name="moderate"),
 ]

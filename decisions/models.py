@@ -1,10 +1,14 @@
 """Decisions taken by consent: a discussion open to all, then a vote among the members on a frozen
 roll. The rules that move a decision along live in decisions/services.py."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -27,6 +31,68 @@ class DecisionQuerySet(models.QuerySet):
 
     def vote_over(self, now):
         return self.filter(phase=Decision.Phase.VOTING, vote_closes_at__lte=now)
+
+    def awaiting_vote_from(self, person, now=None):
+        """Open votes with this person on the roll and no vote of theirs yet, soonest close first."""
+        now = now or timezone.now()
+        return self.filter(
+            phase=Decision.Phase.VOTING,
+            vote_closes_at__gt=now,
+            roll__person=person,
+            roll__vote__isnull=True,
+        ).order_by("vote_closes_at", "pk")
+
+    def changed_since_taking_part(self, person, now=None):
+        """Discussions this person took part in (authored or commented) that moved on since their
+        last comment: newer comments by others, the proposal written, the vote opened or closed.
+
+        Decisions over for more than `RECENTLY_CLOSED` drop out: there is nothing left to do.
+        Each carries `new_comments`, the visible comments by others since that last comment.
+        """
+        now = now or timezone.now()
+        mine = Comment.objects.filter(decision=OuterRef("pk"), author=person)
+        others_since = (
+            Comment.objects.filter(
+                decision=OuterRef("pk"), hidden=False, created_at__gt=OuterRef("taken_part_at")
+            )
+            .exclude(author=person)
+            .order_by()
+            .values("decision")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        # Only the author writes the proposal, so it is news to everyone else who took part.
+        proposal_written = Decision.history.filter(
+            id=OuterRef("pk"),
+            history_type="~",
+            history_date__gt=OuterRef("taken_part_at"),
+            phase__in=[Decision.Phase.DISCUSSION, Decision.Phase.AWAITING_PROPOSAL],
+        ).exclude(proposal="")
+        return (
+            self.filter(
+                Q(author=person)
+                | Q(pk__in=Comment.objects.filter(author=person).values("decision"))
+            )
+            .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=now - RECENTLY_CLOSED))
+            .annotate(
+                taken_part_at=Coalesce(
+                    Subquery(mine.order_by("-created_at").values("created_at")[:1]),
+                    "created_at",
+                )
+            )
+            .annotate(new_comments=Coalesce(Subquery(others_since), 0))
+            .filter(
+                Q(new_comments__gt=0)
+                | Q(vote_opens_at__gt=F("taken_part_at"))
+                | Q(closed_at__gt=F("taken_part_at"))
+                | (Exists(proposal_written) & ~Q(author=person))
+            )
+            .order_by("-created_at", "-pk")
+        )
+
+
+# How long a decision that closed stays among the things waiting for the people who took part.
+RECENTLY_CLOSED = datetime.timedelta(days=7)
 
 
 class Decision(models.Model):
@@ -90,7 +156,7 @@ class Decision(models.Model):
     consent_count = models.PositiveIntegerField(_("consents"), null=True, blank=True)
     abstain_count = models.PositiveIntegerField(_("abstentions"), null=True, blank=True)
     objection_count = models.PositiveIntegerField(_("objections"), null=True, blank=True)
-    # When each notice was handed to workshops.deliveries (which itself sends each e-mail once).
+    # When each notice was handed to assembly.notifications (which itself sends each e-mail once).
     # A notice is marked only after delivery, so a crash in between means "try again", never "lost".
     author_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     roll_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -138,7 +204,7 @@ class Decision(models.Model):
 
     @property
     def topic(self) -> str:
-        """The subject of this decision's e-mails in workshops.deliveries."""
+        """The subject of this decision's e-mails in assembly.notifications."""
         return f"decision:{self.pk}"
 
     def proposal_versions(self) -> list[dict]:

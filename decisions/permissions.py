@@ -1,16 +1,29 @@
-"""Who may do what with a decision: small predicates used by views and templates alike."""
+"""Who may do what with a decision: small predicates used by views and templates alike.
+
+Each takes the person and the decision (or comment) and looks up what it needs itself; the
+loaders answer 404 for what does not exist.
+"""
 
 import dataclasses
 
+from django.shortcuts import get_object_or_404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from .models import Comment, Decision
+from assembly.permissions import is_facilitator, is_signed_in
+
+from .models import Comment, Decision, RollEntry
 from .services import COMMENT_EDIT_WINDOW
 
+# No decision is hidden from anyone: the loaders only 404 for what does not exist.
 
-def is_signed_in(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
+
+def decision_for(request, pk, queryset=None) -> Decision:
+    return get_object_or_404(queryset if queryset is not None else Decision.objects.all(), pk=pk)
+
+
+def comment_for(request, pk) -> Comment:
+    return get_object_or_404(Comment.objects.select_related("decision"), pk=pk)
 
 
 def can_open_discussion(user) -> bool:
@@ -32,7 +45,7 @@ def can_edit_comment(user, comment: Comment, now=None) -> bool:
 
 
 def can_hide_comment(user) -> bool:
-    return is_signed_in(user) and user.is_facilitator
+    return is_facilitator(user)
 
 
 def is_author(user, decision: Decision) -> bool:
@@ -46,17 +59,20 @@ def can_edit_proposal(user, decision: Decision) -> bool:
 def can_withdraw(user, decision: Decision) -> bool:
     return (
         is_signed_in(user)
-        and (decision.author_id == user.pk or user.is_facilitator)
+        and (decision.author_id == user.pk or is_facilitator(user))
         and decision.is_open_for_comments
     )
 
 
 def can_record_statement(user, decision: Decision) -> bool:
-    return (
-        is_signed_in(user)
-        and user.is_facilitator
-        and decision.phase in (Decision.Phase.CLOSED, Decision.Phase.WITHDRAWN)
+    return is_facilitator(user) and decision.phase in (
+        Decision.Phase.CLOSED,
+        Decision.Phase.WITHDRAWN,
     )
+
+
+def can_vote(user, decision: Decision) -> bool:
+    return voting_status(user, decision).can_vote
 
 
 def can_start_new_round(user, decision: Decision) -> bool:
@@ -79,9 +95,25 @@ def _date(moment) -> str:
     return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
-def voting_status(user, decision: Decision, roll_entry=None, now=None) -> VotingStatus:
-    """`roll_entry` is this person's entry on the decision's roll, or None."""
+def roll_entry_of(user, decision: Decision):
+    """This person's entry on the decision's roll (with their vote), or None."""
+    if not is_signed_in(user) or decision.phase not in (
+        Decision.Phase.VOTING,
+        Decision.Phase.CLOSED,
+    ):
+        return None
+    return RollEntry.objects.filter(decision=decision, person=user).select_related("vote").first()
+
+
+_LOOK_IT_UP = object()
+
+
+def voting_status(user, decision: Decision, roll_entry=_LOOK_IT_UP, now=None) -> VotingStatus:
+    """Whether the person may vote now. The page that already loaded the person's roll entry
+    (`roll_entry_of`) passes it in, so that the question costs no second query."""
     now = now or timezone.now()
+    if roll_entry is _LOOK_IT_UP:
+        roll_entry = roll_entry_of(user, decision)
     P = Decision.Phase
     if decision.phase in (P.DISCUSSION, P.AWAITING_PROPOSAL):
         return VotingStatus(

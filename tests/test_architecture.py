@@ -17,14 +17,15 @@ CHAIN = [
     "workshops",
     "decisions",
     "charter",
+    "federation",
 ]
 
 # The modules that may import from any app (docs/architecture.md, "The composition root").
 COMPOSITION_ROOT = {
     "assembly/urls.py",  # every app's URLs under their addresses
     "assembly/views.py",  # home, /me/ and /people/ gather every app's public functions
+    "assembly/waiting.py",  # "waiting for you" on home and /me/ asks decisions and workshops
     "assembly/management/commands/seed_demo.py",  # runs each app's demo seeder, in chain order
-    "assembly/management/commands/bench.py",  # the benchmark seeds and measures every app
 }
 
 

@@ -1,10 +1,8 @@
-"""The admin of meetings: the rhythm, venues, meetings, workshops and the delivery log."""
+"""The admin of meetings: the rhythm, venues, meetings and workshops."""
 
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
-from . import deliveries
-from .models import Delivery, Meeting, Rhythm, Venue, Workshop
+from .models import Meeting, Rhythm, Venue, Workshop
 
 
 @admin.register(Rhythm)
@@ -55,30 +53,3 @@ class WorkshopAdmin(admin.ModelAdmin):
     raw_id_fields = ["meeting", "proposed_by", "facilitators"]
     autocomplete_fields = []
     list_select_related = ["meeting", "proposed_by"]
-
-
-@admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ["topic", "kind", "person", "state", "created_at", "sent_at"]
-    list_filter = ["state", "kind"]
-    search_fields = ["topic", "person__email"]
-    list_select_related = ["person"]
-    readonly_fields = [
-        "person",
-        "topic",
-        "kind",
-        "state",
-        "created_at",
-        "claimed_at",
-        "sent_at",
-        "error",
-    ]
-    actions = ["retry"]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.action(description=_("Send again (failed or uncertain only)"))
-    def retry(self, request, queryset):
-        for delivery in queryset:
-            deliveries.retry(delivery)

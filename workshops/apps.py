@@ -10,7 +10,7 @@ class WorkshopsConfig(AppConfig):
         from assembly import personal_data
 
         from . import personal_data as sections
-        from .models import Attendance, Delivery, Meeting, Workshop, WorkshopSignup
+        from .models import Attendance, Meeting, Workshop, WorkshopSignup
 
         # Exported; kept anonymously (person SET_NULL) so that statistics still count them. The
         # attendance they recorded as a facilitator belongs to others: it stays, recorded_by NULL.
@@ -26,8 +26,6 @@ class WorkshopsConfig(AppConfig):
         )
         # Exported; the workshops stay, without their proposer (SET_NULL).
         personal_data.register("proposed_workshops", sections.proposed_workshops, covers=[Workshop])
-        # Exported; deleted with the account (CASCADE).
-        personal_data.register("deliveries", sections.deliveries, covers=[Delivery])
         # Exported; hosting and facilitating go with the account (CASCADE).
         personal_data.register(
             "hosted_meetings", sections.hosted_meetings, covers=[Meeting.hosts.through]

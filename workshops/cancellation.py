@@ -1,19 +1,20 @@
 """What people are told when a meeting is cancelled, and when a mistaken cancellation is undone.
 
 A cancellation e-mails its hosts and the people signed up to its workshops once each, through
-workshops.deliveries (topic "meeting:<id>", kind "cancelled"), with the cancelled event attached so
-that their calendar updates too. Reinstating the meeting tells the people who may have received
+assembly.notifications (topic "meeting:<id>", kind "cancelled"), with the cancelled event attached
+so that their calendar updates too. Reinstating the meeting tells the people who may have received
 that e-mail (kind "reinstated"). Each (meeting, person, kind) goes out at most once, so a second
 cancellation of the same meeting is shown on its page but not e-mailed again.
 """
 
 from django.db.models import Q
 
-from assembly.models import User
+from assembly import notifications
+from assembly.models import Delivery, Topic, User
+from assembly.notifications import topics
 
-from . import deliveries
 from .ical import absolute, build_calendar
-from .models import Delivery, Meeting, Workshop
+from .models import Meeting, Workshop
 
 CANCELLED = "cancelled"
 REINSTATED = "reinstated"
@@ -44,42 +45,48 @@ def reinstatement_recipients(meeting: Meeting):
     return User.objects.filter(is_active=True, email__isnull=False, pk__in=told).order_by("pk")
 
 
-def outgoing_for(meeting: Meeting, kind: str, person) -> deliveries.Outgoing:
+def outgoing_for(meeting: Meeting, kind: str, person) -> notifications.Outgoing:
     """One notice; the message (and its .ics) is built only if this worker claims the row."""
 
     def build():
         context = {"meeting": meeting, "meeting_url": absolute(meeting.get_absolute_url())}
         ics = build_calendar([meeting], meeting.title, with_workshops=False)
-        return deliveries.render_email(
+        message = notifications.render_email(
             person,
             f"workshops/email/{kind}",
             context,
             attachments=[("assemblee.ics", ics, "text/calendar")],
         )
+        return topics.decorate(
+            message,
+            person,
+            Topic.ASSEMBLIES,
+            topics.REASONS["taking_part" if kind == CANCELLED else "told_cancelled"],
+        )
 
-    return deliveries.Outgoing(person=person, topic=topic(meeting), kind=kind, build=build)
+    return notifications.Outgoing(person=person, topic=topic(meeting), kind=kind, build=build)
 
 
-def send_cancellation_notices(meeting: Meeting, *, now=None) -> deliveries.Report:
+def send_cancellation_notices(meeting: Meeting, *, now=None) -> notifications.Report:
     """Tell each recipient once. A meeting reinstated before this ran is no longer cancelled, and
     nobody is told."""
     if not meeting.is_cancelled:
-        return deliveries.Report()
+        return notifications.Report()
     outgoing = [outgoing_for(meeting, CANCELLED, person) for person in recipients(meeting)]
-    return deliveries.deliver(outgoing, now=now)
+    return notifications.deliver(outgoing, now=now)
 
 
-def send_reinstatement_notices(meeting: Meeting, *, now=None) -> deliveries.Report:
+def send_reinstatement_notices(meeting: Meeting, *, now=None) -> notifications.Report:
     """Tell the people the cancellation reached that the meeting takes place after all."""
     if meeting.is_cancelled:
-        return deliveries.Report()
+        return notifications.Report()
     outgoing = [
         outgoing_for(meeting, REINSTATED, person) for person in reinstatement_recipients(meeting)
     ]
-    return deliveries.deliver(outgoing, now=now)
+    return notifications.deliver(outgoing, now=now)
 
 
-def retried_outgoing(now) -> list[deliveries.Outgoing]:
+def retried_outgoing(now) -> list[notifications.Outgoing]:
     """Notices a facilitator sent back to "pending" go out with the next batch of reminders, as
     long as they are still true and the meeting has not begun."""
     rows = list(

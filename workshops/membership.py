@@ -14,7 +14,7 @@ meeting + window_days. `User.is_eligible(on)` / `is_member(on)` compare `eligibl
 `recompute()` stores that date for everyone (or for given people) in a few set-based statements,
 lapses declared members who are no longer eligible, and queues the membership e-mails as pending
 Delivery rows in the same transaction; `send_notices()` (called by the Celery task after the
-recompute, never from a request) delivers them once each through workshops.deliveries.
+recompute, never from a request) delivers them once each through assembly.notifications.
 """
 
 import dataclasses
@@ -24,17 +24,17 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import connections, transaction
-from django.db.models import DateField, Exists, Func, Max, OuterRef, Q, Subquery
+from django.db.models import DateField, Func, Max, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
 from assembly.domain import DomainError
-from assembly.models import AssemblyConfiguration, User
+from assembly.models import AssemblyConfiguration, Delivery, User
+from assembly.notifications import Outgoing, deliver, render_email
 
-from .deliveries import Outgoing, deliver, render_email
-from .models import Attendance, Delivery, Meeting
+from .models import Attendance, Meeting
 
 logger = logging.getLogger(__name__)
 
@@ -322,7 +322,7 @@ def attended_meetings(person: User, *, since: datetime.date, until: datetime.dat
             starts_at__gte=_local_midnight(since),
             starts_at__lt=_local_midnight(until + datetime.timedelta(days=1)),
         )
-        .filter(Exists(Attendance.objects.filter(meeting_id=OuterRef("pk"), person=person)))
+        .attended_by(person)
         .order_by("-starts_at")
     )
 

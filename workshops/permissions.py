@@ -1,88 +1,98 @@
 """Who may do what with meetings and workshops: small predicates for views and templates alike.
 
-They ask the database nothing beyond the cached facilitator check: views pass in what they
-already loaded (the workshop's facilitators, whether the person attended).
+Each predicate takes the person and the object and looks up the facts it needs itself (did they
+attend, do they host, do they run the workshop), so that a page offers a form exactly when saving
+it would be allowed. The loaders answer 404 for what the person may not see.
 """
 
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
-def is_signed_in(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
+from assembly.permissions import is_facilitator, is_signed_in
 
-
-def is_facilitator(user) -> bool:
-    return is_signed_in(user) and user.is_facilitator
-
-
-def can_see_workshop(user, workshop) -> bool:
-    return not workshop.hidden or is_facilitator(user)
+from .models import Meeting, Workshop
 
 
-def can_propose_workshop(user, meeting, now=None) -> bool:
-    return is_signed_in(user) and not meeting.is_cancelled and meeting.is_upcoming(now)
+def meeting_for(request, pk, queryset=None) -> Meeting:
+    """The meeting at this address (every meeting is public, cancelled ones too), or 404."""
+    queryset = queryset if queryset is not None else Meeting.objects.select_related("venue")
+    return get_object_or_404(queryset, pk=pk)
 
 
-def can_sign_up(user, meeting, now=None) -> bool:
-    return can_propose_workshop(user, meeting, now)
+def workshop_for(request, pk, queryset=None) -> Workshop:
+    """The workshop at this address, or 404 when it does not exist or is hidden from the person."""
+    if queryset is None:
+        queryset = Workshop.objects.select_related(
+            "meeting", "meeting__venue", "proposed_by"
+        ).prefetch_related("facilitators", "related_commons")
+    workshop = get_object_or_404(queryset, pk=pk)
+    if not can_see_workshop(request.user, workshop):
+        raise Http404
+    return workshop
 
 
-def can_volunteer_to_host(user, meeting, now=None) -> bool:
-    return can_propose_workshop(user, meeting, now)
+def can_see_workshop(person, workshop) -> bool:
+    return not workshop.hidden or is_facilitator(person)
 
 
-def facilitates(user, workshop, facilitator_ids=None) -> bool:
+def can_propose_workshop(person, meeting, now=None) -> bool:
+    return is_signed_in(person) and not meeting.is_cancelled and meeting.is_upcoming(now)
+
+
+def can_sign_up(person, meeting, now=None) -> bool:
+    return can_propose_workshop(person, meeting, now)
+
+
+def can_volunteer_to_host(person, meeting, now=None) -> bool:
+    return can_propose_workshop(person, meeting, now)
+
+
+def runs_workshop(person, workshop) -> bool:
     """Whether the person proposed or facilitates this workshop."""
-    if not is_signed_in(user):
+    return is_signed_in(person) and workshop.is_run_by(person)
+
+
+def can_edit_workshop(person, workshop) -> bool:
+    return runs_workshop(person, workshop) or is_facilitator(person)
+
+
+def can_hide_workshop(person) -> bool:
+    return is_facilitator(person)
+
+
+def can_write_plenary_notes(person, meeting, now=None) -> bool:
+    """After the meeting has begun, anyone who took part writes the notes: the people ticked
+    present, its hosts, the people who ran one of its workshops, and the facilitators."""
+    if not is_signed_in(person) or not meeting.has_started(now):
         return False
-    if workshop.proposed_by_id == user.pk:
-        return True
-    if facilitator_ids is None:
-        facilitator_ids = {person.pk for person in workshop.facilitators.all()}
-    return user.pk in facilitator_ids
+    return is_facilitator(person) or meeting.was_taken_part_in_by(person)
 
 
-def can_edit_workshop(user, workshop, facilitator_ids=None) -> bool:
-    return facilitates(user, workshop, facilitator_ids) or is_facilitator(user)
+def can_write_notes(person, workshop, now=None) -> bool:
+    """A workshop's notes follow the same rule as its meeting's."""
+    return can_write_plenary_notes(person, workshop.meeting, now)
 
 
-def can_hide_workshop(user) -> bool:
-    return is_facilitator(user)
+def can_record_attendance(person) -> bool:
+    return is_facilitator(person)
 
 
-def can_write_notes(
-    user,
-    meeting,
-    *,
-    attended: bool,
-    hosts: bool = False,
-    facilitates_workshop: bool = False,
-    now=None,
-) -> bool:
-    """After the meeting has begun, the people who took part write its notes."""
-    if not is_signed_in(user) or not meeting.has_started(now):
-        return False
-    return attended or hosts or facilitates_workshop or is_facilitator(user)
+def can_see_deliveries(person) -> bool:
+    return is_facilitator(person)
 
 
-def can_record_attendance(user) -> bool:
-    return is_facilitator(user)
-
-
-def can_see_deliveries(user) -> bool:
-    return is_facilitator(user)
-
-
-def can_manage_meetings(user) -> bool:
+def can_manage_meetings(person) -> bool:
     """Create and edit meetings, cancel and reinstate them: facilitators only."""
-    return is_facilitator(user)
+    return is_facilitator(person)
 
 
-def can_cancel_meeting(user, meeting, now=None) -> bool:
-    return can_manage_meetings(user) and not meeting.is_cancelled and meeting.is_upcoming(now)
+def can_cancel_meeting(person, meeting, now=None) -> bool:
+    return can_manage_meetings(person) and not meeting.is_cancelled and meeting.is_upcoming(now)
 
 
-def can_reinstate_meeting(user, meeting) -> bool:
-    return can_manage_meetings(user) and meeting.is_cancelled
+def can_reinstate_meeting(person, meeting) -> bool:
+    return can_manage_meetings(person) and meeting.is_cancelled
 
 
-def can_manage_venues(user) -> bool:
-    return is_facilitator(user)
+def can_manage_venues(person) -> bool:
+    return is_facilitator(person)

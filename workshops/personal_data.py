@@ -6,7 +6,7 @@ apps' sections.
 
 from django.utils import timezone
 
-from .models import Attendance, Delivery, Meeting, Workshop, WorkshopSignup
+from .models import Attendance, Meeting, Workshop, WorkshopSignup
 
 
 def keep_attendance_anonymously(person) -> None:
@@ -81,20 +81,6 @@ def proposed_workshops(person) -> list[dict]:
             "meeting_starts_at": _local(row.meeting.starts_at),
             "notes": row.notes,
             "proposed_at": _local(row.created_at),
-        }
-        for row in rows
-    ]
-
-
-def deliveries(person) -> list[dict]:
-    rows = Delivery.objects.filter(person=person).order_by("created_at", "pk")
-    return [
-        {
-            "about": row.topic,
-            "kind": row.kind,
-            "state": row.state,
-            "created_at": _local(row.created_at),
-            "sent_at": _local(row.sent_at),
         }
         for row in rows
     ]

@@ -1,16 +1,18 @@
-"""Meeting reminders: who gets one, when, and what it says. Sent through workshops.deliveries, so
+"""Meeting reminders: who gets one, when, and what it says. Sent through assembly.notifications, so
 each (meeting, person, kind) reminder goes out once."""
 
 import datetime
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 
-from assembly.models import User
+from assembly import notifications
+from assembly.models import Delivery, Topic
+from assembly.notifications import topics
 
-from . import cancellation, deliveries
+from . import cancellation
 from .ical import absolute, build_calendar
-from .models import Delivery, Meeting, Rhythm, Workshop
+from .models import Meeting, Rhythm, Workshop
 
 
 def due_offset(meeting: Meeting, offsets: list[int], now: datetime.datetime) -> int | None:
@@ -26,20 +28,12 @@ def due_offset(meeting: Meeting, offsets: list[int], now: datetime.datetime) -> 
 
 
 def recipients(meeting: Meeting, on: datetime.date):
-    """Members, hosts and people signed up to one of its visible workshops, who want reminders."""
-    members = User.objects.members(on=on).values("pk")
-    return (
-        User.objects.filter(is_active=True, wants_reminders=True, email__isnull=False)
-        .filter(
-            Q(pk__in=members)
-            | Q(pk__in=meeting.hosts.values("pk"))
-            | Q(pk__in=Workshop.objects.visible().filter(meeting=meeting).values("signups__person"))
-        )
-        .order_by("pk")
-    )
+    """Everyone who chose to hear about assemblies as they happen: newcomers who came once as
+    much as members, hosts and people signed up."""
+    return topics.hearing(Topic.ASSEMBLIES).order_by("pk")
 
 
-def reminder_outgoing_for(meeting: Meeting, days: int, person) -> deliveries.Outgoing:
+def reminder_outgoing_for(meeting: Meeting, days: int, person) -> notifications.Outgoing:
     """One reminder; the message (and its .ics) is built only if this worker claims the row."""
 
     def build():
@@ -50,23 +44,26 @@ def reminder_outgoing_for(meeting: Meeting, days: int, person) -> deliveries.Out
             "meeting_url": absolute(meeting.get_absolute_url()),
         }
         ics = build_calendar([meeting], meeting.title)
-        return deliveries.render_email(
+        message = notifications.render_email(
             person,
             "workshops/email/reminder",
             context,
             attachments=[("assemblee.ics", ics, "text/calendar")],
         )
+        return topics.decorate(message, person, Topic.ASSEMBLIES, topics.REASONS["assemblies"])
 
-    return deliveries.Outgoing(
+    return notifications.Outgoing(
         person=person, topic=f"meeting:{meeting.pk}", kind=f"reminder-{days}d", build=build
     )
 
 
-def reminder_outgoing(meeting: Meeting, days: int, on: datetime.date) -> list[deliveries.Outgoing]:
+def reminder_outgoing(
+    meeting: Meeting, days: int, on: datetime.date
+) -> list[notifications.Outgoing]:
     return [reminder_outgoing_for(meeting, days, person) for person in recipients(meeting, on)]
 
 
-def retried_outgoing(meetings: list[Meeting]) -> list[deliveries.Outgoing]:
+def retried_outgoing(meetings: list[Meeting]) -> list[notifications.Outgoing]:
     """Reminders a facilitator sent back to "pending" go out with the next batch, whichever
     reminder is due now, as long as their meeting has not begun."""
     by_topic = {f"meeting:{meeting.pk}": meeting for meeting in meetings}
@@ -83,13 +80,13 @@ def retried_outgoing(meetings: list[Meeting]) -> list[deliveries.Outgoing]:
     ]
 
 
-def send_meeting_reminders(now: datetime.datetime | None = None) -> deliveries.Report:
+def send_meeting_reminders(now: datetime.datetime | None = None) -> notifications.Report:
     """Send every reminder due now, and those retried, all over one SMTP connection."""
     now = now or timezone.now()
-    deliveries.expire_stuck(now=now)
+    notifications.expire_stuck(now=now)
     offsets = Rhythm.get().parsed_reminder_offsets()
     if not offsets:
-        return deliveries.Report()
+        return notifications.Report()
     horizon = now + datetime.timedelta(days=max(offsets))
     meetings = list(
         Meeting.objects.filter(
@@ -113,4 +110,4 @@ def send_meeting_reminders(now: datetime.datetime | None = None) -> deliveries.R
             outgoing.extend(reminder_outgoing(meeting, days, today))
     outgoing.extend(retried_outgoing(meetings))
     outgoing.extend(cancellation.retried_outgoing(now))
-    return deliveries.deliver(outgoing, now=now)
+    return notifications.deliver(outgoing, now=now)

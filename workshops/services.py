@@ -215,6 +215,9 @@ def propose_workshop(
     workshop.facilitators.add(person)
     if related_commons:
         workshop.related_commons.set(related_commons)
+    from .tasks import note_workshop_proposed
+
+    note_workshop_proposed.delay_on_commit(workshop_id=workshop.pk)
     return workshop
 
 
@@ -252,7 +255,7 @@ def set_workshop_hidden(workshop: Workshop, hidden: bool) -> Workshop:
 def sign_up(workshop: Workshop, person: User, *, now=None) -> WorkshopSignup:
     """ "I'm in": idempotent; a full workshop refuses. The workshop row lock orders sign-ups."""
     workshop = Workshop.objects.select_for_update().select_related("meeting").get(pk=workshop.pk)
-    existing = WorkshopSignup.objects.filter(workshop=workshop, person=person).first()
+    existing = workshop.signup_of(person)
     if existing is not None:
         return existing
     if workshop.hidden:
@@ -270,7 +273,7 @@ def sign_up(workshop: Workshop, person: User, *, now=None) -> WorkshopSignup:
 def withdraw(workshop: Workshop, person: User) -> bool:
     """ "I'm out": idempotent; returns whether a sign-up was removed."""
     Workshop.objects.select_for_update().filter(pk=workshop.pk).first()
-    deleted, _details = WorkshopSignup.objects.filter(workshop=workshop, person=person).delete()
+    deleted, _details = WorkshopSignup.objects.of(person).filter(workshop=workshop).delete()
     return bool(deleted)
 
 

@@ -5,7 +5,7 @@ assembly/urls.py includes each list under its namespace: "meetings", "workshops"
 
 from django.urls import path
 
-from .views import attendance, board, calendar, deliveries, meetings, workshop_pages
+from .views import attendance, board, calendar, meetings, workshop_pages
 
 meetings_urlpatterns = [
     path("", board.agenda, name="index"),
@@ -13,8 +13,6 @@ meetings_urlpatterns = [
     path("venues/", meetings.venue_list, name="venues"),
     path("venues/new/", meetings.new_venue, name="new-venue"),
     path("venues/<int:pk>/edit/", meetings.edit_venue, name="edit-venue"),
-    path("deliveries/", deliveries.delivery_list, name="deliveries"),
-    path("deliveries/<int:pk>/retry/", deliveries.retry_delivery, name="retry-delivery"),
     path("<int:pk>/", board.meeting_detail, name="detail"),
     path("<int:pk>.ics", calendar.meeting_ics, name="ics"),
     path("<int:pk>/edit/", meetings.edit_meeting, name="edit"),

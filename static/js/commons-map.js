@@ -89,6 +89,86 @@
     }
   }
 
+  // The network layer: neighbours' commons, off by default, loaded the first time it is turned on.
+  var toggle = document.getElementById("network-layer-toggle");
+  if (toggle) {
+    var networkLayer = null;
+    var legend = document.getElementById("network-legend");
+    document.getElementById("network-toggle-row").hidden = false;
+    var showNetwork = function (data) {
+      networkLayer = L.featureGroup();
+      (data.features || []).forEach(function (feature) {
+        if (!feature.geometry || feature.geometry.type !== "Point") {
+          return;
+        }
+        var coordinates = feature.geometry.coordinates;
+        var properties = feature.properties || {};
+        var marker = L.circleMarker([coordinates[1], coordinates[0]], {
+          radius: 8,
+          color: "#ffffff",
+          weight: 2,
+          fillColor: "#7b3fa0",
+          fillOpacity: 0.9,
+          className: "network-marker",
+        });
+        var box = popupFor({
+          url: properties.url,
+          name: properties.name,
+          category: (toggle.getAttribute("data-source") || "") + " " + ((properties.source || {}).name || ""),
+          summary: properties.summary || "",
+        });
+        box.querySelectorAll("a").forEach(function (link) {
+          link.rel = "nofollow noopener";
+        });
+        marker.bindPopup(box);
+        marker.bindTooltip(properties.name || "");
+        networkLayer.addLayer(marker);
+      });
+      element.setAttribute("data-network-markers", String(networkLayer.getLayers().length));
+    };
+    toggle.addEventListener("change", function () {
+      if (legend) {
+        legend.hidden = !toggle.checked;
+      }
+      if (!toggle.checked) {
+        if (networkLayer) {
+          map.removeLayer(networkLayer);
+        }
+        return;
+      }
+      if (networkLayer) {
+        networkLayer.addTo(map);
+        return;
+      }
+      fetch(toggle.getAttribute("data-url"), { headers: { Accept: "application/geo+json" }, credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error(response.status);
+          }
+          return response.json();
+        })
+        .then(function (data) {
+          showNetwork(data);
+          if (toggle.checked) {
+            networkLayer.addTo(map);
+            // Frame ours and theirs together, so that the neighbours come into view.
+            if (networkLayer.getLayers().length) {
+              var bounds = networkLayer.getBounds();
+              if (group.getLayers().length) {
+                bounds.extend(group.getBounds());
+              }
+              map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15, animate: false });
+            }
+          }
+        })
+        .catch(function () {
+          if (status) {
+            status.textContent = toggle.getAttribute("data-failed") || "";
+          }
+        });
+    });
+  }
+
   fetch(config.dataUrl, { headers: { Accept: "application/geo+json" }, credentials: "same-origin" })
     .then(function (response) {
       if (!response.ok) {

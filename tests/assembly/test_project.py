@@ -93,24 +93,24 @@ def test_compose_environment_is_documented_in_the_readme():
 
 def test_layout_is_the_one_design_gives():
     for folder in ("assembly", "commons_registry", "workshops", "decisions", "charter",
-                   "templates", "static", "tests", "locale", ".ci"):  # fmt: skip
+                   "federation", "templates", "static", "tests", "locale", ".ci", "docs"):  # fmt: skip
         assert (ROOT / folder).is_dir(), folder
     for name in ("manage.py", "docker-compose.yml", "Dockerfile", "pyproject.toml", "README.md",
                  "Makefile", ".ci/run", "tests/e2e/conftest.py", "tests/services/conftest.py"):  # fmt: skip
         assert (ROOT / name).is_file(), name
-    for app in ("assembly", "commons_registry", "workshops", "decisions", "charter"):
+    # federation (issue 16) sits right of the apps whose data it publishes.
+    for app in ("assembly", "commons_registry", "workshops", "decisions", "charter", "federation"):
         assert (ROOT / app / "apps.py").is_file(), app
 
 
-# DESIGN.md's fixed top level, plus what issue 10 adds beside the apps: tooling (bench/) and the
-# documentation (docs/).
+# DESIGN.md's fixed top level, plus what the issues add beside it: tooling (bench/), the
+# documentation (docs/) and the apps of later issues (federation/, issue 16).
 TOP_LEVEL = {
     "manage.py", "assembly", "commons_registry", "workshops", "decisions", "charter",
     "templates", "static", "tests", "docker-compose.yml", "pyproject.toml", "README.md",
     "Makefile", ".ci", "locale",
     "Dockerfile", "Procfile", ".gitignore",  # the image, `make run`'s processes, git itself
-    "bench", "docs",
-    "control",  # Celery's filesystem-transport state, tracked by mistake: issue 10 removes it
+    "bench", "docs", "federation",
 }  # fmt: skip
 
 

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from assembly.models import User
+from assembly.waiting import waiting_for
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +56,33 @@ def _all_models():
         if m._meta.app_label
         in {"assembly", "commons_registry", "workshops", "decisions", "charter"}
     ]
+
+
+def test_seed_demo_gives_member_things_waiting_on_their_pages(client, settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    member = User.objects.get(email="member@example.org")
+    client.force_login(member)
+
+    waiting = waiting_for(member)
+    page = client.get("/me/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert [d.title for d in waiting.votes] == [
+        "Soutenir la pétition pour garder le jardin de la rue des Jardins"
+    ]
+    assert [d.title for d in waiting.discussions] == ["Acheter un vélo-cargo pour l'outilthèque"]
+    assert [w.title for w in waiting.notes] == ["Troc de graines de printemps"]
+    assert "Vote on “Soutenir la pétition" in page
+
+
+def test_seed_demo_has_subscribers_and_preferences(settings):
+    from assembly.models import Frequency, Subscriber, Topic
+    from assembly.notifications import topics
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+
+    assert Subscriber.objects.confirmed().count() == 3
+    assert Subscriber.objects.filter(confirmed_at=None).count() == 1
+    member = User.objects.get(email="member@example.org")
+    assert topics.frequency_of(member, Topic.DECISIONS) == Frequency.WEEKLY

@@ -48,7 +48,6 @@ def test_me_saves_the_profile(client):
             "display_name": "Après",
             "bio": "Jardinière",
             "listed": "on",
-            "wants_reminders": "on",
             "language": "en",
         },
         follow=True,
@@ -119,7 +118,7 @@ def test_missing_page_is_a_french_page_of_the_site(client):
 def test_forbidden_page_says_who_may_see_it(client):
     client.force_login(UserFactory())
 
-    response = client.get("/meetings/deliveries/")
+    response = client.get("/deliveries/")
 
     page = response.content.decode()
     assert response.status_code == 403

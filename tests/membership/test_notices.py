@@ -6,10 +6,10 @@ import pytest
 import time_machine
 
 from assembly.celery import app as celery_app
+from assembly.models import Delivery
 from tests.factories import UserFactory
 from tests.membership.factories import attend, paris
 from workshops import membership
-from workshops.models import Delivery
 from workshops.tasks import recompute_memberships
 
 pytestmark = pytest.mark.django_db

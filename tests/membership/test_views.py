@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import translation
 
-from assembly.models import AssemblyConfiguration, User
+from assembly.models import AssemblyConfiguration, Delivery, User
 from commons_registry.models import Category, Commons
 from decisions.models import Decision, RollEntry, Vote
 from tests.factories import FacilitatorFactory, UserFactory
@@ -20,7 +20,7 @@ from tests.membership.factories import (
     paris,
 )
 from workshops import chart, membership
-from workshops.models import Attendance, Delivery, WorkshopSignup
+from workshops.models import Attendance, WorkshopSignup
 
 pytestmark = pytest.mark.django_db
 
@@ -153,8 +153,9 @@ def test_me_runs_a_constant_number_of_queries(client, sessions, django_assert_nu
     attend(person, *[paris(2026, month, 26) for month in range(1, 1 + sessions)], workshop=True)
     client.force_login(person)
 
-    # session, user, configuration (context processor), configuration (rule), sessions
-    with django_assert_num_queries(5):
+    # session, user, configuration (context processor), configuration (rule), sessions,
+    # and what is waiting: votes, discussions, workshop notes
+    with django_assert_num_queries(8):
         response = client.get("/me/")
 
     assert response.status_code == 200
@@ -330,6 +331,10 @@ def test_export_gives_my_data_as_json_sections(client):
         "profile",
         "email_addresses",
         "roles",
+        "deliveries",
+        "notification_preferences",
+        "subscriptions",
+        "digest_items",
         "stewarded_commons",
         "proposed_commons",
         "commons_changes",
@@ -337,7 +342,6 @@ def test_export_gives_my_data_as_json_sections(client):
         "attendance",
         "workshop_signups",
         "proposed_workshops",
-        "deliveries",
         "hosted_meetings",
         "facilitated_workshops",
         "authored_decisions",
@@ -377,8 +381,9 @@ def test_export_runs_a_constant_number_of_queries(client, rows, django_assert_nu
         Vote.objects.create(decision=decision, roll_entry=entry, choice="consent", cast_at=TODAY)
     client.force_login(person)
 
-    # session, user, then one per section after the profile (two for the roles and the votes)
-    with django_assert_num_queries(22):
+    # session, user, then one per section after the profile (two for the roles and the votes);
+    # one each for preferences, subscriptions and digest items (issue 11)
+    with django_assert_num_queries(25):
         client.get("/me/export.json")
 
 

@@ -75,6 +75,8 @@ def celery_worker(django_db_setup, django_db_blocker, smtp_sink):
         "REDIS_URL": REDIS_URL,
         "TEST_DATABASE_NAME": database_name,
         "TEST_EMAIL_URL": f"smtp://127.0.0.1:{smtp_sink.port}",
+        # The neighbours of the federation tests are servers on 127.0.0.1.
+        "FEDERATION_ALLOW_PRIVATE_NETWORKS": "1",
     }
     log = (ROOT / "var" / f"{queue}.log").open("w")
     process = subprocess.Popen(

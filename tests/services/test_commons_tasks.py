@@ -4,6 +4,7 @@ from email.header import decode_header, make_header
 
 import pytest
 
+from assembly.models import Delivery
 from commons_registry import services
 from commons_registry.models import Commons
 from commons_registry.tasks import notify_moderation
@@ -32,3 +33,4 @@ def test_worker_tells_the_proposer_once_on_publication(celery_worker, smtp_sink)
     assert len(to_proposer) == 1
     subject = str(make_header(decode_header(to_proposer[0]["Subject"])))
     assert subject.strip() == "Votre commun « Fournil de quartier » est sur la carte"
+    assert Delivery.objects.get(person=proposer).state == Delivery.State.SENT

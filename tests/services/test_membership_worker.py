@@ -6,11 +6,11 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from assembly.models import Delivery
 from tests.factories import UserFactory
 from tests.membership.factories import attend
 from tests.services.conftest import wait_for
 from workshops import membership
-from workshops.models import Delivery
 from workshops.tasks import recompute_memberships
 
 

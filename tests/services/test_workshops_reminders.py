@@ -6,10 +6,10 @@ from email.header import decode_header, make_header
 import pytest
 from django.utils import timezone
 
+from assembly.models import Delivery
 from tests.factories import UserFactory
 from tests.services.conftest import wait_for
 from tests.workshops.factories import MeetingFactory
-from workshops.models import Delivery
 from workshops.tasks import send_meeting_reminders
 
 

@@ -6,7 +6,7 @@ from workshops.models import Rhythm
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("model", ["rhythm", "venue", "meeting", "workshop", "delivery"])
+@pytest.mark.parametrize("model", ["rhythm", "venue", "meeting", "workshop"])
 def test_admin_lists_workshops_models(client, model):
     WorkshopFactory()
     Rhythm.get()

@@ -7,11 +7,14 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from assembly.models import Delivery, Frequency, Topic
+from assembly.notifications import retry
+from assembly.notifications.topics import set_frequency
 from tests.factories import UserFactory
 from tests.workshops.factories import MeetingFactory, SignupFactory, WorkshopFactory
 from tests.workshops.test_services import enqueued_tasks
-from workshops import deliveries, services
-from workshops.models import Delivery, Meeting
+from workshops import services
+from workshops.models import Meeting
 from workshops.reminders import send_meeting_reminders
 from workshops.tasks import send_cancellation_notices, send_reinstatement_notices
 
@@ -19,7 +22,8 @@ from workshops.tasks import send_cancellation_notices, send_reinstatement_notice
 @pytest.mark.django_db
 def test_cancellation_notices_reach_hosts_and_signed_up_people_once():
     meeting = MeetingFactory(title="Assemblée de décembre")
-    host = UserFactory(wants_reminders=False)
+    host = UserFactory()
+    set_frequency(host, Topic.ASSEMBLIES, Frequency.NEVER)  # they planned to come: told anyway
     meeting.hosts.add(host)
     signed_up = SignupFactory(workshop=WorkshopFactory(meeting=meeting)).person
     SignupFactory(workshop=WorkshopFactory(meeting=meeting, hidden=True))
@@ -96,7 +100,7 @@ def test_a_retried_cancellation_notice_goes_out_with_the_next_reminders():
     Delivery.objects.create(
         topic=f"meeting:{meeting.pk}", person=host, kind="cancelled", state=Delivery.State.FAILED
     )
-    deliveries.retry(Delivery.objects.get())
+    retry(Delivery.objects.get())
 
     report = send_meeting_reminders()
 

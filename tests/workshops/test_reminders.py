@@ -5,10 +5,13 @@ import icalendar
 import pytest
 import time_machine
 
+from assembly.models import Delivery, Frequency, Topic
+from assembly.notifications import retry
+from assembly.notifications.topics import set_frequency
 from tests.factories import UserFactory
 from tests.workshops.factories import MeetingFactory, SignupFactory, WorkshopFactory
 from workshops import reminders
-from workshops.models import Delivery, Meeting, Rhythm
+from workshops.models import Meeting, Rhythm
 from workshops.tasks import send_meeting_reminders
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -31,20 +34,19 @@ def member(**extra):
 
 
 @pytest.mark.django_db
-def test_reminder_recipients_are_members_hosts_and_signed_up(meeting):
+def test_reminder_recipients_are_everyone_who_opted_in_newcomers_included(meeting):
     a_member, host, signed_up = member(), UserFactory(), UserFactory()
     meeting.hosts.add(host)
     SignupFactory(workshop=WorkshopFactory(meeting=meeting), person=signed_up)
-    member(wants_reminders=False)
-    UserFactory()  # a participant with no link to this meeting
-    lapsed = UserFactory(
-        membership_declared_at=datetime.datetime(2026, 1, 1, tzinfo=PARIS),
-        eligible_until=datetime.date(2026, 6, 1),
-    )
-    SignupFactory(workshop=WorkshopFactory(meeting=meeting, hidden=True))
+    newcomer = UserFactory()  # came once, linked to nothing: reminders are how they come back
+    chose_weekly = member()
+    set_frequency(chose_weekly, Topic.ASSEMBLIES, Frequency.WEEKLY)
+    chose_never = member()
+    set_frequency(chose_never, Topic.ASSEMBLIES, Frequency.NEVER)
+    inactive, no_address = UserFactory(is_active=False), UserFactory(email=None)
     found = set(reminders.recipients(meeting, datetime.date(2027, 1, 21)))
-    assert found == {a_member, host, signed_up}
-    assert lapsed not in found
+    assert {a_member, host, signed_up, newcomer} <= found
+    assert found.isdisjoint({chose_weekly, chose_never, inactive, no_address})
 
 
 @pytest.mark.django_db
@@ -134,8 +136,6 @@ def test_retried_reminder_goes_out_with_next_batch_even_if_another_is_due(meetin
         state=Delivery.State.FAILED,
         error="SMTP refused",
     )
-    from workshops.deliveries import retry
-
     retry(Delivery.objects.get())
     with time_machine.travel(STARTS - datetime.timedelta(hours=20), tick=False):
         send_meeting_reminders()

@@ -549,48 +549,6 @@ def test_walk_in_with_known_email_reuses_person(facilitator_client, person):
     assert Attendance.objects.get().person == person
 
 
-# --- Deliveries ----------------------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("who", "status"), [("anonymous", 302), ("participant", 403), ("facilitator", 200)]
-)
-def test_deliveries_page_permissions(client, facilitator, who, status):
-    if who == "participant":
-        client.force_login(UserFactory())
-    elif who == "facilitator":
-        client.force_login(facilitator)
-    assert client.get(reverse("meetings:deliveries")).status_code == status
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("count", [1, 3])
-def test_deliveries_page_query_count_and_retry(
-    facilitator_client, django_assert_num_queries, count
-):
-    from workshops.models import Delivery
-
-    rows = [
-        Delivery.objects.create(
-            person=UserFactory(),
-            topic=f"meeting:{n}",
-            kind="reminder-1d",
-            state=Delivery.State.UNCERTAIN,
-        )
-        for n in range(count)
-    ]
-    Delivery.objects.create(
-        person=UserFactory(), topic="meeting:9", kind="reminder-1d", state=Delivery.State.SENT
-    )
-    with django_assert_num_queries(4):
-        response = facilitator_client.get(reverse("meetings:deliveries"))
-    assert response.content.decode().count("<tr>") == count + 1
-    facilitator_client.post(reverse("meetings:retry-delivery", args=[rows[0].pk]))
-    rows[0].refresh_from_db()
-    assert rows[0].state == Delivery.State.PENDING
-
-
 def make_commons(count):
     from commons_registry.models import Category, Commons
 
@@ -694,3 +652,39 @@ def test_htmx_tick_refreshes_the_people_present_out_of_band(facilitator_client):
     assert '<section id="attendance-present" hx-swap-oob="true">' in page
     assert "1 personne présente" in page
     assert page.count("Camille Dupont") >= 2
+
+
+@pytest.mark.django_db
+def test_plenary_notes_form_shown_to_a_workshop_proposer_is_accepted_when_saved(client):
+    # The proposer of a workshop took part in the meeting even when nobody ticked them present:
+    # the board offers them the plenary notes form, and saving it must not answer 403.
+    workshop = WorkshopFactory(meeting=PastMeetingFactory())
+    meeting = workshop.meeting
+    client.force_login(workshop.proposed_by)
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert reverse("meetings:notes", args=[meeting.pk]) in page
+    response = client.post(reverse("meetings:notes", args=[meeting.pk]), {"notes": "Minutes"})
+    meeting.refresh_from_db()
+    assert response.status_code == 302
+    assert meeting.plenary_notes == "Minutes"
+
+
+@pytest.mark.django_db
+def test_plenary_notes_by_a_host_who_was_not_ticked(client, person):
+    meeting = PastMeetingFactory()
+    meeting.hosts.add(person)
+    client.force_login(person)
+    client.post(reverse("meetings:notes", args=[meeting.pk]), {"notes": "Hosted"})
+    meeting.refresh_from_db()
+    assert meeting.plenary_notes == "Hosted"
+
+
+@pytest.mark.django_db
+def test_notes_forms_hidden_from_someone_who_only_signed_up(client, person):
+    workshop = WorkshopFactory(meeting=PastMeetingFactory())
+    SignupFactory(workshop=workshop, person=person)
+    client.force_login(person)
+    board = client.get(workshop.meeting.get_absolute_url()).content.decode()
+    page = client.get(workshop.get_absolute_url()).content.decode()
+    assert reverse("meetings:notes", args=[workshop.meeting.pk]) not in board
+    assert reverse("workshops:notes", args=[workshop.pk]) not in page

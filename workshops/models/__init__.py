@@ -1,17 +1,13 @@
-"""Meetings and what happens in them: venues, the rhythm, workshops, sign-ups, attendance, and the
-log of e-mails delivered about them (reused by the apps to the right of this one)."""
+"""Meetings and what happens in them: venues, the rhythm, workshops, sign-ups and attendance."""
 
 from .attendance import Attendance
-from .deliveries import Delivery, DeliveryQuerySet
 from .meetings import Meeting, MeetingQuerySet
 from .rhythm import Rhythm
 from .venues import Venue
-from .workshops import Workshop, WorkshopQuerySet, WorkshopSignup
+from .workshops import Workshop, WorkshopQuerySet, WorkshopSignup, WorkshopSignupQuerySet
 
 __all__ = [
     "Attendance",
-    "Delivery",
-    "DeliveryQuerySet",
     "Meeting",
     "MeetingQuerySet",
     "Rhythm",
@@ -19,4 +15,5 @@ __all__ = [
     "Workshop",
     "WorkshopQuerySet",
     "WorkshopSignup",
+    "WorkshopSignupQuerySet",
 ]

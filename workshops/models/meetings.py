@@ -33,6 +33,27 @@ class MeetingQuerySet(models.QuerySet):
         )
         return self.filter(pk__in=self.model.objects.filter(ids).values("pk"))
 
+    def attended_by(self, person):
+        """Meetings where a facilitator ticked the person present, at the plenary or a workshop."""
+        # Attendance's module imports this one: reach its model through the relation instead.
+        attendance = self.model._meta.get_field("attendances").related_model
+        return self.filter(
+            models.Exists(
+                attendance.objects.filter(meeting_id=models.OuterRef("pk"), person=person)
+            )
+        )
+
+    def took_part(self, person):
+        """Meetings the person took part in: ticked present, hosting, or running one of its
+        visible workshops (proposed it or facilitates it). These people write the notes."""
+        ids = (
+            Q(attendances__person=person)
+            | Q(hosts=person)
+            | Q(workshops__proposed_by=person, workshops__hidden=False)
+            | Q(workshops__facilitators=person, workshops__hidden=False)
+        )
+        return self.filter(pk__in=self.model.objects.filter(ids).values("pk"))
+
 
 class Meeting(models.Model):
     class Kind(models.TextChoices):
@@ -71,6 +92,9 @@ class Meeting(models.Model):
     # Set when the rhythm planned this meeting: the planner never creates two for one slot.
     planned_for = models.DateField(_("planned for"), null=True, blank=True, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When its announcement was handed to the delivery log (which sends each e-mail once): marked
+    # only after delivery, so a crash in between means "try again", never "lost".
+    announced_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = MeetingQuerySet.as_manager()
 
@@ -104,3 +128,6 @@ class Meeting(models.Model):
 
     def has_started(self, now=None) -> bool:
         return self.starts_at <= (now or timezone.now())
+
+    def was_taken_part_in_by(self, person) -> bool:
+        return Meeting.objects.filter(pk=self.pk).took_part(person).exists()

@@ -1,15 +1,21 @@
 """Self-proposed workshops inside a meeting, and the sign-ups to them."""
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commons_registry.models import Commons
 
 from .meetings import Meeting
+
+# After this long, missing notes are no longer asked for on a host's pages.
+NOTES_EXPECTED_WITHIN = datetime.timedelta(days=60)
 
 
 class WorkshopQuerySet(models.QuerySet):
@@ -21,6 +27,34 @@ class WorkshopQuerySet(models.QuerySet):
         if getattr(user, "is_facilitator", False):
             return self
         return self.visible()
+
+    def on_board(self, meeting, person):
+        """The workshops a person sees on a meeting's board, most sign-ups first, with what
+        their cards show loaded alongside."""
+        return (
+            self.filter(meeting=meeting)
+            .visible_to(person)
+            .by_signups()
+            .select_related("proposed_by")
+            .prefetch_related("facilitators", "related_commons")
+        )
+
+    def notes_missing_for(self, person, now=None):
+        """Workshops this person hosts or proposed, held in the last `NOTES_EXPECTED_WITHIN`, whose
+        notes nobody has written yet, the most recent meeting first."""
+        now = now or timezone.now()
+        theirs = Workshop.objects.filter(Q(facilitators=person) | Q(proposed_by=person))
+        return (
+            self.visible()
+            .filter(
+                pk__in=theirs.values("pk"),
+                notes="",
+                meeting__ends_at__lt=now,
+                meeting__ends_at__gte=now - NOTES_EXPECTED_WITHIN,
+            )
+            .exclude(meeting__status=Meeting.Status.CANCELLED)
+            .order_by("-meeting__starts_at", "title", "pk")
+        )
 
     def by_signups(self):
         """The board's order: most sign-ups first."""
@@ -99,6 +133,30 @@ class Workshop(models.Model):
             if flag
         ]
 
+    def is_run_by(self, person) -> bool:
+        """Whether the person proposed or facilitates this workshop (prefetched facilitators are
+        reused rather than asked for again)."""
+        if person is None or not person.is_authenticated:
+            return False
+        if self.proposed_by_id == person.pk:
+            return True
+        cache = getattr(self, "_prefetched_objects_cache", {})
+        if "facilitators" in cache:
+            return any(facilitator.pk == person.pk for facilitator in cache["facilitators"])
+        return self.facilitators.filter(pk=person.pk).exists()
+
+    def signup_of(self, person):
+        """This person's sign-up to the workshop, or None."""
+        return WorkshopSignup.objects.of(person).filter(workshop=self).first()
+
+
+class WorkshopSignupQuerySet(models.QuerySet):
+    def of(self, person):
+        """A person's sign-ups (none for an anonymous visitor)."""
+        if person is None or not person.is_authenticated:
+            return self.none()
+        return self.filter(person=person)
+
 
 class WorkshopSignup(models.Model):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="signups")
@@ -106,6 +164,8 @@ class WorkshopSignup(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workshop_signups"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WorkshopSignupQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sign-up")

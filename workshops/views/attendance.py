@@ -3,7 +3,6 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assembly.models import User
+from assembly.permissions import facilitator_required
 from assembly.ratelimits import rate_limited
 
 from .. import services
@@ -19,13 +19,8 @@ from ..forms import (
     SearchForm,
     WalkInForm,
 )
-from ..models import Attendance, Meeting, Workshop
-from .common import require_facilitator
-
-
-def _attendance_meeting(request, pk):
-    meeting = get_object_or_404(Meeting.objects.select_related("venue"), pk=pk)
-    return meeting
+from ..models import Attendance, Workshop
+from ..permissions import meeting_for
 
 
 def _people_rows(meeting, people):
@@ -48,11 +43,10 @@ def _sheet_context(meeting, query):
     }
 
 
+@facilitator_required
 @require_GET
 def attendance_sheet(request, pk):
-    if not require_facilitator(request):
-        return redirect(f"{reverse('account_login')}?next={request.path}")
-    meeting = _attendance_meeting(request, pk)
+    meeting = meeting_for(request, pk)
     search = SearchForm(request.GET)
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
     context = _sheet_context(meeting, query)
@@ -117,11 +111,10 @@ def _answer_tick(request, meeting, person, error=None):
     return HttpResponse(row + present)
 
 
+@facilitator_required
 @require_POST
 def tick_attendance(request, pk):
-    if not require_facilitator(request):
-        raise PermissionDenied
-    meeting = _attendance_meeting(request, pk)
+    meeting = meeting_for(request, pk)
     person, workshop = _tick_target(request, meeting)
     error = None
     try:
@@ -140,12 +133,11 @@ def tick_attendance(request, pk):
     return _answer_tick(request, meeting, person, error)
 
 
+@facilitator_required
 @require_POST
 @rate_limited("walk_in")
 def walk_in(request, pk):
-    if not require_facilitator(request):
-        raise PermissionDenied
-    meeting = _attendance_meeting(request, pk)
+    meeting = meeting_for(request, pk)
     form = WalkInForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -12,7 +12,7 @@ from .. import chart, permissions, services
 from ..forms import (
     NotesForm,
 )
-from ..models import Attendance, Meeting, Workshop, WorkshopSignup
+from ..models import Meeting, Workshop, WorkshopSignup
 from .cards import card_context
 
 PAST_PER_PAGE = 12
@@ -37,41 +37,23 @@ def agenda(request):
     )
 
 
-def _board_workshops(meeting, user):
-    return list(
-        Workshop.objects.filter(meeting=meeting)
-        .visible_to(user)
-        .by_signups()
-        .select_related("proposed_by")
-        .prefetch_related("facilitators", "related_commons")
-    )
-
-
 @require_GET
 def meeting_detail(request, pk):
-    meeting = get_object_or_404(Meeting.objects.select_related("venue"), pk=pk)
+    meeting = permissions.meeting_for(request, pk)
     user = request.user
     hosts = list(meeting.hosts.all())
-    workshops = _board_workshops(meeting, user)
-    my_signups, attended = set(), False
-    if user.is_authenticated:
-        my_signups = set(
-            WorkshopSignup.objects.filter(workshop__meeting=meeting, person=user).values_list(
-                "workshop_id", flat=True
-            )
-        )
-        if meeting.has_started():
-            attended = Attendance.objects.filter(meeting=meeting, person=user).exists()
+    workshops = list(Workshop.objects.on_board(meeting, user))
+    my_signups = set(
+        WorkshopSignup.objects.of(user)
+        .filter(workshop__meeting=meeting)
+        .values_list("workshop_id", flat=True)
+    )
     open_for_signups = permissions.can_sign_up(user, meeting)
     cards = [
         card_context(w, user, signed_up=w.pk in my_signups, open_for_signups=open_for_signups)
         for w in workshops
     ]
     is_host = user.is_authenticated and any(host.pk == user.pk for host in hosts)
-    facilitates_any = any(card["can_edit"] for card in cards)
-    can_write_notes = permissions.can_write_notes(
-        user, meeting, attended=attended, hosts=is_host, facilitates_workshop=facilitates_any
-    )
     return render(
         request,
         "workshops/meeting_detail.html",
@@ -83,7 +65,7 @@ def meeting_detail(request, pk):
             "can_propose": permissions.can_propose_workshop(user, meeting),
             "can_volunteer": permissions.can_volunteer_to_host(user, meeting) and not is_host,
             "can_withdraw": permissions.can_volunteer_to_host(user, meeting),
-            "can_write_notes": can_write_notes,
+            "can_write_notes": permissions.can_write_plenary_notes(user, meeting),
             "can_record_attendance": permissions.can_record_attendance(user),
             "can_manage_meetings": permissions.can_manage_meetings(user),
             "can_cancel": permissions.can_cancel_meeting(user, meeting),
@@ -96,7 +78,7 @@ def meeting_detail(request, pk):
 @login_required
 @require_POST
 def volunteer_to_host(request, pk):
-    meeting = get_object_or_404(Meeting, pk=pk)
+    meeting = permissions.meeting_for(request, pk, Meeting.objects.all())
     if not permissions.can_volunteer_to_host(request.user, meeting):
         messages.error(request, _("This meeting no longer takes hosts."))
         return redirect(meeting)
@@ -112,15 +94,8 @@ def volunteer_to_host(request, pk):
 @login_required
 @require_POST
 def plenary_notes(request, pk):
-    meeting = get_object_or_404(Meeting, pk=pk)
-    user = request.user
-    allowed = permissions.can_write_notes(
-        user,
-        meeting,
-        attended=Attendance.objects.filter(meeting=meeting, person=user).exists(),
-        hosts=meeting.hosts.filter(pk=user.pk).exists(),
-    )
-    if not allowed:
+    meeting = permissions.meeting_for(request, pk, Meeting.objects.all())
+    if not permissions.can_write_plenary_notes(request.user, meeting):
         raise PermissionDenied
     form = NotesForm(request.POST)
     if form.is_valid():

@@ -4,13 +4,12 @@ from .. import permissions
 
 
 def card_context(workshop, user, *, signed_up: bool, open_for_signups: bool):
-    facilitator_ids = {person.pk for person in workshop.facilitators.all()}
     is_full = workshop.capacity is not None and workshop.signup_count >= workshop.capacity
     return {
         "workshop": workshop,
         "signed_up": signed_up,
         "is_full": is_full,
         "can_sign_up": open_for_signups and not workshop.hidden,
-        "can_edit": permissions.can_edit_workshop(user, workshop, facilitator_ids),
+        "can_edit": permissions.can_edit_workshop(user, workshop),
         "can_hide": permissions.can_hide_workshop(user),
     }

@@ -1,11 +1,7 @@
 """What every page family of meetings and workshops shares."""
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-
-from .. import permissions
 
 
 def back_to(request, fallback: str):
@@ -16,15 +12,3 @@ def back_to(request, fallback: str):
     ):
         return redirect(target)
     return redirect(fallback)
-
-
-def require_facilitator(request):
-    if not request.user.is_authenticated:
-        return False
-    if not permissions.is_facilitator(request.user):
-        raise PermissionDenied
-    return True
-
-
-def to_login(request):
-    return redirect(f"{reverse('account_login')}?next={request.path}")

@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from assembly.permissions import facilitator_required
+
 from .. import permissions, services
 from ..forms import (
     CancelMeetingForm,
@@ -14,12 +16,10 @@ from ..forms import (
     VenueForm,
 )
 from ..models import Meeting, Venue
-from .common import require_facilitator, to_login
 
 
+@facilitator_required
 def new_meeting(request):
-    if not require_facilitator(request):
-        return to_login(request)
     form = NewMeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -34,10 +34,9 @@ def new_meeting(request):
     return render(request, "workshops/meeting_form.html", {"form": form, "meeting": None})
 
 
+@facilitator_required
 def edit_meeting(request, pk):
-    if not require_facilitator(request):
-        return to_login(request)
-    meeting = get_object_or_404(Meeting.objects.select_related("venue"), pk=pk)
+    meeting = permissions.meeting_for(request, pk)
     form = MeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         try:
@@ -50,11 +49,10 @@ def edit_meeting(request, pk):
     return render(request, "workshops/meeting_form.html", {"form": form, "meeting": meeting})
 
 
+@facilitator_required
 def cancel_meeting(request, pk):
     """A confirmation page asks why; the POST cancels and tells the people concerned."""
-    if not require_facilitator(request):
-        return to_login(request)
-    meeting = get_object_or_404(Meeting.objects.select_related("venue"), pk=pk)
+    meeting = permissions.meeting_for(request, pk)
     if not permissions.can_cancel_meeting(request.user, meeting):
         if meeting.is_cancelled:
             messages.info(request, _("This meeting is already cancelled."))
@@ -76,20 +74,18 @@ def cancel_meeting(request, pk):
     return render(request, "workshops/meeting_cancel.html", {"form": form, "meeting": meeting})
 
 
+@facilitator_required
 @require_POST
 def reinstate_meeting(request, pk):
-    if not require_facilitator(request):
-        return to_login(request)
-    meeting = get_object_or_404(Meeting, pk=pk)
+    meeting = permissions.meeting_for(request, pk, Meeting.objects.all())
     services.reinstate_meeting(meeting)
     messages.success(request, _("The meeting is planned again."))
     return redirect(meeting)
 
 
+@facilitator_required
 @require_GET
 def venue_list(request):
-    if not require_facilitator(request):
-        return to_login(request)
     venues = list(Venue.objects.annotate(meeting_count=Count("meetings")).order_by("name", "pk"))
     return render(request, "workshops/venue_list.html", {"venues": venues})
 
@@ -107,13 +103,11 @@ def _venue_form_page(request, venue):
     return render(request, "workshops/venue_form.html", {"form": form, "venue": venue})
 
 
+@facilitator_required
 def new_venue(request):
-    if not require_facilitator(request):
-        return to_login(request)
     return _venue_form_page(request, None)
 
 
+@facilitator_required
 def edit_venue(request, pk):
-    if not require_facilitator(request):
-        return to_login(request)
     return _venue_form_page(request, get_object_or_404(Venue, pk=pk))

@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from assembly.permissions import facilitator_required
 from assembly.ratelimits import rate_limited
 
 from .. import permissions, services
@@ -16,49 +17,31 @@ from ..forms import (
     NotesForm,
     WorkshopForm,
 )
-from ..models import Attendance, Meeting, Workshop, WorkshopSignup
+from ..models import Workshop
 from .cards import card_context
 from .common import back_to
 
 
-def _workshop_for(request, pk):
-    workshop = get_object_or_404(
-        Workshop.objects.select_related(
-            "meeting", "meeting__venue", "proposed_by"
-        ).prefetch_related("facilitators", "related_commons"),
-        pk=pk,
+def _card(request, workshop):
+    workshop.signup_count = workshop.signups.count()
+    return card_context(
+        workshop,
+        request.user,
+        signed_up=workshop.signup_of(request.user) is not None,
+        open_for_signups=permissions.can_sign_up(request.user, workshop.meeting),
     )
-    if not permissions.can_see_workshop(request.user, workshop):
-        raise Http404
-    return workshop
 
 
 @require_GET
 def workshop_detail(request, pk):
-    workshop = _workshop_for(request, pk)
-    user = request.user
-    workshop.signup_count = workshop.signups.count()
-    signed_up = attended = False
-    if user.is_authenticated:
-        signed_up = WorkshopSignup.objects.filter(workshop=workshop, person=user).exists()
-        if workshop.meeting.has_started():
-            attended = Attendance.objects.filter(meeting=workshop.meeting, person=user).exists()
-    card = card_context(
-        workshop,
-        user,
-        signed_up=signed_up,
-        open_for_signups=permissions.can_sign_up(user, workshop.meeting),
-    )
-    can_write_notes = permissions.can_write_notes(
-        user, workshop.meeting, attended=attended, facilitates_workshop=card["can_edit"]
-    )
+    workshop = permissions.workshop_for(request, pk)
     return render(
         request,
         "workshops/workshop_detail.html",
         {
-            **card,
+            **_card(request, workshop),
             "meeting": workshop.meeting,
-            "can_write_notes": can_write_notes,
+            "can_write_notes": permissions.can_write_notes(request.user, workshop),
             "notes_form": NotesForm(initial={"notes": workshop.notes}),
         },
     )
@@ -70,7 +53,7 @@ def propose_workshop(request):
     meeting_id = request.GET.get("meeting") or request.POST.get("meeting")
     if not str(meeting_id or "").isdigit():
         raise Http404
-    meeting = get_object_or_404(Meeting.objects.select_related("venue"), pk=meeting_id)
+    meeting = permissions.meeting_for(request, meeting_id)
     if not permissions.can_propose_workshop(request.user, meeting):
         messages.error(request, _("Workshops can only be proposed for upcoming meetings."))
         return redirect(meeting)
@@ -99,7 +82,7 @@ def propose_workshop(request):
 
 @login_required
 def edit_workshop(request, pk):
-    workshop = _workshop_for(request, pk)
+    workshop = permissions.workshop_for(request, pk)
     if not permissions.can_edit_workshop(request.user, workshop):
         raise PermissionDenied
     form = WorkshopForm(request.POST or None, instance=workshop)
@@ -116,12 +99,10 @@ def edit_workshop(request, pk):
     )
 
 
-@login_required
+@facilitator_required
 @require_POST
 def hide_workshop(request, pk):
-    workshop = get_object_or_404(Workshop.objects.select_related("meeting"), pk=pk)
-    if not permissions.can_hide_workshop(request.user):
-        raise PermissionDenied
+    workshop = permissions.workshop_for(request, pk, Workshop.objects.select_related("meeting"))
     hidden = request.POST.get("hidden") != "0"
     services.set_workshop_hidden(workshop, hidden)
     messages.success(
@@ -136,15 +117,8 @@ def hide_workshop(request, pk):
 @login_required
 @require_POST
 def workshop_notes(request, pk):
-    workshop = _workshop_for(request, pk)
-    user = request.user
-    allowed = permissions.can_write_notes(
-        user,
-        workshop.meeting,
-        attended=Attendance.objects.filter(meeting=workshop.meeting, person=user).exists(),
-        facilitates_workshop=permissions.facilitates(user, workshop),
-    )
-    if not allowed:
+    workshop = permissions.workshop_for(request, pk)
+    if not permissions.can_write_notes(request.user, workshop):
         raise PermissionDenied
     form = NotesForm(request.POST)
     if form.is_valid():
@@ -163,7 +137,7 @@ def sign_up(request, pk):
             response["HX-Redirect"] = login
             return response
         return redirect(login)
-    workshop = _workshop_for(request, pk)
+    workshop = permissions.workshop_for(request, pk)
     error = None
     try:
         if request.POST.get("action") == "out":
@@ -181,14 +155,8 @@ def sign_up(request, pk):
         else:
             messages.success(request, done)
         return back_to(request, workshop.meeting.get_absolute_url())
-    workshop.signup_count = workshop.signups.count()
-    signed_up = WorkshopSignup.objects.filter(workshop=workshop, person=request.user).exists()
-    context = card_context(
-        workshop,
-        request.user,
-        signed_up=signed_up,
-        open_for_signups=permissions.can_sign_up(request.user, workshop.meeting),
-    )
     return render(
-        request, "workshops/_workshop_card.html", {**context, "error": error, "done": done}
+        request,
+        "workshops/_workshop_card.html",
+        {**_card(request, workshop), "error": error, "done": done},
     )

@@ -1,0 +1,2 @@
+"""Pages of the directory, one module per family: thin views that check permission, call a
+service, render or redirect."""

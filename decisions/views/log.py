@@ -1,0 +1,124 @@
+"""The decision log and opening a discussion: a new one, or a new round after one not adopted."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from .. import extensions, permissions, services
+from ..filters import DecisionFilter
+from ..forms import DiscussionForm
+from ..models import Decision, Vote
+from ..services import DecisionError
+from .detail import decision_queryset
+
+PAGE_SIZE = 20
+
+
+def decision_list(request):
+    decisions = (
+        Decision.objects.select_related("author")
+        # A subquery, not a join: the paginator's COUNT(*) then ignores it.
+        .annotate(
+            live_votes=Coalesce(
+                Subquery(
+                    Vote.objects.filter(decision=OuterRef("pk"))
+                    .order_by()
+                    .values("decision")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            )
+        )
+        .order_by("-created_at", "-pk")
+    )
+    filterset = DecisionFilter(request.GET, queryset=decisions)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "decisions/decision_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "can_open_discussion": permissions.can_open_discussion(request.user),
+        },
+    )
+
+
+@login_required
+def decision_new(request):
+    if not permissions.can_open_discussion(request.user):
+        raise PermissionDenied
+    elsewhere = extensions.kinds_started_elsewhere()
+    form = DiscussionForm(request.POST or None)
+    # A charter change needs its proposed full text: it opens from the charter's amendment form.
+    form.fields["kind"].choices = [
+        choice for choice in form.fields["kind"].choices if choice[0] not in elsewhere
+    ]
+    if request.method == "POST" and form.is_valid():
+        return _open_discussion(request, form)
+    started_elsewhere = [(Decision.Kind(kind).label, url) for kind, url in elsewhere.items()]
+    return render(
+        request,
+        "decisions/decision_form.html",
+        {"form": form, "previous": None, "started_elsewhere": started_elsewhere},
+    )
+
+
+def _open_discussion(request, form, previous=None):
+    data = form.cleaned_data
+    try:
+        if previous is None:
+            decision = services.open_discussion(
+                author=request.user,
+                title=data["title"],
+                kind=data["kind"],
+                context=data["context"],
+                proposal=data["proposal"],
+                related_commons=data["related_commons"],
+            )
+        else:
+            decision = services.start_new_round(
+                previous,
+                by=request.user,
+                title=data["title"],
+                context=data["context"],
+                proposal=data["proposal"],
+            )
+    except DecisionError as error:
+        form.add_error(None, error.message)
+        return render(request, "decisions/decision_form.html", {"form": form, "previous": previous})
+    messages.success(
+        request,
+        _("Your discussion is open until %(end)s.")
+        % {"end": services.format_moment(decision.discussion_ends_at)},
+    )
+    return redirect(decision)
+
+
+@login_required
+def new_round(request, pk):
+    previous = permissions.decision_for(request, pk, decision_queryset())
+    if not permissions.can_start_new_round(request.user, previous):
+        raise PermissionDenied
+    start_url = extensions.start_form_url(previous.kind)
+    if start_url:
+        return redirect(start_url)
+    initial = {
+        "title": previous.title,
+        "kind": previous.kind,
+        "context": previous.context,
+        "proposal": previous.proposal,
+        "related_commons": list(previous.related_commons.all()),
+    }
+    form = DiscussionForm(request.POST or None, initial=initial)
+    form.fields["kind"].disabled = True
+    form.fields["related_commons"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        return _open_discussion(request, form, previous=previous)
+    return render(request, "decisions/decision_form.html", {"form": form, "previous": previous})

@@ -1,0 +1,273 @@
+"""Who gets what at every address: the role × URL matrix, built from the URL configuration itself.
+
+Every named route must have one entry in ROUTES: what a GET answers for each role. A new route
+without an entry fails `test_every_route_has_an_entry`, naming it; add its line here, choosing the
+answers on purpose. Answers: "200", "login" (sent to sign in), "403", "404", "405" (wrong method:
+the route takes a POST), "302" (sent elsewhere, not to sign in).
+"""
+
+import dataclasses
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from assembly.models import FACILITATORS_GROUP, Delivery, Subscriber, Topic
+from assembly.notifications import subscriptions, topics
+from charter.models import DEFAULT_SLUG
+from decisions import services as decision_services
+from tests.charter.factories import add_version, amendment, default_charter
+from tests.commons_registry.factories import CommonsFactory
+from tests.decisions.factories import MemberFactory, discussion
+from tests.factories import UserFactory
+from tests.workshops.factories import MeetingFactory, WorkshopFactory
+
+ROLES = ("anonymous", "participant", "member", "facilitator", "administrator")
+
+# Sections that guard themselves with their own rules, and are not ours to list route by route.
+SKIPPED_NAMESPACES = {
+    "admin": "Django's admin checks is_staff and its own model permissions on every page",
+}
+SKIPPED_URLCONFS = {
+    "allauth.urls": "django-allauth's sign-in, sign-up and e-mail pages are its own contract",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Route:
+    """`args` names the object of the world whose keyword arguments fill the route."""
+
+    answers: tuple[str, str, str, str, str]  # in the order of ROLES
+    args: str | None = None
+
+
+def everyone(answer="200", args=None):
+    return Route((answer,) * 5, args)
+
+
+def signed_in(answer="200", args=None):
+    return Route(("login", answer, answer, answer, answer), args)
+
+
+def facilitators(answer="200", args=None):
+    return Route(("login", "403", "403", answer, answer), args)
+
+
+# One entry per route; a name used by two routes (the charter's default document and the other
+# documents) is told apart by its parameters: "charter:diff (a,b,slug)".
+ROUTES = {
+    # assembly: the composition root
+    "home": everyone(),
+    "healthz": everyone(),
+    "robots-txt": everyone(),
+    "me": signed_in(),
+    "me-declare": signed_in("405"),
+    "me-export": signed_in(),
+    "me-delete": signed_in(),
+    "people": everyone(),
+    "people-members": facilitators(),
+    "people-members-csv": facilitators(),
+    "set_language": everyone("302"),
+    # assembly: notifications (issue 11); a token is signed, so a forged one answers 400
+    "me-notifications": signed_in(),
+    "subscribe": everyone(),
+    "subscribe-confirm": everyone(args="subscription"),
+    "unsubscribe": everyone(args="unsubscription"),
+    # assembly: the e-mail delivery log
+    "deliveries:index": facilitators(),
+    "deliveries:retry": facilitators("405", args="delivery"),
+    # commons_registry
+    "commons:directory": everyone(),
+    "commons:map": everyone(),
+    "commons:export-geojson": everyone(),
+    "commons:export-csv": everyone(),
+    "commons:propose": signed_in(),
+    "commons:moderation": facilitators(),
+    "commons:detail": everyone(args="commons"),
+    "commons:history": everyone(args="commons"),
+    # the world's participant stewards the entry, so edits are theirs as well as facilitators'
+    "commons:edit": Route(("login", "200", "403", "200", "200"), "commons"),
+    "commons:assess": Route(("login", "200", "403", "200", "200"), "commons"),
+    "commons:confirm": signed_in("405", args="commons"),
+    "commons:moderate": facilitators("405", args="commons"),
+    # workshops: meetings and venues
+    "meetings:index": everyone(),
+    "meetings:detail": everyone(args="meeting"),
+    "meetings:ics": everyone(args="meeting"),
+    "meetings:new": facilitators(),
+    "meetings:edit": facilitators(args="meeting"),
+    "meetings:cancel": facilitators(args="meeting"),
+    "meetings:reinstate": facilitators("405", args="meeting"),
+    "meetings:venues": facilitators(),
+    "meetings:new-venue": facilitators(),
+    "meetings:edit-venue": facilitators(args="venue"),
+    "meetings:host": signed_in("405", args="meeting"),
+    "meetings:notes": signed_in("405", args="meeting"),
+    "meetings:attendance": facilitators(args="meeting"),
+    "meetings:tick": facilitators("405", args="meeting"),
+    "meetings:walk-in": facilitators("405", args="meeting"),
+    # workshops: the workshop pages
+    "workshops:propose": signed_in("404"),  # without ?meeting= there is nothing to propose for
+    "workshops:detail": everyone(args="workshop"),
+    # the world's participant proposed the workshop: it is theirs to edit
+    "workshops:edit": Route(("login", "200", "403", "200", "200"), "workshop"),
+    "workshops:hide": facilitators("405", args="workshop"),
+    "workshops:notes": signed_in("405", args="workshop"),
+    "workshops:sign-up": everyone("405", args="workshop"),
+    # calendars
+    "calendar:public": everyone(),
+    "calendar:private": everyone(args="calendar"),
+    "calendar:revoke": signed_in("405"),
+    # decisions
+    "decisions:list": everyone(),
+    "decisions:new": signed_in(),
+    "decisions:detail": everyone(args="decision"),
+    "decisions:minutes": everyone(args="decision"),
+    # the world's participant wrote the decision: the proposal form is theirs
+    "decisions:proposal": Route(("login", "200", "403", "403", "403"), "decision"),
+    "decisions:vote": everyone("405", args="decision"),
+    "decisions:comment": everyone("405", args="decision"),
+    "decisions:withdraw": everyone("405", args="decision"),
+    "decisions:statement": everyone("405", args="decision"),
+    "decisions:new-round": Route(("login", "403", "403", "403", "403"), "decision"),
+    # the world's participant wrote the comment, a minute ago: editing it is theirs
+    "decisions:comment-edit": Route(("login", "200", "302", "302", "302"), "comment"),
+    "decisions:comment-hide": facilitators("405", args="comment"),
+    # charter: the default document, and any document by its slug
+    "charter:current (no parameter)": everyone(),
+    "charter:versions (no parameter)": everyone(),
+    "charter:version (number)": everyone(args="version"),
+    "charter:pick-diff (no parameter)": everyone("302"),
+    "charter:diff (a,b)": everyone(args="diff"),
+    "charter:amend (no parameter)": signed_in(),
+    "charter:current (slug)": everyone(args="document"),
+    "charter:versions (slug)": everyone(args="document"),
+    "charter:version (number,slug)": everyone(args="document_version"),
+    "charter:pick-diff (slug)": everyone("302", args="document"),
+    "charter:diff (a,b,slug)": everyone(args="document_diff"),
+    "charter:amend (slug)": signed_in(args="document"),
+    "charter:conflicts": facilitators(),
+    "charter:conflict": facilitators(args="amendment"),
+    # Atom feeds
+    "feeds:agenda": everyone(),
+    "feeds:decisions": everyone(),
+    "feeds:commons": everyone(),
+    # federation: what we publish, and the neighbours we follow
+    "assemblee-json": everyone(),
+    "network:index": everyone(),
+    "network:export-geojson": everyone(),
+    "network:meetings": everyone(),
+}
+
+
+def _walk(resolver, namespaces=(), prefix=""):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in SKIPPED_NAMESPACES:
+                continue
+            if getattr(pattern.urlconf_module, "__name__", None) in SKIPPED_URLCONFS:
+                continue
+            inner = (*namespaces, pattern.namespace) if pattern.namespace else namespaces
+            yield from _walk(pattern, inner, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield ":".join((*namespaces, pattern.name)), prefix + str(pattern.pattern)
+
+
+def named_routes() -> dict[str, tuple[str, frozenset]]:
+    """Every named route: key → (name to reverse, its parameters)."""
+    found = [(name, frozenset(parameters_of(route))) for name, route in _walk(get_resolver())]
+    names = [name for name, _ in found]
+    routes = {}
+    for name, parameters in found:
+        key = name
+        if names.count(name) > 1:
+            key = f"{name} ({','.join(sorted(parameters)) or 'no parameter'})"
+        routes[key] = (name, parameters)
+    return routes
+
+
+def parameters_of(route: str) -> list[str]:
+    return [part.split(">")[0].split(":")[-1] for part in route.split("<")[1:]]
+
+
+def test_every_route_has_an_entry():
+    missing = sorted(set(named_routes()) - set(ROUTES))
+    assert not missing, (
+        "These routes have no line in ROUTES (tests/test_role_url_matrix.py); add one saying "
+        f"what each role gets: {', '.join(missing)}"
+    )
+
+
+def test_every_entry_is_a_route():
+    stale = sorted(set(ROUTES) - set(named_routes()))
+    assert not stale, f"These ROUTES entries name no route any more: {', '.join(stale)}"
+
+
+def _world():
+    """One of everything a route can point at, with a participant who owns their own things."""
+    participant = UserFactory()
+    meeting = MeetingFactory()
+    workshop = WorkshopFactory(meeting=meeting, proposed_by=participant)
+    commons = CommonsFactory(stewards=[participant])
+    decision = discussion(participant)
+    comment = decision_services.add_comment(decision, author=participant, text="A first thought.")
+    charter = default_charter()
+    first, second = add_version(charter), add_version(charter)
+    conflict = amendment(second, text=second.text + "\nUne nouvelle règle.\n")
+    delivery = Delivery.objects.create(
+        person=participant, topic="t", kind="k", state=Delivery.State.FAILED
+    )
+    subscriber = Subscriber.objects.create(email="info@example.org", language="fr")
+    people = {
+        "participant": participant,
+        "member": MemberFactory(),
+        "facilitator": UserFactory(),
+        "administrator": UserFactory(is_superuser=True, is_staff=True),
+    }
+    people["facilitator"].groups.add(Group.objects.get_or_create(name=FACILITATORS_GROUP)[0])
+    objects = {
+        "meeting": {"pk": meeting.pk},
+        "venue": {"pk": meeting.venue_id},
+        "workshop": {"pk": workshop.pk},
+        "delivery": {"pk": delivery.pk},
+        "calendar": {"token": participant.calendar_token},
+        "commons": {"slug": commons.slug},
+        "decision": {"pk": decision.pk},
+        "comment": {"pk": comment.pk},
+        "version": {"number": first.number},
+        "diff": {"a": first.number, "b": second.number},
+        "document": {"slug": DEFAULT_SLUG},
+        "document_version": {"slug": DEFAULT_SLUG, "number": first.number},
+        "document_diff": {"slug": DEFAULT_SLUG, "a": first.number, "b": second.number},
+        "amendment": {"pk": conflict.pk},
+        "subscription": {"token": subscriptions.confirmation_token(subscriber)},
+        "unsubscription": {"token": topics.unsubscribe_token(participant, Topic.ASSEMBLIES)},
+    }
+    return people, objects
+
+
+def answer_of(response) -> str:
+    if response.status_code == 302:
+        login = reverse("account_login")
+        return "login" if response["Location"].startswith(login) else "302"
+    return str(response.status_code)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_each_route_answers_each_role_as_the_matrix_says(client, role):
+    people, objects = _world()
+    if role != "anonymous":
+        client.force_login(people[role])
+    routes = named_routes()
+    wrong = []
+    for key, expected in ROUTES.items():
+        if key not in routes:
+            continue  # test_every_entry_is_a_route names it
+        name, _parameters = routes[key]
+        url = reverse(name, kwargs=objects[expected.args] if expected.args else None)
+        answer = answer_of(client.get(url))
+        wanted = expected.answers[ROLES.index(role)]
+        if answer != wanted:
+            wrong.append(f"{key} ({url}): expected {wanted}, got {answer}")
+    assert not wrong, f"As {role}:\n" + "\n".join(wrong)
