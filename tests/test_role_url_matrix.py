@@ -63,6 +63,8 @@ ROUTES = {
     # assembly: the composition root
     "home": everyone(),
     "healthz": everyone(),
+    # The admin's door: the site's sign-in for strangers, straight in for staff, refused otherwise.
+    "admin-login": Route(("login", "403", "403", "403", "302")),
     "robots-txt": everyone(),
     "me": signed_in(),
     "me-declare": signed_in("405"),

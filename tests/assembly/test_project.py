@@ -17,10 +17,10 @@ def test_compose_file_has_the_whole_stack_with_real_commands():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
 
-    assert set(services) == {"web", "worker", "beat", "db", "redis"}
+    assert set(services) == {"web", "worker", "beat", "backup", "db", "redis"}
     assert services["db"]["image"].startswith("postgres:15")
     assert services["redis"]["image"].startswith("redis")
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "beat", "backup"):
         service = services[name]
         assert service["build"] == "."
         assert service["environment"]["DATABASE_URL"].startswith("postgres://")
@@ -28,6 +28,8 @@ def test_compose_file_has_the_whole_stack_with_real_commands():
     assert "gunicorn assembly.wsgi:application" in services["web"]["command"]
     assert shlex.split(services["worker"]["command"])[:4] == ["celery", "-A", "assembly", "worker"]
     assert shlex.split(services["beat"]["command"])[:4] == ["celery", "-A", "assembly", "beat"]
+    assert "python manage.py backup --output /backups --keep 14;" in services["backup"]["command"]
+    assert services["backup"]["volumes"] == ["backups:/backups"]
     # The modules those commands name exist in the project.
     assert (ROOT / "assembly" / "wsgi.py").exists()
     assert (ROOT / "assembly" / "celery.py").exists()

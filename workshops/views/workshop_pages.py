@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assembly.permissions import facilitator_required
+from assembly.ratelimits import rate_limited
 
 from .. import extensions, permissions, services
 from ..forms import (
@@ -56,6 +57,7 @@ def workshop_detail(request, pk):
 
 
 @login_required
+@rate_limited("workshop_proposal")
 def propose_workshop(request):
     meeting_id = request.GET.get("meeting") or request.POST.get("meeting")
     if not str(meeting_id or "").isdigit():
