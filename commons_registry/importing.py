@@ -224,6 +224,10 @@ def _build(row: Row, categories: _Categories, existing: dict, seen: set, now) ->
     if key in seen:
         error(key[0], _("appears twice in the file"))
     seen.add(key)
+    if ("slug", slug) in seen and key != ("slug", slug):
+        # Another row already takes this address: saving both would break the unique slug.
+        error("slug", _("appears twice in the file"))
+    seen.add(("slug", slug))
 
     commons = existing["external_id"].get(external_id) if external_id else None
     if commons is None and slug:
