@@ -2,6 +2,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from commons_registry.importing import ImportFileError, import_commons
 from commons_registry.models import Commons
@@ -175,8 +176,9 @@ def test_import_refuses_two_rows_making_the_same_slug(tmp_path):
         "Jardin,,ext-1,autre,active,Un.,,,\n"
         "Jardin,,,autre,active,Deux.,,,\n"
     ))  # fmt: skip
-    report = import_commons(path)
-    assert [str(error) for error in report.errors] == [
-        "line 3, field slug: appears twice in the file"
-    ]
+    with translation.override("en"):
+        report = import_commons(path)
+        assert [str(error) for error in report.errors] == [
+            "line 3, field slug: appears twice in the file"
+        ]
     assert (report.written, Commons.objects.count()) == (False, 0)

@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -77,6 +78,13 @@ file_bytes = st.one_of(
 
 def snapshot():
     return sorted(Commons.objects.values_list("slug", "name", "summary", "latitude", "state"))
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The refusals are matched on their English words.
+    with translation.override("en"):
+        yield
 
 
 def run_import(path):
