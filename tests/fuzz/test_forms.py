@@ -275,13 +275,13 @@ CASES = {
 
 
 def _tables():
-    # Sessions come and go with messages and sign-in; everything else must hold still on refusal.
+    # Sessions come and go with messages and sign-in, and the configuration row is made on its
+    # first read; everything else must hold still on refusal.
+    ignored = {"django_session", "assembly_assemblyconfiguration"}
     return sorted(
         model._meta.db_table
         for model in apps.get_models(include_auto_created=True)
-        if model._meta.managed
-        and not model._meta.proxy
-        and model._meta.db_table != "django_session"
+        if model._meta.managed and not model._meta.proxy and model._meta.db_table not in ignored
     )
 
 
