@@ -78,7 +78,7 @@ def healthz(request):
 
 @login_required
 def me(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your profile is saved."))
@@ -186,7 +186,8 @@ def members_csv(request):
 def my_notifications(request):
     """Per topic: as it happens, weekly digest, or never."""
     form = NotificationPreferencesForm(
-        request.POST or None, instance=topics.preferences_of(request.user)
+        request.POST if request.method == "POST" else None,
+        instance=topics.preferences_of(request.user),
     )
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -199,7 +200,7 @@ def my_notifications(request):
 def subscribe(request):
     """The "info" list: an address and a language, confirmed by a link (double opt-in)."""
     initial = {"language": getattr(request, "LANGUAGE_CODE", None)}
-    form = SubscribeForm(request.POST or None, initial=initial)
+    form = SubscribeForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST":
         email = request.POST.get("email", "").strip().lower()
         if not ratelimits.allow(request, "subscription", key=email):

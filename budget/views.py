@@ -161,7 +161,9 @@ def export_csv(request):
 
 @permissions.keep_ledger_required
 def income_new(request):
-    form = IncomeForm(request.POST or None, initial={"date": timezone.localdate()})
+    form = IncomeForm(
+        request.POST if request.method == "POST" else None, initial={"date": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.record_income(by=request.user, **form.cleaned_data)
@@ -176,7 +178,11 @@ def income_new(request):
 @permissions.keep_ledger_required
 def expense_new(request):
     initial = {"date": timezone.localdate(), "line": request.GET.get("line")}
-    form = ExpenseForm(request.POST or None, request.FILES or None, initial=initial)
+    form = ExpenseForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -200,7 +206,7 @@ def expense_new(request):
 @permissions.keep_ledger_required
 def entry_reverse(request, pk):
     entry = get_object_or_404(_entries(), pk=pk)
-    form = ReversalForm(request.POST or None)
+    form = ReversalForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.reverse_entry(entry, by=request.user, reason=form.cleaned_data["reason"])
@@ -232,7 +238,7 @@ def receipt(request, pk):
 def propose(request):
     if not permissions.can_propose_spending(request.user):
         raise PermissionDenied
-    form = FinanceDecisionForm(request.POST or None)
+    form = FinanceDecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             proposal = services.propose_finance_decision(author=request.user, **form.cleaned_data)

@@ -64,7 +64,7 @@ def chantier_list(request):
 def chantier_new(request):
     if not permissions.can_start_chantier(request.user):
         raise PermissionDenied
-    form = ChantierForm(request.POST or None)
+    form = ChantierForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             chantier = services.start_chantier(
@@ -150,7 +150,9 @@ def chantier_edit(request, pk):
     if not permissions.can_edit_chantier(request.user, chantier):
         raise PermissionDenied
     initial = {f"{column.stage}_name": column.name for column in chantier.columns.all()}
-    form = ChantierEditForm(request.POST or None, instance=chantier, initial=initial)
+    form = ChantierEditForm(
+        request.POST if request.method == "POST" else None, instance=chantier, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.edit_chantier(
@@ -216,7 +218,11 @@ def card_detail(request, pk, card):
     can_work = permissions.can_work_on_cards(request.user, found.chantier)
     form = None
     if can_work:
-        form = CardForm(request.POST or None, instance=found, chantier=found.chantier)
+        form = CardForm(
+            request.POST if request.method == "POST" else None,
+            instance=found,
+            chantier=found.chantier,
+        )
         if request.method == "POST" and form.is_valid():
             services.edit_card(found, by=request.user, **form.cleaned_data)
             messages.success(request, _("The card is saved."))

@@ -22,7 +22,7 @@ from ..models import Commons
 def propose(request):
     if not permissions.can_propose(request.user):
         raise PermissionDenied
-    form = CommonsForm(request.POST or None, user=request.user)
+    form = CommonsForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             commons = services.propose_commons(by=request.user, data=form.data_for_service())
@@ -51,7 +51,9 @@ def edit(request, slug):
     commons = permissions.commons_for(request, slug)
     if not permissions.can_edit(request.user, commons):
         raise PermissionDenied
-    form = CommonsForm(request.POST or None, instance=commons, user=request.user)
+    form = CommonsForm(
+        request.POST if request.method == "POST" else None, instance=commons, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             commons = services.edit_commons(
@@ -86,7 +88,7 @@ def assess(request, slug):
     commons = permissions.commons_for(request, slug)
     if not permissions.can_assess(request.user, commons):
         raise PermissionDenied
-    form = AssessmentForm(request.POST or None)
+    form = AssessmentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.add_assessment(
             commons, by=request.user, levels=form.levels(), comments=form.comments()

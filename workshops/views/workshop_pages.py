@@ -66,7 +66,7 @@ def propose_workshop(request):
     if not permissions.can_propose_workshop(request.user, meeting):
         messages.error(request, _("Workshops can only be proposed for upcoming meetings."))
         return redirect(meeting)
-    form = WorkshopForm(request.POST or None)
+    form = WorkshopForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             workshop = services.propose_workshop(
@@ -94,7 +94,7 @@ def edit_workshop(request, pk):
     workshop = permissions.workshop_for(request, pk)
     if not permissions.can_edit_workshop(request.user, workshop):
         raise PermissionDenied
-    form = WorkshopForm(request.POST or None, instance=workshop)
+    form = WorkshopForm(request.POST if request.method == "POST" else None, instance=workshop)
     if request.method == "POST" and form.is_valid():
         services.update_workshop(
             workshop, related_commons=form.cleaned_data["related_commons"], **form.workshop_fields()
