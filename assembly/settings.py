@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A database that does not answer: a 503 page in our layout, not a 500 (assembly/unavailable.py).
+    "assembly.unavailable.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -194,6 +196,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Celery ---------------------------------------------------------------------------------------
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    # A web request that enqueues while Redis is down waits seconds, not minutes, then goes on.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 else:
     CELERY_BROKER_URL = "filesystem://"
     for folder in ("queue", "processed", "control"):

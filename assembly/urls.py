@@ -49,3 +49,6 @@ urlpatterns = [
     path(".well-known/assemblee.json", federation_views.well_known, name="assemblee-json"),
     path("network/", include("federation.urls")),
 ]
+
+# A 500 caused by a database that stopped answering is a 503 "try again" page.
+handler500 = "assembly.unavailable.server_error"
