@@ -137,7 +137,12 @@ else:
 # --- Cache (allauth's rate limits rely on it) ----------------------------------------------------
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # Redis down reads as an empty cache (assembly/cache.py): pages keep answering.
+        "default": {
+            "BACKEND": "assembly.cache.ForgivingRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -82,27 +82,82 @@ def postgres_database(django_db_setup, django_db_blocker):
         skip_or_fail("the fault-injection tests need PostgreSQL (DATABASE_URL=postgres://...)")
 
 
-@pytest.fixture
-def killable_worker(postgres_database, django_db_blocker, smtp_sink):  # noqa: F811
-    """A worker of our own (not the session's), on a fresh queue, that the test may kill."""
-    if not redis_answers(REDIS_URL):
-        skip_or_fail(f"Redis does not answer at {REDIS_URL}")
+def start_worker_on(redis_url, django_db_blocker, smtp_port):
+    """A worker of our own (not the session's) on a fresh queue of redis_url; this process's
+    Celery app sends there too. A generator: the caller yields the worker, then it is stopped."""
     queue = f"assemblee-faults-{uuid.uuid4().hex[:8]}"
     with django_db_blocker.unblock():
         database_name = str(connection.settings_dict["NAME"])
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "assembly.settings_test",
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": redis_url,
         "TEST_DATABASE_NAME": database_name,
-        "TEST_EMAIL_URL": f"smtp://127.0.0.1:{smtp_sink.port}",
+        "TEST_EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
     }
     (ROOT / "var").mkdir(exist_ok=True)
     worker = Worker(env, queue, ROOT / "var" / f"{queue}.log")
     previous = (celery_app.conf.broker_url, celery_app.conf.task_default_queue)
-    use_broker(REDIS_URL, queue)
+    use_broker(redis_url, queue)
     try:
         yield worker
     finally:
         use_broker(*previous)
         worker.stop()
+
+
+@pytest.fixture
+def killable_worker(postgres_database, django_db_blocker, smtp_sink):  # noqa: F811
+    """A worker on the shared Redis (a queue of its own) that the test may kill."""
+    if not redis_answers(REDIS_URL):
+        skip_or_fail(f"Redis does not answer at {REDIS_URL}")
+    yield from start_worker_on(REDIS_URL, django_db_blocker, smtp_sink.port)
+
+
+class OwnRedis:
+    """A redis-server of our own on a free port, that the test stops and starts. Never the
+    machine's shared Redis: other people's tests use it."""
+
+    def __init__(self):
+        from tests.services.conftest import free_port
+
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for(lambda: redis_answers(self.url), timeout=20)
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+
+
+@pytest.fixture
+def own_redis():
+    import shutil
+
+    if shutil.which("redis-server") is None:
+        skip_or_fail("redis-server is not installed")
+    redis = OwnRedis()
+    redis.start()
+    try:
+        yield redis
+    finally:
+        redis.stop()
