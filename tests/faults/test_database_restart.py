@@ -145,7 +145,7 @@ def test_database_restart_gives_503_then_recovers(throwaway_postgres, tmp_path):
         status, page = get(server.port, "/")
         assert status == 503
         assert 'class="site-header"' in page
-        assert "Back in a moment" in page or "Retour dans un instant" in page
+        assert "Back in a moment" in page or "De retour dans un instant" in page
         health_status, health = get(server.port, "/healthz")
         assert health_status == 503 and '"database": "error"' in health
         time.sleep(1)
