@@ -9,6 +9,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from assembly.ratelimits import rate_limited
+
 from .. import permissions, services
 from ..forms import AssessmentForm, CommonsForm
 from ..models import Commons
@@ -16,6 +18,7 @@ from ..models import Commons
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("commons_proposal")
 def propose(request):
     if not permissions.can_propose(request.user):
         raise PermissionDenied

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assembly.permissions import facilitator_required
+from assembly.ratelimits import rate_limited
 
 from .. import permissions, services
 from ..forms import CommentForm, ProposalForm, StatementForm, VoteForm
@@ -63,6 +64,7 @@ def proposal(request, pk):
 
 @require_POST
 @login_required
+@rate_limited("comment")
 def comment(request, pk):
     decision = permissions.decision_for(request, pk, decision_queryset())
     form = CommentForm(request.POST)
