@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test fuzz install env migrate lint messages bench clean
+.PHONY: run test test-slow fuzz loadtest install env migrate lint messages bench clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,16 @@ test: install env
 # Hypothesis posts 300 odd inputs to every form and feeds the import odd files (tests/fuzz/).
 fuzz: install env
 	$(BIN)/pytest -m fuzz -n 2 -p no:randomly $(PYTEST_ARGS)
+
+# The slow tests the default run leaves out: fault injection (workers killed, Redis stopped,
+# PostgreSQL restarted; PostgreSQL and Redis only) and the load-test smoke run.
+test-slow: install env
+	$(BIN)/pytest -p no:randomly -m "faults or load" tests/faults tests/load $(PYTEST_ARGS)
+
+# Bounded load on 127.0.0.1: 50 simulated people for 60 s against gunicorn, PostgreSQL
+# (LOAD_DATABASE_URL) and Redis (LOAD_REDIS_URL); no 5xx, no lost write, p95 reported.
+loadtest: install env
+	$(PY) -m bench.loadtest $(LOADTEST_ARGS)
 
 # Regenerate the catalogues after changing strings; the .mo files are committed.
 messages: install env

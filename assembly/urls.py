@@ -57,3 +57,6 @@ urlpatterns = [
     path("chantiers/", include("chantiers.urls")),
     path("budget/", include("budget.urls")),
 ]
+
+# A 500 caused by a database that stopped answering is a 503 "try again" page.
+handler500 = "assembly.unavailable.server_error"
