@@ -9,8 +9,9 @@ class AssemblyConfig(AppConfig):
     def ready(self):
         from allauth.account.models import EmailAddress
         from allauth.account.signals import password_reset
+        from django.db.backends.signals import connection_created
 
-        from . import personal_data
+        from . import personal_data, search
         from .models import Delivery, User
         from .people import (
             deliveries_data,
@@ -31,6 +32,11 @@ class AssemblyConfig(AppConfig):
         )
         # Exported; deleted with the account (on_delete CASCADE).
         personal_data.register("deliveries", deliveries_data, covers=[Delivery])
+
+        # The SQLite fallback of search folds accents in SQL (assembly/search.py).
+        connection_created.connect(
+            search.register_fold_function, dispatch_uid="assembly-search-fold", weak=False
+        )
 
         # Claiming an account at the door is a password reset sent to that address: it proves it.
         password_reset.connect(

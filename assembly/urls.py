@@ -28,6 +28,7 @@ urlpatterns = [
     path("me/export.json", views.export_my_data, name="me-export"),
     path("me/delete/", views.delete_my_account, name="me-delete"),
     path("people/", views.people, name="people"),
+    path("search/", views.search_page, name="search"),
     path("people/members/", views.members, name="people-members"),
     path("people/members.csv", views.members_csv, name="people-members-csv"),
     path("accounts/", include("allauth.urls")),

@@ -1,0 +1,243 @@
+"""Search across everything written: a registry of sources, filled by each app from its AppConfig.
+
+Each app on the right registers a `Source`: the rows a viewer may see (its own permission rules),
+the fields to search, and how a result is titled and linked. `search()` asks every source the same
+question, on whichever database the assembly runs on:
+
+- PostgreSQL: full-text search with `fr_unaccent` (French stemming without accents, migration
+  assembly 0003), ranked by `SearchRank`, snippets by `SearchHeadline`, served by each app's GIN
+  expression index over `search_vector(fields)`.
+- SQLite: an accent- and case-insensitive match of every word, through `assemblee_fold`, a SQL
+  function registered on each connection (`register_fold_function`); snippets cut in Python.
+"""
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Concat
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+CONFIG = "fr_unaccent"
+SNIPPET_LENGTH = 200
+# Sentinels around a match in a snippet: the text is escaped first, then they become <mark>.
+START, STOP = "\x02", "\x03"
+
+
+@dataclass(frozen=True)
+class Source:
+    """What one kind of writing contributes to search.
+
+    `visible_to(user)` returns the rows this person may see (hidden ones filtered by the app's own
+    rules); `title_field` and `body_fields` are searched, the title weighing more; `title(obj)`
+    and `url(obj)` present a result; `related` names the relations `title` reads."""
+
+    kind: str
+    label: str
+    visible_to: Callable[[object], QuerySet]
+    title_field: str | None
+    body_fields: tuple[str, ...]
+    title: Callable[[object], str]
+    url: Callable[[object], str]
+    related: tuple[str, ...] = field(default=())
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return (self.title_field, *self.body_fields) if self.title_field else self.body_fields
+
+
+_sources: dict[str, Source] = {}
+
+
+def register(source: Source) -> None:
+    _sources[source.kind] = source
+
+
+def sources() -> list[Source]:
+    return list(_sources.values())
+
+
+def source(kind: str) -> Source | None:
+    return _sources.get(kind)
+
+
+def search_vector(title_field: str | None, body_fields) -> SearchVector:
+    """The weighted vector each app's GIN index is built on: keep the two in step."""
+    body = SearchVector(*body_fields, weight="B", config=CONFIG)
+    if title_field is None:
+        return body
+    return SearchVector(title_field, weight="A", config=CONFIG) + body
+
+
+def fold(text: str) -> str:
+    """Lower case, without accents: "Hélène" and "HELENE" both fold to "helene"."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def register_fold_function(sender, connection, **kwargs) -> None:
+    """Gives SQLite connections `assemblee_fold(text)`, for the accent-insensitive fallback."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("assemblee_fold", 1, fold, deterministic=True)
+
+
+@dataclass
+class Group:
+    source: Source
+    page: object  # a Paginator page of Result
+    count: int
+
+
+@dataclass
+class Result:
+    title: str
+    url: str
+    snippet: str
+
+
+def _is_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _words(query: str) -> list[str]:
+    return [fold(word) for word in query.split() if fold(word)]
+
+
+def matches(src: Source, user, query: str) -> QuerySet:
+    """The rows of this source the person may see that match the query, best first."""
+    queryset = src.visible_to(user)
+    if src.related:
+        queryset = queryset.select_related(*src.related)
+    if _is_postgresql():
+        search_query = SearchQuery(query, config=CONFIG, search_type="websearch")
+        vector = search_vector(src.title_field, src.body_fields)
+        return (
+            queryset.alias(search_document=vector)
+            .filter(search_document=search_query)
+            .annotate(search_rank=SearchRank(vector, search_query))
+            .annotate(
+                search_snippet=SearchHeadline(
+                    Concat(*_spaced(src.body_fields), output_field=TextField()),
+                    search_query,
+                    config=CONFIG,
+                    start_sel=START,
+                    stop_sel=STOP,
+                    max_words=30,
+                    min_words=10,
+                )
+            )
+            .order_by("-search_rank", "-pk")
+        )
+    words = _words(query)
+    if not words:
+        return queryset.none()
+    folded = {name: Func(F(name), function="assemblee_fold") for name in src.fields}
+    queryset = queryset.alias(**{f"folded_{name}": expr for name, expr in folded.items()})
+    for word in words:
+        any_field = Q()
+        for name in src.fields:
+            any_field |= Q(**{f"folded_{name}__contains": word})
+        queryset = queryset.filter(any_field)
+    in_title = Q(pk__in=[])
+    for word in words if src.title_field else []:
+        in_title |= Q(**{f"folded_{src.title_field}__contains": word})
+    return queryset.annotate(
+        search_rank=Case(
+            When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField()
+        )
+    ).order_by("-search_rank", "-pk")
+
+
+def _spaced(names):
+    parts = []
+    for name in names:
+        parts += [F(name), Value(" … ")]
+    return parts[:-1] if len(parts) > 1 else [*parts, Value("")]
+
+
+def snippet(src: Source, obj, query: str) -> str:
+    """Safe HTML: a passage of the body with the matches marked."""
+    if _is_postgresql():
+        return _marked(getattr(obj, "search_snippet", "") or "")
+    body = " … ".join(getattr(obj, name) or "" for name in src.body_fields)
+    return _marked(_cut_around(body, _words(query)))
+
+
+def _cut_around(text: str, words: list[str]) -> str:
+    """A passage of `text` around its first match, the matches between the sentinels.
+    Folding keeps one character per letter for French text, so positions carry over."""
+    text = re.sub(r"\s+", " ", text).strip()
+    folded = fold(text)
+    if len(folded) != len(text):  # a ligature or the like: mark nothing rather than misplace
+        return text[:SNIPPET_LENGTH]
+    hits = [(folded.find(w), w) for w in words if folded.find(w) >= 0]
+    first = min((position for position, _ in hits), default=0)
+    start = max(0, first - SNIPPET_LENGTH // 3)
+    end = min(len(text), start + SNIPPET_LENGTH)
+    spans = sorted(
+        (m.start(), m.end()) for w in words for m in re.finditer(re.escape(w), folded[start:end])
+    )
+    passage, cursor = [], start
+    for begin, finish in spans:
+        begin, finish = begin + start, finish + start
+        if begin < cursor:
+            continue
+        passage += [text[cursor:begin], START, text[begin:finish], STOP]
+        cursor = finish
+    passage.append(text[cursor:end])
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    return prefix + "".join(passage) + suffix
+
+
+def _marked(text: str) -> str:
+    html = escape(text).replace(START, "<mark>").replace(STOP, "</mark>")
+    return mark_safe(html)
+
+
+def search(user, query: str, *, per_kind: int, kind: str | None = None, page_number=1):
+    """One group per source with results, in registration order; with `kind`, only that one."""
+    query = query.strip()
+    if not query:
+        return []
+    groups = []
+    for src in sources():
+        if kind and src.kind != kind:
+            continue
+        paginator = Paginator(matches(src, user, query), per_kind)
+        page = paginator.get_page(page_number)
+        if not paginator.count:
+            continue
+        page.object_list = [
+            Result(title=src.title(obj), url=src.url(obj), snippet=snippet(src, obj, query))
+            for obj in page.object_list
+        ]
+        groups.append(Group(source=src, page=page, count=paginator.count))
+    return groups
+
+
+def postgresql_search_index(app_label: str, model_name: str, name: str, title_field, body_fields):
+    """A migration operation: the GIN expression index over `search_vector(...)`, on PostgreSQL
+    only (SQLite searches through its fallback, without an index). The fields are given in the
+    migration, frozen; they must match the app's search source."""
+    from django.contrib.postgres.indexes import GinIndex
+    from django.db import migrations
+
+    def index():
+        return GinIndex(search_vector(title_field, body_fields), name=name)
+
+    def create(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.add_index(apps.get_model(app_label, model_name), index())
+
+    def drop(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.remove_index(apps.get_model(app_label, model_name), index())
+
+    return migrations.RunPython(create, drop, elidable=False)
