@@ -123,7 +123,7 @@ def matches(src: Source, user, query: str) -> QuerySet:
             .annotate(search_rank=SearchRank(vector, search_query))
             .annotate(
                 search_snippet=SearchHeadline(
-                    Concat(*_spaced(src.body_fields), output_field=TextField()),
+                    _body(src.body_fields),
                     search_query,
                     config=CONFIG,
                     start_sel=START,
@@ -154,28 +154,29 @@ def matches(src: Source, user, query: str) -> QuerySet:
     ).order_by("-search_rank", "-pk")
 
 
-def _spaced(names):
+def _body(names):
+    """The body fields as one text, for the headline."""
+    if len(names) == 1:
+        return F(names[0])
     parts = []
     for name in names:
         parts += [F(name), Value(" … ")]
-    return parts[:-1] if len(parts) > 1 else [*parts, Value("")]
+    return Concat(*parts[:-1], output_field=TextField())
 
 
 def snippet(src: Source, obj, query: str) -> str:
     """Safe HTML: a passage of the body with the matches marked."""
     if _is_postgresql():
         return _marked(getattr(obj, "search_snippet", "") or "")
-    body = " … ".join(getattr(obj, name) or "" for name in src.body_fields)
+    body = " … ".join(filter(None, (getattr(obj, name) for name in src.body_fields)))
     return _marked(_cut_around(body, _words(query)))
 
 
 def _cut_around(text: str, words: list[str]) -> str:
-    """A passage of `text` around its first match, the matches between the sentinels.
-    Folding keeps one character per letter for French text, so positions carry over."""
+    """A passage of `text` around its first match, the matches between the sentinels."""
     text = re.sub(r"\s+", " ", text).strip()
-    folded = fold(text)
-    if len(folded) != len(text):  # a ligature or the like: mark nothing rather than misplace
-        return text[:SNIPPET_LENGTH]
+    # Folded letter by letter, so that positions in `folded` are positions in `text`.
+    folded = "".join(f if len(f := fold(c)) == 1 else c for c in text)
     hits = [(folded.find(w), w) for w in words if folded.find(w) >= 0]
     first = min((position for position, _ in hits), default=0)
     start = max(0, first - SNIPPET_LENGTH // 3)
