@@ -89,9 +89,14 @@ def register_fold_function(sender, connection, **kwargs) -> None:
 
 @dataclass
 class Group:
+    """One kind's results: on the overview, the first few (`has_more` if there are others); for
+    one kind, a page of a Paginator (`page`, `count`)."""
+
     source: Source
-    page: object  # a Paginator page of Result
-    count: int
+    results: list
+    has_more: bool = False
+    page: object = None
+    count: int | None = None
 
 
 @dataclass
@@ -203,7 +208,10 @@ def _marked(text: str) -> str:
 
 
 def search(user, query: str, *, per_kind: int, kind: str | None = None, page_number=1):
-    """One group per source with results, in registration order; with `kind`, only that one."""
+    """The groups of results with something in them, in registration order.
+
+    Without `kind`, the first `per_kind` results of every kind, one query each (no count: the
+    overview stays within the query budget). With `kind`, that kind alone, paginated."""
     query = query.strip()
     if not query:
         return []
@@ -211,16 +219,22 @@ def search(user, query: str, *, per_kind: int, kind: str | None = None, page_num
     for src in sources():
         if kind and src.kind != kind:
             continue
-        paginator = Paginator(matches(src, user, query), per_kind)
-        page = paginator.get_page(page_number)
-        if not paginator.count:
-            continue
-        page.object_list = [
-            Result(title=src.title(obj), url=src.url(obj), snippet=snippet(src, obj, query))
-            for obj in page.object_list
-        ]
-        groups.append(Group(source=src, page=page, count=paginator.count))
+        rows = matches(src, user, query)
+        if kind:
+            paginator = Paginator(rows, per_kind)
+            page = paginator.get_page(page_number)
+            group = Group(src, _results(src, page.object_list, query), page=page)
+            group.count = paginator.count
+        else:
+            found = list(rows[: per_kind + 1])
+            group = Group(src, _results(src, found[:per_kind], query), len(found) > per_kind)
+        if group.results:
+            groups.append(group)
     return groups
+
+
+def _results(src: Source, rows, query: str) -> list[Result]:
+    return [Result(src.title(obj), src.url(obj), snippet(src, obj, query)) for obj in rows]
 
 
 def postgresql_search_index(app_label: str, model_name: str, name: str, title_field, body_fields):

@@ -37,7 +37,7 @@ def found(client, query, **params):
     response = client.get(reverse("search"), {"q": query, **params})
     assert response.status_code == 200
     return {
-        group.source.kind: [result.title for result in group.page.object_list]
+        group.source.kind: [result.title for result in group.results]
         for group in response.context["groups"]
     }
 
@@ -180,7 +180,7 @@ def test_search_overview_links_to_all_results_of_a_kind(client):
 
     response = client.get(reverse("search"), {"q": "helene"})
 
-    assert len(response.context["groups"][0].page.object_list) == 5
+    assert len(response.context["groups"][0].results) == 5
     assert "kind=commons" in response.content.decode()
 
 
@@ -204,12 +204,12 @@ def test_search_pages_through_one_kind(client):
 def test_search_queries_are_constant(client, django_assert_num_queries, per_kind):
     write_about_helene(per_kind)
 
-    # For each of the 6 kinds: one count, one page; then the layout's configuration.
-    with django_assert_num_queries(13):
+    # One query for each of the 6 kinds, then the layout's configuration.
+    with django_assert_num_queries(7):
         response = client.get(reverse("search"), {"q": "helene"})
 
     # Five kinds, and the charter's current version.
-    assert sum(group.count for group in response.context["groups"]) == 5 * per_kind + 1
+    assert sum(len(group.results) for group in response.context["groups"]) == 5 * per_kind + 1
 
 
 @pytest.mark.parametrize("per_kind", [1, 3])
@@ -219,15 +219,26 @@ def test_search_queries_are_constant_for_a_facilitator(
     write_about_helene(per_kind)
     client.force_login(facilitator)
 
-    # The session, the person, whether they facilitate, a count and a page per kind, the layout.
-    with django_assert_num_queries(16):
+    # The session, the person, whether they facilitate, one query per kind, the layout.
+    with django_assert_num_queries(10):
         response = client.get(reverse("search"), {"q": "helene"})
 
     # Five kinds, and the charter's current version.
-    assert sum(group.count for group in response.context["groups"]) == 5 * per_kind + 1
+    assert sum(len(group.results) for group in response.context["groups"]) == 5 * per_kind + 1
 
 
 def test_search_runs_on_the_database_it_says():
     from assembly import search
 
     assert search._is_postgresql() == (connection.vendor == "postgresql")
+
+
+@pytest.mark.parametrize("per_kind", [1, 3])
+def test_search_of_one_kind_queries_are_constant(client, django_assert_num_queries, per_kind):
+    write_about_helene(per_kind)
+
+    # The count, the page, the layout's configuration.
+    with django_assert_num_queries(3):
+        response = client.get(reverse("search"), {"q": "helene", "kind": "workshops"})
+
+    assert response.context["groups"][0].count == per_kind
