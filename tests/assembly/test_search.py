@@ -97,9 +97,7 @@ def test_search_without_a_query_shows_the_form_only(client):
 def test_search_says_when_nothing_is_found(client):
     response = client.get(reverse("search"), {"q": "introuvable"})
 
-    assert "Nothing found for" in response.content.decode() or "Aucun résultat" in (
-        response.content.decode()
-    )
+    assert "Rien trouvé pour « introuvable »." in response.content.decode()
 
 
 def test_layout_has_a_labelled_search_box(client):
