@@ -50,7 +50,7 @@ def test_search_finds_helene_from_helene_in_every_kind(client):
     assert sorted(results) == sorted(KINDS)
     assert results["commons"] == ["Le verger de Hélène 0"]
     assert results["workshops"] == ["Atelier 0"]
-    assert results["comments"] == ["Comment on “Décision 0”"]
+    assert results["comments"] == ["Commentaire sur « Décision 0 »"]
 
 
 def test_search_ignores_case_and_accents_of_the_query(client):
