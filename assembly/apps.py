@@ -12,7 +12,8 @@ class AssemblyConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         from . import personal_data, search
-        from .models import Delivery, User
+        from .models import Delivery, DigestItem, NotificationPreferences, Subscriber, User
+        from .notifications import digest, subscriptions, topics
         from .people import (
             deliveries_data,
             email_addresses,
@@ -32,6 +33,11 @@ class AssemblyConfig(AppConfig):
         )
         # Exported; deleted with the account (on_delete CASCADE).
         personal_data.register("deliveries", deliveries_data, covers=[Delivery])
+        personal_data.register(
+            "notification_preferences", topics.export, covers=[NotificationPreferences]
+        )
+        personal_data.register("subscriptions", subscriptions.export, covers=[Subscriber])
+        personal_data.register("digest_items", digest.export, covers=[DigestItem])
 
         # The SQLite fallback of search folds accents in SQL (assembly/search.py).
         connection_created.connect(

@@ -8,8 +8,8 @@ from assembly.search import postgresql_search_index
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assembly", "0003_french_unaccent_search_configuration"),
-        ("workshops", "0002_move_delivery_to_assembly"),
+        ("assembly", "0007_french_unaccent_search_configuration"),
+        ("workshops", "0003_meeting_announcement"),
     ]
 
     operations = [
