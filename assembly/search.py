@@ -5,8 +5,8 @@ the fields to search, and how a result is titled and linked. `search()` asks eve
 question, on whichever database the assembly runs on:
 
 - PostgreSQL: full-text search with `fr_unaccent` (French stemming without accents, migration
-  assembly 0003), ranked by `SearchRank`, snippets by `SearchHeadline`, served by each app's GIN
-  expression index over `search_vector(fields)`.
+  assembly 0007), ranked by `SearchRank`, snippets by `SearchHeadline`, over each table's stored
+  generated column `search_document` and its GIN index (`postgresql_search_index`).
 - SQLite: an accent- and case-insensitive match of every word, through `assemblee_fold`, a SQL
   function registered on each connection (`register_fold_function`); snippets cut in Python.
 """
@@ -16,15 +16,22 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+)
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 CONFIG = "fr_unaccent"
+DOCUMENT_COLUMN = "search_document"
 SNIPPET_LENGTH = 200
 # Sentinels around a match in a snippet: the text is escaped first, then they become <mark>.
 START, STOP = "\x02", "\x03"
@@ -67,12 +74,11 @@ def source(kind: str) -> Source | None:
     return _sources.get(kind)
 
 
-def search_vector(title_field: str | None, body_fields) -> SearchVector:
-    """The weighted vector each app's GIN index is built on: keep the two in step."""
-    body = SearchVector(*body_fields, weight="B", config=CONFIG)
-    if title_field is None:
-        return body
-    return SearchVector(title_field, weight="A", config=CONFIG) + body
+def stored_document(model) -> RawSQL:
+    """The `search_document` column PostgreSQL keeps on this model's table (see
+    `postgresql_search_index`): a weighted tsvector, title "A", body "B"."""
+    column = f"{_quoted(model._meta.db_table)}.{DOCUMENT_COLUMN}"
+    return RawSQL(column, [], output_field=SearchVectorField())  # noqa: S611 - no user input
 
 
 def fold(text: str) -> str:
@@ -121,7 +127,7 @@ def matches(src: Source, user, query: str) -> QuerySet:
         queryset = queryset.select_related(*src.related)
     if _is_postgresql():
         search_query = SearchQuery(query, config=CONFIG, search_type="websearch")
-        vector = search_vector(src.title_field, src.body_fields)
+        vector = stored_document(queryset.model)
         return (
             queryset.alias(search_document=vector)
             .filter(search_document=search_query)
@@ -238,21 +244,35 @@ def _results(src: Source, rows, query: str) -> list[Result]:
 
 
 def postgresql_search_index(app_label: str, model_name: str, name: str, title_field, body_fields):
-    """A migration operation: the GIN expression index over `search_vector(...)`, on PostgreSQL
-    only (SQLite searches through its fallback, without an index). The fields are given in the
-    migration, frozen; they must match the app's search source."""
-    from django.contrib.postgres.indexes import GinIndex
+    """A migration operation, on PostgreSQL only: a stored generated column `search_document`
+    (the database recomputes it in the very statement that writes the row, so it never lags),
+    and a GIN index on it. SQLite searches through its fallback and gets neither. The fields are
+    given in the migration, frozen; they must match the app's search source."""
     from django.db import migrations
 
-    def index():
-        return GinIndex(search_vector(title_field, body_fields), name=name)
+    def text_of(fields):
+        return " || ' ' || ".join(f"coalesce({_quoted(f)}, '')" for f in fields)
+
+    parts = [f"setweight(to_tsvector('{CONFIG}', {text_of(body_fields)}), 'B')"]
+    if title_field:
+        parts.insert(0, f"setweight(to_tsvector('{CONFIG}', {text_of([title_field])}), 'A')")
 
     def create(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.add_index(apps.get_model(app_label, model_name), index())
+            table = _quoted(apps.get_model(app_label, model_name)._meta.db_table)
+            schema_editor.execute(
+                f"ALTER TABLE {table} ADD COLUMN {DOCUMENT_COLUMN} tsvector "
+                f"GENERATED ALWAYS AS ({' || '.join(parts)}) STORED"
+            )
+            schema_editor.execute(f"CREATE INDEX {name} ON {table} USING gin ({DOCUMENT_COLUMN})")
 
     def drop(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.remove_index(apps.get_model(app_label, model_name), index())
+            table = _quoted(apps.get_model(app_label, model_name)._meta.db_table)
+            schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN {DOCUMENT_COLUMN}")
 
     return migrations.RunPython(create, drop, elidable=False)
+
+
+def _quoted(name: str) -> str:
+    return connection.ops.quote_name(name)
