@@ -37,6 +37,8 @@ urlpatterns = [
     path("people/members.csv", views.members_csv, name="people-members-csv"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the admin's own URLs: its sign-in goes through allauth and its attempt limits.
+    path("admin/login/", views.admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("deliveries/", include("assembly.notifications.urls")),
     # The page's old address, from when the delivery log belonged to meetings.
@@ -53,4 +55,6 @@ urlpatterns = [
     path("feeds/", include((feeds_urlpatterns, "feeds"))),
     path(".well-known/assemblee.json", federation_views.well_known, name="assemblee-json"),
     path("network/", include("federation.urls")),
+    path("chantiers/", include("chantiers.urls")),
+    path("budget/", include("budget.urls")),
 ]

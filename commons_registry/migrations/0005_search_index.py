@@ -8,7 +8,7 @@ from assembly.search import postgresql_search_index
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assembly", "0007_french_unaccent_search_configuration"),
+        ("assembly", "0008_french_unaccent_search_configuration"),
         ("commons_registry", "0004_moderation_notices_in_the_delivery_log"),
     ]
 

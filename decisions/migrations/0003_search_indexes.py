@@ -8,7 +8,7 @@ from assembly.search import postgresql_search_index
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assembly", "0007_french_unaccent_search_configuration"),
+        ("assembly", "0008_french_unaccent_search_configuration"),
         ("decisions", "0002_vote_counts_and_notices"),
     ]
 

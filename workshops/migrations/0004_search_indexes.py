@@ -8,7 +8,7 @@ from assembly.search import postgresql_search_index
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assembly", "0007_french_unaccent_search_configuration"),
+        ("assembly", "0008_french_unaccent_search_configuration"),
         ("workshops", "0003_meeting_announcement"),
     ]
 

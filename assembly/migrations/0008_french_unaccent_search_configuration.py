@@ -32,6 +32,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assembly", "0006_subscriber_delivery")]
+    dependencies = [("assembly", "0007_configuration_currency_budget_visibility")]
 
     operations = [migrations.RunPython(create, drop)]
