@@ -9,8 +9,9 @@ class AssemblyConfig(AppConfig):
     def ready(self):
         from allauth.account.models import EmailAddress
         from allauth.account.signals import password_reset
+        from django.db.backends.signals import connection_created
 
-        from . import personal_data
+        from . import personal_data, search
         from .models import Delivery, DigestItem, NotificationPreferences, Subscriber, User
         from .notifications import digest, subscriptions, topics
         from .people import (
@@ -37,6 +38,11 @@ class AssemblyConfig(AppConfig):
         )
         personal_data.register("subscriptions", subscriptions.export, covers=[Subscriber])
         personal_data.register("digest_items", digest.export, covers=[DigestItem])
+
+        # The SQLite fallback of search folds accents in SQL (assembly/search.py).
+        connection_created.connect(
+            search.register_fold_function, dispatch_uid="assembly-search-fold", weak=False
+        )
 
         # Claiming an account at the door is a password reset sent to that address: it proves it.
         password_reset.connect(

@@ -32,6 +32,7 @@ urlpatterns = [
     path("subscribe/confirm/<str:token>/", views.confirm_subscription, name="subscribe-confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("people/", views.people, name="people"),
+    path("search/", views.search_page, name="search"),
     path("people/members/", views.members, name="people-members"),
     path("people/members.csv", views.members_csv, name="people-members-csv"),
     path("accounts/", include("allauth.urls")),

@@ -1,4 +1,4 @@
-"""The pages that belong to no single app: home, health, /me/ and /people/.
+"""The pages that belong to no single app: home, health, /me/, /people/ and /search/.
 
 /me/ and /people/ gather a person's data from every app, so this module is part of the composition
 root: it may call other apps' public functions (workshops.membership), never their internals.
@@ -31,7 +31,7 @@ from decisions import services as decisions_services
 from workshops import membership
 from workshops import services as workshops_services
 
-from . import health, permissions, personal_data, ratelimits, waiting
+from . import health, permissions, personal_data, ratelimits, search, waiting
 from .domain import spreadsheet_text
 from .forms import DeleteAccountForm, NotificationPreferencesForm, ProfileForm, SubscribeForm
 from .models import User
@@ -263,3 +263,27 @@ def admin_login(request):
         # Sending a signed-in person back to the sign-in would loop between it and the admin.
         raise PermissionDenied
     return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
+
+
+# Results shown per kind on the overview, and per page once a kind is chosen.
+SEARCH_OVERVIEW_PER_KIND = 5
+SEARCH_PER_PAGE = 20
+
+
+@require_GET
+def search_page(request):
+    """Search across everything written, grouped by kind; each app's source filters what the
+    person may see. With `kind`, one kind alone, page by page."""
+    query = request.GET.get("q", "").strip()[:200]
+    kind = request.GET.get("kind", "")
+    if search.source(kind) is None:
+        kind = ""
+    groups = search.search(
+        request.user,
+        query,
+        per_kind=SEARCH_PER_PAGE if kind else SEARCH_OVERVIEW_PER_KIND,
+        kind=kind or None,
+        page_number=request.GET.get("page", 1) if kind else 1,
+    )
+    context = {"query": query, "kind": kind, "groups": groups, "sources": search.sources()}
+    return render(request, "assembly/search.html", context)

@@ -98,6 +98,8 @@ def key_pages() -> list[Page]:
         Page("charter", "/charter/"),
         Page("charter diff", f"/charter/diff/1/{last_version}/"),
         Page("people", "/people/"),
+        # Words in every workshop's and meeting's notes: ranking sorts thousands of matches.
+        Page("search", "/search/?q=inventaire+partag%C3%A9"),
         Page("calendar feed", "/calendar.ics"),
         Page("network", "/network/"),
         Page("network map data (GeoJSON)", "/network/export.geojson"),

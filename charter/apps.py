@@ -7,6 +7,14 @@ class CharterConfig(AppConfig):
     verbose_name = _("Charter")
 
     def ready(self):
+        from assembly import search
+
+        from .search import SOURCES
+
+        # What this app contributes to /search/, filtered by its own visibility rules.
+        for source in SOURCES:
+            search.register(source)
+
         # The charter reacts to decisions through their explicit registries, not signals.
         from assembly import personal_data
         from decisions import effects, extensions

@@ -53,6 +53,15 @@ class CommonsQuerySet(models.QuerySet):
     def proposed(self):
         return self.filter(state=Commons.State.PROPOSED)
 
+    def visible_to(self, person):
+        """What `permissions.can_view` allows, as a query: published entries, and a person's own
+        proposals; facilitators see every entry."""
+        if not getattr(person, "is_authenticated", False):
+            return self.published()
+        if person.is_facilitator:
+            return self
+        return self.filter(Q(state=Commons.State.PUBLISHED) | Q(submitted_by=person))
+
     def with_location(self):
         return self.filter(latitude__isnull=False, longitude__isnull=False)
 

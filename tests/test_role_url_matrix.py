@@ -71,6 +71,7 @@ ROUTES = {
     "me-export": signed_in(),
     "me-delete": signed_in(),
     "people": everyone(),
+    "search": everyone(),
     "people-members": facilitators(),
     "people-members-csv": facilitators(),
     "set_language": everyone("302"),

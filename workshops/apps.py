@@ -7,6 +7,14 @@ class WorkshopsConfig(AppConfig):
     verbose_name = _("Meetings and workshops")
 
     def ready(self):
+        from assembly import search
+
+        from .search import SOURCES
+
+        # What this app contributes to /search/, filtered by its own visibility rules.
+        for source in SOURCES:
+            search.register(source)
+
         from assembly import personal_data
 
         from . import personal_data as sections
