@@ -9,13 +9,16 @@ class AssemblyConfig(AppConfig):
     def ready(self):
         from allauth.account.models import EmailAddress
         from allauth.account.signals import password_reset
+        from django.contrib.admin.models import LogEntry
 
-        from . import personal_data
-        from .models import Delivery, User
+        from . import merging, personal_data
+        from .models import Delivery, MergeLog, User
         from .people import (
             deliveries_data,
             email_addresses,
             mark_email_verified,
+            merge_email_addresses,
+            merges_data,
             profile_data,
             roles,
         )
@@ -31,6 +34,18 @@ class AssemblyConfig(AppConfig):
         )
         # Exported; deleted with the account (on_delete CASCADE).
         personal_data.register("deliveries", deliveries_data, covers=[Delivery])
+        # Exported; the log of a merge stays, without its people (SET_NULL).
+        personal_data.register("merges", merges_data, covers=[MergeLog])
+
+        # How each of these follows a merge into another person (assembly.merging): the kept
+        # person's row wins where both hold one that must stay unique.
+        merging.register_merge(EmailAddress, "user", move=merge_email_addresses)
+        merging.register_merge(User.groups.through, "user", unique_with=["group"])
+        merging.register_merge(User.user_permissions.through, "user", unique_with=["permission"])
+        merging.register_merge(Delivery, "person", unique_with=["topic", "kind"])
+        merging.register_merge(MergeLog, "by")
+        merging.register_merge(MergeLog, "kept")
+        merging.register_merge(LogEntry, "user")
 
         # Claiming an account at the door is a password reset sent to that address: it proves it.
         password_reset.connect(

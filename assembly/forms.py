@@ -36,3 +36,13 @@ class DeleteAccountForm(forms.Form):
         label=_("I understand that my account will be deleted and that this cannot be undone."),
         required=True,
     )
+
+
+class AddEmailForm(forms.Form):
+    """A facilitator gives an e-mail to a person registered at the door without one."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        help_text=_("The person receives a link to choose a password and claim the account."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )

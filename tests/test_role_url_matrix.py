@@ -66,6 +66,10 @@ ROUTES = {
     "people": everyone(),
     "people-members": facilitators(),
     "people-members-csv": facilitators(),
+    "people-duplicates": facilitators(),
+    "people-identity": facilitators(args="person"),
+    "people-add-email": facilitators(args="person"),
+    "people-merge": facilitators(args="merge"),
     "set_language": everyone("302"),
     # assembly: the e-mail delivery log
     "deliveries:index": facilitators(),
@@ -218,7 +222,10 @@ def _world():
         "administrator": UserFactory(is_superuser=True, is_staff=True),
     }
     people["facilitator"].groups.add(Group.objects.get_or_create(name=FACILITATORS_GROUP)[0])
+    walk_in = UserFactory(email=None, display_name="Walk-in")
     objects = {
+        "person": {"pk": walk_in.pk},
+        "merge": {"kept": participant.pk, "merged": walk_in.pk},
         "meeting": {"pk": meeting.pk},
         "venue": {"pk": meeting.venue_id},
         "workshop": {"pk": workshop.pk},
