@@ -12,7 +12,15 @@ class AssemblyConfig(AppConfig):
         from django.contrib.admin.models import LogEntry
 
         from . import merging, personal_data
-        from .models import Delivery, MergeLog, User
+        from .models import (
+            Delivery,
+            DigestItem,
+            MergeLog,
+            NotificationPreferences,
+            Subscriber,
+            User,
+        )
+        from .notifications import digest, subscriptions, topics
         from .people import (
             deliveries_data,
             email_addresses,
@@ -46,6 +54,16 @@ class AssemblyConfig(AppConfig):
         merging.register_merge(MergeLog, "by")
         merging.register_merge(MergeLog, "kept")
         merging.register_merge(LogEntry, "user")
+        personal_data.register(
+            "notification_preferences", topics.export, covers=[NotificationPreferences]
+        )
+        personal_data.register("subscriptions", subscriptions.export, covers=[Subscriber])
+        personal_data.register("digest_items", digest.export, covers=[DigestItem])
+        # A merge: the kept person's preferences stay (one-to-one); their subscriptions and
+        # digest items gather, one item per event.
+        merging.register_merge(NotificationPreferences, "person")
+        merging.register_merge(Subscriber, "person")
+        merging.register_merge(DigestItem, "person", unique_with=["kind", "group_key", "url"])
 
         # Claiming an account at the door is a password reset sent to that address: it proves it.
         password_reset.connect(

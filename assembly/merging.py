@@ -10,7 +10,7 @@ membership recompute).
 
 The rule for rows that must stay unique (two sign-ups to one workshop, two attendance rows at one
 meeting, one stewardship twice…): **the kept person's row wins and the merged person's duplicate is
-deleted**, unless the app registers its own `move` (decisions do, for votes on a frozen roll).
+deleted** (for a one-to-one, the kept person's row when they have one), unless the app registers its own `move` (decisions do, for votes on a frozen roll).
 """
 
 import dataclasses
@@ -91,7 +91,12 @@ def move_rows(model, field: str, kept, merged, *, unique_with: Iterable[str] = (
     unique_with = tuple(unique_with)
     manager = model._default_manager
     theirs = manager.filter(**{field: merged})
-    if unique_with:
+    if model._meta.get_field(field).unique:
+        # A one-to-one: the kept person's row, when there is one, is the one.
+        if manager.filter(**{field: kept}).exists():
+            theirs.delete()
+            return 0
+    elif unique_with:
         ours = set(manager.filter(**{field: kept}).values_list(*unique_with))
         duplicates = [
             row[0] for row in theirs.values_list("pk", *unique_with) if tuple(row[1:]) in ours

@@ -369,3 +369,16 @@ def test_identity_page_queries(client, django_assert_num_queries, candidates):
         response = client.get(reverse("people-identity", args=[person.pk]), {"q": "Ana"})
 
     assert response.content.decode().count("merge into Ana<") == candidates
+
+
+@pytest.mark.django_db
+def test_merge_keeps_the_kept_persons_notification_preferences():
+    from assembly.models import NotificationPreferences
+
+    kept, other = UserFactory(), UserFactory()
+    NotificationPreferences.objects.create(person=kept)
+    NotificationPreferences.objects.create(person=other)
+
+    merging.merge_people(kept, other, by=None)
+
+    assert list(NotificationPreferences.objects.values_list("person", flat=True)) == [kept.pk]
