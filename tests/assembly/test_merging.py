@@ -382,3 +382,17 @@ def test_merge_keeps_the_kept_persons_notification_preferences():
     merging.merge_people(kept, other, by=None)
 
     assert list(NotificationPreferences.objects.values_list("person", flat=True)) == [kept.pk]
+
+
+@pytest.mark.django_db
+def test_the_kept_persons_export_lists_the_accounts_merged_into_theirs():
+    from assembly import personal_data
+
+    kept, other = UserFactory(), UserFactory(display_name="Other", email="other@example.org")
+
+    merging.merge_people(kept, other, by=None)
+
+    merges = personal_data.export(kept)["sections"]["merges"]
+    assert [(row["merged_display_name"], row["merged_email"]) for row in merges] == [
+        ("Other", "other@example.org")
+    ]
