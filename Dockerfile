@@ -2,7 +2,8 @@
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
-RUN apt-get update && apt-get install -y --no-install-recommends gettext \
+# postgresql-client: pg_dump and pg_restore for `manage.py backup` / `restore` (15, as the server).
+RUN apt-get update && apt-get install -y --no-install-recommends gettext postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md ./
@@ -15,7 +16,8 @@ RUN pip install .
 COPY . .
 # collectstatic needs settings; a build-time key is never used at run time.
 RUN SECRET_KEY=build-only python manage.py collectstatic --noinput \
-    && useradd --create-home assemblee && mkdir -p /app/var && chown -R assemblee /app/var
+    && useradd --create-home assemblee && mkdir -p /app/var /backups \
+    && chown -R assemblee /app/var /backups
 USER assemblee
 EXPOSE 8000
 CMD ["gunicorn", "assembly.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

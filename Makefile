@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test install env migrate lint messages bench clean
+.PHONY: run test fuzz install env migrate lint messages bench clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ test: install env
 	$(BIN)/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Hypothesis posts 300 odd inputs to every form and feeds the import odd files (tests/fuzz/).
+fuzz: install env
+	$(BIN)/pytest -m fuzz -n 2 -p no:randomly $(PYTEST_ARGS)
 
 # Regenerate the catalogues after changing strings; the .mo files are committed.
 messages: install env

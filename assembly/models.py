@@ -153,6 +153,14 @@ class AssemblyConfiguration(models.Model):
         default=0,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
+    currency = models.CharField(
+        _("currency"), max_length=8, default="€", help_text=_("Shown after every amount.")
+    )
+    budget_public = models.BooleanField(
+        _("budget is public"),
+        default=True,
+        help_text=_("Unticked: only members and facilitators see the budget ledger."),
+    )
 
     class Meta:
         verbose_name = _("assembly configuration")

@@ -5,6 +5,7 @@ fresh clone runs with nothing else installed. Production sets DATABASE_URL, REDI
 SECRET_KEY and ALLOWED_HOSTS, and refuses to start with DEBUG off and no SECRET_KEY.
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -34,9 +35,15 @@ TIME_ZONE = env.str("TIME_ZONE", default="Europe/Paris")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Behind a TLS-terminating proxy (nginx, Caddy, Traefik) that sets X-Forwarded-Proto.
 BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+# How many proxies append to X-Forwarded-For in front of us: the rate limits per IP need the
+# client's address, not the proxy's (which every request would share).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_PROXY else 0)
 SECURE = env.bool("SECURE", default=not DEBUG)
 HSTS_SECONDS = env.int("HSTS_SECONDS", default=60 * 60 * 24 * 365)
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
+# Uploaded files (budget receipts): never served as static files, only through their views.
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
 MAP_TILES_URL = env.str("MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_ATTRIBUTION = env.str(
     "MAP_ATTRIBUTION",
@@ -44,6 +51,23 @@ MAP_ATTRIBUTION = env.str(
 )
 MAP_EMBED_ORIGINS = env.list("MAP_EMBED_ORIGINS", default=[])
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# How fast one account (/user) or one address (/ip) may write: "amount/period/per", comma-separated
+# (allauth's format). A burst at the door or in a lively discussion stays well under them.
+WRITE_RATE_LIMITS = {
+    "comment": env.str("RATE_LIMIT_COMMENT", default="5/m/user,40/h/user,200/h/ip"),
+    "workshop_proposal": env.str("RATE_LIMIT_WORKSHOP_PROPOSAL", default="10/h/user,60/h/ip"),
+    "commons_proposal": env.str("RATE_LIMIT_COMMONS_PROPOSAL", default="10/h/user,60/h/ip"),
+    "walk_in": env.str("RATE_LIMIT_WALK_IN", default="60/10m/user,120/10m/ip"),
+    "subscription": env.str("RATE_LIMIT_SUBSCRIPTION", default="5/h/ip,3/h/key"),
+}
+
+_RATE = r"\d+/\d*[smhd]/(ip|user|key)"
+for _action, _rates in WRITE_RATE_LIMITS.items():
+    if _rates and not re.fullmatch(rf"{_RATE}(\s*,\s*{_RATE})*", _rates.strip()):
+        raise ImproperlyConfigured(
+            f"RATE_LIMIT_{_action.upper()}={_rates!r}: expected e.g. '5/m/user,100/h/ip' "
+            "(amount/period/per, period in s, m, h or d, per user, ip or key), or empty for none."
+        )
 # Lets federation fetch from loopback and private networks: tests and two local instances only.
 FEDERATION_ALLOW_PRIVATE_NETWORKS = env.bool("FEDERATION_ALLOW_PRIVATE_NETWORKS", default=False)
 
@@ -73,8 +97,10 @@ INSTALLED_APPS = [
     "assembly",
     "commons_registry",
     "workshops",
+    "chantiers",
     "decisions",
     "charter",
+    "budget",
     "federation",
 ]
 
@@ -166,7 +192,10 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ADAPTER = "assembly.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Assemblée] "
-# Rate limits stay at allauth's defaults (on), counted in the cache above.
+# allauth's own limits (sign-in, sign-up, reset) at their defaults, and ours beside them, all counted
+# in the cache above; assembly/ratelimits.py applies ours.
+ACCOUNT_RATE_LIMITS = dict(WRITE_RATE_LIMITS)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "fr"
@@ -178,6 +207,8 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# No URL serves MEDIA_ROOT: receipts go through budget:receipt, which checks who asks.
+MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -40,6 +40,8 @@ urlpatterns = [
     path("people/merge/<int:kept>/<int:merged>/", identity_views.merge, name="people-merge"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the admin's own URLs: its sign-in goes through allauth and its attempt limits.
+    path("admin/login/", views.admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("deliveries/", include("assembly.notifications.urls")),
     # The page's old address, from when the delivery log belonged to meetings.
@@ -56,4 +58,6 @@ urlpatterns = [
     path("feeds/", include((feeds_urlpatterns, "feeds"))),
     path(".well-known/assemblee.json", federation_views.well_known, name="assemblee-json"),
     path("network/", include("federation.urls")),
+    path("chantiers/", include("chantiers.urls")),
+    path("budget/", include("budget.urls")),
 ]

@@ -5,18 +5,20 @@ root: it may call other apps' public functions (workshops.membership), never the
 """
 
 import csv
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -29,7 +31,7 @@ from decisions import services as decisions_services
 from workshops import membership
 from workshops import services as workshops_services
 
-from . import health, permissions, personal_data, waiting
+from . import health, permissions, personal_data, ratelimits, waiting
 from .domain import spreadsheet_text
 from .forms import DeleteAccountForm, NotificationPreferencesForm, ProfileForm, SubscribeForm
 from .models import User
@@ -76,7 +78,7 @@ def healthz(request):
 
 @login_required
 def me(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your profile is saved."))
@@ -184,7 +186,8 @@ def members_csv(request):
 def my_notifications(request):
     """Per topic: as it happens, weekly digest, or never."""
     form = NotificationPreferencesForm(
-        request.POST or None, instance=topics.preferences_of(request.user)
+        request.POST if request.method == "POST" else None,
+        instance=topics.preferences_of(request.user),
     )
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -193,28 +196,14 @@ def my_notifications(request):
     return render(request, "assembly/notifications.html", {"form": form})
 
 
-# Like allauth's limits on its public forms: per client address, in the shared cache.
-SUBSCRIBE_RATE = (5, 60 * 60)
-
-
-def _over_rate(request, action: str, rate: tuple[int, int]) -> bool:
-    amount, seconds = rate
-    key = f"rate:{action}:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, seconds)
-    try:
-        return cache.incr(key) > amount
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, seconds)
-        return False
-
-
 @never_cache
 def subscribe(request):
     """The "info" list: an address and a language, confirmed by a link (double opt-in)."""
     initial = {"language": getattr(request, "LANGUAGE_CODE", None)}
-    form = SubscribeForm(request.POST or None, initial=initial)
+    form = SubscribeForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST":
-        if _over_rate(request, "subscribe", SUBSCRIBE_RATE):
+        email = request.POST.get("email", "").strip().lower()
+        if not ratelimits.allow(request, "subscription", key=email):
             return render(
                 request, "assembly/subscribe.html", {"form": form, "too_many": True}, status=429
             )
@@ -254,3 +243,23 @@ def unsubscribe(request, token):
         "subscriber": "s" in payload,
     }
     return render(request, "assembly/unsubscribe.html", context)
+
+
+@never_cache
+def admin_login(request):
+    """The admin's door opens onto the site's own sign-in, so one set of attempt limits guards both.
+
+    Django's admin login form would authenticate without allauth's limits; it is never shown.
+    """
+    admin_index = reverse("admin:index")
+    next_url = request.GET.get("next") or admin_index
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = admin_index
+    if request.user.is_authenticated:
+        if request.user.is_active and request.user.is_staff:
+            return redirect(next_url)
+        # Sending a signed-in person back to the sign-in would loop between it and the admin.
+        raise PermissionDenied
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")

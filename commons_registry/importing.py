@@ -34,6 +34,11 @@ KNOWN_COLUMNS = {
 }  # fmt: skip
 
 
+# A town's registry holds hundreds of entries, a few hundred kilobytes: a file fifty times larger
+# than the biggest we expect is a mistake (a wrong file, a database dump), not commons to import.
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
 class ImportFileError(Exception):
     """The file as a whole cannot be read (unknown format, broken JSON, no name column…)."""
 
@@ -71,46 +76,102 @@ class Row:
 def read_rows(path: Path) -> list[Row]:
     """The rows of a CSV (header line first) or GeoJSON FeatureCollection file."""
     suffix = path.suffix.lower()
-    text = path.read_text(encoding="utf-8-sig")
+    if suffix not in {".csv", ".geojson", ".json"}:
+        raise ImportFileError(_("Give a .csv or .geojson file."))
+    text = _read_text(path)
     if suffix == ".csv":
-        reader = csv.DictReader(io.StringIO(text))
+        return _csv_rows(text)
+    return _geojson_rows(text)
+
+
+def _read_text(path: Path) -> str:
+    """The file's text, refused whole when it is too large, not UTF-8, or holds NUL bytes."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ImportFileError(
+                _("The file is %(size)s MB; the import takes files up to %(limit)s MB.")
+                % {"size": size // (1024 * 1024), "limit": MAX_FILE_BYTES // (1024 * 1024)}
+            )
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            _(
+                "The file is not UTF-8 text (byte %(position)s cannot be read). Save it as "
+                "UTF-8, e.g. “CSV UTF-8” in a spreadsheet, and try again."
+            )
+            % {"position": error.start + 1}
+        ) from error
+    except OSError as error:
+        raise ImportFileError(_("The file cannot be read: %s") % error.strerror) from error
+    if "\x00" in text:
+        # PostgreSQL cannot store them, and a text file has none: often UTF-16 saved by mistake.
+        raise ImportFileError(
+            _("The file holds NUL characters, so it is not UTF-8 text. Save it as UTF-8.")
+        )
+    return text
+
+
+def _csv_rows(text: str) -> list[Row]:
+    reader = csv.DictReader(io.StringIO(text))
+    try:
         if not reader.fieldnames or "name" not in reader.fieldnames:
             raise ImportFileError(_("The CSV file needs a header line with a “name” column."))
         rows = []
         for record in reader:
-            rows.append(
-                Row(
-                    line=reader.line_num,
-                    values={
-                        k: _from_spreadsheet(k, (v or "").strip()) for k, v in record.items() if k
-                    },
-                )
+            values = {}
+            for key, value in record.items():
+                if isinstance(key, str) and key:
+                    # A line longer than the header puts its extra cells in a list under None.
+                    values[key] = _from_spreadsheet(key, (value or "").strip())
+            rows.append(Row(line=reader.line_num, values=values))
+    except csv.Error as error:
+        raise ImportFileError(
+            _("The CSV file cannot be read near line %(line)s: %(error)s")
+            % {"line": reader.line_num, "error": error}
+        ) from error
+    return rows
+
+
+def _geojson_rows(text: str) -> list[Row]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportFileError(_("The GeoJSON file is not valid JSON: %s") % error) from error
+    except RecursionError as error:
+        raise ImportFileError(_("The GeoJSON file is nested too deeply to be read.")) from error
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise ImportFileError(_("The GeoJSON file must hold a FeatureCollection."))
+    features = data.get("features") or []
+    if not isinstance(features, list):
+        raise ImportFileError(_("The FeatureCollection’s “features” must be a list."))
+    rows = []
+    for number, feature in enumerate(features, start=1):
+        feature = feature or {}
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        if not isinstance(feature, dict) or not isinstance(properties or {}, dict):
+            raise ImportFileError(
+                _("Feature %s is not a GeoJSON Feature with an object of properties.") % number
             )
-        return rows
-    if suffix in {".geojson", ".json"}:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise ImportFileError(_("The GeoJSON file is not valid JSON: %s") % error) from error
-        if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-            raise ImportFileError(_("The GeoJSON file must hold a FeatureCollection."))
-        rows = []
-        for number, feature in enumerate(data.get("features") or [], start=1):
-            values = {
-                key: "" if value is None else str(value).strip()
-                for key, value in ((feature or {}).get("properties") or {}).items()
-            }
-            geometry = (feature or {}).get("geometry")
-            if geometry:
-                coordinates = geometry.get("coordinates") or []
-                if geometry.get("type") != "Point" or len(coordinates) < 2:
-                    values["__geometry_error"] = _("only Point geometries can be imported")
-                else:
-                    # RFC 7946: [longitude, latitude].
-                    values["longitude"], values["latitude"] = (str(c) for c in coordinates[:2])
-            rows.append(Row(line=number, values=values))
-        return rows
-    raise ImportFileError(_("Give a .csv or .geojson file."))
+        values = {
+            key: "" if value is None else str(value).strip()
+            for key, value in (properties or {}).items()
+        }
+        if geometry:
+            coordinates = geometry.get("coordinates") if isinstance(geometry, dict) else None
+            if (
+                not isinstance(geometry, dict)
+                or geometry.get("type") != "Point"
+                or not isinstance(coordinates, list)
+                or len(coordinates) < 2
+            ):
+                values["__geometry_error"] = _("only Point geometries can be imported")
+            else:
+                # RFC 7946: [longitude, latitude].
+                values["longitude"], values["latitude"] = (str(c) for c in coordinates[:2])
+        rows.append(Row(line=number, values=values))
+    return rows
 
 
 def _from_spreadsheet(column: str, value: str) -> str:
@@ -163,6 +224,10 @@ def _build(row: Row, categories: _Categories, existing: dict, seen: set, now) ->
     if key in seen:
         error(key[0], _("appears twice in the file"))
     seen.add(key)
+    if ("slug", slug) in seen and key != ("slug", slug):
+        # Another row already takes this address: saving both would break the unique slug.
+        error("slug", _("appears twice in the file"))
+    seen.add(("slug", slug))
 
     commons = existing["external_id"].get(external_id) if external_id else None
     if commons is None and slug:

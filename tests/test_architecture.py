@@ -15,13 +15,16 @@ CHAIN = [
     "assembly",
     "commons_registry",
     "workshops",
+    "chantiers",
     "decisions",
     "charter",
+    "budget",
     "federation",
 ]
 
 # The modules that may import from any app (docs/architecture.md, "The composition root").
 COMPOSITION_ROOT = {
+    "assembly/announcement.py",  # the assembly's announcement gathers every app's news
     "assembly/urls.py",  # every app's URLs under their addresses
     "assembly/views.py",  # home, /me/ and /people/ gather every app's public functions
     "assembly/waiting.py",  # "waiting for you" on home and /me/ asks decisions and workshops

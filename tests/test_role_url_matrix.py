@@ -7,6 +7,8 @@ the route takes a POST), "302" (sent elsewhere, not to sign in).
 """
 
 import dataclasses
+import datetime
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
@@ -14,6 +16,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assembly.models import FACILITATORS_GROUP, Delivery, Subscriber, Topic
 from assembly.notifications import subscriptions, topics
+from budget import services as budget_services
+from chantiers import services as chantier_services
 from charter.models import DEFAULT_SLUG
 from decisions import services as decision_services
 from tests.charter.factories import add_version, amendment, default_charter
@@ -59,6 +63,8 @@ ROUTES = {
     # assembly: the composition root
     "home": everyone(),
     "healthz": everyone(),
+    # The admin's door: the site's sign-in for strangers, straight in for staff, refused otherwise.
+    "admin-login": Route(("login", "403", "403", "403", "302")),
     "robots-txt": everyone(),
     "me": signed_in(),
     "me-declare": signed_in("405"),
@@ -152,6 +158,26 @@ ROUTES = {
     "charter:amend (slug)": signed_in(args="document"),
     "charter:conflicts": facilitators(),
     "charter:conflict": facilitators(args="amendment"),
+    # chantiers: the world's participant started the chantier, so they coordinate it
+    "chantiers:list": everyone(),
+    "chantiers:new": signed_in(),
+    "chantiers:detail": everyone(args="chantier"),
+    "chantiers:edit": Route(("login", "200", "403", "200", "200"), "chantier"),
+    "chantiers:join": signed_in("405", args="chantier"),
+    "chantiers:leave": signed_in("405", args="chantier"),
+    "chantiers:link-workshop": signed_in("405", args="chantier"),
+    "chantiers:card-new": signed_in("405", args="chantier"),
+    "chantiers:card": everyone(args="card"),
+    "chantiers:card-move": signed_in("405", args="card"),
+    # budget (public by default in the configuration); the world's entry has no receipt
+    "budget:index": everyone(),
+    "budget:bilan": everyone(args="year"),
+    "budget:export-csv": everyone(),
+    "budget:income-new": facilitators(),
+    "budget:expense-new": facilitators(),
+    "budget:entry-reverse": facilitators(args="entry"),
+    "budget:receipt": signed_in("404", args="entry"),
+    "budget:propose": signed_in(),
     # Atom feeds
     "feeds:agenda": everyone(),
     "feeds:decisions": everyone(),
@@ -222,6 +248,8 @@ def _world():
         person=participant, topic="t", kind="k", state=Delivery.State.FAILED
     )
     subscriber = Subscriber.objects.create(email="info@example.org", language="fr")
+    chantier = chantier_services.start_chantier(by=participant, title="Four à pain")
+    card = chantier_services.add_card(chantier, by=participant, title="Trouver des briques")
     people = {
         "participant": participant,
         "member": MemberFactory(),
@@ -230,6 +258,12 @@ def _world():
     }
     people["facilitator"].groups.add(Group.objects.get_or_create(name=FACILITATORS_GROUP)[0])
     walk_in = UserFactory(email=None, display_name="Walk-in")
+    entry = budget_services.record_income(
+        by=people["facilitator"],
+        date=datetime.date(2026, 3, 1),
+        amount=Decimal("500.00"),
+        counterparty="Métropole",
+    )
     objects = {
         "person": {"pk": walk_in.pk},
         "merge": {"kept": participant.pk, "merged": walk_in.pk},
@@ -247,6 +281,10 @@ def _world():
         "document_version": {"slug": DEFAULT_SLUG, "number": first.number},
         "document_diff": {"slug": DEFAULT_SLUG, "a": first.number, "b": second.number},
         "amendment": {"pk": conflict.pk},
+        "chantier": {"pk": chantier.pk},
+        "card": {"pk": chantier.pk, "card": card.pk},
+        "year": {"year": 2026},
+        "entry": {"pk": entry.pk},
         "subscription": {"token": subscriptions.confirmation_token(subscriber)},
         "unsubscription": {"token": topics.unsubscribe_token(participant, Topic.ASSEMBLIES)},
     }

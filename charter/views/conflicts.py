@@ -36,7 +36,10 @@ def conflict(request, pk):
     )
     form = None
     if amendment.status == Amendment.Status.CONFLICT:
-        form = ResolutionForm(request.POST or None, initial={"text": current_version.text})
+        form = ResolutionForm(
+            request.POST if request.method == "POST" else None,
+            initial={"text": current_version.text},
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 new_version = services.resolve_conflict(

@@ -9,6 +9,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from assembly.ratelimits import rate_limited
+
 from .. import permissions, services
 from ..forms import AssessmentForm, CommonsForm
 from ..models import Commons
@@ -16,10 +18,11 @@ from ..models import Commons
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("commons_proposal")
 def propose(request):
     if not permissions.can_propose(request.user):
         raise PermissionDenied
-    form = CommonsForm(request.POST or None, user=request.user)
+    form = CommonsForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             commons = services.propose_commons(by=request.user, data=form.data_for_service())
@@ -48,7 +51,9 @@ def edit(request, slug):
     commons = permissions.commons_for(request, slug)
     if not permissions.can_edit(request.user, commons):
         raise PermissionDenied
-    form = CommonsForm(request.POST or None, instance=commons, user=request.user)
+    form = CommonsForm(
+        request.POST if request.method == "POST" else None, instance=commons, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             commons = services.edit_commons(
@@ -83,7 +88,7 @@ def assess(request, slug):
     commons = permissions.commons_for(request, slug)
     if not permissions.can_assess(request.user, commons):
         raise PermissionDenied
-    form = AssessmentForm(request.POST or None)
+    form = AssessmentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.add_assessment(
             commons, by=request.user, levels=form.levels(), comments=form.comments()

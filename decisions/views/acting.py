@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assembly.permissions import facilitator_required
+from assembly.ratelimits import rate_limited
 
 from .. import permissions, services
 from ..forms import CommentForm, ProposalForm, StatementForm, VoteForm
@@ -43,7 +44,9 @@ def proposal(request, pk):
     decision = permissions.decision_for(request, pk, decision_queryset())
     if not permissions.is_author(request.user, decision):
         raise PermissionDenied
-    form = ProposalForm(request.POST or None, initial={"text": decision.proposal})
+    form = ProposalForm(
+        request.POST if request.method == "POST" else None, initial={"text": decision.proposal}
+    )
     if request.method == "POST" and form.is_valid():
         opened_vote = decision.phase == Decision.Phase.AWAITING_PROPOSAL
         try:
@@ -63,6 +66,7 @@ def proposal(request, pk):
 
 @require_POST
 @login_required
+@rate_limited("comment")
 def comment(request, pk):
     decision = permissions.decision_for(request, pk, decision_queryset())
     form = CommentForm(request.POST)
@@ -89,7 +93,7 @@ def comment_edit(request, pk):
             ),
         )
         return redirect(comment.decision)
-    form = CommentForm(request.POST or None, instance=comment)
+    form = CommentForm(request.POST if request.method == "POST" else None, instance=comment)
     if request.method == "POST" and form.is_valid():
         try:
             services.edit_comment(comment, by=request.user, text=form.cleaned_data["text"])

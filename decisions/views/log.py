@@ -55,7 +55,7 @@ def decision_new(request):
     if not permissions.can_open_discussion(request.user):
         raise PermissionDenied
     elsewhere = extensions.kinds_started_elsewhere()
-    form = DiscussionForm(request.POST or None)
+    form = DiscussionForm(request.POST if request.method == "POST" else None)
     # A charter change needs its proposed full text: it opens from the charter's amendment form.
     form.fields["kind"].choices = [
         choice for choice in form.fields["kind"].choices if choice[0] not in elsewhere
@@ -116,7 +116,7 @@ def new_round(request, pk):
         "proposal": previous.proposal,
         "related_commons": list(previous.related_commons.all()),
     }
-    form = DiscussionForm(request.POST or None, initial=initial)
+    form = DiscussionForm(request.POST if request.method == "POST" else None, initial=initial)
     form.fields["kind"].disabled = True
     form.fields["related_commons"].disabled = True
     if request.method == "POST" and form.is_valid():

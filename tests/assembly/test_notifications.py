@@ -119,8 +119,8 @@ def test_hearing_follows_defaults_and_choices():
 # --- Subscribing without an account --------------------------------------------------------------
 
 
-def subscribe(client, email="info@example.org", language="en"):
-    return client.post("/subscribe/", {"email": email, "language": language})
+def subscribe(client, email="info@example.org", language="en", **request):
+    return client.post("/subscribe/", {"email": email, "language": language}, **request)
 
 
 def test_subscribe_is_linked_from_every_page(client):
@@ -192,11 +192,22 @@ def test_subscribe_refuses_a_bad_address_clearly(client):
     assert not Subscriber.objects.exists()
 
 
-def test_subscribe_is_rate_limited_per_client(client):
+def test_subscribe_is_rate_limited_per_client(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"subscription": settings.WRITE_RATE_LIMITS["subscription"]}
     answers = [subscribe(client, f"n{n}@example.org").status_code for n in range(7)]
 
     assert answers == [200] * 5 + [429] * 2
     assert Subscriber.objects.count() == 5
+
+
+def test_subscribe_is_rate_limited_per_address_across_clients(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"subscription": settings.WRITE_RATE_LIMITS["subscription"]}
+    answers = [
+        subscribe(client, "same@example.org", REMOTE_ADDR=f"192.0.2.{n}").status_code
+        for n in range(4)
+    ]
+
+    assert answers == [200] * 3 + [429]
 
 
 def test_a_forged_confirmation_link_changes_nothing(client):

@@ -17,10 +17,10 @@ def test_compose_file_has_the_whole_stack_with_real_commands():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
 
-    assert set(services) == {"web", "worker", "beat", "db", "redis"}
+    assert set(services) == {"web", "worker", "beat", "backup", "db", "redis"}
     assert services["db"]["image"].startswith("postgres:15")
     assert services["redis"]["image"].startswith("redis")
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "beat", "backup"):
         service = services[name]
         assert service["build"] == "."
         assert service["environment"]["DATABASE_URL"].startswith("postgres://")
@@ -28,6 +28,8 @@ def test_compose_file_has_the_whole_stack_with_real_commands():
     assert "gunicorn assembly.wsgi:application" in services["web"]["command"]
     assert shlex.split(services["worker"]["command"])[:4] == ["celery", "-A", "assembly", "worker"]
     assert shlex.split(services["beat"]["command"])[:4] == ["celery", "-A", "assembly", "beat"]
+    assert "python manage.py backup --output /backups --keep 14;" in services["backup"]["command"]
+    assert services["backup"]["volumes"] == ["backups:/backups"]
     # The modules those commands name exist in the project.
     assert (ROOT / "assembly" / "wsgi.py").exists()
     assert (ROOT / "assembly" / "celery.py").exists()
@@ -90,14 +92,16 @@ def test_compose_environment_is_documented_in_the_readme():
 
 
 def test_layout_is_the_one_design_gives():
+    # chantiers and budget: issue 15 adds them (right of workshops and of decisions).
     for folder in ("assembly", "commons_registry", "workshops", "decisions", "charter",
-                   "federation", "templates", "static", "tests", "locale", ".ci", "docs"):  # fmt: skip
+                   "chantiers", "budget", "federation", "templates", "static", "tests", "locale", ".ci", "docs"):  # fmt: skip
         assert (ROOT / folder).is_dir(), folder
     for name in ("manage.py", "docker-compose.yml", "Dockerfile", "pyproject.toml", "README.md",
                  "Makefile", ".ci/run", "tests/e2e/conftest.py", "tests/services/conftest.py"):  # fmt: skip
         assert (ROOT / name).is_file(), name
-    # federation (issue 16) sits right of the apps whose data it publishes.
-    for app in ("assembly", "commons_registry", "workshops", "decisions", "charter", "federation"):
+    # chantiers, budget (issue 15) and federation (issue 16) sit right of the apps they read.
+    for app in ("assembly", "commons_registry", "workshops", "chantiers", "decisions", "charter",
+                "budget", "federation"):  # fmt: skip
         assert (ROOT / app / "apps.py").is_file(), app
 
 

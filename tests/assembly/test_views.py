@@ -98,7 +98,9 @@ def test_people_is_paginated_and_searchable(client):
 
 
 def test_admin_header_names_the_assembly_software_in_french(client):
-    response = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="fr")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    response = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="fr")
 
     assert "Administration d’Assemblée" in response.content.decode()
 

@@ -2,6 +2,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from commons_registry.importing import ImportFileError, import_commons
 from commons_registry.models import Commons
@@ -167,3 +168,17 @@ def test_import_lists_every_problem_of_a_row(tmp_path):
     assert sorted(e.field for e in report.errors) == [
         "category", "founded_year", "latitude", "status", "summary"]  # fmt: skip
     assert {e.line for e in report.errors} == {2}
+
+
+@pytest.mark.django_db
+def test_import_refuses_two_rows_making_the_same_slug(tmp_path):
+    path = write(tmp_path, "c.csv", HEADER + (
+        "Jardin,,ext-1,autre,active,Un.,,,\n"
+        "Jardin,,,autre,active,Deux.,,,\n"
+    ))  # fmt: skip
+    with translation.override("en"):
+        report = import_commons(path)
+        assert [str(error) for error in report.errors] == [
+            "line 3, field slug: appears twice in the file"
+        ]
+    assert (report.written, Commons.objects.count()) == (False, 0)

@@ -25,7 +25,7 @@ def discussion(
     author=None,
     *,
     title="Buy a shared cargo bike",
-    kind=Decision.Kind.FINANCE,
+    kind=Decision.Kind.OTHER,  # finance decisions carry a budget proposal (tests/budget)
     proposal="",
     now=None,
 ) -> Decision:

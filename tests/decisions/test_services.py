@@ -213,7 +213,7 @@ def test_close_vote_runs_effect_which_may_edit_the_statement(start, temporary_ef
         seen.append((decision.pk, decision.outcome, now))
         decision.outcome_statement = "Adopted — conflict with another amendment."
 
-    temporary_effect(Decision.Kind.FINANCE, effect)
+    temporary_effect(Decision.Kind.OTHER, effect)
     decision = voting(now=start)
 
     services.close_vote(decision, now=start + 7 * DAY)
@@ -231,7 +231,7 @@ def test_failing_effect_rolls_the_close_back_and_next_run_closes(start, temporar
         if failures:
             raise failures.pop()
 
-    temporary_effect(Decision.Kind.FINANCE, effect)
+    temporary_effect(Decision.Kind.OTHER, effect)
     decision = voting(now=start)
 
     with pytest.raises(RuntimeError):
@@ -245,7 +245,7 @@ def test_failing_effect_rolls_the_close_back_and_next_run_closes(start, temporar
 @pytest.mark.django_db
 def test_effect_does_not_run_when_not_adopted(start, member, temporary_effect):
     seen = []
-    temporary_effect(Decision.Kind.FINANCE, lambda decision, now: seen.append(decision))
+    temporary_effect(Decision.Kind.OTHER, lambda decision, now: seen.append(decision))
     decision = voting(now=start)
     services.cast_vote(decision, voter=member, choice="object", reason="No", now=start)
 

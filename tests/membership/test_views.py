@@ -345,12 +345,15 @@ def test_export_gives_my_data_as_json_sections(client):
         "proposed_workshops",
         "hosted_meetings",
         "facilitated_workshops",
+        "chantiers",
+        "chantier_cards",
         "authored_decisions",
         "decision_comments",
         "votes",
         "outcome_statements",
         "charter_amendments",
         "charter_conflicts_resolved",
+        "ledger_entries",
     ]
     assert sections["profile"]["display_name"] == "Maxime"
     assert sections["profile"]["eligible_until"] == "2027-03-26"
@@ -382,9 +385,10 @@ def test_export_runs_a_constant_number_of_queries(client, rows, django_assert_nu
         Vote.objects.create(decision=decision, roll_entry=entry, choice="consent", cast_at=TODAY)
     client.force_login(person)
 
-    # session, user, then one per section after the profile (two for the roles and the votes);
-    # one each for preferences, subscriptions and digest items (issue 11)
-    with django_assert_num_queries(26):  # one more: the accounts merged into mine
+    # session, user, then one per section after the profile (two for the roles, the votes and
+    # the chantiers: participations and chantiers started); one each for preferences,
+    # subscriptions and digest items (issue 11)
+    with django_assert_num_queries(30):  # and one for the accounts merged into mine
         client.get("/me/export.json")
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assembly.models import User
 from assembly.permissions import facilitator_required
+from assembly.ratelimits import rate_limited
 
 from .. import services
 from ..forms import (
@@ -134,6 +135,7 @@ def tick_attendance(request, pk):
 
 @facilitator_required
 @require_POST
+@rate_limited("walk_in")
 def walk_in(request, pk):
     meeting = meeting_for(request, pk)
     form = WalkInForm(request.POST)

@@ -20,7 +20,7 @@ from ..models import Meeting, Venue
 
 @facilitator_required
 def new_meeting(request):
-    form = NewMeetingForm(request.POST or None)
+    form = NewMeetingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.create_meeting(**form.cleaned_data)
@@ -37,7 +37,7 @@ def new_meeting(request):
 @facilitator_required
 def edit_meeting(request, pk):
     meeting = permissions.meeting_for(request, pk)
-    form = MeetingForm(request.POST or None, instance=meeting)
+    form = MeetingForm(request.POST if request.method == "POST" else None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.update_meeting(meeting, **form.cleaned_data)
@@ -59,7 +59,7 @@ def cancel_meeting(request, pk):
         else:
             messages.error(request, _("This meeting is over: it can no longer be cancelled."))
         return redirect(meeting)
-    form = CancelMeetingForm(request.POST or None)
+    form = CancelMeetingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.cancel_meeting(meeting, form.cleaned_data["reason"])
@@ -91,7 +91,7 @@ def venue_list(request):
 
 
 def _venue_form_page(request, venue):
-    form = VenueForm(request.POST or None, instance=venue)
+    form = VenueForm(request.POST if request.method == "POST" else None, instance=venue)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.save_venue(venue, **form.venue_fields())

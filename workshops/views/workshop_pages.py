@@ -5,13 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assembly.permissions import facilitator_required
+from assembly.ratelimits import rate_limited
 
-from .. import permissions, services
+from .. import extensions, permissions, services
 from ..forms import (
     NotesForm,
     WorkshopForm,
@@ -42,11 +44,20 @@ def workshop_detail(request, pk):
             "meeting": workshop.meeting,
             "can_write_notes": permissions.can_write_notes(request.user, workshop),
             "notes_form": NotesForm(initial={"notes": workshop.notes}),
+            "sections": [
+                render_to_string(
+                    section["template"],
+                    {"workshop": workshop, **section["context"]},
+                    request=request,
+                )
+                for section in extensions.detail_sections(workshop, request)
+            ],
         },
     )
 
 
 @login_required
+@rate_limited("workshop_proposal")
 def propose_workshop(request):
     meeting_id = request.GET.get("meeting") or request.POST.get("meeting")
     if not str(meeting_id or "").isdigit():
@@ -55,7 +66,7 @@ def propose_workshop(request):
     if not permissions.can_propose_workshop(request.user, meeting):
         messages.error(request, _("Workshops can only be proposed for upcoming meetings."))
         return redirect(meeting)
-    form = WorkshopForm(request.POST or None)
+    form = WorkshopForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             workshop = services.propose_workshop(
@@ -83,7 +94,7 @@ def edit_workshop(request, pk):
     workshop = permissions.workshop_for(request, pk)
     if not permissions.can_edit_workshop(request.user, workshop):
         raise PermissionDenied
-    form = WorkshopForm(request.POST or None, instance=workshop)
+    form = WorkshopForm(request.POST if request.method == "POST" else None, instance=workshop)
     if request.method == "POST" and form.is_valid():
         services.update_workshop(
             workshop, related_commons=form.cleaned_data["related_commons"], **form.workshop_fields()

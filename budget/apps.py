@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BudgetConfig(AppConfig):
+    name = "budget"
+    verbose_name = _("Budget")
+
+    def ready(self):
+        # The budget reacts to decisions through their explicit registries, as the charter does.
+        from assembly import personal_data
+        from decisions import effects, extensions
+        from decisions.models import Decision
+
+        from .models import Entry
+        from .personal_data import recorded_entries
+        from .services import create_budget_line
+        from .views import decision_section
+
+        effects.register(Decision.Kind.FINANCE.value, create_budget_line)
+        extensions.register_detail_section(Decision.Kind.FINANCE.value, decision_section)
+        extensions.register_start_form(Decision.Kind.FINANCE.value, "budget:propose")
+        personal_data.register("ledger_entries", recorded_entries, covers=[Entry])

@@ -1,0 +1,19 @@
+"""What the budget holds about a person: the ledger entries they recorded. The entries stay when
+the account goes (the ledger is the assembly's), without the name."""
+
+from django.utils import timezone
+
+
+def recorded_entries(person) -> list[dict]:
+    from .models import Entry
+
+    return [
+        {
+            "date": entry.date.isoformat(),
+            "kind": entry.kind,
+            "amount": f"{entry.amount:.2f}",
+            "payee_or_source": entry.counterparty,
+            "recorded_at": timezone.localtime(entry.recorded_at).isoformat(),
+        }
+        for entry in Entry.objects.filter(recorded_by=person).order_by("date", "pk")
+    ]

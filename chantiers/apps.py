@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChantiersConfig(AppConfig):
+    name = "chantiers"
+    verbose_name = _("Chantiers")
+
+    def ready(self):
+        from assembly import personal_data
+        from workshops import extensions
+
+        from . import personal_data as sections
+        from .models import Card, Chantier, ChantierWorkshop, Participant
+        from .views import workshop_section
+
+        extensions.register_detail_section(workshop_section)
+        personal_data.register(
+            "chantiers", sections.chantiers, covers=[Participant, Chantier, ChantierWorkshop]
+        )
+        # Exported; a card stays with its chantier, the person's name leaves its history.
+        personal_data.register(
+            "chantier_cards",
+            sections.cards,
+            covers=[Card, Card.history.model],
+            before_delete=sections.forget_in_card_history,
+        )
