@@ -9,15 +9,25 @@ class AssemblyConfig(AppConfig):
     def ready(self):
         from allauth.account.models import EmailAddress
         from allauth.account.signals import password_reset
+        from django.contrib.admin.models import LogEntry
         from django.db.backends.signals import connection_created
 
-        from . import personal_data, search
-        from .models import Delivery, DigestItem, NotificationPreferences, Subscriber, User
+        from . import merging, personal_data, search
+        from .models import (
+            Delivery,
+            DigestItem,
+            MergeLog,
+            NotificationPreferences,
+            Subscriber,
+            User,
+        )
         from .notifications import digest, subscriptions, topics
         from .people import (
             deliveries_data,
             email_addresses,
             mark_email_verified,
+            merge_email_addresses,
+            merges_data,
             profile_data,
             roles,
         )
@@ -33,11 +43,28 @@ class AssemblyConfig(AppConfig):
         )
         # Exported; deleted with the account (on_delete CASCADE).
         personal_data.register("deliveries", deliveries_data, covers=[Delivery])
+        # Exported; the log of a merge stays, without its people (SET_NULL).
+        personal_data.register("merges", merges_data, covers=[MergeLog])
+
+        # How each of these follows a merge into another person (assembly.merging): the kept
+        # person's row wins where both hold one that must stay unique.
+        merging.register_merge(EmailAddress, "user", move=merge_email_addresses)
+        merging.register_merge(User.groups.through, "user", unique_with=["group"])
+        merging.register_merge(User.user_permissions.through, "user", unique_with=["permission"])
+        merging.register_merge(Delivery, "person", unique_with=["topic", "kind"])
+        merging.register_merge(MergeLog, "by")
+        merging.register_merge(MergeLog, "kept")
+        merging.register_merge(LogEntry, "user")
         personal_data.register(
             "notification_preferences", topics.export, covers=[NotificationPreferences]
         )
         personal_data.register("subscriptions", subscriptions.export, covers=[Subscriber])
         personal_data.register("digest_items", digest.export, covers=[DigestItem])
+        # A merge: the kept person's preferences stay (one-to-one); their subscriptions and
+        # digest items gather, one item per event.
+        merging.register_merge(NotificationPreferences, "person")
+        merging.register_merge(Subscriber, "person")
+        merging.register_merge(DigestItem, "person", unique_with=["kind", "group_key", "url"])
 
         # The SQLite fallback of search folds accents in SQL (assembly/search.py).
         connection_created.connect(

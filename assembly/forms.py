@@ -42,6 +42,16 @@ class DeleteAccountForm(forms.Form):
     )
 
 
+class AddEmailForm(forms.Form):
+    """A facilitator gives an e-mail to a person registered at the door without one."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        help_text=_("The person receives a link to choose a password and claim the account."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+
 class NotificationPreferencesForm(forms.ModelForm):
     """Per topic: as it happens, weekly digest, or never."""
 

@@ -182,6 +182,39 @@ class AssemblyConfiguration(models.Model):
         return config
 
 
+class MergeLog(models.Model):
+    """The history of merges: who merged whom into whom, when, and what moved (assembly.merging)."""
+
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("merged by"),
+    )
+    kept = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="merges",
+        verbose_name=_("person kept"),
+    )
+    # The merged person is deleted: their id, name and address are kept here as they were.
+    merged_id = models.PositiveIntegerField(_("id of the person merged"))
+    merged_display_name = models.CharField(_("name of the person merged"), max_length=150)
+    merged_email = models.CharField(_("e-mail of the person merged"), max_length=254, blank=True)
+    merged_at = models.DateTimeField(_("merged at"))
+    moved = models.JSONField(_("rows moved"), default=dict)
+
+    class Meta:
+        verbose_name = _("merge")
+        verbose_name_plural = _("merges")
+        ordering = ["-merged_at", "-pk"]
+
+    def __str__(self):
+        return f"#{self.merged_id} → #{self.kept_id}"
+
+
 class Topic(models.TextChoices):
     """What an e-mail is about; each person chooses how often they hear about each."""
 

@@ -1,14 +1,21 @@
-"""People registered at the door: a person without a password who can claim the account later."""
+"""People registered at the door: a person without a password who can claim the account later;
+the e-mail a facilitator adds for them afterwards, and the people who are likely one person."""
+
+import unicodedata
 
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Delivery, User
+from .domain import DomainError
+from .models import Delivery, MergeLog, User
 from .notifications import render_email
 
 
@@ -32,6 +39,42 @@ def register_at_door(display_name: str, email: str | None = None) -> User:
     if email:
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
     return user
+
+
+class PeopleError(DomainError):
+    """A rule about people said no; the message is for the facilitator who asked."""
+
+
+def add_email(person: User, email: str) -> User:
+    """Give an e-mail to a person registered at the door without one, then invite them (once the
+    change is committed) to claim the account. An address already someone's is refused: those two
+    are probably one person, to be merged instead."""
+    from .tasks import send_claim_invitation_task
+
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise PeopleError(_("Write a valid e-mail address.")) from None
+    with transaction.atomic():
+        person = User.objects.select_for_update().get(pk=person.pk)
+        if person.email:
+            raise PeopleError(_("This person already has an e-mail address."))
+        if (
+            User.objects.filter(email__iexact=email).exists()
+            or EmailAddress.objects.filter(email__iexact=email).exists()
+        ):
+            raise PeopleError(
+                _(
+                    "Someone already uses this address: if they are the same person, merge "
+                    "them instead."
+                )
+            )
+        person.email = email
+        person.save(update_fields=["email"])
+        EmailAddress.objects.create(user=person, email=email, primary=True, verified=False)
+        send_claim_invitation_task.delay_on_commit(user_id=person.pk)
+    return person
 
 
 def send_claim_invitation(user: User) -> None:
@@ -119,3 +162,71 @@ def deliveries_data(person: User) -> list[dict]:
 
 def _local(moment):
     return timezone.localtime(moment).isoformat() if moment else None
+
+
+def merge_email_addresses(kept: User, merged: User) -> int:
+    """The merged person's addresses join the kept person's; one address is never listed twice,
+    and the kept person's primary address stays the primary one."""
+    ours = {email.lower() for email in kept.emailaddress_set.values_list("email", flat=True)}
+    theirs = EmailAddress.objects.filter(user=merged)
+    duplicates = [pk for pk, email in theirs.values_list("pk", "email") if email.lower() in ours]
+    theirs.filter(pk__in=duplicates).delete()
+    primary = not EmailAddress.objects.filter(user=kept, primary=True).exists()
+    moved = 0
+    for address in theirs.order_by("-primary", "pk"):
+        address.user = kept
+        address.primary = primary and address.primary
+        address.save(update_fields=["user", "primary"])
+        moved += 1
+    return moved
+
+
+def merges_data(person: User) -> list[dict]:
+    """The other accounts merged into this person's, for their data export."""
+    return [
+        {
+            "merged_at": _local(row.merged_at),
+            "merged_display_name": row.merged_display_name,
+            "merged_email": row.merged_email,
+        }
+        for row in MergeLog.objects.filter(kept=person).order_by("merged_at", "pk")
+    ]
+
+
+def comparable_name(name: str) -> str:
+    """A name without accents, case or extra spaces: "Hélène  Dupont" → "helene dupont"."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(plain.casefold().split())
+
+
+def likely_duplicates() -> list[tuple[User, User, str]]:
+    """Pairs of active people who are probably one: the same name once accents and case are set
+    aside, or the same e-mail in another case. (older, newer, why), oldest pairs first.
+
+    One query; the comparison runs in Python, which knows accents on every database."""
+    people = list(
+        User.objects.filter(is_active=True)
+        .only("display_name", "email", "date_joined")
+        .order_by("pk")
+    )
+    seen_names: dict[str, User] = {}
+    seen_emails: dict[str, User] = {}
+    pairs: dict[tuple[int, int], tuple[User, User, str]] = {}
+    for person in people:
+        reasons = []
+        name = comparable_name(person.display_name)
+        if name and name in seen_names:
+            reasons.append((seen_names[name], _("same name")))
+        email = (person.email or "").casefold()
+        if email and email in seen_emails:
+            reasons.append((seen_emails[email], _("same e-mail")))
+        for other, why in reasons:
+            key = (other.pk, person.pk)
+            if key in pairs:
+                why = pairs[key][2] + ", " + why
+            pairs[key] = (other, person, why)
+        seen_names.setdefault(name, person)
+        if email:
+            seen_emails.setdefault(email, person)
+    return list(pairs.values())

@@ -10,7 +10,7 @@ from federation import views as federation_views
 from workshops.feeds import AgendaFeed
 from workshops.urls import calendar_urlpatterns, meetings_urlpatterns, workshops_urlpatterns
 
-from . import views
+from . import identity_views, views
 
 # Atom feeds, one per app, gathered here under /feeds/ (namespace "feeds").
 feeds_urlpatterns = [
@@ -35,6 +35,10 @@ urlpatterns = [
     path("search/", views.search_page, name="search"),
     path("people/members/", views.members, name="people-members"),
     path("people/members.csv", views.members_csv, name="people-members-csv"),
+    path("people/duplicates/", identity_views.duplicates, name="people-duplicates"),
+    path("people/<int:pk>/", identity_views.identity, name="people-identity"),
+    path("people/<int:pk>/email/", identity_views.add_email, name="people-add-email"),
+    path("people/merge/<int:kept>/<int:merged>/", identity_views.merge, name="people-merge"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Before the admin's own URLs: its sign-in goes through allauth and its attempt limits.

@@ -21,3 +21,18 @@ class BudgetConfig(AppConfig):
         extensions.register_detail_section(Decision.Kind.FINANCE.value, decision_section)
         extensions.register_start_form(Decision.Kind.FINANCE.value, "budget:propose")
         personal_data.register("ledger_entries", recorded_entries, covers=[Entry])
+
+        # A merge of two people (assembly.merging): the entries name the kept person.
+        from assembly import merging
+
+        from .models import Entry
+
+        # Ledger entries are never edited by people; a merge only renames who recorded them,
+        # through the base manager, which the immutable ledger's queryset does not guard.
+        merging.register_merge(
+            Entry,
+            "recorded_by",
+            move=lambda kept, merged: Entry._base_manager.filter(recorded_by=merged).update(
+                recorded_by=kept
+            ),
+        )

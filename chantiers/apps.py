@@ -25,3 +25,17 @@ class ChantiersConfig(AppConfig):
             covers=[Card, Card.history.model],
             before_delete=sections.forget_in_card_history,
         )
+
+        # A merge of two people (assembly.merging): one participation per chantier (the kept
+        # person's wins); cards, their history and links name the kept person.
+        from assembly import merging
+
+        from .models import Card, Chantier, ChantierWorkshop, Participant
+
+        merging.register_merge(Participant, "person", unique_with=["chantier"])
+        merging.register_merge(Chantier, "started_by")
+        merging.register_merge(ChantierWorkshop, "linked_by")
+        for field in ("assignee", "created_by"):
+            merging.register_merge(Card, field)
+            merging.register_merge(Card.history.model, field)
+        merging.register_merge(Card.history.model, "history_user")

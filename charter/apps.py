@@ -16,7 +16,7 @@ class CharterConfig(AppConfig):
             search.register(source)
 
         # The charter reacts to decisions through their explicit registries, not signals.
-        from assembly import personal_data
+        from assembly import merging, personal_data
         from decisions import effects, extensions
         from decisions.models import Decision
 
@@ -35,3 +35,6 @@ class CharterConfig(AppConfig):
         personal_data.register(
             "charter_conflicts_resolved", sections.charter_conflicts_resolved, covers=[Amendment]
         )
+
+        # A merge (assembly.merging): the resolved conflict names the kept person.
+        merging.register_merge(Amendment, "resolved_by")

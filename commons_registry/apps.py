@@ -15,7 +15,7 @@ class CommonsRegistryConfig(AppConfig):
         for source in SOURCES:
             search.register(source)
 
-        from assembly import personal_data
+        from assembly import merging, personal_data
 
         from . import personal_data as sections
         from .models import Commons, OstromAssessment
@@ -37,3 +37,11 @@ class CommonsRegistryConfig(AppConfig):
         personal_data.register(
             "ostrom_assessments", sections.ostrom_assessments, covers=[OstromAssessment]
         )
+
+        # A merge (assembly.merging): one stewardship per commons (the kept person's wins); the
+        # entries, their history and the assessments name the kept person.
+        merging.register_merge(Commons.stewards.through, "user", unique_with=["commons"])
+        merging.register_merge(Commons, "submitted_by")
+        merging.register_merge(Commons.history.model, "submitted_by")
+        merging.register_merge(Commons.history.model, "history_user")
+        merging.register_merge(OstromAssessment, "assessed_by")

@@ -35,3 +35,8 @@ class DecisionsConfig(AppConfig):
             covers=[Decision.history.model],
             before_delete=sections.forget_author_in_history,
         )
+
+        # A merge of two people (assembly.merging): the rule for frozen rolls is in merging.py.
+        from . import merging
+
+        merging.register()

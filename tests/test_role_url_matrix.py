@@ -74,6 +74,10 @@ ROUTES = {
     "search": everyone(),
     "people-members": facilitators(),
     "people-members-csv": facilitators(),
+    "people-duplicates": facilitators(),
+    "people-identity": facilitators(args="person"),
+    "people-add-email": facilitators(args="person"),
+    "people-merge": facilitators(args="merge"),
     "set_language": everyone("302"),
     # assembly: notifications (issue 11); a token is signed, so a forged one answers 400
     "me-notifications": signed_in(),
@@ -254,6 +258,7 @@ def _world():
         "administrator": UserFactory(is_superuser=True, is_staff=True),
     }
     people["facilitator"].groups.add(Group.objects.get_or_create(name=FACILITATORS_GROUP)[0])
+    walk_in = UserFactory(email=None, display_name="Walk-in")
     entry = budget_services.record_income(
         by=people["facilitator"],
         date=datetime.date(2026, 3, 1),
@@ -261,6 +266,8 @@ def _world():
         counterparty="Métropole",
     )
     objects = {
+        "person": {"pk": walk_in.pk},
+        "merge": {"kept": participant.pk, "merged": walk_in.pk},
         "meeting": {"pk": meeting.pk},
         "venue": {"pk": meeting.venue_id},
         "workshop": {"pk": workshop.pk},

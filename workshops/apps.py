@@ -15,8 +15,9 @@ class WorkshopsConfig(AppConfig):
         for source in SOURCES:
             search.register(source)
 
-        from assembly import personal_data
+        from assembly import merging, personal_data
 
+        from . import membership
         from . import personal_data as sections
         from .models import Attendance, Meeting, Workshop, WorkshopSignup
 
@@ -43,3 +44,14 @@ class WorkshopsConfig(AppConfig):
             sections.facilitated_workshops,
             covers=[Workshop.facilitators.through],
         )
+
+        # A merge (assembly.merging): where both people hold the same row, the kept person's
+        # wins (one attendance per meeting or workshop, one sign-up per workshop, one host or
+        # facilitator line); their membership is then recomputed from the attendance gathered.
+        merging.register_merge(Attendance, "person", unique_with=["meeting", "workshop"])
+        merging.register_merge(Attendance, "recorded_by")
+        merging.register_merge(WorkshopSignup, "person", unique_with=["workshop"])
+        merging.register_merge(Workshop, "proposed_by")
+        merging.register_merge(Meeting.hosts.through, "user", unique_with=["meeting"])
+        merging.register_merge(Workshop.facilitators.through, "user", unique_with=["workshop"])
+        merging.register_after(membership.recompute_after_merge)

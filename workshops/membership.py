@@ -287,6 +287,11 @@ def on_attendance_recorded(person_ids: Iterable[int]) -> None:
         recompute_memberships.delay_on_commit(person_ids=person_ids)
 
 
+def recompute_after_merge(kept: User) -> None:
+    """Another person's attendance joined this one's: their eligibility changes at once."""
+    recompute(person_ids=[kept.pk])
+
+
 def declare(person: User, *, now: datetime.datetime | None = None) -> User:
     """The person declares themselves a member. Refused, with a reason, when not eligible."""
     now = now or timezone.now()

@@ -332,6 +332,7 @@ def test_export_gives_my_data_as_json_sections(client):
         "email_addresses",
         "roles",
         "deliveries",
+        "merges",
         "notification_preferences",
         "subscriptions",
         "digest_items",
@@ -387,7 +388,7 @@ def test_export_runs_a_constant_number_of_queries(client, rows, django_assert_nu
     # session, user, then one per section after the profile (two for the roles, the votes and
     # the chantiers: participations and chantiers started); one each for preferences,
     # subscriptions and digest items (issue 11)
-    with django_assert_num_queries(29):
+    with django_assert_num_queries(30):  # and one for the accounts merged into mine
         client.get("/me/export.json")
 
 

@@ -44,3 +44,18 @@ def test_seed_demo_small_is_believable_and_idempotent():
     next_meeting = Meeting.objects.upcoming().first()
     assert next_meeting.workshops.count() >= 3
     assert WorkshopSignup.objects.filter(workshop__meeting=next_meeting).exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_has_a_walk_in_twin_of_the_newcomer_to_merge():
+    from assembly import merging
+    from assembly.people import likely_duplicates
+
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    newcomer = User.objects.get(email="newcomer@example.org")
+    twin = User.objects.get(display_name="Noe Nouveau", email=None)
+
+    assert (newcomer, twin) in [(older, newer) for older, newer, _why in likely_duplicates()]
+    merging.merge_people(newcomer, twin, by=None)
+    newcomer.refresh_from_db()
+    assert newcomer.is_eligible() is True

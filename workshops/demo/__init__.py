@@ -56,6 +56,7 @@ def seed(scale: str, stdout) -> None:
             f"{records} attendance records"
         )
     _demo_accounts_attendance(member, newcomer, facilitator, today)
+    _walk_in_twin(newcomer, facilitator, today)
     planned = plan_upcoming_meetings()
     _upcoming_proposals(pool, member, newcomer, commons)
     _notes_to_write(member)
@@ -277,6 +278,25 @@ def _demo_accounts_attendance(member, newcomer, facilitator, today) -> None:
         Attendance.objects.create(
             person=newcomer, meeting=recent[0], workshop=initiation, recorded_by=facilitator
         )
+
+
+def _walk_in_twin(newcomer, facilitator, today) -> None:
+    """newcomer@ also came once before signing up, ticked at the door without an e-mail under
+    their name without accents: /people/duplicates/ lists the pair, and merging them makes
+    newcomer@ eligible."""
+    name = "Noe Nouveau"
+    if User.objects.filter(display_name=name, email=None).exists():
+        return
+    year_ago = today - datetime.timedelta(days=365)
+    meetings = list(
+        Meeting.objects.filter(starts_at__date__gte=year_ago, starts_at__lt=timezone.now())
+        .exclude(status=Meeting.Status.CANCELLED)
+        .exclude(attendances__person=newcomer)
+        .order_by("-starts_at")[:1]
+    )
+    if meetings:
+        walk_in = User.objects.create_user(email=None, display_name=name)
+        Attendance.objects.create(person=walk_in, meeting=meetings[0], recorded_by=facilitator)
 
 
 def _notes_to_write(member) -> None:
