@@ -241,7 +241,7 @@ def test_add_email_to_a_walk_in_sends_the_claim_invitation(django_capture_on_com
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         people.add_email(walk_in, " Ana@Example.org ")
     enqueued = [
-        (callback.func.__self__.name, callback.keywords)
+        (callback.func.__self__.name, callback.args[1])
         for callback in callbacks
         if isinstance(callback, functools.partial)
     ]

@@ -49,7 +49,7 @@ def test_home_marks_no_section(client):
 def test_missing_page_leads_back_to_home_agenda_and_directory(client):
     page = client.get("/commons/no-such-commons/").content.decode()
 
-    main = page.split('<main id="main"', 1)[1]
+    main = page.split('<main id="main"', 1)[1].split("</main>", 1)[0]
     assert re.findall(r'href="([^"#]*)"', main) == ["/", "/meetings/", "/commons/"]
 
 

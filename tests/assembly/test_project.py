@@ -29,7 +29,7 @@ def test_compose_file_has_the_whole_stack_with_real_commands():
     assert shlex.split(services["worker"]["command"])[:4] == ["celery", "-A", "assembly", "worker"]
     assert shlex.split(services["beat"]["command"])[:4] == ["celery", "-A", "assembly", "beat"]
     assert "python manage.py backup --output /backups --keep 14;" in services["backup"]["command"]
-    assert services["backup"]["volumes"] == ["backups:/backups"]
+    assert services["backup"]["volumes"] == ["media:/app/var/media", "backups:/backups"]
     # The modules those commands name exist in the project.
     assert (ROOT / "assembly" / "wsgi.py").exists()
     assert (ROOT / "assembly" / "celery.py").exists()
@@ -112,7 +112,7 @@ TOP_LEVEL = {
     "templates", "static", "tests", "docker-compose.yml", "pyproject.toml", "README.md",
     "Makefile", ".ci", "locale",
     "Dockerfile", "Procfile", ".gitignore",  # the image, `make run`'s processes, git itself
-    "bench", "docs", "federation",
+    "bench", "docs", "chantiers", "budget", "federation",
 }  # fmt: skip
 
 

@@ -141,7 +141,7 @@ def RECOMPUTE(person):
 def enqueued_tasks(callbacks):
     """(task name, kwargs) of each delay_on_commit() among on-commit callbacks."""
     return [
-        (callback.func.__self__.name, callback.keywords)
+        (callback.func.__self__.name, callback.args[1])
         for callback in callbacks
         if isinstance(callback, functools.partial) and hasattr(callback.func, "__self__")
     ]
