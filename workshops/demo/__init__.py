@@ -13,8 +13,8 @@ import random
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from assembly.folding import fold
 from assembly.demo import content
+from assembly.folding import fold
 from assembly.models import User
 from commons_registry.models import Commons
 

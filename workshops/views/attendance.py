@@ -10,7 +10,7 @@ import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
@@ -172,10 +172,9 @@ def _queued_answer(status, message, http_status=200):
     return JsonResponse({"status": status, "message": message}, status=http_status)
 
 
+@login_required
 @require_POST
 def tick_attendance(request, pk):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     meeting = meeting_for(request, pk)
     person, workshop = _tick_target(request, meeting)
     _check_may_tick(request, workshop, person)
