@@ -317,3 +317,39 @@ def test_meetings_become_held_once_their_end_has_passed():
         "planned",
         "cancelled",
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 3])
+def test_host_ticks_from_the_workshop_page_in_constant_queries(
+    client, warm_configuration, django_assert_num_queries, count
+):
+    workshop = _workshop_on((2026, 3, 26))
+    people = [SignupFactory(workshop=workshop).person for _ in range(count)]
+    client.force_login(workshop.proposed_by)
+
+    with time_machine.travel(datetime.datetime(2026, 3, 26, 18, 30, tzinfo=PARIS), tick=False):
+        with django_assert_num_queries(11):
+            page = client.get(workshop.get_absolute_url()).content.decode()
+        response = client.post(
+            reverse("meetings:tick", args=[workshop.meeting.pk]),
+            {"person": people[0].pk, "workshop": workshop.pk, "next": workshop.get_absolute_url()},
+        )
+
+    assert page.count('<input type="hidden" name="person"') == count
+    assert response["Location"] == workshop.get_absolute_url()
+    assert list(Attendance.objects.values_list("person", "workshop")) == [
+        (people[0].pk, workshop.pk)
+    ]
+
+
+@pytest.mark.django_db
+def test_workshop_page_offers_no_ticks_to_its_host_another_day(client):
+    workshop = _workshop_on((2026, 3, 26))
+    SignupFactory(workshop=workshop)
+    client.force_login(workshop.proposed_by)
+
+    with time_machine.travel(datetime.datetime(2026, 3, 25, 18, 30, tzinfo=PARIS), tick=False):
+        page = client.get(workshop.get_absolute_url()).content.decode()
+
+    assert '<input type="hidden" name="person"' not in page
