@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -256,7 +257,11 @@ def tick_workshop_signups(request, pk, workshop_pk):
         else:
             messages.success(
                 request,
-                _("%(count)s more people ticked present at “%(title)s”.")
+                ngettext(
+                    "%(count)s more person ticked present at “%(title)s”.",
+                    "%(count)s more people ticked present at “%(title)s”.",
+                    new,
+                )
                 % {"count": new, "title": workshop.title},
             )
         return redirect("meetings:attendance", pk=meeting.pk)
