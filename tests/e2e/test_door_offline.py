@@ -52,7 +52,14 @@ def test_offline_ticks_and_walk_in_are_recorded_once_when_back_online(live_serve
     sign_in(page, facilitator, live_server.url)
 
     page.goto(f"/meetings/{meeting.pk}/attendance/")
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    # Wait until the service worker controls the page (page.evaluate is not subject to the CSP,
+    # unlike a polled wait_for_function string).
+    page.evaluate(
+        """() => new Promise((resolve) => {
+            if (navigator.serviceWorker.controller) return resolve(true);
+            navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true));
+        })"""
+    )
     page.reload()  # now through the service worker, which keeps a copy of the sheet
 
     page.context.set_offline(True)
