@@ -12,7 +12,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from assembly.models import FACILITATORS_GROUP, Delivery
+from assembly.models import FACILITATORS_GROUP, Delivery, Subscriber, Topic
+from assembly.notifications import subscriptions, topics
 from charter.models import DEFAULT_SLUG
 from decisions import services as decision_services
 from tests.charter.factories import add_version, amendment, default_charter
@@ -67,6 +68,11 @@ ROUTES = {
     "people-members": facilitators(),
     "people-members-csv": facilitators(),
     "set_language": everyone("302"),
+    # assembly: notifications (issue 11); a token is signed, so a forged one answers 400
+    "me-notifications": signed_in(),
+    "subscribe": everyone(),
+    "subscribe-confirm": everyone(args="subscription"),
+    "unsubscribe": everyone(args="unsubscription"),
     # assembly: the e-mail delivery log
     "deliveries:index": facilitators(),
     "deliveries:retry": facilitators("405", args="delivery"),
@@ -214,6 +220,7 @@ def _world():
     delivery = Delivery.objects.create(
         person=participant, topic="t", kind="k", state=Delivery.State.FAILED
     )
+    subscriber = Subscriber.objects.create(email="info@example.org", language="fr")
     people = {
         "participant": participant,
         "member": MemberFactory(),
@@ -237,6 +244,8 @@ def _world():
         "document_version": {"slug": DEFAULT_SLUG, "number": first.number},
         "document_diff": {"slug": DEFAULT_SLUG, "a": first.number, "b": second.number},
         "amendment": {"pk": conflict.pk},
+        "subscription": {"token": subscriptions.confirmation_token(subscriber)},
+        "unsubscription": {"token": topics.unsubscribe_token(participant, Topic.ASSEMBLIES)},
     }
     return people, objects
 

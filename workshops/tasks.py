@@ -9,8 +9,8 @@ import logging
 
 from celery import shared_task
 
-from . import cancellation, membership, reminders, rhythm, services
-from .models import Meeting
+from . import cancellation, digest_items, membership, reminders, rhythm, services
+from .models import Meeting, Workshop
 
 logger = logging.getLogger(__name__)
 
@@ -70,3 +70,13 @@ def mark_meetings_held() -> int:
     changed = services.mark_meetings_held()
     logger.info("meetings marked held: %s", changed)
     return changed
+
+
+@shared_task(name="workshops.note_workshop_proposed")
+def note_workshop_proposed(*, workshop_id: int) -> int:
+    """Put a new workshop in the digest of the people signed up for that assembly; safe twice."""
+    workshop = Workshop.objects.select_related("meeting").filter(pk=workshop_id).first()
+    if workshop is None or workshop.hidden:
+        logger.info("workshop proposed: workshop %s is gone or hidden", workshop_id)
+        return 0
+    return digest_items.note_workshop_proposed(workshop)

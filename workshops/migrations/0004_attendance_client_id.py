@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workshops', '0002_move_delivery_to_assembly'),
+        ("workshops", "0003_meeting_announcement"),
     ]
 
     operations = [

@@ -16,7 +16,7 @@ def fold_names(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assembly", "0002_delivery"),
+        ("assembly", "0006_subscriber_delivery"),
     ]
 
     operations = [
