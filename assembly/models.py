@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .folding import fold
+
 # Imported here so that Django finds the model: the assembly app's models are those of this module.
 from .notifications.models import Delivery  # noqa: F401
 
@@ -37,7 +39,8 @@ class UserQuerySet(models.QuerySet):
         text = text.strip()
         if not text:
             return self.none()
-        return self.filter(Q(display_name__icontains=text) | Q(email__icontains=text))
+        # Folded on both sides: accents and case are ignored ("Helene" finds "Hélène").
+        return self.filter(search_name__contains=fold(text))
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
@@ -86,6 +89,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # The name and e-mail folded (lower case, no accents), kept by save() for the door's search.
+    search_name = models.CharField(max_length=400, blank=True, default="", editable=False)
 
     objects = UserManager()
 
@@ -103,6 +108,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self):
         return str(self)
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold(f"{self.display_name} {self.email or ''}")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"display_name", "email"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
     def get_short_name(self):
         return str(self)

@@ -275,6 +275,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "workshops.plan_upcoming_meetings",
         "schedule": crontab(hour=3, minute=10),
     },
+    # Meetings whose end has passed become held, just after midnight; safe to run late or twice.
+    "workshops-mark-meetings-held": {
+        "task": "workshops.mark_meetings_held",
+        "schedule": crontab(hour=0, minute=5),
+    },
     # The announcement N days before each assembly (the rhythm's setting); once per person.
     "assembly-send-announcements": {
         "task": "assembly.send_announcements",

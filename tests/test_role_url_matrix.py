@@ -115,7 +115,10 @@ ROUTES = {
     "meetings:host": signed_in("405", args="meeting"),
     "meetings:notes": signed_in("405", args="meeting"),
     "meetings:attendance": facilitators(args="meeting"),
-    "meetings:tick": facilitators("405", args="meeting"),
+    # a workshop's hosts tick its participants too (POST only, on the meeting's day)
+    "meetings:tick": signed_in("405", args="meeting"),
+    "meetings:tick-all": facilitators(args="meeting_workshop"),
+    "meetings:door-worker": everyone(),
     "meetings:walk-in": facilitators("405", args="meeting"),
     # workshops: the workshop pages
     "workshops:propose": signed_in("404"),  # without ?meeting= there is nothing to propose for
@@ -271,6 +274,7 @@ def _world():
         "meeting": {"pk": meeting.pk},
         "venue": {"pk": meeting.venue_id},
         "workshop": {"pk": workshop.pk},
+        "meeting_workshop": {"pk": meeting.pk, "workshop_pk": workshop.pk},
         "delivery": {"pk": delivery.pk},
         "calendar": {"token": participant.calendar_token},
         "commons": {"slug": commons.slug},

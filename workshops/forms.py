@@ -61,6 +61,24 @@ class WalkInForm(forms.Form):
         required=False,
         help_text=_("They will get a link to claim their account."),
     )
+    workshop = forms.ModelChoiceField(
+        label=_("Ticked at"),
+        queryset=None,
+        required=False,
+        empty_label=_("At the meeting"),
+    )
+
+    def __init__(self, *args, workshops=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["workshop"]
+        if hasattr(workshops, "all"):
+            field.queryset = workshops
+        elif workshops:
+            # Already loaded by the sheet: offer them without a second query.
+            field.queryset = Workshop.objects.none()
+            field.choices = [("", field.empty_label)] + [(w.pk, w.title) for w in workshops]
+        else:
+            del self.fields["workshop"]
 
 
 class SearchForm(forms.Form):

@@ -7,6 +7,7 @@ it would be allowed. The loaders answer 404 for what the person may not see.
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from assembly.permissions import is_facilitator, is_signed_in
 
@@ -75,6 +76,17 @@ def can_write_notes(person, workshop, now=None) -> bool:
 
 def can_record_attendance(person) -> bool:
     return is_facilitator(person)
+
+
+def can_tick_workshop(person, workshop, now=None) -> bool:
+    """Facilitators tick anyone; a workshop's hosts (who proposed or facilitate it) tick its
+    signed-up participants, at that workshop only, and only on the meeting's day."""
+    if can_record_attendance(person):
+        return True
+    if workshop.hidden or workshop.meeting.is_cancelled or not runs_workshop(person, workshop):
+        return False
+    today = timezone.localdate(now or timezone.now())
+    return timezone.localdate(workshop.meeting.starts_at) == today
 
 
 def can_see_deliveries(person) -> bool:

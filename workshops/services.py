@@ -6,7 +6,7 @@ Views, tasks, the admin and the demo seed all go through these functions.
 import logging
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -287,9 +287,22 @@ def _check_workshop_of(meeting: Meeting, workshop: Workshop | None) -> None:
 
 @transaction.atomic
 def record_attendance(
-    meeting: Meeting, person: User, by: User | None, workshop: Workshop | None = None
+    meeting: Meeting,
+    person: User,
+    by: User | None,
+    workshop: Workshop | None = None,
+    *,
+    client_id=None,
 ) -> tuple[Attendance, bool]:
-    """Tick a person present; a double tap records nothing more."""
+    """Tick a person present; a double tap records nothing more.
+
+    `client_id` is the id the phone made for this tick: a retry or replay of it finds the tick it
+    already recorded, and a second phone ticking the same person finds the first one's tick.
+    """
+    if client_id is not None:
+        already = Attendance.objects.filter(client_id=client_id).first()
+        if already is not None:
+            return already, False
     _check_workshop_of(meeting, workshop)
     if meeting.is_cancelled:
         raise WorkshopError(_("This meeting is cancelled."))
@@ -299,15 +312,25 @@ def record_attendance(
                 person=person,
                 meeting=meeting,
                 workshop=workshop,
-                defaults={"recorded_by": by, "recorded_at": timezone.now()},
+                defaults={"recorded_by": by, "recorded_at": timezone.now(), "client_id": client_id},
             )
     except IntegrityError:
-        # Two taps raced: the other one won, which is what we wanted.
+        # Two taps raced (or two sends of one tick): the other one won, which is what we wanted.
         attendance = Attendance.objects.get(person=person, meeting=meeting, workshop=workshop)
         created = False
     if created:
         request_membership_recompute([person.pk])
     return attendance, created
+
+
+def record_workshop_signups(workshop: Workshop, by: User | None) -> int:
+    """Tick everyone signed up to this workshop present at it; returns how many were new."""
+    people = User.objects.filter(workshop_signups__workshop=workshop, is_active=True)
+    new = 0
+    for person in people:
+        _attendance, created = record_attendance(workshop.meeting, person, by, workshop)
+        new += created
+    return new
 
 
 @transaction.atomic
@@ -329,6 +352,8 @@ def register_walk_in(
     by: User | None,
     email: str | None = None,
     workshop: Workshop | None = None,
+    *,
+    client_id=None,
 ) -> tuple[User, bool]:
     """Someone new at the door: find or register them, then tick them present.
 
@@ -338,6 +363,11 @@ def register_walk_in(
     """
     from assembly.tasks import send_claim_invitation_task
 
+    if client_id is not None:
+        # This walk-in was sent before (a retry, or a replay from the phone's queue).
+        already = Attendance.objects.filter(client_id=client_id).select_related("person").first()
+        if already is not None and already.person is not None:
+            return already.person, False
     display_name = " ".join(display_name.split())
     email = (email or "").strip().lower() or None
     if not display_name:
@@ -360,7 +390,7 @@ def register_walk_in(
         person = register_at_door(display_name, email)
         if email:
             send_claim_invitation_task.delay_on_commit(user_id=person.pk)
-    record_attendance(meeting, person, by, workshop)
+    record_attendance(meeting, person, by, workshop, client_id=client_id)
     return person, registered
 
 
@@ -370,4 +400,57 @@ def search_people(text: str, limit: int = 15):
         .search(text)
         .only("display_name", "email")
         .order_by("display_name", "pk")[:limit]
+    )
+
+
+# --- The door's list -----------------------------------------------------------------------------
+
+RECENT_MEETINGS_ON_THE_LIST = 3
+
+
+def door_list(meeting: Meeting) -> list[tuple[User, list[Workshop]]]:
+    """Who to expect at the door, before anyone is ticked: the people signed up to the meeting's
+    workshops, then its hosts (of the meeting or of a workshop), then the people who attended one
+    of the last 3 meetings; each with the workshops they signed up to. Three queries."""
+    signups = (
+        WorkshopSignup.objects.filter(workshop__meeting=meeting, workshop__hidden=False)
+        .filter(person__is_active=True)
+        .select_related("person", "workshop")
+        .order_by("person__display_name", "person__pk", "workshop__title")
+    )
+    rows: dict[int, tuple[User, list[Workshop]]] = {}
+    for signup in signups:
+        rows.setdefault(signup.person_id, (signup.person, []))[1].append(signup.workshop)
+    recent = (
+        Meeting.objects.filter(starts_at__lt=meeting.starts_at)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("-starts_at")
+        .values("pk")[:RECENT_MEETINGS_ON_THE_LIST]
+    )
+    hosting = (
+        Q(hosted_meetings=meeting)
+        | Q(facilitated_workshops__meeting=meeting, facilitated_workshops__hidden=False)
+        | Q(proposed_workshops__meeting=meeting, proposed_workshops__hidden=False)
+    )
+    people = User.objects.filter(is_active=True).only("display_name", "email")
+    for group in (
+        people.filter(pk__in=User.objects.filter(hosting).values("pk")),
+        people.filter(pk__in=Attendance.objects.filter(meeting__in=recent).values("person")),
+    ):
+        for person in group.order_by("display_name", "pk"):
+            rows.setdefault(person.pk, (person, []))
+    return list(rows.values())
+
+
+# --- A meeting's life ----------------------------------------------------------------------------
+
+
+def mark_meetings_held(now=None) -> int:
+    """Planned meetings whose end has passed become held; returns how many changed.
+
+    One conditional update: running it twice, or from two workers, changes each meeting once.
+    """
+    now = now or timezone.now()
+    return Meeting.objects.filter(status=Meeting.Status.PLANNED, ends_at__lt=now).update(
+        status=Meeting.Status.HELD
     )

@@ -9,7 +9,7 @@ import logging
 
 from celery import shared_task
 
-from . import cancellation, digest_items, membership, reminders, rhythm
+from . import cancellation, digest_items, membership, reminders, rhythm, services
 from .models import Meeting, Workshop
 
 logger = logging.getLogger(__name__)
@@ -62,6 +62,14 @@ def send_reinstatement_notices(*, meeting_id: int) -> dict:
     report = cancellation.send_reinstatement_notices(meeting)
     logger.info("reinstatement notices for meeting %s: %s", meeting_id, report)
     return {"sent": report.sent, "already": report.already, "failed": report.failed}
+
+
+@shared_task(name="workshops.mark_meetings_held")
+def mark_meetings_held() -> int:
+    """Daily: meetings whose end has passed become held (their notes are then expected)."""
+    changed = services.mark_meetings_held()
+    logger.info("meetings marked held: %s", changed)
+    return changed
 
 
 @shared_task(name="workshops.note_workshop_proposed")

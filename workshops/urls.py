@@ -23,6 +23,13 @@ meetings_urlpatterns = [
     path("<int:pk>/attendance/", attendance.attendance_sheet, name="attendance"),
     path("<int:pk>/attendance/tick/", attendance.tick_attendance, name="tick"),
     path("<int:pk>/attendance/walk-in/", attendance.walk_in, name="walk-in"),
+    path(
+        "<int:pk>/attendance/workshops/<int:workshop_pk>/tick-all/",
+        attendance.tick_workshop_signups,
+        name="tick-all",
+    ),
+    # The sheet's service worker, at the top of /meetings/ so that its scope covers every sheet.
+    path("door-worker.js", attendance.attendance_worker, name="door-worker"),
 ]
 
 workshops_urlpatterns = [

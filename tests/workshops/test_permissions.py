@@ -1,5 +1,8 @@
 """The predicates of workshops/permissions.py, asked directly: each looks up its own facts."""
 
+import datetime
+import zoneinfo
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
@@ -13,6 +16,8 @@ from tests.workshops.factories import (
 )
 from workshops import permissions
 from workshops.models import Meeting, Workshop
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 
 @pytest.mark.django_db
@@ -101,3 +106,47 @@ def test_the_board_shows_visible_workshops_by_signups_and_hidden_ones_to_facilit
     board = list(Workshop.objects.on_board(meeting, person))
     assert [(w, w.signup_count) for w in board] == [(busy, 2), (quiet, 0)]
     assert hidden in Workshop.objects.on_board(meeting, FacilitatorFactory())
+
+
+def _workshop_of_the_day(starts):
+    meeting = MeetingFactory(starts_at=starts, ends_at=starts + datetime.timedelta(hours=3))
+    return WorkshopFactory(meeting=meeting)
+
+
+@pytest.mark.django_db
+def test_hosts_tick_their_workshop_only_on_the_meeting_day():
+    starts = datetime.datetime(2026, 3, 26, 18, 0, tzinfo=PARIS)
+    workshop = _workshop_of_the_day(starts)
+    co_host = UserFactory()
+    workshop.facilitators.add(co_host)
+    that_evening = starts + datetime.timedelta(hours=4)  # 22:00, still the meeting's day
+    for host in (workshop.proposed_by, co_host):
+        assert permissions.can_tick_workshop(host, workshop, now=that_evening)
+        assert not permissions.can_tick_workshop(
+            host, workshop, now=starts - datetime.timedelta(days=1)
+        )
+        assert not permissions.can_tick_workshop(
+            host,
+            workshop,
+            now=starts + datetime.timedelta(hours=7),  # 01:00 the next day
+        )
+
+
+@pytest.mark.django_db
+def test_tick_refused_to_a_participant_and_to_the_host_of_another_workshop():
+    starts = datetime.datetime(2026, 3, 26, 18, 0, tzinfo=PARIS)
+    workshop = _workshop_of_the_day(starts)
+    other = WorkshopFactory(meeting=workshop.meeting)
+    participant = SignupFactory(workshop=workshop).person
+    for person in (participant, other.proposed_by, AnonymousUser()):
+        assert not permissions.can_tick_workshop(person, workshop, now=starts)
+
+
+@pytest.mark.django_db
+def test_tick_refused_to_the_host_of_a_hidden_workshop_but_not_to_a_facilitator():
+    starts = datetime.datetime(2026, 3, 26, 18, 0, tzinfo=PARIS)
+    workshop = _workshop_of_the_day(starts)
+    Workshop.objects.filter(pk=workshop.pk).update(hidden=True)
+    workshop.refresh_from_db()
+    assert not permissions.can_tick_workshop(workshop.proposed_by, workshop, now=starts)
+    assert permissions.can_tick_workshop(FacilitatorFactory(), workshop, now=starts)

@@ -449,7 +449,7 @@ def test_attendance_sheet_query_count_is_constant(
     for index in range(count):
         person = UserFactory(display_name=f"Camille {index}")
         AttendanceFactory(meeting=meeting, person=person, recorded_by=facilitator)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = facilitator_client.get(
             reverse("meetings:attendance", args=[meeting.pk]), {"q": "Camille"}
         )
@@ -463,7 +463,7 @@ def test_attendance_search_partial_query_count_is_constant(
 ):
     meeting = MeetingFactory()
     UserFactory.create_batch(count, display_name="Dominique")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = facilitator_client.get(
             reverse("meetings:attendance", args=[meeting.pk]),
             {"q": "domin"},

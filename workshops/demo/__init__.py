@@ -14,6 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from assembly.demo import content
+from assembly.folding import fold
 from assembly.models import Frequency, NotificationPreferences, User
 from commons_registry.models import Commons
 
@@ -100,6 +101,7 @@ def _people(count: int) -> list[int]:
                 User(
                     email=email,
                     display_name=f"{first} {last} {n}",
+                    search_name=fold(f"{first} {last} {n} {email}"),
                     password=unusable,
                 )
             )
@@ -142,12 +144,14 @@ def _past_meetings(rhythm, today, months, venues, facilitator) -> list[Meeting]:
                 ends_at=starts_at + datetime.timedelta(minutes=rhythm.duration_minutes),
                 venue=venues[offset % len(venues)],
                 planned_for=day,
-                status=Meeting.Status.CANCELLED if cancelled else Meeting.Status.HELD,
+                # Planned: the daily task's own rule (mark_meetings_held, below) makes them held.
+                status=Meeting.Status.CANCELLED if cancelled else Meeting.Status.PLANNED,
                 cancellation_reason=CONTENT["cancellation_reason"] if cancelled else "",
                 plenary_notes="" if cancelled else f"{CONTENT['plenary']}\n\n{CONTENT['notes']}",
             )
         )
     Meeting.objects.bulk_create(new, batch_size=BATCH)
+    services.mark_meetings_held()
     created = list(
         Meeting.objects.filter(planned_for__in=[m.planned_for for m in new]).order_by("starts_at")
     )

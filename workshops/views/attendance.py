@@ -1,17 +1,29 @@
-"""The check-in sheet: search, tick, walk-ins, undo. Enhanced with htmx, works as plain forms."""
+"""The check-in sheet: the people expected, search, tick, walk-ins, undo, the workshop's whole
+list at once. Enhanced with htmx and, for bad Wi-Fi, a queue on the phone (static/js/door.js and
+its service worker); it works as plain forms.
 
+Ticks and walk-ins carry an optional `client_id` made on the phone: sent twice, they count once.
+Asked for JSON (the phone's queue), the answers say what happened instead of redirecting.
+"""
+
+import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assembly.models import User
-from assembly.permissions import facilitator_required
+from assembly.permissions import facilitator_required, is_facilitator
 from assembly.ratelimits import rate_limited
 
 from .. import services
@@ -19,26 +31,42 @@ from ..forms import (
     SearchForm,
     WalkInForm,
 )
-from ..models import Attendance, Workshop
-from ..permissions import meeting_for
+from ..models import Attendance, Workshop, WorkshopSignup
+from ..permissions import can_tick_workshop, meeting_for
 
 
-def _people_rows(meeting, people):
-    """Each person with what they were ticked for at this meeting."""
-    ticks: dict[int, list] = {person.pk: [] for person in people}
+def _people_rows(meeting, entries):
+    """Each (person, workshops signed up to) with what they were ticked for at this meeting."""
+    ticks: dict[int, list] = {person.pk: [] for person, _signed_up in entries}
     for attendance in Attendance.objects.filter(meeting=meeting, person__in=list(ticks)):
         ticks[attendance.person_id].append(attendance.workshop_id)
-    return [{"person": person, "ticks": ticks[person.pk]} for person in people]
+    return [
+        {"person": person, "signed_up": signed_up, "ticks": ticks[person.pk]}
+        for person, signed_up in entries
+    ]
+
+
+def _with_signups(meeting, people):
+    """The people found, each with the workshops of this meeting they signed up to."""
+    signed_up: dict[int, list] = {person.pk: [] for person in people}
+    for signup in WorkshopSignup.objects.filter(
+        workshop__meeting=meeting, workshop__hidden=False, person__in=list(signed_up)
+    ).select_related("workshop"):
+        signed_up[signup.person_id].append(signup.workshop)
+    return [(person, signed_up[person.pk]) for person in people]
 
 
 def _sheet_context(meeting, query):
     workshops = list(Workshop.objects.filter(meeting=meeting).visible().order_by("title"))
-    people = list(services.search_people(query)) if query else []
+    if query:
+        entries = _with_signups(meeting, list(services.search_people(query)))
+    else:
+        entries = services.door_list(meeting)
     return {
         "meeting": meeting,
         "workshops": workshops,
         "workshop_titles": {w.pk: w.title for w in workshops},
-        "rows": _people_rows(meeting, people),
+        "rows": _people_rows(meeting, entries),
         "q": query,
     }
 
@@ -55,7 +83,12 @@ def attendance_sheet(request, pk):
     return render(
         request,
         "workshops/attendance.html",
-        {**context, "search": search, "walk_in": WalkInForm(), **_present(meeting)},
+        {
+            **context,
+            "search": search,
+            "walk_in": WalkInForm(workshops=context["workshops"]),
+            **_present(meeting),
+        },
     )
 
 
@@ -68,16 +101,42 @@ def _present(meeting):
     return {"present": present, "present_count": len({a.person_id for a in present})}
 
 
+def _client_id(request):
+    try:
+        return uuid.UUID(request.POST.get("client_id", ""))
+    except ValueError:
+        return None
+
+
+def _wants_json(request) -> bool:
+    return request.headers.get("Accept") == "application/json"
+
+
 def _tick_target(request, meeting):
     person = get_object_or_404(User, pk=request.POST.get("person") or 0)
     workshop_id = request.POST.get("workshop") or None
     workshop = None
     if workshop_id:
-        workshop = get_object_or_404(Workshop, pk=workshop_id, meeting=meeting)
+        workshop = get_object_or_404(
+            Workshop.objects.select_related("meeting"), pk=workshop_id, meeting=meeting
+        )
     return person, workshop
 
 
+def _check_may_tick(request, workshop, person):
+    """Facilitators tick anyone; a workshop's hosts only its signed-up people, at it, that day."""
+    if is_facilitator(request.user):
+        return
+    if workshop is None or not can_tick_workshop(request.user, workshop):
+        raise PermissionDenied
+    if workshop.signup_of(person) is None:
+        raise PermissionDenied
+
+
 def _sheet_redirect(request, meeting):
+    back = request.POST.get("next", "")
+    if back.startswith("/") and not back.startswith("//"):
+        return redirect(back)
     url = reverse("meetings:attendance", args=[meeting.pk])
     query = request.POST.get("q", "").strip()
     if query:
@@ -95,7 +154,7 @@ def _answer_tick(request, meeting, person, error=None):
             "meeting": meeting,
             "workshops": workshops,
             "workshop_titles": {w.pk: w.title for w in workshops},
-            "row": _people_rows(meeting, [person])[0],
+            "row": _people_rows(meeting, _with_signups(meeting, [person]))[0],
             "q": request.POST.get("q", ""),
             "error": error,
         },
@@ -111,11 +170,16 @@ def _answer_tick(request, meeting, person, error=None):
     return HttpResponse(row + present)
 
 
-@facilitator_required
+def _queued_answer(status, message, http_status=200):
+    return JsonResponse({"status": status, "message": message}, status=http_status)
+
+
+@login_required
 @require_POST
 def tick_attendance(request, pk):
     meeting = meeting_for(request, pk)
     person, workshop = _tick_target(request, meeting)
+    _check_may_tick(request, workshop, person)
     error = None
     try:
         if request.POST.get("action") == "undo":
@@ -123,11 +187,19 @@ def tick_attendance(request, pk):
             if not request.htmx:
                 messages.success(request, _("%(name)s is no longer ticked.") % {"name": person})
         else:
-            services.record_attendance(meeting, person, request.user, workshop)
+            _attendance, created = services.record_attendance(
+                meeting, person, request.user, workshop, client_id=_client_id(request)
+            )
+            if _wants_json(request):
+                if created:
+                    return _queued_answer("recorded", _("Recorded."))
+                return _queued_answer("already", _("Already recorded."))
             if not request.htmx:
                 messages.success(request, _("%(name)s is ticked present.") % {"name": person})
     except services.WorkshopError as refusal:
         error = str(refusal)
+        if _wants_json(request):
+            return _queued_answer("refused", error, 409)
         if not request.htmx:
             messages.error(request, error)
     return _answer_tick(request, meeting, person, error)
@@ -138,11 +210,14 @@ def tick_attendance(request, pk):
 @rate_limited("walk_in")
 def walk_in(request, pk):
     meeting = meeting_for(request, pk)
-    form = WalkInForm(request.POST)
+    workshops = Workshop.objects.filter(meeting=meeting).visible().select_related("meeting")
+    form = WalkInForm(request.POST, workshops=workshops)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        errors = [error for field_errors in form.errors.values() for error in field_errors]
+        if _wants_json(request):
+            return _queued_answer("refused", " ".join(errors), 409)
+        for error in errors:
+            messages.error(request, error)
         return _sheet_redirect(request, meeting)
     try:
         person, registered = services.register_walk_in(
@@ -150,16 +225,67 @@ def walk_in(request, pk):
             form.cleaned_data["display_name"],
             request.user,
             email=form.cleaned_data["email"],
+            workshop=form.cleaned_data.get("workshop"),
+            client_id=_client_id(request),
         )
     except services.WorkshopError as refusal:
+        if _wants_json(request):
+            return _queued_answer("refused", str(refusal), 409)
         messages.error(request, str(refusal))
         return _sheet_redirect(request, meeting)
     if registered:
-        messages.success(
-            request, _("Welcome, %(name)s! Registered and ticked present.") % {"name": person}
-        )
+        message = _("Welcome, %(name)s! Registered and ticked present.") % {"name": person}
     else:
-        messages.success(
-            request, _("%(name)s was already known and is ticked present.") % {"name": person}
-        )
+        message = _("%(name)s was already known and is ticked present.") % {"name": person}
+    if _wants_json(request):
+        return _queued_answer("recorded" if registered else "already", message)
+    messages.success(request, message)
     return _sheet_redirect(request, meeting)
+
+
+@facilitator_required
+@require_http_methods(["GET", "POST"])
+def tick_workshop_signups(request, pk, workshop_pk):
+    """'Tick everyone signed up to this workshop': a confirmation page, then the ticks."""
+    meeting = meeting_for(request, pk)
+    workshop = get_object_or_404(
+        Workshop.objects.visible().select_related("meeting"), pk=workshop_pk, meeting=meeting
+    )
+    if request.method == "POST":
+        try:
+            new = services.record_workshop_signups(workshop, request.user)
+        except services.WorkshopError as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s more person ticked present at “%(title)s”.",
+                    "%(count)s more people ticked present at “%(title)s”.",
+                    new,
+                )
+                % {"count": new, "title": workshop.title},
+            )
+        return redirect("meetings:attendance", pk=meeting.pk)
+    people = list(
+        User.objects.filter(workshop_signups__workshop=workshop, is_active=True).order_by(
+            "display_name", "pk"
+        )
+    )
+    return render(
+        request,
+        "workshops/attendance_tick_all.html",
+        {"meeting": meeting, "workshop": workshop, "people": people},
+    )
+
+
+@require_GET
+@cache_control(no_cache=True)
+def attendance_worker(request):
+    """The service worker, served here so that its scope covers every meeting's sheet."""
+    path = finders.find("js/door-worker.js") or ""
+    with open(path, encoding="utf-8") as script:
+        body = script.read()
+    response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = reverse("meetings:index")
+    return response

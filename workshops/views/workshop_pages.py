@@ -18,7 +18,7 @@ from ..forms import (
     NotesForm,
     WorkshopForm,
 )
-from ..models import Workshop
+from ..models import Attendance, Workshop
 from .cards import card_context
 from .common import back_to
 
@@ -52,8 +52,22 @@ def workshop_detail(request, pk):
                 )
                 for section in extensions.detail_sections(workshop, request)
             ],
+            "participants": _participants_to_tick(request.user, workshop),
         },
     )
+
+
+def _participants_to_tick(person, workshop):
+    """On the meeting's day, its hosts tick the people signed up to their workshop (two queries);
+    facilitators do it on the attendance sheet."""
+    if not (
+        permissions.runs_workshop(person, workshop)
+        and permissions.can_tick_workshop(person, workshop)
+    ):
+        return None
+    ticked = set(Attendance.objects.filter(workshop=workshop).values_list("person_id", flat=True))
+    signups = workshop.signups.select_related("person").order_by("person__display_name")
+    return [(signup.person, signup.person_id in ticked) for signup in signups]
 
 
 @login_required
