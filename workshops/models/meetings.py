@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .venues import Venue
 
@@ -94,6 +95,20 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MeetingQuerySet.as_manager()
+    # Every revision of the plenary notes is kept (workshops/notes.py): only the notes are recorded.
+    history = HistoricalRecords(
+        excluded_fields=[
+            "kind",
+            "title",
+            "starts_at",
+            "ends_at",
+            "venue",
+            "status",
+            "cancellation_reason",
+            "planned_for",
+            "created_at",
+        ]
+    )
 
     class Meta:
         verbose_name = _("meeting")
