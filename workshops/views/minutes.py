@@ -16,13 +16,25 @@ def _meeting(request, pk):
     return permissions.meeting_for(request, pk)
 
 
+def _context(request, meeting, template_key: str) -> dict:
+    """The minutes' context, each contributed section rendered with its own context (the page's
+    HTML templates, or the Markdown ones)."""
+    context = minutes.gather(meeting)
+    base = {"meeting": meeting, "window": context["window"]}
+    context["sections"] = [
+        render_to_string(section[template_key], {**base, **section["context"]}, request=request)
+        for section in context["sections"]
+    ]
+    return context
+
+
 @require_GET
 def meeting_minutes(request, pk):
     meeting = _meeting(request, pk)
     return render(
         request,
         "workshops/minutes.html",
-        {**minutes.gather(meeting), "can_export": is_facilitator(request.user)},
+        {**_context(request, meeting, "template"), "can_export": is_facilitator(request.user)},
     )
 
 
@@ -30,7 +42,9 @@ def meeting_minutes(request, pk):
 @facilitator_required
 def meeting_minutes_markdown(request, pk):
     meeting = _meeting(request, pk)
-    text = render_to_string("workshops/minutes.md", minutes.gather(meeting), request=request)
+    text = render_to_string(
+        "workshops/minutes.md", _context(request, meeting, "markdown_template"), request=request
+    )
     response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
     day = timezone.localtime(meeting.starts_at).date().isoformat()
     response["Content-Disposition"] = f'attachment; filename="minutes-{day}-{meeting.pk}.md"'
