@@ -20,6 +20,7 @@ from tests.commons_registry.factories import CommonsFactory
 from tests.decisions.factories import MemberFactory, discussion
 from tests.factories import UserFactory
 from tests.workshops.factories import MeetingFactory, WorkshopFactory
+from workshops import notes
 
 ROLES = ("anonymous", "participant", "member", "facilitator", "administrator")
 
@@ -97,6 +98,10 @@ ROUTES = {
     "meetings:edit-venue": facilitators(args="venue"),
     "meetings:host": signed_in("405", args="meeting"),
     "meetings:notes": signed_in("405", args="meeting"),
+    "meetings:notes-history": everyone(args="meeting"),
+    "meetings:notes-diff": everyone(args="meeting_notes_diff"),
+    "meetings:minutes": everyone(args="meeting"),
+    "meetings:minutes-markdown": facilitators(args="meeting"),
     "meetings:attendance": facilitators(args="meeting"),
     "meetings:tick": facilitators("405", args="meeting"),
     "meetings:walk-in": facilitators("405", args="meeting"),
@@ -108,6 +113,8 @@ ROUTES = {
     "workshops:hide": facilitators("405", args="workshop"),
     "workshops:notes": signed_in("405", args="workshop"),
     "workshops:sign-up": everyone("405", args="workshop"),
+    "workshops:notes-history": everyone(args="workshop"),
+    "workshops:notes-diff": everyone(args="workshop_notes_diff"),
     # calendars
     "calendar:public": everyone(),
     "calendar:private": everyone(args="calendar"),
@@ -211,6 +218,8 @@ def _world():
     delivery = Delivery.objects.create(
         person=participant, topic="t", kind="k", state=Delivery.State.FAILED
     )
+    meeting_revision = notes.latest_revision_id(meeting)
+    workshop_revision = notes.latest_revision_id(workshop)
     people = {
         "participant": participant,
         "member": MemberFactory(),
@@ -233,6 +242,8 @@ def _world():
         "document_version": {"slug": DEFAULT_SLUG, "number": first.number},
         "document_diff": {"slug": DEFAULT_SLUG, "a": first.number, "b": second.number},
         "amendment": {"pk": conflict.pk},
+        "meeting_notes_diff": {"pk": meeting.pk, "a": meeting_revision, "b": meeting_revision},
+        "workshop_notes_diff": {"pk": workshop.pk, "a": workshop_revision, "b": workshop_revision},
     }
     return people, objects
 

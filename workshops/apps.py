@@ -35,3 +35,10 @@ class WorkshopsConfig(AppConfig):
             sections.facilitated_workshops,
             covers=[Workshop.facilitators.through],
         )
+        # Exported; the revisions stay, as part of the notes' history, anonymised (history_user
+        # SET_NULL).
+        personal_data.register(
+            "notes_revisions",
+            sections.notes_revisions,
+            covers=[Meeting.history.model, Workshop.history.model],
+        )
