@@ -27,7 +27,7 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ["email", "password"]}),
         (
             _("Profile"),
-            {"fields": ["display_name", "bio", "listed", "wants_reminders", "language"]},
+            {"fields": ["display_name", "bio", "listed", "language"]},
         ),
         (_("Membership"), {"fields": ["membership_declared_at", "eligible_until"]}),
         (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),

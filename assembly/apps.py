@@ -11,7 +11,8 @@ class AssemblyConfig(AppConfig):
         from allauth.account.signals import password_reset
 
         from . import personal_data
-        from .models import Delivery, User
+        from .models import Delivery, DigestItem, NotificationPreferences, Subscriber, User
+        from .notifications import digest, subscriptions, topics
         from .people import (
             deliveries_data,
             email_addresses,
@@ -31,6 +32,11 @@ class AssemblyConfig(AppConfig):
         )
         # Exported; deleted with the account (on_delete CASCADE).
         personal_data.register("deliveries", deliveries_data, covers=[Delivery])
+        personal_data.register(
+            "notification_preferences", topics.export, covers=[NotificationPreferences]
+        )
+        personal_data.register("subscriptions", subscriptions.export, covers=[Subscriber])
+        personal_data.register("digest_items", digest.export, covers=[DigestItem])
 
         # Claiming an account at the door is a password reset sent to that address: it proves it.
         password_reset.connect(

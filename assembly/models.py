@@ -75,7 +75,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False,
         help_text=_("Show my name, bio and membership on the public people page."),
     )
-    wants_reminders = models.BooleanField(_("e-mail reminders"), default=True)
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
@@ -173,3 +172,171 @@ class AssemblyConfiguration(models.Model):
     def get(cls) -> "AssemblyConfiguration":
         config, _created = cls.objects.get_or_create(pk=1)
         return config
+
+
+class Topic(models.TextChoices):
+    """What an e-mail is about; each person chooses how often they hear about each."""
+
+    ASSEMBLIES = "assemblies", _("assemblies")
+    DECISIONS = "decisions", _("discussions and votes")
+    COMMONS = "commons", _("the commons directory")
+    OWN = "own", _("my own things")
+
+
+class Frequency(models.TextChoices):
+    IMMEDIATE = "immediate", _("as it happens")
+    WEEKLY = "weekly", _("weekly digest")
+    NEVER = "never", _("never")
+
+
+# Like Loomio's "new threads and proposals": what calls people together arrives at once.
+DEFAULT_FREQUENCIES = {
+    Topic.ASSEMBLIES: Frequency.IMMEDIATE,
+    Topic.DECISIONS: Frequency.IMMEDIATE,
+    Topic.COMMONS: Frequency.WEEKLY,
+    Topic.OWN: Frequency.WEEKLY,
+}
+
+
+def _frequency_field(topic: Topic) -> models.CharField:
+    return models.CharField(
+        topic.label,
+        max_length=10,
+        choices=Frequency.choices,
+        default=DEFAULT_FREQUENCIES[topic],
+    )
+
+
+class NotificationPreferences(models.Model):
+    """How often a person hears about each topic. No row means the defaults."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        primary_key=True,
+    )
+    assemblies = _frequency_field(Topic.ASSEMBLIES)
+    decisions = _frequency_field(Topic.DECISIONS)
+    commons = _frequency_field(Topic.COMMONS)
+    own = _frequency_field(Topic.OWN)
+
+    class Meta:
+        verbose_name = _("notification preferences")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self):
+        return f"{self.person_id}: " + ", ".join(
+            f"{topic}={getattr(self, topic)}" for topic in Topic.values
+        )
+
+
+class SubscriberQuerySet(models.QuerySet):
+    def confirmed(self):
+        """Subscribers who clicked the confirmation link and have no account of their own."""
+        return self.filter(confirmed_at__isnull=False, person__isnull=True)
+
+
+class Subscriber(models.Model):
+    """Someone without an account who receives the assembly's announcement (the "info" list).
+
+    Nothing but the confirmation is sent until `confirmed_at` is set (double opt-in). When the
+    address signs up, `person` points at the account, which receives the announcement instead.
+    """
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    created_at = models.DateTimeField(_("subscribed at"), default=timezone.now)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="subscriptions",
+        verbose_name=_("joined to the account"),
+    )
+
+    objects = SubscriberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("subscriber")
+        verbose_name_plural = _("subscribers")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.email
+
+
+class DigestItem(models.Model):
+    """One thing that happened, waiting for a person's weekly digest.
+
+    Apps add items (through assembly.notifications.digest) for the people who chose the weekly
+    digest for that topic; the digest groups them by `group_key` (a meeting, a decision). Once
+    included in a week's digest, `week` holds its ISO label ("2026-W49"), so no item is sent twice.
+    """
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_items"
+    )
+    topic = models.CharField(max_length=12, choices=Topic.choices)
+    kind = models.CharField(max_length=40)
+    group_key = models.CharField(max_length=80)
+    group_title = models.CharField(max_length=300)
+    title = models.CharField(max_length=300)
+    url = models.CharField(max_length=500)
+    happened_at = models.DateTimeField()
+    week = models.CharField(max_length=10, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("digest item")
+        verbose_name_plural = _("digest items")
+        ordering = ["-happened_at"]
+        constraints = [
+            # An event reaches a person's digest once, however often it is recorded.
+            models.UniqueConstraint(
+                fields=["person", "kind", "group_key", "url"], name="one_digest_item_per_event"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.group_key} → {self.person_id}"
+
+
+class SubscriberDelivery(models.Model):
+    """One e-mail to one subscriber (who has no account, so no row in the delivery log of people),
+    claimed before sending and marked after, exactly as deliveries to people are."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        UNCERTAIN = "uncertain", _("uncertain")
+        FAILED = "failed", _("failed")
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    topic = models.CharField(_("about"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=60)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail delivery to a subscriber")
+        verbose_name_plural = _("e-mail deliveries to subscribers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "subscriber", "kind"],
+                name="one_delivery_per_topic_subscriber_kind",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.topic} → subscriber {self.subscriber_id} ({self.state})"

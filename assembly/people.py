@@ -66,7 +66,6 @@ def profile_data(person: User) -> dict:
         "display_name": person.display_name,
         "bio": person.bio,
         "listed": person.listed,
-        "wants_reminders": person.wants_reminders,
         "language": person.language,
         "date_joined": timezone.localtime(person.date_joined).isoformat(),
         "membership_declared_at": (

@@ -235,6 +235,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "workshops.plan_upcoming_meetings",
         "schedule": crontab(hour=3, minute=10),
     },
+    # The announcement N days before each assembly (the rhythm's setting); once per person.
+    "assembly-send-announcements": {
+        "task": "assembly.send_announcements",
+        "schedule": crontab(minute="5,35"),
+    },
+    # Each ISO week's digest; daily, so a missed Monday is caught up, never skipped nor doubled.
+    "assembly-send-weekly-digests": {
+        "task": "assembly.send_weekly_digests",
+        "schedule": crontab(hour=8, minute=20),
+    },
     "workshops-send-meeting-reminders": {
         "task": "workshops.send_meeting_reminders",
         "schedule": crontab(minute="*/15"),

@@ -31,3 +31,33 @@ def expire_stuck_deliveries() -> int:
     if expired:
         logger.warning("deliveries: %s e-mails left uncertain by a stopped worker", expired)
     return expired
+
+
+@shared_task(name="assembly.send_subscription_confirmation")
+def send_subscription_confirmation(*, subscriber_id: int) -> bool:
+    """The double opt-in e-mail; sent once per request (the row is claimed before sending)."""
+    from .notifications import subscriptions
+
+    sent = subscriptions.send_confirmation(subscriber_id)
+    logger.info("subscription confirmation %s: %s", subscriber_id, "sent" if sent else "not due")
+    return sent
+
+
+@shared_task(name="assembly.send_announcements")
+def send_announcements() -> int:
+    """Announce each assembly N days before (the rhythm's setting); safe to run late or twice."""
+    from . import announcement
+
+    count = announcement.send_due_announcements()
+    logger.info("announcements: %s meetings", count)
+    return count
+
+
+@shared_task(name="assembly.send_weekly_digests")
+def send_weekly_digests() -> dict:
+    """This ISO week's digest, once per person; runs daily so a missed beat only delays it."""
+    from .notifications import digest
+
+    report = digest.send_weekly_digests()
+    logger.info("weekly digests: %s", report)
+    return {"sent": report.sent, "already": report.already, "failed": report.failed}

@@ -9,6 +9,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
@@ -18,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from charter import services as charter_services
@@ -29,8 +31,9 @@ from workshops import services as workshops_services
 
 from . import health, permissions, personal_data, waiting
 from .domain import spreadsheet_text
-from .forms import DeleteAccountForm, ProfileForm
+from .forms import DeleteAccountForm, NotificationPreferencesForm, ProfileForm, SubscribeForm
 from .models import User
+from .notifications import subscriptions, topics
 from .people import delete_account
 from .permissions import facilitator_required
 
@@ -175,3 +178,79 @@ def members_csv(request):
             ]
         )
     return response
+
+
+@login_required
+def my_notifications(request):
+    """Per topic: as it happens, weekly digest, or never."""
+    form = NotificationPreferencesForm(
+        request.POST or None, instance=topics.preferences_of(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your e-mail preferences are saved."))
+        return redirect("me-notifications")
+    return render(request, "assembly/notifications.html", {"form": form})
+
+
+# Like allauth's limits on its public forms: per client address, in the shared cache.
+SUBSCRIBE_RATE = (5, 60 * 60)
+
+
+def _over_rate(request, action: str, rate: tuple[int, int]) -> bool:
+    amount, seconds = rate
+    key = f"rate:{action}:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, seconds)
+    try:
+        return cache.incr(key) > amount
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, seconds)
+        return False
+
+
+@never_cache
+def subscribe(request):
+    """The "info" list: an address and a language, confirmed by a link (double opt-in)."""
+    initial = {"language": getattr(request, "LANGUAGE_CODE", None)}
+    form = SubscribeForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if _over_rate(request, "subscribe", SUBSCRIBE_RATE):
+            return render(
+                request, "assembly/subscribe.html", {"form": form, "too_many": True}, status=429
+            )
+        if form.is_valid():
+            subscriptions.subscribe(form.cleaned_data["email"], form.cleaned_data["language"])
+            # The same answer whether the address was already subscribed: none is revealed.
+            return render(request, "assembly/subscribe_sent.html")
+    return render(request, "assembly/subscribe.html", {"form": form})
+
+
+@never_cache
+def confirm_subscription(request, token):
+    """GET shows a button (mail scanners follow links); POST confirms."""
+    try:
+        subscriber = subscriptions.subscriber_for(token)
+    except subscriptions.BadConfirmation:
+        return render(request, "assembly/subscribe_bad_link.html", status=400)
+    if request.method == "POST":
+        subscriptions.confirm(token)
+        return render(request, "assembly/subscribe_confirmed.html", {"subscriber": subscriber})
+    return render(request, "assembly/subscribe_confirm.html", {"subscriber": subscriber})
+
+
+@csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" without a CSRF token
+@never_cache
+def unsubscribe(request, token):
+    """Turn one topic off without signing in; GET shows a button, POST (one-click too) does it."""
+    try:
+        payload = topics.read_unsubscribe_token(token)
+    except topics.BadToken:
+        return render(request, "assembly/unsubscribe_bad_link.html", status=400)
+    if request.method == "POST":
+        done = topics.unsubscribe(token)
+        return render(request, "assembly/unsubscribed.html", done)
+    context = {
+        "topics": topics.topic_labels(payload.get("t", [topics.SUBSCRIBER_TOPIC])),
+        "subscriber": "s" in payload,
+    }
+    return render(request, "assembly/unsubscribe.html", context)

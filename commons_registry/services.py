@@ -71,7 +71,7 @@ def _locked(commons: Commons) -> Commons:
 @transaction.atomic
 def publish_commons(commons: Commons, *, by, now=None) -> Commons:
     """Publish a proposal; its proposer becomes a steward and is told by e-mail."""
-    from .tasks import notify_moderation
+    from .tasks import note_commons_published, notify_moderation
 
     now = now or timezone.now()
     commons = _locked(commons)
@@ -86,6 +86,7 @@ def publish_commons(commons: Commons, *, by, now=None) -> Commons:
     if commons.submitted_by_id:
         commons.stewards.add(commons.submitted_by_id)
         notify_moderation.delay_on_commit(commons_pk=commons.pk)
+    note_commons_published.delay_on_commit(commons_pk=commons.pk)
     return commons
 
 

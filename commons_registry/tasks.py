@@ -33,3 +33,30 @@ def request_confirmations() -> int:
     report = emails.send_pending(now=now)
     logger.info("confirmation requests: %s entries asked; e-mails: %s", asked, report)
     return asked
+
+
+@shared_task(name="commons_registry.note_commons_published")
+def note_commons_published(*, commons_pk: int) -> int:
+    """A newly published entry goes into the digest of those who follow the directory; safe twice."""
+    from django.db.models import Q
+
+    from assembly.models import Topic, User
+    from assembly.notifications import digest, topics
+
+    commons = Commons.objects.filter(pk=commons_pk, state=Commons.State.PUBLISHED).first()
+    if commons is None:
+        logger.info("commons published: %s is gone or not published", commons_pk)
+        return 0
+    people = topics.not_turned_off(
+        Topic.COMMONS, User.objects.filter(~Q(pk=commons.submitted_by_id))
+    )
+    return digest.add_items(
+        people,
+        topic=Topic.COMMONS,
+        kind="commons_published",
+        group_key="commons",
+        group_title="commons",  # named in the reader's language by the digest
+        title=commons.name,
+        url=commons.get_absolute_url(),
+        happened_at=commons.moderated_at or timezone.now(),
+    )

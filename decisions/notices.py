@@ -1,7 +1,10 @@
 """The e-mails a decision sends, each exactly once, through assembly.notifications.
 
-- the vote opened → everyone on the roll;
-- 3 days, then 1 day, before the close → those on the roll who have not voted (and want reminders);
+Each follows the person's choice for the topic "discussions and votes" (assembly.notifications):
+as it happens → an e-mail; weekly → an item of their digest; never → nothing.
+- a discussion opened → everyone who may comment (anyone signed in), but its author;
+- the vote opened → everyone on the frozen roll;
+- 3 days, then 1 day, before the close → those on the roll who have not voted;
 - the outcome → everyone on the roll and everyone who took part in the discussion;
 - no proposal when the discussion ended → the author, once.
 
@@ -14,8 +17,8 @@ import datetime
 from django.conf import settings
 from django.db.models import Q
 
-from assembly.models import User
-from assembly.notifications import Outgoing, deliver, render_email
+from assembly.models import Frequency, Topic, User
+from assembly.notifications import Outgoing, deliver, digest, render_email, topics
 
 from .models import Decision
 
@@ -57,43 +60,70 @@ def _mark(decision: Decision, field: str, now) -> None:
     Decision.objects.filter(pk=decision.pk, **{field: None}).update(**{field: now})
 
 
-def _email(person, kind: str, decision: Decision, template: str, **context) -> Outgoing:
+def _email(
+    person, kind: str, decision: Decision, template: str, reason: str, **context
+) -> Outgoing:
     context = {
         "decision": decision,
         "url": settings.SITE_URL.rstrip("/") + decision.get_absolute_url(),
         **context,
     }
-    return Outgoing(
-        person,
-        decision.topic,
-        kind,
-        lambda: render_email(person, f"decisions/email/{template}", context),
-    )
+
+    def build():
+        message = render_email(person, f"decisions/email/{template}", context)
+        return topics.decorate(message, person, Topic.DECISIONS, topics.REASONS[reason])
+
+    return Outgoing(person, decision.topic, kind, build)
 
 
 def _roll_people(decision: Decision):
     return User.objects.filter(is_active=True, roll_entries__decision=decision)
 
 
+def _tell(people, decision: Decision, kind: str, template: str, reason: str, *, now) -> None:
+    """E-mail those who hear at once, put an item in the digest of those who read it weekly."""
+    at_once, weekly = digest.split(Topic.DECISIONS, people)
+    digest.add_items(
+        weekly,
+        topic=Topic.DECISIONS,
+        kind=kind,
+        group_key=decision.topic,
+        group_title=decision.title,
+        title=decision.title,
+        url=decision.get_absolute_url(),
+        happened_at=now,
+    )
+    deliver([_email(person, kind, decision, template, reason) for person in at_once], now=now)
+
+
+def send_discussion_opened(decision: Decision, *, now) -> None:
+    """Tell everyone who may comment that a discussion is open (from the worker, once each)."""
+    if decision.phase != Decision.Phase.DISCUSSION:
+        return
+    people = User.objects.filter(is_active=True)
+    if decision.author_id:
+        people = people.exclude(pk=decision.author_id)
+    _tell(people, decision, "discussion_open", "discussion_open", "discussion", now=now)
+
+
 def send_notices(decision: Decision, *, now) -> None:
     P = Decision.Phase
     if decision.phase == P.AWAITING_PROPOSAL and decision.author_reminded_at is None:
-        if decision.author and decision.author.is_active:
+        author = decision.author
+        if (
+            author
+            and author.is_active
+            and topics.frequency_of(author, Topic.DECISIONS) != Frequency.NEVER
+        ):
             deliver(
-                [_email(decision.author, "awaiting_proposal", decision, "awaiting_proposal")],
+                [_email(author, "awaiting_proposal", decision, "awaiting_proposal", "author")],
                 now=now,
             )
         _mark(decision, "author_reminded_at", now)
 
     if decision.phase == P.VOTING:
         if decision.roll_notified_at is None:
-            deliver(
-                [
-                    _email(person, "vote_open", decision, "vote_open")
-                    for person in _roll_people(decision)
-                ],
-                now=now,
-            )
+            _tell(_roll_people(decision), decision, "vote_open", "vote_open", "roll", now=now)
             _mark(decision, "roll_notified_at", now)
         _send_reminders(decision, now)
 
@@ -104,7 +134,7 @@ def send_notices(decision: Decision, *, now) -> None:
             | Q(authored_decisions=decision),
             is_active=True,
         ).distinct()
-        deliver([_email(person, "outcome", decision, "outcome") for person in people], now=now)
+        _tell(people, decision, "outcome", "outcome", "took_part", now=now)
         _mark(decision, "outcome_notified_at", now)
 
 
@@ -119,15 +149,22 @@ def _send_reminders(decision: Decision, now) -> None:
         return
     kind, _field = due[-1]
     # One filter() call: the entry without a vote must be this decision's own roll entry.
-    not_voted = User.objects.filter(
-        is_active=True,
-        wants_reminders=True,
-        roll_entries__decision=decision,
-        roll_entries__vote__isnull=True,
+    not_voted = topics.hearing(
+        Topic.DECISIONS,
+        people=User.objects.filter(
+            roll_entries__decision=decision, roll_entries__vote__isnull=True
+        ),
     )
     deliver(
         [
-            _email(person, kind, decision, "reminder", closes_at=decision.vote_closes_at)
+            _email(
+                person,
+                kind,
+                decision,
+                "reminder",
+                "roll_reminder",
+                closes_at=decision.vote_closes_at,
+            )
             for person in not_voted
         ],
         now=now,

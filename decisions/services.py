@@ -94,6 +94,10 @@ def open_discussion(
         )
         if related_commons:
             decision.related_commons.set(related_commons)
+        # Told from the worker once the discussion exists for everyone, never from the request.
+        from .tasks import announce_discussion
+
+        announce_discussion.delay_on_commit(decision_id=decision.pk)
     return decision
 
 

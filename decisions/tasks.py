@@ -6,6 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from . import notices, services
+from .models import Decision
 
 logger = logging.getLogger(__name__)
 
@@ -17,3 +18,13 @@ def advance_decisions() -> None:
     moved = services.advance_due(now=now)
     looked_at = notices.send_due_notices(now=now)
     logger.info("decisions: %s advanced, %s with notices", moved, looked_at)
+
+
+@shared_task(name="decisions.announce_discussion")
+def announce_discussion(*, decision_id: int) -> None:
+    """Tell everyone who may comment that a discussion opened; safe to run twice."""
+    decision = Decision.objects.filter(pk=decision_id).first()
+    if decision is None:
+        logger.info("announce discussion: decision %s is gone", decision_id)
+        return
+    notices.send_discussion_opened(decision, now=timezone.now())

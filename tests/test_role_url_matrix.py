@@ -12,7 +12,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from assembly.models import FACILITATORS_GROUP, Delivery
+from assembly.models import FACILITATORS_GROUP, Delivery, Subscriber, Topic
+from assembly.notifications import subscriptions, topics
 from charter.models import DEFAULT_SLUG
 from decisions import services as decision_services
 from tests.charter.factories import add_version, amendment, default_charter
@@ -68,6 +69,11 @@ ROUTES = {
     "people-members": facilitators(),
     "people-members-csv": facilitators(),
     "set_language": everyone("302"),
+    # assembly: notifications (issue 11); a token is signed, so a forged one answers 400
+    "me-notifications": signed_in(),
+    "subscribe": everyone(),
+    "subscribe-confirm": everyone(args="subscription"),
+    "unsubscribe": everyone(args="unsubscription"),
     # assembly: the e-mail delivery log
     "deliveries:index": facilitators(),
     "deliveries:retry": facilitators("405", args="delivery"),
@@ -220,6 +226,7 @@ def _world():
     )
     meeting_revision = notes.latest_revision_id(meeting)
     workshop_revision = notes.latest_revision_id(workshop)
+    subscriber = Subscriber.objects.create(email="info@example.org", language="fr")
     people = {
         "participant": participant,
         "member": MemberFactory(),
@@ -244,6 +251,8 @@ def _world():
         "amendment": {"pk": conflict.pk},
         "meeting_notes_diff": {"pk": meeting.pk, "a": meeting_revision, "b": meeting_revision},
         "workshop_notes_diff": {"pk": workshop.pk, "a": workshop_revision, "b": workshop_revision},
+        "subscription": {"token": subscriptions.confirmation_token(subscriber)},
+        "unsubscription": {"token": topics.unsubscribe_token(participant, Topic.ASSEMBLIES)},
     }
     return people, objects
 

@@ -10,7 +10,8 @@ cancellation of the same meeting is shown on its page but not e-mailed again.
 from django.db.models import Q
 
 from assembly import notifications
-from assembly.models import Delivery, User
+from assembly.models import Delivery, Topic, User
+from assembly.notifications import topics
 
 from .ical import absolute, build_calendar
 from .models import Meeting, Workshop
@@ -50,11 +51,17 @@ def outgoing_for(meeting: Meeting, kind: str, person) -> notifications.Outgoing:
     def build():
         context = {"meeting": meeting, "meeting_url": absolute(meeting.get_absolute_url())}
         ics = build_calendar([meeting], meeting.title, with_workshops=False)
-        return notifications.render_email(
+        message = notifications.render_email(
             person,
             f"workshops/email/{kind}",
             context,
             attachments=[("assemblee.ics", ics, "text/calendar")],
+        )
+        return topics.decorate(
+            message,
+            person,
+            Topic.ASSEMBLIES,
+            topics.REASONS["taking_part" if kind == CANCELLED else "told_cancelled"],
         )
 
     return notifications.Outgoing(person=person, topic=topic(meeting), kind=kind, build=build)

@@ -3,11 +3,12 @@ each (meeting, person, kind) reminder goes out once."""
 
 import datetime
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from assembly import notifications
-from assembly.models import Delivery, User
+from assembly.models import Delivery, Topic
+from assembly.notifications import topics
 
 from . import cancellation
 from .ical import absolute, build_calendar
@@ -27,17 +28,9 @@ def due_offset(meeting: Meeting, offsets: list[int], now: datetime.datetime) -> 
 
 
 def recipients(meeting: Meeting, on: datetime.date):
-    """Members, hosts and people signed up to one of its visible workshops, who want reminders."""
-    members = User.objects.members(on=on).values("pk")
-    return (
-        User.objects.filter(is_active=True, wants_reminders=True, email__isnull=False)
-        .filter(
-            Q(pk__in=members)
-            | Q(pk__in=meeting.hosts.values("pk"))
-            | Q(pk__in=Workshop.objects.visible().filter(meeting=meeting).values("signups__person"))
-        )
-        .order_by("pk")
-    )
+    """Everyone who chose to hear about assemblies as they happen: newcomers who came once as
+    much as members, hosts and people signed up."""
+    return topics.hearing(Topic.ASSEMBLIES).order_by("pk")
 
 
 def reminder_outgoing_for(meeting: Meeting, days: int, person) -> notifications.Outgoing:
@@ -51,12 +44,13 @@ def reminder_outgoing_for(meeting: Meeting, days: int, person) -> notifications.
             "meeting_url": absolute(meeting.get_absolute_url()),
         }
         ics = build_calendar([meeting], meeting.title)
-        return notifications.render_email(
+        message = notifications.render_email(
             person,
             "workshops/email/reminder",
             context,
             attachments=[("assemblee.ics", ics, "text/calendar")],
         )
+        return topics.decorate(message, person, Topic.ASSEMBLIES, topics.REASONS["assemblies"])
 
     return notifications.Outgoing(
         person=person, topic=f"meeting:{meeting.pk}", kind=f"reminder-{days}d", build=build

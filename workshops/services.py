@@ -212,6 +212,9 @@ def propose_workshop(
     workshop.facilitators.add(person)
     if related_commons:
         workshop.related_commons.set(related_commons)
+    from .tasks import note_workshop_proposed
+
+    note_workshop_proposed.delay_on_commit(workshop_id=workshop.pk)
     return workshop
 
 

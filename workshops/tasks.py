@@ -9,8 +9,8 @@ import logging
 
 from celery import shared_task
 
-from . import cancellation, membership, reminders, rhythm
-from .models import Meeting
+from . import cancellation, digest_items, membership, reminders, rhythm
+from .models import Meeting, Workshop
 
 logger = logging.getLogger(__name__)
 
@@ -62,3 +62,13 @@ def send_reinstatement_notices(*, meeting_id: int) -> dict:
     report = cancellation.send_reinstatement_notices(meeting)
     logger.info("reinstatement notices for meeting %s: %s", meeting_id, report)
     return {"sent": report.sent, "already": report.already, "failed": report.failed}
+
+
+@shared_task(name="workshops.note_workshop_proposed")
+def note_workshop_proposed(*, workshop_id: int) -> int:
+    """Put a new workshop in the digest of the people signed up for that assembly; safe twice."""
+    workshop = Workshop.objects.select_related("meeting").filter(pk=workshop_id).first()
+    if workshop is None or workshop.hidden:
+        logger.info("workshop proposed: workshop %s is gone or hidden", workshop_id)
+        return 0
+    return digest_items.note_workshop_proposed(workshop)

@@ -5,10 +5,16 @@ Each app keeps its demo content in data files beside its seeder (`<app>/demo/con
 for the charter its texts in Markdown); the seeders stay thin.
 """
 
+import datetime
 import math
 import tomllib
 from functools import cache
 from importlib.resources import files
+
+from django.utils import timezone
+
+from assembly.models import Frequency, Subscriber, Topic, User
+from assembly.notifications import topics
 
 
 @cache
@@ -41,3 +47,28 @@ def distance_from_centre_km(latitude: float, longitude: float) -> float:
         * math.sin((longitude - centre_longitude) / 2) ** 2
     )
     return 2 * 6371.0 * math.asin(math.sqrt(half_chord))
+
+
+def seed(scale: str, stdout) -> None:
+    """The notification layer's demo: subscribers without an account and per-topic choices."""
+    now = timezone.now()
+    created = 0
+    for entry in content(__name__)["subscribers"]:
+        _subscriber, was_created = Subscriber.objects.get_or_create(
+            email=entry["email"],
+            defaults={
+                "language": entry["language"],
+                "created_at": now - datetime.timedelta(days=20),
+                "confirmation_sent_at": now - datetime.timedelta(days=20),
+                "confirmed_at": now - datetime.timedelta(days=19) if entry["confirmed"] else None,
+            },
+        )
+        created += was_created
+    # The member reads discussions weekly; the facilitator wants nothing about the directory.
+    member = User.objects.filter(email="member@example.org").first()
+    if member is not None:
+        topics.set_frequency(member, Topic.DECISIONS, Frequency.WEEKLY)
+    facilitator = User.objects.filter(email="facilitator@example.org").first()
+    if facilitator is not None:
+        topics.set_frequency(facilitator, Topic.COMMONS, Frequency.NEVER)
+    stdout.write(f"notifications: {created} subscribers created")

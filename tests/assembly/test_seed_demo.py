@@ -73,3 +73,16 @@ def test_seed_demo_gives_member_things_waiting_on_their_pages(client, settings):
     assert [d.title for d in waiting.discussions] == ["Acheter un vélo-cargo pour l'outilthèque"]
     assert [w.title for w in waiting.notes] == ["Troc de graines de printemps"]
     assert "Vote on “Soutenir la pétition" in page
+
+
+def test_seed_demo_has_subscribers_and_preferences(settings):
+    from assembly.models import Frequency, Subscriber, Topic
+    from assembly.notifications import topics
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+
+    assert Subscriber.objects.confirmed().count() == 3
+    assert Subscriber.objects.filter(confirmed_at=None).count() == 1
+    member = User.objects.get(email="member@example.org")
+    assert topics.frequency_of(member, Topic.DECISIONS) == Frequency.WEEKLY

@@ -48,7 +48,6 @@ def test_me_saves_the_profile(client):
             "display_name": "Après",
             "bio": "Jardinière",
             "listed": "on",
-            "wants_reminders": "on",
             "language": "en",
         },
         follow=True,

@@ -134,3 +134,15 @@ def test_combine_pools_requests_time_and_latencies():
     assert both.requests == 200
     assert both.requests_per_second == 50.0
     assert both.p95_ms == 100.0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_announcement_measure_sends_each_recipient_once_through_real_smtp():
+    from assembly.models import User
+    from bench.announcement import measure_announcement_send
+
+    result = measure_announcement_send(30)
+
+    assert result["sent"] == result["received"] == result["distinct_received"] == 30
+    assert result["within_budget"]
+    assert not User.objects.filter(email__endswith="@bench-announce.example.org").exists()

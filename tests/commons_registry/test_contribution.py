@@ -164,7 +164,7 @@ def test_moderate_facilitator_publishes_and_proposer_is_told(
     assert list(commons.stewards.all()) == [person]
     assert response.redirect_chain[-1][0] == MODERATION
     # The task is enqueued once, on commit; run it here as the worker would.
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the proposer is told; the entry joins the weekly digests
     notify_moderation(commons_pk=commons.pk)
     assert [m.to for m in mail.outbox] == [[person.email]]
 

@@ -7,7 +7,7 @@ from decisions.models import Decision, RollEntry, Vote
 
 
 @pytest.mark.django_db
-def test_seed_demo_twice_creates_the_four_decisions_once():
+def test_seed_demo_twice_creates_the_five_decisions_once():
     call_command("seed_demo", force=True, stdout=io.StringIO())
     call_command("seed_demo", force=True, stdout=io.StringIO())
 
@@ -18,8 +18,11 @@ def test_seed_demo_twice_creates_the_four_decisions_once():
         ("closed", "adopted"),
         ("closed", "not_adopted"),
         ("discussion", ""),
+        ("discussion", ""),
         ("voting", ""),
     ]
+    recent = own.get(title="Ouvrir nos assemblées aux associations du quartier")
+    assert recent.phase == "discussion"
     in_vote = own.get(phase="voting")
     roll = set(RollEntry.objects.filter(decision=in_vote).values_list("person__email", flat=True))
     assert "member@example.org" in roll

@@ -5,7 +5,8 @@ import time_machine
 from django.conf import settings
 from django.core import mail
 
-from assembly.models import Delivery
+from assembly.models import Delivery, Frequency, Topic
+from assembly.notifications.topics import set_frequency
 from decisions import services
 from decisions.models import Decision
 from decisions.tasks import advance_decisions
@@ -71,8 +72,7 @@ def test_task_without_proposal_reminds_the_author_once(start):
 def test_reminders_go_once_to_those_who_have_not_voted(start):
     with time_machine.travel(start, tick=False):
         voted, silent, no_reminders = MemberFactory.create_batch(3)
-        no_reminders.wants_reminders = False
-        no_reminders.save()
+        set_frequency(no_reminders, Topic.DECISIONS, Frequency.WEEKLY)
         decision = discussion(proposal="Text", now=start)
     run_task_at(start + 7 * DAY)  # vote opens, closes at start + 14 days
     decision.refresh_from_db()
@@ -148,3 +148,57 @@ def test_task_with_failing_effect_leaves_vote_open_then_closes_next_run(start):
         assert (decision.phase, decision.outcome) == ("closed", "adopted")
     finally:
         effects._effects[Decision.Kind.OTHER].remove(effect)
+
+
+@pytest.mark.django_db
+def test_a_discussion_that_opens_is_told_from_the_worker_to_everyone_who_may_comment(
+    start, django_capture_on_commit_callbacks, monkeypatch
+):
+    from assembly.celery import app as celery_app
+    from assembly.models import DigestItem
+
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+    author, newcomer, weekly, silent = UserFactory.create_batch(4)
+    set_frequency(weekly, Topic.DECISIONS, Frequency.WEEKLY)
+    set_frequency(silent, Topic.DECISIONS, Frequency.NEVER)
+
+    with (
+        time_machine.travel(start, tick=False),
+        django_capture_on_commit_callbacks(execute=False) as callbacks,
+    ):
+        decision = discussion(author=author, title="Un local partagé", now=start)
+    # Nothing is sent from the request itself: only once the transaction committed.
+    assert mail.outbox == []
+    assert len(callbacks) == 1
+    with time_machine.travel(start, tick=False):
+        callbacks[0]()
+        callbacks[0]()  # a retried task
+
+    assert recipients("discussion_open") == [newcomer.email]
+    assert len(mail.outbox) == 1
+    assert "A discussion is open" in mail.outbox[0].subject or (
+        "Une discussion est ouverte" in mail.outbox[0].subject
+    )
+    assert list(DigestItem.objects.values_list("person", "kind", "group_key")) == [
+        (weekly.pk, "discussion_open", decision.topic)
+    ]
+
+
+@pytest.mark.django_db
+def test_vote_open_reaches_the_roll_by_each_ones_choice(start):
+    from assembly.models import DigestItem
+
+    with time_machine.travel(start, tick=False):
+        at_once, weekly, silent = MemberFactory.create_batch(3)
+        set_frequency(weekly, Topic.DECISIONS, Frequency.WEEKLY)
+        set_frequency(silent, Topic.DECISIONS, Frequency.NEVER)
+        discussion(proposal="Text", now=start)
+
+    run_task_at(start + 7 * DAY)
+
+    assert recipients("vote_open") == [at_once.email]
+    assert list(DigestItem.objects.filter(kind="vote_open").values_list("person", flat=True)) == [
+        weekly.pk
+    ]
+    message = next(m for m in mail.outbox if m.to == [at_once.email])
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

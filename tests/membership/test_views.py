@@ -332,6 +332,9 @@ def test_export_gives_my_data_as_json_sections(client):
         "email_addresses",
         "roles",
         "deliveries",
+        "notification_preferences",
+        "subscriptions",
+        "digest_items",
         "stewarded_commons",
         "proposed_commons",
         "commons_changes",
@@ -378,8 +381,9 @@ def test_export_runs_a_constant_number_of_queries(client, rows, django_assert_nu
         Vote.objects.create(decision=decision, roll_entry=entry, choice="consent", cast_at=TODAY)
     client.force_login(person)
 
-    # session, user, then one per section after the profile (two for the roles and the votes)
-    with django_assert_num_queries(22):
+    # session, user, then one per section after the profile (two for the roles and the votes);
+    # one each for preferences, subscriptions and digest items (issue 11)
+    with django_assert_num_queries(25):
         client.get("/me/export.json")
 
 

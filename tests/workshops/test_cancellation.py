@@ -7,8 +7,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from assembly.models import Delivery
+from assembly.models import Delivery, Frequency, Topic
 from assembly.notifications import retry
+from assembly.notifications.topics import set_frequency
 from tests.factories import UserFactory
 from tests.workshops.factories import MeetingFactory, SignupFactory, WorkshopFactory
 from tests.workshops.test_services import enqueued_tasks
@@ -21,7 +22,8 @@ from workshops.tasks import send_cancellation_notices, send_reinstatement_notice
 @pytest.mark.django_db
 def test_cancellation_notices_reach_hosts_and_signed_up_people_once():
     meeting = MeetingFactory(title="Assemblée de décembre")
-    host = UserFactory(wants_reminders=False)
+    host = UserFactory()
+    set_frequency(host, Topic.ASSEMBLIES, Frequency.NEVER)  # they planned to come: told anyway
     meeting.hosts.add(host)
     signed_up = SignupFactory(workshop=WorkshopFactory(meeting=meeting)).person
     SignupFactory(workshop=WorkshopFactory(meeting=meeting, hidden=True))

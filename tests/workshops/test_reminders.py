@@ -5,8 +5,9 @@ import icalendar
 import pytest
 import time_machine
 
-from assembly.models import Delivery
+from assembly.models import Delivery, Frequency, Topic
 from assembly.notifications import retry
+from assembly.notifications.topics import set_frequency
 from tests.factories import UserFactory
 from tests.workshops.factories import MeetingFactory, SignupFactory, WorkshopFactory
 from workshops import reminders
@@ -33,20 +34,19 @@ def member(**extra):
 
 
 @pytest.mark.django_db
-def test_reminder_recipients_are_members_hosts_and_signed_up(meeting):
+def test_reminder_recipients_are_everyone_who_opted_in_newcomers_included(meeting):
     a_member, host, signed_up = member(), UserFactory(), UserFactory()
     meeting.hosts.add(host)
     SignupFactory(workshop=WorkshopFactory(meeting=meeting), person=signed_up)
-    member(wants_reminders=False)
-    UserFactory()  # a participant with no link to this meeting
-    lapsed = UserFactory(
-        membership_declared_at=datetime.datetime(2026, 1, 1, tzinfo=PARIS),
-        eligible_until=datetime.date(2026, 6, 1),
-    )
-    SignupFactory(workshop=WorkshopFactory(meeting=meeting, hidden=True))
+    newcomer = UserFactory()  # came once, linked to nothing: reminders are how they come back
+    chose_weekly = member()
+    set_frequency(chose_weekly, Topic.ASSEMBLIES, Frequency.WEEKLY)
+    chose_never = member()
+    set_frequency(chose_never, Topic.ASSEMBLIES, Frequency.NEVER)
+    inactive, no_address = UserFactory(is_active=False), UserFactory(email=None)
     found = set(reminders.recipients(meeting, datetime.date(2027, 1, 21)))
-    assert found == {a_member, host, signed_up}
-    assert lapsed not in found
+    assert {a_member, host, signed_up, newcomer} <= found
+    assert found.isdisjoint({chose_weekly, chose_never, inactive, no_address})
 
 
 @pytest.mark.django_db

@@ -93,6 +93,9 @@ class Meeting(models.Model):
     # Set when the rhythm planned this meeting: the planner never creates two for one slot.
     planned_for = models.DateField(_("planned for"), null=True, blank=True, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When its announcement was handed to the delivery log (which sends each e-mail once): marked
+    # only after delivery, so a crash in between means "try again", never "lost".
+    announced_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = MeetingQuerySet.as_manager()
     # Every revision of the plenary notes is kept (workshops/notes.py): only the notes are recorded.
@@ -107,6 +110,7 @@ class Meeting(models.Model):
             "cancellation_reason",
             "planned_for",
             "created_at",
+            "announced_at",
         ]
     )
 

@@ -63,6 +63,12 @@ class Rhythm(models.Model):
         help_text=_("Comma-separated numbers of days before each meeting."),
     )
 
+    announcement_days = models.PositiveSmallIntegerField(
+        _("announcement (days before)"),
+        default=10,
+        help_text=_("How many days before each assembly its announcement is e-mailed (0: never)."),
+    )
+
     class Meta:
         verbose_name = _("rhythm")
         verbose_name_plural = _("rhythm")

@@ -19,7 +19,7 @@ from assembly.context_processors import CACHE_KEY
 from assembly.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, TOWN
 from assembly.models import FACILITATORS_GROUP, AssemblyConfiguration, User
 
-APPS_IN_ORDER = ["commons_registry", "workshops", "decisions", "charter", "federation"]
+APPS_IN_ORDER = ["assembly", "commons_registry", "workshops", "decisions", "charter", "federation"]
 
 
 def ensure_account(email: str, display_name: str, role: str) -> User:

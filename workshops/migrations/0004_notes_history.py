@@ -34,7 +34,7 @@ def first_revisions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workshops", "0002_move_delivery_to_assembly"),
+        ("workshops", "0003_meeting_announcement"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

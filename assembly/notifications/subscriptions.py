@@ -1,0 +1,215 @@
+"""The "info" list: people without an account who receive the assembly's announcement.
+
+Double opt-in: `subscribe()` records the address and queues the confirmation, and nothing else is
+ever sent to it until the signed link in that e-mail is followed (`confirm()`). The answer is the
+same whether the address was already subscribed or not, so the page reveals no address.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from assembly.models import Subscriber
+
+from .topics import absolute
+
+CONFIRM_SALT = "assembly.notifications.subscription-confirm"
+CONFIRM_MAX_AGE = datetime.timedelta(days=7)
+# A second request for the same unconfirmed address resends the confirmation, at most this often.
+RESEND_AFTER = datetime.timedelta(minutes=15)
+
+
+class BadConfirmation(Exception):
+    """The confirmation link was forged, damaged, too old, or its subscription is gone."""
+
+
+def subscribe(email: str, language: str, *, now=None) -> Subscriber | None:
+    """Record the wish and queue the confirmation; returns the row whose confirmation to send,
+    or None when nothing is to be sent (already confirmed, or sent a moment ago)."""
+    from assembly.tasks import send_subscription_confirmation
+
+    now = now or timezone.now()
+    email = email.strip().lower()
+    with transaction.atomic():
+        subscriber, created = Subscriber.objects.select_for_update().get_or_create(
+            email=email, defaults={"language": language, "created_at": now}
+        )
+        if subscriber.confirmed_at is not None:
+            return None
+        if not created and subscriber.confirmation_sent_at:
+            if now - subscriber.confirmation_sent_at < RESEND_AFTER:
+                return None
+            # Let the task claim the row again for a fresh confirmation.
+            Subscriber.objects.filter(pk=subscriber.pk).update(
+                confirmation_sent_at=None, language=language
+            )
+        send_subscription_confirmation.delay_on_commit(subscriber_id=subscriber.pk)
+    return subscriber
+
+
+def confirmation_token(subscriber: Subscriber) -> str:
+    return signing.dumps({"s": subscriber.pk, "e": subscriber.email}, salt=CONFIRM_SALT)
+
+
+def confirmation_url(subscriber: Subscriber) -> str:
+    return absolute(reverse("subscribe-confirm", kwargs={"token": confirmation_token(subscriber)}))
+
+
+def subscriber_for(token: str) -> Subscriber:
+    try:
+        payload = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE.total_seconds())
+    except signing.BadSignature as error:
+        raise BadConfirmation(str(error)) from error
+    subscriber = Subscriber.objects.filter(pk=payload.get("s"), email=payload.get("e")).first()
+    if subscriber is None:
+        raise BadConfirmation("subscription gone")
+    return subscriber
+
+
+@transaction.atomic
+def confirm(token: str, *, now=None) -> Subscriber:
+    """Following the link proves the address: from now on it receives the announcement.
+    An address that already has an account joins the subscription to it."""
+    from assembly.models import User
+
+    subscriber = subscriber_for(token)
+    Subscriber.objects.filter(pk=subscriber.pk, confirmed_at=None).update(
+        confirmed_at=now or timezone.now()
+    )
+    person = User.objects.filter(email__iexact=subscriber.email, is_active=True).first()
+    if person is not None:
+        join_subscription(person)
+    subscriber.refresh_from_db()
+    return subscriber
+
+
+def join_subscription(person) -> int:
+    """The person's confirmed subscription, if any, joins their account: from now on the
+    announcement reaches them as a person (their assemblies preference), never twice."""
+    if not person.email:
+        return 0
+    return Subscriber.objects.filter(
+        email__iexact=person.email, confirmed_at__isnull=False, person=None
+    ).update(person=person)
+
+
+def claim_confirmation(subscriber_id: int, now) -> Subscriber | None:
+    """Only one worker sends a given confirmation: the one whose update changed the row."""
+    claimed = Subscriber.objects.filter(
+        pk=subscriber_id, confirmed_at=None, confirmation_sent_at=None
+    ).update(confirmation_sent_at=now)
+    return Subscriber.objects.filter(pk=subscriber_id).first() if claimed else None
+
+
+def send_confirmation(subscriber_id: int, *, now=None) -> bool:
+    """The one e-mail a subscriber gets before confirming. An account-like e-mail: it carries
+    no unsubscribe header (there is nothing to unsubscribe from yet)."""
+    subscriber = claim_confirmation(subscriber_id, now or timezone.now())
+    if subscriber is None:
+        return False
+    with translation.override(subscriber.language or settings.LANGUAGE_CODE):
+        context = {
+            "confirm_url": confirmation_url(subscriber),
+            "days": CONFIRM_MAX_AGE.days,
+        }
+        subject = " ".join(
+            render_to_string("assembly/email/subscription_confirm_subject.txt", context).split()
+        )
+        body = render_to_string("assembly/email/subscription_confirm_body.txt", context)
+    EmailMessage(subject, body, to=[subscriber.email]).send()
+    return True
+
+
+def export(person) -> list[dict]:
+    return [
+        {
+            "email": subscriber.email,
+            "language": subscriber.language,
+            "subscribed_at": timezone.localtime(subscriber.created_at).isoformat(),
+            "confirmed_at": (
+                timezone.localtime(subscriber.confirmed_at).isoformat()
+                if subscriber.confirmed_at
+                else None
+            ),
+        }
+        for subscriber in Subscriber.objects.filter(person=person)
+    ]
+
+
+# --- Sending to subscribers, once each ------------------------------------------------------------
+
+
+def deliver_to_subscribers(outgoing, *, now=None):
+    """Send each (subscriber, topic, kind, build) once, over one SMTP connection.
+
+    The same protocol as the delivery log of people: a row per (topic, subscriber, kind), claimed
+    (pending → sending) by a conditional update only one worker wins, then marked sent; a worker
+    killed in between leaves "sending", which `expire_stuck_subscribers()` turns into "uncertain".
+    """
+    from django.core import mail
+
+    from assembly.models import SubscriberDelivery as Row
+
+    now = now or timezone.now()
+    counts = {"sent": 0, "already": 0, "failed": 0}
+    outgoing = list(outgoing)
+    if not outgoing:
+        return counts
+    Row.objects.bulk_create(
+        [Row(subscriber=s, topic=t, kind=k, created_at=now) for s, t, k, _build in outgoing],
+        ignore_conflicts=True,
+    )
+    rows = {
+        (row.subscriber_id, row.topic, row.kind): row.pk
+        for row in Row.objects.filter(
+            subscriber__in=[item[0] for item in outgoing],
+            topic__in={item[1] for item in outgoing},
+            kind__in={item[2] for item in outgoing},
+        )
+    }
+    connection = mail.get_connection()
+    opened = False
+    try:
+        for subscriber, topic, kind, build in outgoing:
+            pk = rows[(subscriber.pk, topic, kind)]
+            if not Row.objects.filter(pk=pk, state=Row.State.PENDING).update(
+                state=Row.State.SENDING, claimed_at=now
+            ):
+                counts["already"] += 1
+                continue
+            try:
+                message = build()
+                if not opened:
+                    connection.open()
+                    opened = True
+                message.connection = connection
+                message.send()
+            except Exception as error:
+                Row.objects.filter(pk=pk, state=Row.State.SENDING).update(
+                    state=Row.State.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+                )
+                counts["failed"] += 1
+                continue
+            Row.objects.filter(pk=pk, state=Row.State.SENDING).update(
+                state=Row.State.SENT, sent_at=timezone.now()
+            )
+            counts["sent"] += 1
+    finally:
+        if opened:
+            connection.close()
+    return counts
+
+
+def expire_stuck_subscribers(*, now=None, after=datetime.timedelta(minutes=30)) -> int:
+    from assembly.models import SubscriberDelivery as Row
+
+    now = now or timezone.now()
+    return Row.objects.filter(state=Row.State.SENDING, claimed_at__lt=now - after).update(
+        state=Row.State.UNCERTAIN, error="worker stopped between claim and send"
+    )
