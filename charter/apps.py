@@ -19,8 +19,10 @@ class CharterConfig(AppConfig):
         from assembly import merging, personal_data
         from decisions import effects, extensions
         from decisions.models import Decision
+        from workshops import minutes
 
         from . import personal_data as sections
+        from .minutes import minutes_section
         from .models import Amendment
         from .services import apply_adopted_amendment
         from .views import decision_section
@@ -28,6 +30,8 @@ class CharterConfig(AppConfig):
         effects.register(Decision.Kind.CHARTER_CHANGE.value, apply_adopted_amendment)
         extensions.register_detail_section(Decision.Kind.CHARTER_CHANGE.value, decision_section)
         extensions.register_start_form(Decision.Kind.CHARTER_CHANGE.value, "charter:amend")
+        # After the decisions: the minutes list what was decided, then the versions it made.
+        minutes.register_section(minutes_section)
 
         # Exported; amendments hold no person of their own: their author is the decision's.
         personal_data.register("charter_amendments", sections.charter_amendments)

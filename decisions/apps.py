@@ -16,9 +16,13 @@ class DecisionsConfig(AppConfig):
             search.register(source)
 
         from assembly import personal_data
+        from workshops import minutes
 
         from . import personal_data as sections
+        from .minutes import minutes_section
         from .models import Comment, Decision, RollEntry, Vote
+
+        minutes.register_section(minutes_section)
 
         # Exported; each stays, anonymised (SET_NULL), as part of what the assembly decided.
         personal_data.register("authored_decisions", sections.authored_decisions, covers=[Decision])

@@ -25,6 +25,7 @@ from tests.commons_registry.factories import CommonsFactory
 from tests.decisions.factories import MemberFactory, discussion
 from tests.factories import UserFactory
 from tests.workshops.factories import MeetingFactory, WorkshopFactory
+from workshops import notes
 
 ROLES = ("anonymous", "participant", "member", "facilitator", "administrator")
 
@@ -114,6 +115,10 @@ ROUTES = {
     "meetings:edit-venue": facilitators(args="venue"),
     "meetings:host": signed_in("405", args="meeting"),
     "meetings:notes": signed_in("405", args="meeting"),
+    "meetings:notes-history": everyone(args="meeting"),
+    "meetings:notes-diff": everyone(args="meeting_notes_diff"),
+    "meetings:minutes": everyone(args="meeting"),
+    "meetings:minutes-markdown": facilitators(args="meeting"),
     "meetings:attendance": facilitators(args="meeting"),
     # a workshop's hosts tick its participants too (POST only, on the meeting's day)
     "meetings:tick": signed_in("405", args="meeting"),
@@ -128,6 +133,8 @@ ROUTES = {
     "workshops:hide": facilitators("405", args="workshop"),
     "workshops:notes": signed_in("405", args="workshop"),
     "workshops:sign-up": everyone("405", args="workshop"),
+    "workshops:notes-history": everyone(args="workshop"),
+    "workshops:notes-diff": everyone(args="workshop_notes_diff"),
     # calendars
     "calendar:public": everyone(),
     "calendar:private": everyone(args="calendar"),
@@ -251,6 +258,8 @@ def _world():
     delivery = Delivery.objects.create(
         person=participant, topic="t", kind="k", state=Delivery.State.FAILED
     )
+    meeting_revision = notes.latest_revision_id(meeting)
+    workshop_revision = notes.latest_revision_id(workshop)
     subscriber = Subscriber.objects.create(email="info@example.org", language="fr")
     chantier = chantier_services.start_chantier(by=participant, title="Four à pain")
     card = chantier_services.add_card(chantier, by=participant, title="Trouver des briques")
@@ -290,6 +299,8 @@ def _world():
         "card": {"pk": chantier.pk, "card": card.pk},
         "year": {"year": 2026},
         "entry": {"pk": entry.pk},
+        "meeting_notes_diff": {"pk": meeting.pk, "a": meeting_revision, "b": meeting_revision},
+        "workshop_notes_diff": {"pk": workshop.pk, "a": workshop_revision, "b": workshop_revision},
         "subscription": {"token": subscriptions.confirmation_token(subscriber)},
         "unsubscription": {"token": topics.unsubscribe_token(participant, Topic.ASSEMBLIES)},
     }

@@ -55,3 +55,12 @@ class WorkshopsConfig(AppConfig):
         merging.register_merge(Meeting.hosts.through, "user", unique_with=["meeting"])
         merging.register_merge(Workshop.facilitators.through, "user", unique_with=["workshop"])
         merging.register_after(membership.recompute_after_merge)
+        merging.register_merge(Meeting.history.model, "history_user")
+        merging.register_merge(Workshop.history.model, "history_user")
+        # Exported; the revisions stay, as part of the notes' history, anonymised (history_user
+        # SET_NULL).
+        personal_data.register(
+            "notes_revisions",
+            sections.notes_revisions,
+            covers=[Meeting.history.model, Workshop.history.model],
+        )

@@ -52,6 +52,8 @@ class NotesForm(forms.Form):
         widget=forms.Textarea,
         help_text=_("What was said and decided. Markdown works."),
     )
+    # The revision the text was based on: a save based on a stale one does not overwrite.
+    revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class WalkInForm(forms.Form):

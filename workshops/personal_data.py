@@ -105,3 +105,16 @@ def facilitated_workshops(person) -> list[dict]:
         }
         for row in rows
     ]
+
+
+def notes_revisions(person) -> list[dict]:
+    """Each revision of meeting or workshop notes the person saved (django-simple-history)."""
+    meetings = Meeting.history.filter(history_user=person).order_by("history_date", "history_id")
+    workshops = Workshop.history.filter(history_user=person).order_by("history_date", "history_id")
+    return [
+        {"meeting": row.id, "saved_at": _local(row.history_date), "notes": row.plenary_notes}
+        for row in meetings
+    ] + [
+        {"workshop": row.id, "saved_at": _local(row.history_date), "notes": row.notes}
+        for row in workshops
+    ]

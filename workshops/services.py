@@ -14,7 +14,7 @@ from assembly.domain import DomainError
 from assembly.models import User
 from assembly.people import register_at_door
 
-from . import membership, rhythm
+from . import membership, notes, rhythm
 from .models import Attendance, Meeting, Venue, Workshop, WorkshopSignup
 
 logger = logging.getLogger(__name__)
@@ -169,12 +169,9 @@ def save_venue(venue: Venue | None = None, **fields) -> Venue:
     return venue
 
 
-@transaction.atomic
-def write_plenary_notes(meeting: Meeting, text: str) -> Meeting:
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    meeting.plenary_notes = text
-    meeting.save(update_fields=["plenary_notes"])
-    return meeting
+def write_plenary_notes(meeting: Meeting, text: str, *, based_on=None, by=None) -> Meeting:
+    """A new revision of the plenary notes; see notes.write_notes for `based_on` (StaleNotes)."""
+    return notes.write_notes(meeting, text, based_on=based_on, by=by)
 
 
 def next_meeting(now=None) -> Meeting | None:
@@ -234,12 +231,9 @@ def update_workshop(workshop: Workshop, *, related_commons=None, **fields) -> Wo
     return workshop
 
 
-@transaction.atomic
-def write_workshop_notes(workshop: Workshop, text: str) -> Workshop:
-    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
-    workshop.notes = text
-    workshop.save(update_fields=["notes", "updated_at"])
-    return workshop
+def write_workshop_notes(workshop: Workshop, text: str, *, based_on=None, by=None) -> Workshop:
+    """A new revision of the workshop's notes; see notes.write_notes (StaleNotes)."""
+    return notes.write_notes(workshop, text, based_on=based_on, by=by)
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ assembly/urls.py includes each list under its namespace: "meetings", "workshops"
 
 from django.urls import path
 
-from .views import attendance, board, calendar, meetings, workshop_pages
+from .views import attendance, board, calendar, meetings, minutes, notes, workshop_pages
 
 meetings_urlpatterns = [
     path("", board.agenda, name="index"),
@@ -20,6 +20,10 @@ meetings_urlpatterns = [
     path("<int:pk>/reinstate/", meetings.reinstate_meeting, name="reinstate"),
     path("<int:pk>/host/", board.volunteer_to_host, name="host"),
     path("<int:pk>/notes/", board.plenary_notes, name="notes"),
+    path("<int:pk>/notes/history/", notes.meeting_notes_history, name="notes-history"),
+    path("<int:pk>/notes/history/<int:a>/<int:b>/", notes.meeting_notes_diff, name="notes-diff"),
+    path("<int:pk>/minutes/", minutes.meeting_minutes, name="minutes"),
+    path("<int:pk>/minutes.md", minutes.meeting_minutes_markdown, name="minutes-markdown"),
     path("<int:pk>/attendance/", attendance.attendance_sheet, name="attendance"),
     path("<int:pk>/attendance/tick/", attendance.tick_attendance, name="tick"),
     path("<int:pk>/attendance/walk-in/", attendance.walk_in, name="walk-in"),
@@ -38,6 +42,8 @@ workshops_urlpatterns = [
     path("<int:pk>/edit/", workshop_pages.edit_workshop, name="edit"),
     path("<int:pk>/hide/", workshop_pages.hide_workshop, name="hide"),
     path("<int:pk>/notes/", workshop_pages.workshop_notes, name="notes"),
+    path("<int:pk>/notes/history/", notes.workshop_notes_history, name="notes-history"),
+    path("<int:pk>/notes/history/<int:a>/<int:b>/", notes.workshop_notes_diff, name="notes-diff"),
     path("<int:pk>/sign-up/", workshop_pages.sign_up, name="sign-up"),
 ]
 

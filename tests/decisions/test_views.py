@@ -343,7 +343,7 @@ def test_minutes_shows_roll_fingerprint_and_counts(client, member):
     body = client.get(f"/decisions/{decision.pk}/minutes/").content.decode()
 
     assert decision.roll_fingerprint in body
-    assert "decisions-print.css" in body
+    assert "minutes-print.css" in body
 
 
 @pytest.mark.django_db

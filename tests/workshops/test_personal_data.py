@@ -7,7 +7,13 @@ import pytest
 from assembly import personal_data
 from assembly.people import delete_account
 from tests.factories import UserFactory
-from tests.workshops.factories import AttendanceFactory, MeetingFactory, WorkshopFactory
+from tests.workshops.factories import (
+    AttendanceFactory,
+    MeetingFactory,
+    PastMeetingFactory,
+    WorkshopFactory,
+)
+from workshops import services
 from workshops.models import Attendance
 
 pytestmark = pytest.mark.django_db
@@ -44,3 +50,23 @@ def test_deleting_a_host_removes_them_from_the_meeting_and_keeps_what_they_recor
     assert meeting.hosts.count() == 0
     assert meeting.workshops.get().facilitators.count() == 0
     assert list(Attendance.objects.values_list("person", "recorded_by")) == [(attendee.pk, None)]
+
+
+def test_export_holds_the_notes_revisions_the_person_saved():
+    writer = UserFactory()
+    meeting = PastMeetingFactory()
+    services.write_plenary_notes(meeting, "We met.", by=writer)
+    services.write_plenary_notes(meeting, "Someone else's.", by=UserFactory())
+    rows = exported(writer)["notes_revisions"]
+    assert [(row["meeting"], row["notes"]) for row in rows] == [(meeting.pk, "We met.")]
+
+
+def test_deleting_the_account_keeps_the_notes_revisions_without_a_name():
+    writer = UserFactory()
+    meeting = PastMeetingFactory()
+    services.write_plenary_notes(meeting, "We met.", by=writer)
+    delete_account(writer)
+    assert list(meeting.history.values_list("plenary_notes", "history_user")) == [
+        ("We met.", None),
+        ("", None),
+    ]

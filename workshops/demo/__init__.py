@@ -61,6 +61,7 @@ def seed(scale: str, stdout) -> None:
     planned = plan_upcoming_meetings()
     _upcoming_proposals(pool, member, newcomer, commons)
     _notes_to_write(member)
+    _revised_notes(facilitator, member)
     if planned:
         stdout.write(f"workshops: planned {len(planned)} upcoming meeting(s)")
     # Membership follows from the attendance above; member@ declares, newcomer@ needs one more.
@@ -322,6 +323,17 @@ def _notes_to_write(member) -> None:
         proposed_by=member,
     )
     workshop.facilitators.add(member)
+
+
+def _revised_notes(facilitator, member) -> None:
+    """The last assembly's plenary notes were revised: member@ added a line after facilitator@
+    wrote them, so its notes' history has revisions to compare (its minutes gather the rest)."""
+    meeting = Meeting.objects.past().exclude(status=Meeting.Status.CANCELLED).first()
+    if meeting is None or meeting.history.exists():
+        return
+    addition = str(CONTENT["notes_revision"])
+    services.write_plenary_notes(meeting, meeting.plenary_notes, by=facilitator)
+    services.write_plenary_notes(meeting, f"{meeting.plenary_notes}\n\n{addition}", by=member)
 
 
 def _upcoming_proposals(pool, member, newcomer, commons) -> None:

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .venues import Venue
 
@@ -97,6 +98,21 @@ class Meeting(models.Model):
     announced_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = MeetingQuerySet.as_manager()
+    # Every revision of the plenary notes is kept (workshops/notes.py): only the notes are recorded.
+    history = HistoricalRecords(
+        excluded_fields=[
+            "kind",
+            "title",
+            "starts_at",
+            "ends_at",
+            "venue",
+            "status",
+            "cancellation_reason",
+            "planned_for",
+            "created_at",
+            "announced_at",
+        ]
+    )
 
     class Meta:
         verbose_name = _("meeting")

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from commons_registry.models import Commons
 
@@ -100,6 +101,23 @@ class Workshop(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = WorkshopQuerySet.as_manager()
+    # Every revision of the notes is kept (workshops/notes.py): only the notes are recorded.
+    history = HistoricalRecords(
+        excluded_fields=[
+            "title",
+            "description",
+            "proposed_by",
+            "needs_work_tables",
+            "needs_whiteboard",
+            "needs_projector",
+            "needs_good_internet",
+            "capacity",
+            "is_initiation",
+            "hidden",
+            "created_at",
+            "updated_at",
+        ]
+    )
 
     class Meta:
         verbose_name = _("workshop")

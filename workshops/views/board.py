@@ -13,7 +13,9 @@ from ..forms import (
     NotesForm,
 )
 from ..models import Meeting, Workshop, WorkshopSignup
+from ..notes import StaleNotes, latest_revision_id
 from .cards import card_context
+from .notes import render_stale
 
 PAST_PER_PAGE = 12
 
@@ -53,6 +55,7 @@ def meeting_detail(request, pk):
         card_context(w, user, signed_up=w.pk in my_signups, open_for_signups=open_for_signups)
         for w in workshops
     ]
+    can_write_notes = permissions.can_write_plenary_notes(user, meeting)
     is_host = user.is_authenticated and any(host.pk == user.pk for host in hosts)
     return render(
         request,
@@ -65,12 +68,16 @@ def meeting_detail(request, pk):
             "can_propose": permissions.can_propose_workshop(user, meeting),
             "can_volunteer": permissions.can_volunteer_to_host(user, meeting) and not is_host,
             "can_withdraw": permissions.can_volunteer_to_host(user, meeting),
-            "can_write_notes": permissions.can_write_plenary_notes(user, meeting),
+            "can_write_notes": can_write_notes,
             "can_record_attendance": permissions.can_record_attendance(user),
             "can_manage_meetings": permissions.can_manage_meetings(user),
             "can_cancel": permissions.can_cancel_meeting(user, meeting),
             "can_reinstate": permissions.can_reinstate_meeting(user, meeting),
-            "notes_form": NotesForm(initial={"notes": meeting.plenary_notes}),
+            "notes_form": NotesForm(
+                initial={"notes": meeting.plenary_notes, "revision": latest_revision_id(meeting)}
+            )
+            if can_write_notes
+            else None,
         },
     )
 
@@ -99,6 +106,12 @@ def plenary_notes(request, pk):
         raise PermissionDenied
     form = NotesForm(request.POST)
     if form.is_valid():
-        services.write_plenary_notes(meeting, form.cleaned_data["notes"])
+        text = form.cleaned_data["notes"]
+        try:
+            services.write_plenary_notes(
+                meeting, text, based_on=form.cleaned_data["revision"], by=request.user
+            )
+        except StaleNotes as error:
+            return render_stale(request, meeting, error, text)
         messages.success(request, _("The plenary notes are saved."))
     return redirect(meeting)

@@ -19,8 +19,10 @@ from ..forms import (
     WorkshopForm,
 )
 from ..models import Attendance, Workshop
+from ..notes import StaleNotes, latest_revision_id
 from .cards import card_context
 from .common import back_to
+from .notes import render_stale
 
 
 def _card(request, workshop):
@@ -36,14 +38,19 @@ def _card(request, workshop):
 @require_GET
 def workshop_detail(request, pk):
     workshop = permissions.workshop_for(request, pk)
+    can_write_notes = permissions.can_write_notes(request.user, workshop)
     return render(
         request,
         "workshops/workshop_detail.html",
         {
             **_card(request, workshop),
             "meeting": workshop.meeting,
-            "can_write_notes": permissions.can_write_notes(request.user, workshop),
-            "notes_form": NotesForm(initial={"notes": workshop.notes}),
+            "can_write_notes": can_write_notes,
+            "notes_form": NotesForm(
+                initial={"notes": workshop.notes, "revision": latest_revision_id(workshop)}
+            )
+            if can_write_notes
+            else None,
             "sections": [
                 render_to_string(
                     section["template"],
@@ -145,7 +152,13 @@ def workshop_notes(request, pk):
         raise PermissionDenied
     form = NotesForm(request.POST)
     if form.is_valid():
-        services.write_workshop_notes(workshop, form.cleaned_data["notes"])
+        text = form.cleaned_data["notes"]
+        try:
+            services.write_workshop_notes(
+                workshop, text, based_on=form.cleaned_data["revision"], by=request.user
+            )
+        except StaleNotes as error:
+            return render_stale(request, workshop, error, text)
         messages.success(request, _("The workshop notes are saved."))
     return redirect(workshop)
 

@@ -1,0 +1,117 @@
+"""The history of a meeting's or a workshop's notes, the diff between two revisions, and the page a
+stale save lands on (what changed meanwhile, with the person's own text kept in the form)."""
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from assembly.diffs import diff_stats, render_inline, word_diff
+
+from .. import notes, permissions
+from ..forms import NotesForm
+from ..models import Meeting, Workshop
+
+
+def _pages(subject) -> dict:
+    """The addresses and words a notes page needs, for a meeting or a workshop."""
+    if isinstance(subject, Meeting):
+        return {
+            "subject": subject,
+            "subject_title": subject.title,
+            "notes_title": _("Plenary notes"),
+            "back_url": subject.get_absolute_url(),
+            "history_url": reverse("meetings:notes-history", args=[subject.pk]),
+            "diff_name": "meetings:notes-diff",
+            "action": reverse("meetings:notes", args=[subject.pk]),
+        }
+    return {
+        "subject": subject,
+        "subject_title": subject.title,
+        "notes_title": _("Workshop notes"),
+        "back_url": subject.get_absolute_url(),
+        "history_url": reverse("workshops:notes-history", args=[subject.pk]),
+        "diff_name": "workshops:notes-diff",
+        "action": reverse("workshops:notes", args=[subject.pk]),
+    }
+
+
+def _history(request, subject):
+    revisions = notes.revisions(subject)
+    a, b = request.GET.get("a", ""), request.GET.get("b", "")
+    if a.isdigit() and b.isdigit():
+        # The compare form submits here (GET) and lands on the diff's address.
+        return redirect(reverse(_pages(subject)["diff_name"], args=[subject.pk, int(a), int(b)]))
+    rows = [
+        {"revision": revision, "previous": revisions[index - 1] if index else None}
+        for index, revision in enumerate(revisions)
+    ]
+    return render(
+        request,
+        "workshops/notes_history.html",
+        {**_pages(subject), "rows": list(reversed(rows)), "revisions": revisions},
+    )
+
+
+def _diff(request, subject, a, b):
+    by_id = {revision.id: revision for revision in notes.revisions(subject)}
+    if a not in by_id or b not in by_id:
+        raise Http404
+    old, new = by_id[a], by_id[b]
+    diffs = word_diff(old.text, new.text)
+    return render(
+        request,
+        "workshops/notes_diff.html",
+        {
+            **_pages(subject),
+            "old": old,
+            "new": new,
+            "inline": render_inline(diffs),
+            "stats": diff_stats(diffs),
+        },
+    )
+
+
+def render_stale(request, subject, error: notes.StaleNotes, text: str):
+    """The other person's notes stay saved; the page shows what they changed since the form was
+    opened and gives this person's text back, now based on the latest revision."""
+    diffs = word_diff(error.base_text, error.current_text)
+    form = NotesForm(initial={"notes": text, "revision": error.latest_revision})
+    return render(
+        request,
+        "workshops/notes_conflict.html",
+        {
+            **_pages(subject),
+            "error": error,
+            "inline": render_inline(diffs),
+            "stats": diff_stats(diffs),
+            "notes_form": form,
+            "label": _("Your text"),
+        },
+        status=409,
+    )
+
+
+@require_GET
+def meeting_notes_history(request, pk):
+    return _history(request, permissions.meeting_for(request, pk, Meeting.objects.all()))
+
+
+@require_GET
+def meeting_notes_diff(request, pk, a, b):
+    return _diff(request, permissions.meeting_for(request, pk, Meeting.objects.all()), a, b)
+
+
+@require_GET
+def workshop_notes_history(request, pk):
+    return _history(request, permissions.workshop_for(request, pk, _workshops()))
+
+
+@require_GET
+def workshop_notes_diff(request, pk, a, b):
+    return _diff(request, permissions.workshop_for(request, pk, _workshops()), a, b)
+
+
+def _workshops():
+    return Workshop.objects.select_related("meeting")
