@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from commons_registry.models import Commons
@@ -99,7 +100,7 @@ class Column(models.Model):
     class Stage(models.TextChoices):
         TODO = "todo", _("To do")
         DOING = "doing", _("In progress")
-        DONE = "done", _("Done")
+        DONE = "done", pgettext_lazy("kanban column", "Done")
 
     chantier = models.ForeignKey(
         Chantier, on_delete=models.CASCADE, related_name="columns", verbose_name=_("chantier")

@@ -170,11 +170,11 @@ def test_deleting_a_person_leaves_no_id_in_the_card_history(chantier, coordinato
     services.move_card(card, by=coordinator, to_column=columns(chantier)[1])
 
     helper_id = helper.pk
-    history_rows = Card.history.filter(pk=card.pk).count()
+    history_rows = Card.history.filter(id=card.pk).count()
 
     personal_data.delete_person(helper, delete_account)
 
     assert Card.objects.get(pk=card.pk).title == "Four à pain"
     assert Card.history.filter(assignee_id=helper_id).count() == 0
     assert Card.history.filter(created_by_id=helper_id).count() == 0
-    assert Card.history.filter(pk=card.pk).count() == history_rows > 0
+    assert Card.history.filter(id=card.pk).count() == history_rows > 0

@@ -43,7 +43,7 @@ def test_export_lists_the_decisions_i_opened_with_their_proposal(start):
     sections = exported(author)
 
     assert [(d["title"], d["proposal"], d["kind"]) for d in sections["authored_decisions"]] == [
-        ("Buy a shared cargo bike", "We buy it.", "finance")
+        ("Buy a shared cargo bike", "We buy it.", "other")
     ]
     assert sections["authored_decisions"][0]["context"] == "Why we need it."
 

@@ -345,6 +345,7 @@ def test_export_gives_my_data_as_json_sections(client):
         "proposed_workshops",
         "hosted_meetings",
         "facilitated_workshops",
+        "notes_revisions",
         "chantiers",
         "chantier_cards",
         "authored_decisions",
@@ -387,8 +388,8 @@ def test_export_runs_a_constant_number_of_queries(client, rows, django_assert_nu
 
     # session, user, then one per section after the profile (two for the roles, the votes and
     # the chantiers: participations and chantiers started); one each for preferences,
-    # subscriptions and digest items (issue 11)
-    with django_assert_num_queries(30):  # and one for the accounts merged into mine
+    # subscriptions and digest items (issue 11); the merges and the notes' revisions (issue 12)
+    with django_assert_num_queries(32):
         client.get("/me/export.json")
 
 
