@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from celery.schedules import crontab
 from django.conf import settings
 
 from workshops.models import Meeting
@@ -25,7 +26,6 @@ def test_beat_schedule_names_the_tasks():
 
 
 def test_beat_plans_daily_and_sends_reminders_every_fifteen_minutes():
-    from celery.schedules import crontab
 
     by_task = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     planner, reminders = (
