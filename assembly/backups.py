@@ -30,6 +30,8 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assembly.models import User
+
 FORMAT = 1
 MANIFEST = "manifest.json"
 POSTGRES_DUMP = "database.pgdump"
@@ -74,7 +76,6 @@ def migration_state(connection) -> dict[str, str]:
 
 def holds_people(connection) -> bool:
     """True when the database already holds an assembly (its people), which a restore would erase."""
-    from assembly.models import User
 
     if User._meta.db_table not in connection.introspection.table_names():
         return False

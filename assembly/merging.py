@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .domain import DomainError
+from .models import MergeLog, User
 
 
 class MergeError(DomainError):
@@ -137,8 +138,6 @@ def merge_people(kept, merged, *, by, now=None):
     and the earlier membership declaration of the two. Refused (MergeError) when a registered
     check says no, e.g. both people voted on one frozen roll.
     """
-    from .models import MergeLog, User
-
     now = now or timezone.now()
     with transaction.atomic():
         locked = {

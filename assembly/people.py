@@ -49,7 +49,7 @@ def add_email(person: User, email: str) -> User:
     """Give an e-mail to a person registered at the door without one, then invite them (once the
     change is committed) to claim the account. An address already someone's is refused: those two
     are probably one person, to be merged instead."""
-    from .tasks import send_claim_invitation_task
+    from .tasks import send_claim_invitation_task  # noqa: PLC0415 - assembly.tasks imports people
 
     email = (email or "").strip().lower()
     try:

@@ -23,7 +23,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, migrations
 from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
@@ -248,7 +248,6 @@ def postgresql_search_index(app_label: str, model_name: str, name: str, title_fi
     (the database recomputes it in the very statement that writes the row, so it never lags),
     and a GIN index on it. SQLite searches through its fallback and gets neither. The fields are
     given in the migration, frozen; they must match the app's search source."""
-    from django.db import migrations
 
     def text_of(fields):
         return " || ' ' || ".join(f"coalesce({_quoted(f)}, '')" for f in fields)

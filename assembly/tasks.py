@@ -5,8 +5,9 @@ import logging
 
 from celery import shared_task
 
-from . import notifications
+from . import announcement, notifications
 from .models import User
+from .notifications import digest, subscriptions
 from .people import send_claim_invitation
 
 logger = logging.getLogger(__name__)
@@ -36,7 +37,6 @@ def expire_stuck_deliveries() -> int:
 @shared_task(name="assembly.send_subscription_confirmation")
 def send_subscription_confirmation(*, subscriber_id: int) -> bool:
     """The double opt-in e-mail; sent once per request (the row is claimed before sending)."""
-    from .notifications import subscriptions
 
     sent = subscriptions.send_confirmation(subscriber_id)
     logger.info("subscription confirmation %s: %s", subscriber_id, "sent" if sent else "not due")
@@ -46,7 +46,6 @@ def send_subscription_confirmation(*, subscriber_id: int) -> bool:
 @shared_task(name="assembly.send_announcements")
 def send_announcements() -> int:
     """Announce each assembly N days before (the rhythm's setting); safe to run late or twice."""
-    from . import announcement
 
     count = announcement.send_due_announcements()
     logger.info("announcements: %s meetings", count)
@@ -56,7 +55,6 @@ def send_announcements() -> int:
 @shared_task(name="assembly.send_weekly_digests")
 def send_weekly_digests() -> dict:
     """This ISO week's digest, once per person; runs daily so a missed beat only delays it."""
-    from .notifications import digest
 
     report = digest.send_weekly_digests()
     logger.info("weekly digests: %s", report)

@@ -7,9 +7,14 @@ import logging
 import socket
 import time
 
+from aiosmtpd.controller import Controller
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
+
+from assembly.announcement import send_announcement
+from assembly.models import Subscriber, User
+from workshops.models import Meeting
 
 BUDGET_SECONDS = 120
 DOMAIN = "bench-announce.example.org"
@@ -26,11 +31,6 @@ def _free_port() -> int:
 
 
 def measure_announcement_send(recipients: int = 1000) -> dict:
-    from aiosmtpd.controller import Controller
-
-    from assembly.announcement import send_announcement
-    from assembly.models import Subscriber, User
-    from workshops.models import Meeting
 
     class Sink:
         def __init__(self):

@@ -1,6 +1,7 @@
 """The common purse: budget lines created by adopted finance decisions, and the ledger of income
 and expenses. Ledger entries are never edited nor deleted: a correction is a reversing entry."""
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -104,7 +105,6 @@ class BudgetLine(models.Model):
 
 def receipt_path(instance, filename):
     # The name is random: receipts are served by a view to signed-in people, never by their path.
-    import uuid
 
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     return f"receipts/{uuid.uuid4().hex}.{extension}"

@@ -6,6 +6,7 @@ import functools
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
+from assembly.context_processors import assembly
 from assembly.permissions import facilitator_required, is_facilitator, is_signed_in
 
 __all__ = ["budget_visible", "can_keep_ledger", "can_see_budget", "can_see_receipt"]
@@ -34,7 +35,6 @@ def budget_visible(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        from assembly.context_processors import assembly
 
         config = assembly(request)["assembly"]
         if not can_see_budget(request.user, config):

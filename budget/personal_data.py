@@ -3,9 +3,10 @@ the account goes (the ledger is the assembly's), without the name."""
 
 from django.utils import timezone
 
+from .models import Entry
+
 
 def recorded_entries(person) -> list[dict]:
-    from .models import Entry
 
     return [
         {

@@ -9,6 +9,7 @@ import datetime
 import logging
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -124,7 +125,6 @@ def _check_facilitator(by):
 def _receipt_fields(receipt) -> dict:
     if not receipt:
         return {}
-    from django.core.exceptions import ValidationError
 
     try:
         content_type, extension = check_receipt(receipt)

@@ -71,7 +71,7 @@ def _locked(commons: Commons) -> Commons:
 @transaction.atomic
 def publish_commons(commons: Commons, *, by, now=None) -> Commons:
     """Publish a proposal; its proposer becomes a steward and is told by e-mail."""
-    from .tasks import note_commons_published, notify_moderation
+    from .tasks import note_commons_published, notify_moderation  # noqa: PLC0415 - cycle: commons_registry.tasks imports services
 
     now = now or timezone.now()
     commons = _locked(commons)
@@ -93,7 +93,7 @@ def publish_commons(commons: Commons, *, by, now=None) -> Commons:
 @transaction.atomic
 def reject_commons(commons: Commons, *, by, reason: str, now=None) -> Commons:
     """Refuse a proposal, saying why; the proposer is told by e-mail."""
-    from .tasks import notify_moderation
+    from .tasks import notify_moderation  # noqa: PLC0415 - cycle: commons_registry.tasks imports services
 
     reason = (reason or "").strip()
     if not reason:

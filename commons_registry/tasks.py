@@ -3,7 +3,11 @@
 import logging
 
 from celery import shared_task
+from django.db.models import Q
 from django.utils import timezone
+
+from assembly.models import Topic, User
+from assembly.notifications import digest, topics
 
 from . import emails, services
 from .models import Commons
@@ -38,10 +42,6 @@ def request_confirmations() -> int:
 @shared_task(name="commons_registry.note_commons_published")
 def note_commons_published(*, commons_pk: int) -> int:
     """A newly published entry goes into the digest of those who follow the directory; safe twice."""
-    from django.db.models import Q
-
-    from assembly.models import Topic, User
-    from assembly.notifications import digest, topics
 
     commons = Commons.objects.filter(pk=commons_pk, state=Commons.State.PUBLISHED).first()
     if commons is None:

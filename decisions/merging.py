@@ -11,7 +11,9 @@ An entry on a roll the kept person is not on simply passes to them, with its vot
 
 from django.utils.translation import gettext as _
 
-from .models import Decision, RollEntry, Vote
+from assembly import merging
+
+from .models import Comment, Decision, RollEntry, Vote
 
 
 def both_voted_on_one_roll(kept, merged) -> str | None:
@@ -51,10 +53,6 @@ def move_roll_entries(kept, merged) -> int:
 
 
 def register() -> None:
-    from assembly import merging
-
-    from .models import Comment
-
     merging.register_check(both_voted_on_one_roll)
     merging.register_merge(RollEntry, "person", move=move_roll_entries)
     merging.register_merge(Vote.history.model, "history_user")

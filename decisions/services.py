@@ -95,7 +95,7 @@ def open_discussion(
         if related_commons:
             decision.related_commons.set(related_commons)
         # Told from the worker once the discussion exists for everyone, never from the request.
-        from .tasks import announce_discussion
+        from .tasks import announce_discussion  # noqa: PLC0415 - cycle: decisions.tasks imports services
 
         announce_discussion.delay_on_commit(decision_id=decision.pk)
     return decision

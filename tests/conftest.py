@@ -4,7 +4,9 @@ import os
 
 import pytest
 from django.core.cache import cache
+from kombu import pools
 
+from assembly.celery import app
 from tests.factories import FacilitatorFactory, UserFactory
 
 REQUIRE_ALL = os.environ.get("REQUIRE_ALL") == "1"
@@ -19,9 +21,6 @@ def skip_or_fail(reason: str):
 
 def use_broker(url: str, queue: str | None = None):
     """Point this process's Celery app at another broker (and queue), dropping pooled connections."""
-    from kombu import pools
-
-    from assembly.celery import app
 
     app.conf.broker_url = url
     if queue is not None:

@@ -280,7 +280,7 @@ def send_notices(*, now: datetime.datetime | None = None):
 
 def on_attendance_recorded(person_ids: Iterable[int]) -> None:
     """Attendance changed for these people: recompute their membership once it has committed."""
-    from .tasks import recompute_memberships
+    from .tasks import recompute_memberships  # noqa: PLC0415 - cycle: workshops.tasks imports membership
 
     person_ids = sorted({pk for pk in person_ids if pk is not None})
     if person_ids:

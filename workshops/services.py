@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 from assembly.domain import DomainError
 from assembly.models import User
 from assembly.people import register_at_door
+from assembly.tasks import send_claim_invitation_task
 
 from . import membership, notes, rhythm
 from .models import Attendance, Meeting, Venue, Workshop, WorkshopSignup
+from .tasks import note_workshop_proposed, send_cancellation_notices, send_reinstatement_notices
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +108,6 @@ def cancel_meeting(meeting: Meeting, reason: str, *, now=None) -> Meeting:
     The people signed up to its workshops and its hosts are told once, by a task enqueued after
     commit. Cancelling an already cancelled meeting only updates the reason and tells nobody again.
     """
-    from .tasks import send_cancellation_notices
 
     reason = reason.strip()
     if not reason:
@@ -127,7 +128,6 @@ def cancel_meeting(meeting: Meeting, reason: str, *, now=None) -> Meeting:
 def reinstate_meeting(meeting: Meeting) -> Meeting:
     """Undo a mistaken cancellation: the meeting is planned again, and the people the
     cancellation e-mail reached are told so, by a task enqueued after commit. Idempotent."""
-    from .tasks import send_reinstatement_notices
 
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_cancelled:
@@ -212,7 +212,6 @@ def propose_workshop(
     workshop.facilitators.add(person)
     if related_commons:
         workshop.related_commons.set(related_commons)
-    from .tasks import note_workshop_proposed
 
     note_workshop_proposed.delay_on_commit(workshop_id=workshop.pk)
     return workshop
@@ -355,7 +354,6 @@ def register_walk_in(
     person of the same name already ticked at this meeting is reused, so a double tap registers
     nobody twice. A new person with an e-mail is invited to claim the account.
     """
-    from assembly.tasks import send_claim_invitation_task
 
     if client_id is not None:
         # This walk-in was sent before (a retry, or a replay from the phone's queue).

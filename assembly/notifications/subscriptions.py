@@ -8,14 +8,15 @@ same whether the address was already subscribed or not, so the page reveals no a
 import datetime
 
 from django.conf import settings
-from django.core import signing
+from django.core import mail, signing
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from assembly.models import Subscriber
+from assembly.models import Subscriber, User
+from assembly.models import SubscriberDelivery as Row
 
 from .topics import absolute
 
@@ -32,7 +33,7 @@ class BadConfirmation(Exception):
 def subscribe(email: str, language: str, *, now=None) -> Subscriber | None:
     """Record the wish and queue the confirmation; returns the row whose confirmation to send,
     or None when nothing is to be sent (already confirmed, or sent a moment ago)."""
-    from assembly.tasks import send_subscription_confirmation
+    from assembly.tasks import send_subscription_confirmation  # noqa: PLC0415 - cycle: assembly.tasks imports subscriptions
 
     now = now or timezone.now()
     email = email.strip().lower()
@@ -76,7 +77,6 @@ def subscriber_for(token: str) -> Subscriber:
 def confirm(token: str, *, now=None) -> Subscriber:
     """Following the link proves the address: from now on it receives the announcement.
     An address that already has an account joins the subscription to it."""
-    from assembly.models import User
 
     subscriber = subscriber_for(token)
     Subscriber.objects.filter(pk=subscriber.pk, confirmed_at=None).update(
@@ -152,9 +152,6 @@ def deliver_to_subscribers(outgoing, *, now=None):
     (pending → sending) by a conditional update only one worker wins, then marked sent; a worker
     killed in between leaves "sending", which `expire_stuck_subscribers()` turns into "uncertain".
     """
-    from django.core import mail
-
-    from assembly.models import SubscriberDelivery as Row
 
     now = now or timezone.now()
     counts = {"sent": 0, "already": 0, "failed": 0}
@@ -207,7 +204,6 @@ def deliver_to_subscribers(outgoing, *, now=None):
 
 
 def expire_stuck_subscribers(*, now=None, after=datetime.timedelta(minutes=30)) -> int:
-    from assembly.models import SubscriberDelivery as Row
 
     now = now or timezone.now()
     return Row.objects.filter(state=Row.State.SENDING, claimed_at__lt=now - after).update(

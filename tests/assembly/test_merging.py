@@ -12,8 +12,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from assembly import merging, people
-from assembly.models import Delivery, MergeLog, User
+from assembly import merging, people, personal_data
+from assembly.models import Delivery, MergeLog, NotificationPreferences, User
 from assembly.tasks import send_claim_invitation_task
 from commons_registry.models import Commons
 from decisions import services as decisions
@@ -373,7 +373,6 @@ def test_identity_page_queries(client, django_assert_num_queries, candidates):
 
 @pytest.mark.django_db
 def test_merge_keeps_the_kept_persons_notification_preferences():
-    from assembly.models import NotificationPreferences
 
     kept, other = UserFactory(), UserFactory()
     NotificationPreferences.objects.create(person=kept)
@@ -386,7 +385,6 @@ def test_merge_keeps_the_kept_persons_notification_preferences():
 
 @pytest.mark.django_db
 def test_the_kept_persons_export_lists_the_accounts_merged_into_theirs():
-    from assembly import personal_data
 
     kept, other = UserFactory(), UserFactory(display_name="Other", email="other@example.org")
 

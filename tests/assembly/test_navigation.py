@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.template.loader import render_to_string
 
 from tests.commons_registry.factories import CommonsFactory
 
@@ -54,6 +55,5 @@ def test_missing_page_leads_back_to_home_agenda_and_directory(client):
 
 
 def test_server_error_page_leads_back_home():
-    from django.template.loader import render_to_string
 
     assert '<a href="/">' in render_to_string("500.html")

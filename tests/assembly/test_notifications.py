@@ -9,6 +9,7 @@ import time_machine
 from django.core import signing
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.test import Client
 
 from assembly.celery import app as celery_app
 from assembly.models import Frequency, NotificationPreferences, Subscriber, Topic
@@ -276,7 +277,6 @@ def test_unsubscribe_link_asks_then_turns_the_topic_off_without_sign_in(client, 
 
 
 def test_one_click_unsubscribe_works_without_csrf_token(person):
-    from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
     token = topics.unsubscribe_token(person, Topic.ASSEMBLIES)
@@ -292,7 +292,6 @@ def test_one_click_unsubscribe_works_without_csrf_token(person):
 
 
 def test_other_forms_still_require_csrf(person):
-    from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(person)

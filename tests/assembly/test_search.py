@@ -7,6 +7,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from assembly import search
 from commons_registry.models import Commons
 from decisions.models import Comment
 from tests.charter.factories import add_version, default_charter
@@ -226,7 +227,6 @@ def test_search_queries_are_constant_for_a_facilitator(
 
 
 def test_search_runs_on_the_database_it_says():
-    from assembly import search
 
     assert search._is_postgresql() == (connection.vendor == "postgresql")
 

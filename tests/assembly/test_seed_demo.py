@@ -1,7 +1,9 @@
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
 
-from assembly.models import User
+from assembly.models import Frequency, Subscriber, Topic, User
+from assembly.notifications import topics
 from assembly.waiting import waiting_for
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +50,6 @@ def test_seed_demo_refuses_without_debug_unless_forced(settings):
 
 
 def _all_models():
-    from django.apps import apps
 
     return [
         m
@@ -76,8 +77,6 @@ def test_seed_demo_gives_member_things_waiting_on_their_pages(client, settings):
 
 
 def test_seed_demo_has_subscribers_and_preferences(settings):
-    from assembly.models import Frequency, Subscriber, Topic
-    from assembly.notifications import topics
 
     settings.DEBUG = True
     call_command("seed_demo")

@@ -6,6 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+
+from assembly.celery import app
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
@@ -107,7 +110,6 @@ def test_filesystem_broker_keeps_its_exchange_table_under_celery_data_dir(tmp_pa
 
 
 def test_default_celery_data_dir_is_git_ignored():
-    from django.conf import settings
 
     default = settings.VAR_DIR / "celery"
     ignored = (ROOT / ".gitignore").read_text().split()
@@ -132,7 +134,6 @@ def test_redis_url_becomes_broker_and_cache():
 
 
 def test_celery_is_configured_for_reliable_delivery():
-    from assembly.celery import app
 
     assert app.conf.task_acks_late is True
     assert app.conf.task_reject_on_worker_lost is True

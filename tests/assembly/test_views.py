@@ -1,4 +1,5 @@
 import pytest
+from django.template.loader import render_to_string
 
 from tests.factories import UserFactory
 
@@ -127,7 +128,6 @@ def test_forbidden_page_says_who_may_see_it(client):
 
 
 def test_server_error_page_renders_without_a_request():
-    from django.template.loader import render_to_string
 
     page = render_to_string("500.html")
 

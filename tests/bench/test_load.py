@@ -6,7 +6,9 @@ import threading
 
 import pytest
 
+from assembly.models import User
 from bench import load as benchmark
+from bench.announcement import measure_announcement_send
 from bench.load import BenchmarkError, Load, Row
 
 
@@ -138,8 +140,6 @@ def test_combine_pools_requests_time_and_latencies():
 
 @pytest.mark.django_db(transaction=True)
 def test_announcement_measure_sends_each_recipient_once_through_real_smtp():
-    from assembly.models import User
-    from bench.announcement import measure_announcement_send
 
     result = measure_announcement_send(30)
 

@@ -9,6 +9,7 @@ from chantiers import services
 from chantiers.models import Card, Participant
 from tests.chantiers.factories import chantier_with, columns, titles_in
 from tests.factories import FacilitatorFactory, UserFactory
+from tests.workshops.factories import WorkshopFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +154,6 @@ def test_member_cannot_edit_chantier(chantier):
 
 
 def test_link_workshop_and_its_page_names_the_chantier(client, chantier, coordinator):
-    from tests.workshops.factories import WorkshopFactory
 
     workshop = WorkshopFactory()
     services.link_workshop(chantier, workshop, by=coordinator, kind="starts")

@@ -4,6 +4,7 @@ from chantiers import services
 from chantiers.models import Card, Chantier
 from tests.chantiers.factories import chantier_with, columns, titles_in
 from tests.factories import FacilitatorFactory, UserFactory
+from tests.workshops.factories import WorkshopFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -158,7 +159,6 @@ def test_list_queries_are_constant(client, cached_configuration, count, django_a
 def test_detail_queries_are_constant(
     client, cached_configuration, coordinator, count, django_assert_num_queries
 ):
-    from tests.workshops.factories import WorkshopFactory
 
     chantier = chantier_with(coordinator, members=UserFactory.create_batch(count), cards=count)
     for _number in range(count):

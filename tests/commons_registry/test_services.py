@@ -2,6 +2,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core import mail
 
 from commons_registry import services, tasks
@@ -156,7 +157,6 @@ def test_notify_moderation_in_proposer_language(facilitator):
 @pytest.mark.django_db
 def test_request_confirmations_asks_stewards_once():
     steward, other = UserFactory(), UserFactory()
-    import time_machine
 
     with time_machine.travel(NOW, tick=False):
         due = CommonsFactory(stewards=[steward, other])

@@ -1,11 +1,20 @@
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
+from assembly.celery import app
+from commons_registry import services
 from commons_registry.models import Commons, OstromAssessment
+from commons_registry.services import newest_published
+from decisions.models import Decision
 from tests.commons_registry.factories import CommonsFactory, OstromAssessmentFactory, category
 from tests.factories import UserFactory
+from workshops.models import Meeting, Workshop
 
 # --- Directory ------------------------------------------------------------------------------------
 
@@ -245,9 +254,6 @@ def test_entry_proposed_visible_to_proposer(person_client, person):
 
 @pytest.mark.django_db
 def test_entry_shows_to_be_confirmed_after_30_days(client):
-    from datetime import timedelta
-
-    from django.utils import timezone
 
     commons = CommonsFactory(confirmation_requested_at=timezone.now() - timedelta(days=31))
     response = client.get(commons.get_absolute_url())
@@ -257,9 +263,6 @@ def test_entry_shows_to_be_confirmed_after_30_days(client):
 
 @pytest.mark.django_db
 def test_directory_marks_entries_unconfirmed_30_days_after_the_request(client):
-    from datetime import UTC, datetime
-
-    import time_machine
 
     asked = datetime(2026, 3, 1, 9, tzinfo=UTC)
     CommonsFactory(name="Jardin silencieux", confirmation_requested_at=asked)
@@ -270,12 +273,6 @@ def test_directory_marks_entries_unconfirmed_30_days_after_the_request(client):
 
 
 def _link_workshops_and_decisions(commons, count):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from decisions.models import Decision
-    from workshops.models import Meeting, Workshop
 
     now = timezone.now()
     meeting = Meeting.objects.create(
@@ -333,7 +330,6 @@ def test_entry_query_count_constant_for_steward(
 
 @pytest.mark.django_db
 def test_history_shows_who_changed_which_field(client, person):
-    from commons_registry import services
 
     commons = CommonsFactory(summary="Ancien résumé", stewards=[person])
     services.edit_commons(
@@ -359,7 +355,6 @@ ANY_LATITUDE = Decimal("50.6")
 @pytest.mark.django_db
 @pytest.mark.parametrize("edits", [1, 5])
 def test_history_query_count_constant(client, django_assert_num_queries, edits, configured):
-    from commons_registry import services
 
     steward = UserFactory()
     commons = CommonsFactory(stewards=[steward])
@@ -391,9 +386,6 @@ def test_propose_page_query_count(person_client, django_assert_num_queries, conf
 
 @pytest.mark.django_db
 def test_home_partial_shows_newest_commons():
-    from django.template.loader import render_to_string
-
-    from commons_registry.services import newest_published
 
     CommonsFactory(name="Ressourcerie")
     html = render_to_string("commons_registry/_home.html", {"newest_commons": newest_published()})
@@ -404,7 +396,6 @@ def test_home_partial_shows_newest_commons():
 
 
 def test_confirmation_task_scheduled_daily(settings):
-    from assembly.celery import app
 
     entry = settings.CELERY_BEAT_SCHEDULE["commons-request-confirmations"]
     app.loader.import_default_modules()

@@ -6,10 +6,10 @@ import threading
 import pytest
 from django.db import connection
 
-from decisions import services
-from decisions.models import Decision, Vote
+from decisions import effects, services
+from decisions.models import Decision, RollEntry, Vote
 from decisions.services import DecisionError
-from tests.decisions.factories import MemberFactory, voting
+from tests.decisions.factories import MemberFactory, discussion, voting
 
 DAY = datetime.timedelta(days=1)
 
@@ -106,7 +106,6 @@ def test_concurrent_closes_close_once(start, django_capture_on_commit_callbacks)
     MemberFactory()
     decision = voting(now=start)
     calls = []
-    from decisions import effects
 
     def effect(decision, now):
         calls.append(decision.pk)
@@ -133,8 +132,6 @@ def test_concurrent_closes_close_once(start, django_capture_on_commit_callbacks)
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_task_runs_open_the_vote_once(start):
-    from decisions.models import RollEntry
-    from tests.decisions.factories import discussion
 
     MemberFactory.create_batch(3)
     decision = discussion(proposal="Text", now=start)

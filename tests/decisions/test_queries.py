@@ -7,6 +7,7 @@ the base layout reads it once; in production it is cached).
 import datetime
 
 import pytest
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from decisions import services
@@ -106,7 +107,6 @@ def test_minutes_queries_are_constant(client, count, django_assert_num_queries):
 @pytest.mark.parametrize("count", [1, 3])
 @pytest.mark.django_db
 def test_home_partial_queries_are_constant(count, django_assert_num_queries):
-    from django.template.loader import render_to_string
 
     for n in range(count):
         discussion(title=f"Open {n}")

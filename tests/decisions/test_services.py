@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 
 import pytest
 import time_machine
@@ -106,7 +107,6 @@ def test_roll_is_frozen_when_the_vote_opens(start):
 
 
 def test_roll_fingerprint_is_sha256_of_sorted_refs():
-    import hashlib
 
     assert services.roll_fingerprint(["2", "10", "1"]) == hashlib.sha256(b"1\n10\n2").hexdigest()
 

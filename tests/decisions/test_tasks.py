@@ -5,9 +5,10 @@ import time_machine
 from django.conf import settings
 from django.core import mail
 
-from assembly.models import Delivery, Frequency, Topic
+from assembly.celery import app as celery_app
+from assembly.models import Delivery, DigestItem, Frequency, Topic
 from assembly.notifications.topics import set_frequency
-from decisions import services
+from decisions import effects, services
 from decisions.models import Decision
 from decisions.tasks import advance_decisions
 from tests.decisions.factories import MemberFactory, discussion
@@ -126,7 +127,6 @@ def test_task_closes_vote_and_announces_outcome_to_roll_and_discussion(start):
 
 @pytest.mark.django_db
 def test_task_with_failing_effect_leaves_vote_open_then_closes_next_run(start):
-    from decisions import effects
 
     failures = [RuntimeError("effect failed")]
 
@@ -154,8 +154,6 @@ def test_task_with_failing_effect_leaves_vote_open_then_closes_next_run(start):
 def test_a_discussion_that_opens_is_told_from_the_worker_to_everyone_who_may_comment(
     start, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from assembly.celery import app as celery_app
-    from assembly.models import DigestItem
 
     monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
     author, newcomer, weekly, silent = UserFactory.create_batch(4)
@@ -186,7 +184,6 @@ def test_a_discussion_that_opens_is_told_from_the_worker_to_everyone_who_may_com
 
 @pytest.mark.django_db
 def test_vote_open_reaches_the_roll_by_each_ones_choice(start):
-    from assembly.models import DigestItem
 
     with time_machine.travel(start, tick=False):
         at_once, weekly, silent = MemberFactory.create_batch(3)

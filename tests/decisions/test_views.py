@@ -3,11 +3,12 @@ import re
 from pathlib import Path
 
 import pytest
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from commons_registry.models import Commons
-from decisions import services
+from decisions import extensions, services
 from decisions.models import Comment, Decision, Vote
 from tests.commons_registry.factories import CommonsFactory
 from tests.decisions.factories import MemberFactory, discussion, voting
@@ -348,7 +349,6 @@ def test_minutes_shows_roll_fingerprint_and_counts(client, member):
 
 @pytest.mark.django_db
 def test_detail_section_registry_renders_extra_content(client, settings):
-    from decisions import extensions
 
     templates = Path(__file__).parent / "templates"
     settings.TEMPLATES = [
@@ -412,7 +412,6 @@ def test_detail_shows_every_version_of_the_proposal(client):
 
 @pytest.mark.django_db
 def test_home_partial_lists_open_decisions_only(rf):
-    from django.template.loader import render_to_string
 
     open_one = discussion(title="Still open")
     closed = voting(title="Already closed", now=timezone.now() - 8 * DAY)

@@ -6,6 +6,7 @@ import kombu.pools
 import pytest
 from django.core import mail
 
+from assembly.celery import app
 from commons_registry.models import Commons
 from tests.commons_registry.factories import category
 from tests.e2e.conftest import PHONE, log_in
@@ -17,7 +18,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def eager_tasks():
     """Run tasks in the web process, so that no message reaches a broker no worker reads here."""
-    from assembly.celery import app
 
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True

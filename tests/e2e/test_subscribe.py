@@ -10,6 +10,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from assembly.celery import app
 from assembly.models import Subscriber, SubscriberDelivery
 from assembly.tasks import send_announcements
 from tests.workshops.factories import MeetingFactory
@@ -22,7 +23,6 @@ URL = re.compile(r"https?://\S+")
 @pytest.fixture
 def eager_tasks():
     """Run tasks in the web process, so that the confirmation lands in this process's outbox."""
-    from assembly.celery import app
 
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from assembly.celery import app
 from tests.e2e.workshops_helpers import sign_in
 from tests.factories import FacilitatorFactory, UserFactory
 from tests.workshops.factories import MeetingFactory, SignupFactory, WorkshopFactory
@@ -17,7 +18,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def eager_tasks():
     """Run tasks in the web process, so that no message reaches a broker no worker reads here."""
-    from assembly.celery import app
 
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True

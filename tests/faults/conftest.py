@@ -2,6 +2,7 @@
 we restart. These tests run on PostgreSQL and Redis only, outside the default run (`-m faults`)."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from django.db import connection
 
 from assembly.celery import app as celery_app
 from tests.conftest import skip_or_fail, use_broker
-from tests.services.conftest import REDIS_URL, redis_answers, smtp_sink, wait_for  # noqa: F401
+from tests.services.conftest import REDIS_URL, free_port, redis_answers, smtp_sink, wait_for  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -119,7 +120,6 @@ class OwnRedis:
     machine's shared Redis: other people's tests use it."""
 
     def __init__(self):
-        from tests.services.conftest import free_port
 
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
@@ -151,7 +151,6 @@ class OwnRedis:
 
 @pytest.fixture
 def own_redis():
-    import shutil
 
     if shutil.which("redis-server") is None:
         skip_or_fail("redis-server is not installed")

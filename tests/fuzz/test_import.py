@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -105,7 +106,6 @@ def test_import_of_any_file_imports_or_refuses_cleanly(tmp_path, suffix):
     @FUZZ_SETTINGS
     @given(content=file_bytes)
     def import_anything(content):
-        from django.db import transaction
 
         with transaction.atomic():
             path.write_bytes(content)

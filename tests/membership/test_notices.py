@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.management import call_command
 
 from assembly.celery import app as celery_app
 from assembly.models import Delivery
@@ -206,7 +207,6 @@ def test_nightly_recompute_is_scheduled_at_three(settings):
 
 
 def test_management_command_recomputes_everyone(capsys):
-    from django.core.management import call_command
 
     person = UserFactory()
     attend(person, paris(2026, 3, 26), paris(2026, 4, 30))

@@ -9,6 +9,9 @@ import uuid
 from pathlib import Path
 
 import pytest
+import redis
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
 from django.db import connection
 
 from assembly.celery import app as celery_app
@@ -25,7 +28,6 @@ def pytest_collection_modifyitems(items):
 
 
 def redis_answers(url: str) -> bool:
-    import redis
 
     try:
         return bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
@@ -42,8 +44,6 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def smtp_sink():
     """A real SMTP server on localhost that keeps every message it receives."""
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Message
 
     class Inbox(Message):
         def __init__(self):

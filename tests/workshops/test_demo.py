@@ -5,7 +5,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from assembly import merging
 from assembly.models import User
+from assembly.people import likely_duplicates
 from workshops.models import Attendance, Meeting, Workshop, WorkshopSignup
 
 
@@ -48,8 +50,6 @@ def test_seed_demo_small_is_believable_and_idempotent():
 
 @pytest.mark.django_db
 def test_seed_demo_has_a_walk_in_twin_of_the_newcomer_to_merge():
-    from assembly import merging
-    from assembly.people import likely_duplicates
 
     call_command("seed_demo", force=True, stdout=io.StringIO())
     newcomer = User.objects.get(email="newcomer@example.org")

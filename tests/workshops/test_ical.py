@@ -3,6 +3,7 @@ import datetime
 import icalendar
 import pytest
 import time_machine
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tests.factories import UserFactory
@@ -14,6 +15,7 @@ from tests.workshops.factories import (
     WorkshopFactory,
 )
 from workshops.models import Meeting
+from workshops.services import next_meeting
 
 pytestmark = pytest.mark.usefixtures("warm_configuration")
 
@@ -121,7 +123,6 @@ def test_revoke_token_needs_login(client):
 
 @pytest.mark.django_db
 def test_me_calendar_partial_shows_private_url(rf, person):
-    from django.template.loader import render_to_string
 
     request = rf.get("/me/")
     request.user = person
@@ -132,9 +133,6 @@ def test_me_calendar_partial_shows_private_url(rf, person):
 
 @pytest.mark.django_db
 def test_home_partial_shows_next_meeting(rf):
-    from django.template.loader import render_to_string
-
-    from workshops.services import next_meeting
 
     meeting = MeetingFactory(
         starts_at=MeetingFactory.starts_at.function() + datetime.timedelta(days=1)

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from tests.workshops.factories import VenueFactory
 from workshops import services
 from workshops.models import Meeting, Rhythm, Workshop
 from workshops.rhythm import plan_upcoming_meetings, slot_date, start_time
@@ -106,7 +107,6 @@ def test_plan_skips_this_months_slot_once_passed():
 
 @pytest.mark.django_db
 def test_plan_uses_duration_and_default_venue():
-    from tests.workshops.factories import VenueFactory
 
     rhythm = Rhythm.get()
     rhythm.default_venue = VenueFactory()

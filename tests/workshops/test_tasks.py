@@ -3,10 +3,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from celery.schedules import crontab
 from django.conf import settings
 
+from tests.factories import UserFactory
+from tests.workshops.factories import AttendanceFactory, MeetingFactory
 from workshops.models import Meeting
-from workshops.tasks import plan_upcoming_meetings
+from workshops.permissions import can_write_plenary_notes
+from workshops.tasks import mark_meetings_held, plan_upcoming_meetings
 
 
 @pytest.mark.django_db
@@ -25,7 +29,6 @@ def test_beat_schedule_names_the_tasks():
 
 
 def test_beat_plans_daily_and_sends_reminders_every_fifteen_minutes():
-    from celery.schedules import crontab
 
     by_task = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     planner, reminders = (
@@ -39,10 +42,6 @@ def test_beat_plans_daily_and_sends_reminders_every_fifteen_minutes():
 
 @pytest.mark.django_db
 def test_held_task_marks_an_ended_meeting_held_once_and_notes_follow():
-    from tests.factories import UserFactory
-    from tests.workshops.factories import AttendanceFactory, MeetingFactory
-    from workshops.permissions import can_write_plenary_notes
-    from workshops.tasks import mark_meetings_held
 
     paris = ZoneInfo("Europe/Paris")
     starts = datetime.datetime(2026, 3, 26, 18, tzinfo=paris)
@@ -59,7 +58,6 @@ def test_held_task_marks_an_ended_meeting_held_once_and_notes_follow():
 
 
 def test_beat_marks_meetings_held_daily():
-    from celery.schedules import crontab
 
     by_task = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     schedule = by_task["workshops.mark_meetings_held"]

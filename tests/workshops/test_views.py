@@ -5,6 +5,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
+from commons_registry.models import Category, Commons
 from tests.factories import UserFactory
 from tests.workshops.factories import (
     AttendanceFactory,
@@ -553,7 +554,6 @@ def test_walk_in_with_known_email_reuses_person(facilitator_client, person):
 
 
 def make_commons(count):
-    from commons_registry.models import Category, Commons
 
     category = Category.objects.create(name="Jardins", slug="jardins")
     return [

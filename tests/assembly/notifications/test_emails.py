@@ -3,6 +3,7 @@
 import pytest
 
 from assembly.notifications import render_email
+from tests.commons_registry.factories import CommonsFactory
 from tests.factories import UserFactory
 
 
@@ -16,7 +17,6 @@ from tests.factories import UserFactory
     ],
 )
 def test_render_email_in_the_person_language(settings, language, subject):
-    from tests.commons_registry.factories import CommonsFactory
 
     settings.SITE_URL = "https://assemblee.example.org/"
     person = UserFactory(language=language)
