@@ -17,7 +17,6 @@ from assembly.tasks import send_claim_invitation_task
 
 from . import membership, notes, rhythm
 from .models import Attendance, Meeting, Venue, Workshop, WorkshopSignup
-from .tasks import note_workshop_proposed, send_cancellation_notices, send_reinstatement_notices
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +119,8 @@ def cancel_meeting(meeting: Meeting, reason: str, *, now=None) -> Meeting:
     meeting.cancellation_reason = reason
     meeting.save(update_fields=["status", "cancellation_reason"])
     if not was_cancelled:
+        from .tasks import send_cancellation_notices  # noqa: PLC0415 - workshops.tasks imports services
+
         send_cancellation_notices.delay_on_commit(meeting_id=meeting.pk)
     return meeting
 
@@ -134,6 +135,8 @@ def reinstate_meeting(meeting: Meeting) -> Meeting:
         meeting.status = Meeting.Status.PLANNED
         meeting.cancellation_reason = ""
         meeting.save(update_fields=["status", "cancellation_reason"])
+        from .tasks import send_reinstatement_notices  # noqa: PLC0415 - workshops.tasks imports services
+
         send_reinstatement_notices.delay_on_commit(meeting_id=meeting.pk)
     return meeting
 
@@ -212,6 +215,8 @@ def propose_workshop(
     workshop.facilitators.add(person)
     if related_commons:
         workshop.related_commons.set(related_commons)
+
+    from .tasks import note_workshop_proposed  # noqa: PLC0415 - workshops.tasks imports services
 
     note_workshop_proposed.delay_on_commit(workshop_id=workshop.pk)
     return workshop
