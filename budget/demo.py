@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from assembly.models import User
 from chantiers.models import Chantier
-from decisions.models import Decision, RollEntry, Vote
-from decisions.services import roll_fingerprint
+from decisions.demo import adopted_in_the_past
+from decisions.models import Decision
 
 from . import services
 from .models import BudgetLine, Entry, FinanceProposal
@@ -37,42 +37,17 @@ def seed(scale: str, stdout) -> None:
         return
     now = timezone.now()
     closed_at = now - datetime.timedelta(days=365)
-    opened = closed_at - datetime.timedelta(days=14)
-    vote_opens = closed_at - datetime.timedelta(days=7)
     voters = [member, facilitator]
     with transaction.atomic():
-        decision = Decision.objects.create(
+        decision = adopted_in_the_past(
             title=TITLE,
             kind=Decision.Kind.FINANCE,
             context="Les repas partagés, les affiches et le jardin ont besoin d'un budget annuel.",
             proposal="Nous allouons 2 400,00 € au fonctionnement de l'assemblée pour deux ans.",
             author=member,
-            phase=Decision.Phase.CLOSED,
-            discussion_days=7,
-            vote_days=7,
-            created_at=opened,
-            discussion_ends_at=vote_opens,
-            vote_opens_at=vote_opens,
-            vote_closes_at=closed_at,
+            voters=voters,
             closed_at=closed_at,
-            outcome=Decision.Outcome.ADOPTED,
-            roll_size=len(voters),
-            roll_fingerprint=roll_fingerprint(str(voter.pk) for voter in voters),
-            consent_count=len(voters),
-            abstain_count=0,
-            objection_count=0,
-            roll_notified_at=closed_at,
-            reminded_3_days_at=closed_at,
-            reminded_1_day_at=closed_at,
-            outcome_notified_at=closed_at,
         )
-        for voter in voters:
-            entry = RollEntry.objects.create(
-                decision=decision, person=voter, voter_ref=str(voter.pk)
-            )
-            Vote.objects.create(
-                decision=decision, roll_entry=entry, choice=Vote.Choice.CONSENT, cast_at=vote_opens
-            )
         FinanceProposal.objects.create(
             decision=decision,
             amount=Decimal("2400.00"),

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from assembly.demo import content, text
 from assembly.models import User
-from decisions.models import Decision, RollEntry, Vote
-from decisions.services import roll_fingerprint
+from decisions.demo import adopted_in_the_past
+from decisions.models import Decision
 
 from .. import services
 from ..models import Amendment, CharterVersion
@@ -88,44 +88,17 @@ def _adopted(charter, text, title, summary, rationale, *, closed_at, author, vot
     """A charter-change decision already adopted, with its amendment applied as the next version."""
     if Decision.objects.filter(title=title, kind=Decision.Kind.CHARTER_CHANGE).exists():
         return 0
-    opened = closed_at - datetime.timedelta(days=14)
-    vote_opens = closed_at - datetime.timedelta(days=7)
     base = CharterVersion.objects.filter(charter=charter).order_by("-number").first()
-    decision = Decision.objects.create(
+    decision = adopted_in_the_past(
         title=title,
         kind=Decision.Kind.CHARTER_CHANGE,
         context=f"Modification de la charte, rédigée à partir de la version {base.number}.",
         proposal=f"{summary}\n\nPourquoi :\n\n{rationale}",
         author=author,
-        phase=Decision.Phase.CLOSED,
-        discussion_days=7,
-        vote_days=7,
-        quorum_percent=0,
-        created_at=opened,
-        discussion_ends_at=vote_opens,
-        vote_opens_at=vote_opens,
-        vote_closes_at=closed_at,
+        voters=voters,
         closed_at=closed_at,
-        outcome=Decision.Outcome.ADOPTED,
-        roll_size=len(voters),
-        roll_fingerprint=roll_fingerprint(str(voter.pk) for voter in voters),
-        consent_count=len(voters),
-        abstain_count=0,
-        objection_count=0,
-        # Its e-mails belong to the past: the periodic task must not send them now.
-        roll_notified_at=closed_at,
-        reminded_3_days_at=closed_at,
-        reminded_1_day_at=closed_at,
-        outcome_notified_at=closed_at,
+        votes_after=datetime.timedelta(days=1),
     )
-    for voter in voters:
-        entry = RollEntry.objects.create(decision=decision, person=voter, voter_ref=str(voter.pk))
-        Vote.objects.create(
-            decision=decision,
-            roll_entry=entry,
-            choice=Vote.Choice.CONSENT,
-            cast_at=vote_opens + datetime.timedelta(days=1),
-        )
     version = CharterVersion.objects.create(
         charter=charter,
         number=base.number + 1,

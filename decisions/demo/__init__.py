@@ -199,3 +199,47 @@ def _seed_large(now) -> int:
         batch_size=500,
     )
     return len(decisions)
+
+
+def adopted_in_the_past(
+    *, title, kind, context, proposal, author, voters, closed_at, votes_after=datetime.timedelta(0)
+) -> Decision:
+    """A decision adopted long ago by consent of every voter, written directly (its e-mails belong
+    to the past, so they are marked sent): for the demos of the apps whose effects it carries."""
+    opened = closed_at - 14 * DAY
+    vote_opens = closed_at - 7 * DAY
+    decision = Decision.objects.create(
+        title=title,
+        kind=kind,
+        context=context,
+        proposal=proposal,
+        author=author,
+        phase=Decision.Phase.CLOSED,
+        discussion_days=7,
+        vote_days=7,
+        quorum_percent=0,
+        created_at=opened,
+        discussion_ends_at=vote_opens,
+        vote_opens_at=vote_opens,
+        vote_closes_at=closed_at,
+        closed_at=closed_at,
+        outcome=Decision.Outcome.ADOPTED,
+        roll_size=len(voters),
+        roll_fingerprint=services.roll_fingerprint(str(voter.pk) for voter in voters),
+        consent_count=len(voters),
+        abstain_count=0,
+        objection_count=0,
+        roll_notified_at=closed_at,
+        reminded_3_days_at=closed_at,
+        reminded_1_day_at=closed_at,
+        outcome_notified_at=closed_at,
+    )
+    for voter in voters:
+        entry = RollEntry.objects.create(decision=decision, person=voter, voter_ref=str(voter.pk))
+        Vote.objects.create(
+            decision=decision,
+            roll_entry=entry,
+            choice=Vote.Choice.CONSENT,
+            cast_at=vote_opens + votes_after,
+        )
+    return decision
