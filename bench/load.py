@@ -60,6 +60,11 @@ class Row:
     flags: list[str] = dataclasses.field(default_factory=list)
 
 
+def wanted(name: str, only: list[str], path: str = "") -> bool:
+    """`--only` keeps the measurements whose name (or path) contains one of its words."""
+    return not only or any(word in name or (path and word in path) for word in only)
+
+
 def combine(loads: Sequence[Load]) -> Load:
     """Several loads of the same page as one: all their requests over all their time."""
     return Load(

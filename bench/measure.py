@@ -36,7 +36,7 @@ from workshops.models import Meeting
 from . import load as benchmark
 from .announcement import BUDGET_SECONDS as ANNOUNCEMENT_BUDGET_SECONDS
 from .announcement import measure_announcement_send
-from .load import LOOPBACK, BenchmarkError, Page, Row
+from .load import LOOPBACK, BenchmarkError, Page, Row, wanted
 from .run import BASE_DIR, CHILD_FLAG, parse
 from .server import Server
 
@@ -107,7 +107,7 @@ def key_pages() -> list[Page]:
     ]
 
 
-def measure(*, requests, connections, workers, max_queries, max_ratio, strict, **_):
+def measure(*, requests, connections, workers, max_queries, max_ratio, strict, only, **_):
     database = settings.DATABASES["default"]
     say(f"Database {database['NAME']} on {database['HOST'] or 'localhost'}.")
     # Other work on the machine moves absolute numbers; say how busy it was.
@@ -120,7 +120,7 @@ def measure(*, requests, connections, workers, max_queries, max_ratio, strict, *
     call_command("collectstatic", interactive=False, verbosity=0)
     say(f"Static files collected in {time.perf_counter() - started:.1f} s.")
 
-    pages = [TRIVIAL, *key_pages()]
+    pages = [TRIVIAL, *(page for page in key_pages() if wanted(page.name, only, page.path))]
     member_client = signed_in_client()
     rows = {page: Row(page.name, page.path) for page in pages}
     for page in pages:
@@ -163,15 +163,17 @@ def measure(*, requests, connections, workers, max_queries, max_ratio, strict, *
                 f"p95 {measured.p95_ms:.1f} ms (trivial just before: "
                 f"{trivial.requests_per_second:.0f} req/s)"
             )
+        if not trivial_loads:  # `--only` chose no page: the trivial one still gives the scale
+            trivial_loads.append(load(TRIVIAL))
     trivial = benchmark.combine(trivial_loads)
     rows[TRIVIAL].requests_per_second = trivial.requests_per_second
     rows[TRIVIAL].p95_ms = trivial.p95_ms
     rows[TRIVIAL].ratio = 1.0
 
     member_client.logout()  # the benchmark's session row goes with it
-    recompute_seconds = time_recompute()
-    recompute_median = statistics.median(recompute_seconds)
-    announcement = measure_announcement()
+    recompute_seconds = time_recompute() if wanted("recompute", only) else []
+    recompute_median = statistics.median(recompute_seconds) if recompute_seconds else 0.0
+    announcement = measure_announcement() if wanted("announcement", only) else None
 
     table = list(rows.values())
     over = benchmark.flag_rows(table, max_queries=max_queries, max_ratio=max_ratio)
@@ -180,11 +182,12 @@ def measure(*, requests, connections, workers, max_queries, max_ratio, strict, *
     say("")
     recompute_ok = recompute_median < benchmark.RECOMPUTE_BUDGET_SECONDS
     attendance = count("workshops.Attendance")
-    say(
-        f"Membership recompute over {attendance:,} attendance records: "
-        f"{recompute_median:.2f} s (median of {len(recompute_seconds)}; budget "
-        f"{benchmark.RECOMPUTE_BUDGET_SECONDS:g} s) {'ok' if recompute_ok else 'OVER BUDGET'}"
-    )
+    if recompute_seconds:
+        say(
+            f"Membership recompute over {attendance:,} attendance records: "
+            f"{recompute_median:.2f} s (median of {len(recompute_seconds)}; budget "
+            f"{benchmark.RECOMPUTE_BUDGET_SECONDS:g} s) {'ok' if recompute_ok else 'OVER BUDGET'}"
+        )
     report = {
         "measured_at": timezone.now().isoformat(timespec="seconds"),
         "database": database["NAME"],

@@ -42,6 +42,16 @@ def arguments() -> argparse.ArgumentParser:
         help="Warn about a page costing more than this many trivial requests (50).",
     )
     parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help=(
+            "Measure only the pages whose name or path contains NAME, or 'recompute' or "
+            "'announcement' (repeatable; default: everything)."
+        ),
+    )
+    parser.add_argument(
         "--strict",
         action="store_true",
         help="Exit non-zero when a page exceeds the query budget or the recompute takes 2 s.",
@@ -85,5 +95,6 @@ def main(argv: list[str] | None = None) -> int:
             f"--max-queries={options.max_queries}",
             f"--max-ratio={options.max_ratio}",
             *(["--strict"] if options.strict else []),
+            *(f"--only={name}" for name in options.only),
         ]
         return subprocess.run(command, env=env, cwd=BASE_DIR, check=False).returncode

@@ -6,6 +6,7 @@ import sys
 import pytest
 
 from bench import run
+from bench.load import wanted
 from bench.server import server_environment
 
 
@@ -19,7 +20,19 @@ def test_options_default_to_the_documented_values():
         "max_queries": 12,
         "max_ratio": 50.0,
         "strict": False,
+        "only": [],
     }
+
+
+def test_only_keeps_the_measurements_named():
+    options = run.parse(["--only", "search", "--only", "announcement"])
+
+    assert options.only == ["search", "announcement"]
+    assert wanted("search", options.only, "/search/?q=x")
+    assert wanted("announcement", options.only)
+    assert not wanted("recompute", options.only)
+    assert not wanted("home", options.only, "/")
+    assert wanted("home", [], "/")
 
 
 def test_options_refuse_fewer_than_one_request(capsys):
