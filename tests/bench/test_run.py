@@ -101,7 +101,8 @@ def test_profile_page_writes_the_top_of_the_profile_and_the_stats(client, tmp_pa
     result = profiling.profile_page(client, "/robots.txt", requests=3, folder=tmp_path)
 
     assert result.queries_per_request == 0
-    assert result.text.startswith("/robots.txt: 3 requests, ")
+    assert result.text.startswith("/robots.txt: 3 requests, each ")
+    assert result.calls_per_request > 0
     assert "Ordered by: cumulative time" in result.text
     assert (tmp_path / "profile-robots-txt.txt").read_text(encoding="utf-8") == result.text
     assert (tmp_path / "profile-robots-txt.prof").stat().st_size > 0
