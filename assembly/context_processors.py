@@ -1,19 +1,14 @@
 """What every page needs: the assembly's name and city."""
 
-from django.core.cache import cache
+from .models import CONFIGURATION_CACHE_KEY, AssemblyConfiguration
 
-from .models import AssemblyConfiguration
-
-CACHE_KEY = "assembly-configuration"
+# Tests warm the cache under this key.
+CACHE_KEY = CONFIGURATION_CACHE_KEY
 
 
 def cached_configuration() -> AssemblyConfiguration:
-    # The configuration changes rarely; caching it keeps it out of every page's query count.
-    config = cache.get(CACHE_KEY)
-    if config is None:
-        config = AssemblyConfiguration.get()
-        cache.set(CACHE_KEY, config, 60)
-    return config
+    # Kept out of every page's query count: the shared cache, forgotten on save (models.py).
+    return AssemblyConfiguration.current()
 
 
 def assembly(request):

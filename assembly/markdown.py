@@ -2,9 +2,17 @@
 
 Markdown is rendered, then sanitised by nh3 (Ammonia) against an allow-list, so whatever the
 Markdown library lets through, no script, event handler, style or dangerous URL reaches a page.
+
+Rendering costs milliseconds per text and a meeting's board shows a dozen of them on every request,
+so each worker keeps the most recent results, keyed by a hash of the text and RENDERER_VERSION: the
+same text always gives the same HTML, so nothing needs invalidating; a change to the rendering
+(extensions, allow-lists) bumps RENDERER_VERSION.
 """
 
+import copy
+import hashlib
 import threading
+from collections import OrderedDict
 
 import markdown as markdown_lib
 import nh3
@@ -24,6 +32,10 @@ ALLOWED_ATTRIBUTES = {
 }  # fmt: skip
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 EXTENSIONS = ["extra", "sane_lists", "toc"]
+# Bump when the output for a given text changes (extensions, allow-lists, nh3 options).
+RENDERER_VERSION = 1
+# Rendered texts each worker keeps (a bounded LRU: a few MB at most for long charter versions).
+CACHED_TEXTS = 512
 
 
 _per_thread = threading.local()
@@ -52,6 +64,33 @@ def render_markdown_with_toc(text: str | None) -> tuple[SafeString, list[dict]]:
     heading's anchor in the HTML), "name" (its text, HTML-escaped) and "children"."""
     if not text:
         return mark_safe(""), []
+    key = _digest(text)
+    with _cache_lock:
+        cached = _cache.get(key)
+        if cached is not None:
+            _cache.move_to_end(key)
+    if cached is None:
+        cached = _render(text)
+        with _cache_lock:
+            _cache[key] = cached
+            while len(_cache) > CACHED_TEXTS:
+                _cache.popitem(last=False)
+    html, toc = cached
+    # The cached headings are shared between requests: each caller gets its own copy.
+    return html, copy.deepcopy(toc)
+
+
+# digest -> (html, toc headings), least recently used first; the source texts are not kept.
+_cache: OrderedDict[str, tuple[SafeString, list[dict]]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _digest(text: str) -> str:
+    payload = f"{RENDERER_VERSION}\0{text}".encode()
+    return hashlib.blake2b(payload, digest_size=16).hexdigest()
+
+
+def _render(text: str) -> tuple[SafeString, list[dict]]:
     converter = _converter()
     html = converter.convert(text)
     clean = nh3.clean(
@@ -62,4 +101,4 @@ def render_markdown_with_toc(text: str | None) -> tuple[SafeString, list[dict]]:
         link_rel="nofollow ugc noopener",
         strip_comments=True,
     )
-    return mark_safe(clean), converter.toc_tokens
+    return mark_safe(clean), copy.deepcopy(converter.toc_tokens)

@@ -7,8 +7,9 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -187,11 +188,39 @@ class AssemblyConfiguration(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
+        forget_on_commit(CONFIGURATION_CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        forget_on_commit(CONFIGURATION_CACHE_KEY)
+        return result
 
     @classmethod
     def get(cls) -> "AssemblyConfiguration":
         config, _created = cls.objects.get_or_create(pk=1)
         return config
+
+    @classmethod
+    def current(cls) -> "AssemblyConfiguration":
+        """The row from the shared cache: every page shows it and it changes only on save()."""
+        config = cache.get(CONFIGURATION_CACHE_KEY)
+        if config is None:
+            config = cls.get()
+            cache.set(CONFIGURATION_CACHE_KEY, config, CACHED_ROW_SECONDS)
+        return config
+
+
+CONFIGURATION_CACHE_KEY = "assembly-configuration"
+# Rows cached until a write forgets them; the timeout only bounds the one race left (a read that
+# fetched the old row before the write committed, stored after the write forgot it).
+CACHED_ROW_SECONDS = 300
+
+
+def forget_on_commit(key: str) -> None:
+    """Forget a cached row now (readers inside the writing transaction) and once the write
+    commits (readers that fetched the old row meanwhile), so the next request reads the new one."""
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 class MergeLog(models.Model):

@@ -34,11 +34,13 @@ from workshops import membership
 from workshops.models import Meeting
 
 from . import load as benchmark
+from . import wrk
 from .announcement import BUDGET_SECONDS as ANNOUNCEMENT_BUDGET_SECONDS
 from .announcement import measure_announcement_send
 from .load import LOOPBACK, BenchmarkError, Page, Row, wanted
+from .profiling import profile_page
 from .run import BASE_DIR, CHILD_FLAG, parse
-from .server import Server
+from .server import Server, rss_kib
 
 SIGNED_IN_EMAIL = "member@example.org"
 # The large demo data is there when these volumes are (DESIGN.md, "Budgets").
@@ -80,10 +82,22 @@ def key_pages() -> list[Page]:
     last_version = CharterVersion.objects.filter(charter__slug=DEFAULT_SLUG).aggregate(
         last=Max("number")
     )["last"]
-    if commons is None or meeting is None or decision is None or not last_version:
+    open_vote = (
+        Decision.objects.filter(phase=Decision.Phase.VOTING)
+        .annotate(vote_total=Count("votes"))
+        .order_by("-vote_total", "-pk")
+        .first()
+    )
+    if (
+        commons is None
+        or meeting is None
+        or decision is None
+        or open_vote is None
+        or not last_version
+    ):
         raise BenchmarkError(
-            "The demo data lacks a published commons, a past meeting, a closed decision or a "
-            "charter version."
+            "The demo data lacks a published commons, a past meeting, a closed decision, an open "
+            "vote or a charter version."
         )
     return [
         Page("home", "/"),
@@ -104,10 +118,28 @@ def key_pages() -> list[Page]:
         Page("network", "/network/"),
         Page("network map data (GeoJSON)", "/network/export.geojson"),
         Page("me (signed in)", "/me/", signed_in=True),
+        Page("meeting board (signed in)", f"/meetings/{meeting.pk}/", signed_in=True),
+        Page("decisions (signed in)", "/decisions/", signed_in=True),
+        Page("open vote (signed in)", f"/decisions/{open_vote.pk}/", signed_in=True),
     ]
 
 
-def measure(*, requests, connections, workers, max_queries, max_ratio, strict, only, **_):
+def measure(
+    *,
+    requests,
+    connections,
+    workers,
+    max_queries,
+    max_ratio,
+    strict,
+    only,
+    profile=None,
+    profile_requests=30,
+    seconds=10.0,
+    driver="auto",
+    memory_requests=10_000,
+    **_,
+):
     database = settings.DATABASES["default"]
     say(f"Database {database['NAME']} on {database['HOST'] or 'localhost'}.")
     # Other work on the machine moves absolute numbers; say how busy it was.
@@ -115,34 +147,74 @@ def measure(*, requests, connections, workers, max_queries, max_ratio, strict, o
     say(f"Machine: {machine['cpus']} CPUs, load average {machine['load_average']} at start.")
     call_command("migrate", interactive=False, verbosity=0)
     seed_seconds = seed_if_needed()
-    vacuum_analyze()
     started = time.perf_counter()
     call_command("collectstatic", interactive=False, verbosity=0)
     say(f"Static files collected in {time.perf_counter() - started:.1f} s.")
+    if profile:
+        profile_pages(profile, requests=profile_requests)
+        return
+    vacuum_analyze()
 
     pages = [TRIVIAL, *(page for page in key_pages() if wanted(page.name, only, page.path))]
     member_client = signed_in_client()
     rows = {page: Row(page.name, page.path) for page in pages}
     for page in pages:
         rows[page].queries = count_queries(page, member_client)
+        if page is not TRIVIAL:
+            rows[page].budget = page.budget
 
     session_cookie = member_client.cookies[settings.SESSION_COOKIE_NAME].value
     signed_in = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session_cookie}"}
     log = BASE_DIR / "var" / "bench-gunicorn.log"
-    say(
-        f"Load: {requests} requests per page over {connections} connections, "
-        f"gunicorn with {workers} sync workers on {LOOPBACK}…"
-    )
+    wrk_path = wrk.available() if driver != "python" else None
+    if driver == "wrk" and wrk_path is None:
+        raise BenchmarkError("--driver wrk, but wrk is not on PATH (Debian: apt install wrk).")
+    if wrk_path:
+        driver_name = f"wrk ({wrk_path})"
+        say(
+            f"Load driver: {driver_name}, {seconds:g} s per page over {connections} connections, "
+            f"gunicorn with {workers} sync workers on {LOOPBACK}…"
+        )
+    else:
+        driver_name = "python (bench/load.py)"
+        say(
+            f"Load driver: {driver_name}, {requests} requests per page over {connections} "
+            f"connections, gunicorn with {workers} sync workers on {LOOPBACK}…"
+        )
     trivial_loads = []
+    memory = None
     with Server(dict(os.environ), workers=workers, log=log) as server:
 
         def load(page: Page) -> benchmark.Load:
+            headers = signed_in if page.signed_in else None
+            if wrk_path:
+                # A short run first: workers import lazily and fill their caches.
+                wrk.drive(
+                    server.port,
+                    page.path,
+                    seconds=2,
+                    connections=connections,
+                    headers=headers,
+                    executable=wrk_path,
+                    warmup=True,
+                )
+                report = wrk.drive(
+                    server.port,
+                    page.path,
+                    seconds=seconds,
+                    connections=connections,
+                    headers=headers,
+                    executable=wrk_path,
+                )
+                return benchmark.Load.from_summary(
+                    report.requests, report.seconds, p95_ms=report.p95_ms
+                )
             return benchmark.drive(
                 server.port,
                 page.path,
                 requests=requests,
                 connections=connections,
-                headers=signed_in if page.signed_in else None,
+                headers=headers,
                 warmup=2 * workers * connections,
             )
 
@@ -159,12 +231,16 @@ def measure(*, requests, connections, workers, max_queries, max_ratio, strict, o
                 trivial.requests_per_second, measured.requests_per_second
             )
             say(
-                f"  {page.path}: {measured.requests_per_second:.0f} req/s, "
-                f"p95 {measured.p95_ms:.1f} ms (trivial just before: "
-                f"{trivial.requests_per_second:.0f} req/s)"
+                f"  {page.path}{' (signed in)' if page.signed_in else ''}: "
+                f"{measured.requests_per_second:.0f} req/s, p95 {measured.p95_ms:.1f} ms "
+                f"(trivial just before: {trivial.requests_per_second:.0f} req/s)"
             )
         if not trivial_loads:  # `--only` chose no page: the trivial one still gives the scale
             trivial_loads.append(load(TRIVIAL))
+        if wanted("memory", only):
+            memory = measure_memory(
+                server, pages[1:] or [TRIVIAL], signed_in, connections, memory_requests
+            )
     trivial = benchmark.combine(trivial_loads)
     rows[TRIVIAL].requests_per_second = trivial.requests_per_second
     rows[TRIVIAL].p95_ms = trivial.p95_ms
@@ -177,7 +253,9 @@ def measure(*, requests, connections, workers, max_queries, max_ratio, strict, o
 
     table = list(rows.values())
     over = benchmark.flag_rows(table, max_queries=max_queries, max_ratio=max_ratio)
+    costly = benchmark.over_cost_budget(table)
     say("")
+    say(f"Measured by {driver_name}; machine load average {os.getloadavg()[0]:.2f} at the end.")
     say(benchmark.format_table(table))
     say("")
     recompute_ok = recompute_median < benchmark.RECOMPUTE_BUDGET_SECONDS
@@ -188,18 +266,23 @@ def measure(*, requests, connections, workers, max_queries, max_ratio, strict, o
             f"{recompute_median:.2f} s (median of {len(recompute_seconds)}; budget "
             f"{benchmark.RECOMPUTE_BUDGET_SECONDS:g} s) {'ok' if recompute_ok else 'OVER BUDGET'}"
         )
+    memory_ok = memory is None or memory["within_budget"]
     report = {
         "measured_at": timezone.now().isoformat(timespec="seconds"),
         "database": database["NAME"],
-        "requests_per_page": requests,
+        "driver": driver_name,
+        "requests_per_page": None if wrk_path else requests,
+        "seconds_per_page": seconds if wrk_path else None,
         "connections": connections,
         "gunicorn_workers": workers,
-        "machine": machine,
+        "machine": {**machine, "load_average_at_end": round(os.getloadavg()[0], 2)},
         "seed_seconds": seed_seconds,
         "budgets": {
             "queries": max_queries,
-            "ratio": max_ratio,
+            "ratio_anonymous": benchmark.ANONYMOUS_BUDGET,
+            "ratio_signed_in": benchmark.SIGNED_IN_BUDGET,
             "recompute_seconds": benchmark.RECOMPUTE_BUDGET_SECONDS,
+            "memory_growth": benchmark.MEMORY_GROWTH_BUDGET,
         },
         "pages": [
             {
@@ -209,10 +292,12 @@ def measure(*, requests, connections, workers, max_queries, max_ratio, strict, o
                 "requests_per_second": round(row.requests_per_second, 1),
                 "p95_ms": round(row.p95_ms, 1),
                 "ratio_to_trivial": round(row.ratio, 2),
+                "budget": row.budget,
                 "over_budget": row.flags,
             }
             for row in table
         ],
+        "memory": memory,
         "announcement": announcement,
         "recompute": {
             "attendance_records": attendance,
@@ -225,19 +310,96 @@ def measure(*, requests, connections, workers, max_queries, max_ratio, strict, o
     output.parent.mkdir(exist_ok=True)
     output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     say(f"Written to {output}.")
-    costly = [row for row in table if row.flags and row not in over]
-    if costly:
-        names = ", ".join(row.path for row in costly)
-        say(STYLE.WARNING(f"Costing more than {max_ratio:g} trivial requests: {names}"))
-    if over or not recompute_ok:
-        message = f"{len(over)} page(s) over the query budget" + (
-            "" if recompute_ok else "; membership recompute over budget"
+    for row in costly:
+        say(
+            STYLE.WARNING(
+                f"Over its cost budget: {row.name} ({row.path}) costs {row.ratio:.1f} trivial "
+                f"requests, budget {row.budget:g}: {benchmark.excess(row.ratio, row.budget):.0%} "
+                "over."
+            )
         )
+    problems = []
+    if over:
+        problems.append(f"{len(over)} page(s) over the query budget")
+    if costly:
+        problems.append(f"{len(costly)} page(s) over their cost budget")
+    if not recompute_ok:
+        problems.append("membership recompute over budget")
+    if not memory_ok:
+        problems.append("worker memory grew more than the budget")
+    if problems:
+        message = "; ".join(problems)
         if strict:
             raise BenchmarkError(message)
         say(STYLE.WARNING(message))
     else:
-        say(STYLE.SUCCESS("Query and recompute budgets met."))
+        say(STYLE.SUCCESS("Query, cost, memory and recompute budgets met."))
+
+
+def measure_memory(server, pages, signed_in, connections, total) -> dict:
+    """RSS of each gunicorn worker after a tenth of `total` requests and after all of them,
+    the pages taken in turn (Python driver: it counts requests exactly)."""
+    early_at = max(1, total // 10)
+    chunk = 50
+    say(f"Worker memory: {total:,} requests over the measured pages in turn…")
+
+    def send(count: int, start: int) -> int:
+        index = start
+        while count > 0:
+            page = pages[index % len(pages)]
+            batch = min(chunk, count)
+            benchmark.drive(
+                server.port,
+                page.path,
+                requests=batch,
+                connections=connections,
+                headers=signed_in if page.signed_in else None,
+            )
+            count -= batch
+            index += 1
+        return index
+
+    # Count from a fresh start of the workers' life: the load above already went through them.
+    position = send(early_at, 0)
+    pids = server.worker_pids()
+    early = {pid: rss_kib(pid) for pid in pids}
+    send(total - early_at, position)
+    late = {pid: rss_kib(pid) for pid in server.worker_pids()}
+    growth = benchmark.memory_growth(early, late)
+    within = bool(growth) and all(g <= benchmark.MEMORY_GROWTH_BUDGET for g in growth.values())
+    for pid in sorted(growth):
+        say(
+            f"  worker {pid}: {early[pid] / 1024:.1f} MiB after {early_at:,} requests, "
+            f"{late[pid] / 1024:.1f} MiB after {total:,} ({growth[pid]:+.1%}; budget "
+            f"+{benchmark.MEMORY_GROWTH_BUDGET:.0%}) {'ok' if growth[pid] <= benchmark.MEMORY_GROWTH_BUDGET else 'OVER'}"
+        )
+    return {
+        "requests_early": early_at,
+        "requests_late": total,
+        "rss_kib_early": early,
+        "rss_kib_late": late,
+        "growth": {pid: round(value, 4) for pid, value in growth.items()},
+        "within_budget": within,
+    }
+
+
+def profile_pages(word: str, *, requests: int) -> None:
+    pages = [page for page in key_pages() if wanted(page.name, [word], page.path)]
+    if not pages:
+        raise BenchmarkError(f"No key page's name or path contains {word!r}.")
+    member_client = signed_in_client()
+    folder = BASE_DIR / "var" / "profiles"
+    try:
+        for page in pages:
+            client = member_client if page.signed_in else Client(HTTP_HOST=LOOPBACK)
+            say(f"Profiling {page.name} ({page.path}), {requests} requests in-process…")
+            result = profile_page(
+                client, page.path, requests=requests, folder=folder, signed_in=page.signed_in
+            )
+            say(result.text)
+    finally:
+        member_client.logout()
+    say(f"Profiles written to {folder} (.txt, and .prof for `python -m pstats`).")
 
 
 def measure_announcement() -> dict:

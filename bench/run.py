@@ -30,7 +30,22 @@ def arguments() -> argparse.ArgumentParser:
         description="Benchmark the key pages on the large demo data with gunicorn and PostgreSQL.",
     )
     parser.add_argument(
-        "--requests", type=int, default=300, help="Measured requests per page (300)."
+        "--requests",
+        type=int,
+        default=300,
+        help="Measured requests per page with the Python driver (300).",
+    )
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=10.0,
+        help="Measured seconds per page with wrk (10).",
+    )
+    parser.add_argument(
+        "--driver",
+        choices=["auto", "wrk", "python"],
+        default="auto",
+        help="Load driver: wrk when on PATH, else the Python one (auto).",
     )
     parser.add_argument("--connections", type=int, default=4, help="Concurrent connections (4).")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (2).")
@@ -39,7 +54,33 @@ def arguments() -> argparse.ArgumentParser:
         "--max-ratio",
         type=float,
         default=50.0,
-        help="Warn about a page costing more than this many trivial requests (50).",
+        help=(
+            "Warn about a page without its own cost budget costing more than this many trivial "
+            "requests (50); key pages have theirs: 3 anonymous, 10 signed in."
+        ),
+    )
+    parser.add_argument(
+        "--memory-requests",
+        type=int,
+        default=10_000,
+        help=(
+            "Requests for the worker memory check: RSS after all of them within 20%% of RSS "
+            "after a tenth of them (10000)."
+        ),
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="PAGE",
+        help=(
+            "Instead of the load: profile the key pages whose name or path contains PAGE "
+            "in-process with cProfile, print the top and write var/profiles/."
+        ),
+    )
+    parser.add_argument(
+        "--profile-requests",
+        type=int,
+        default=30,
+        help="Requests profiled per page (30).",
     )
     parser.add_argument(
         "--only",
@@ -48,13 +89,16 @@ def arguments() -> argparse.ArgumentParser:
         metavar="NAME",
         help=(
             "Measure only the pages whose name or path contains NAME, or 'recompute' or "
-            "'announcement' (repeatable; default: everything)."
+            "'announcement' or 'memory' (repeatable; default: everything)."
         ),
     )
     parser.add_argument(
         "--strict",
         action="store_true",
-        help="Exit non-zero when a page exceeds the query budget or the recompute takes 2 s.",
+        help=(
+            "Exit non-zero when a page exceeds the query budget or its cost budget, a worker's "
+            "memory grows more than 20%%, or the recompute takes 2 s."
+        ),
     )
     return parser
 
@@ -64,6 +108,10 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     options = parser.parse_args(argv)
     if options.requests < 1 or options.connections < 1 or options.workers < 1:
         parser.error("--requests, --connections and --workers must be at least 1.")
+    if options.seconds < 1 or options.profile_requests < 1 or options.memory_requests < 10:
+        parser.error(
+            "--seconds and --profile-requests must be at least 1, --memory-requests at least 10."
+        )
     return options
 
 
@@ -90,6 +138,11 @@ def main(argv: list[str] | None = None) -> int:
             "-m",
             "bench.measure",
             f"--requests={options.requests}",
+            f"--seconds={options.seconds}",
+            f"--driver={options.driver}",
+            f"--memory-requests={options.memory_requests}",
+            f"--profile-requests={options.profile_requests}",
+            *([f"--profile={options.profile}"] if options.profile else []),
             f"--connections={options.connections}",
             f"--workers={options.workers}",
             f"--max-queries={options.max_queries}",

@@ -75,6 +75,10 @@ class Server:
             time.sleep(0.2)
         raise BenchmarkError(f"gunicorn did not answer within {timeout:.0f} s; see {self.log}")
 
+    def worker_pids(self) -> list[int]:
+        """The gunicorn workers: the processes whose parent is the master."""
+        return children(self.process.pid)
+
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
@@ -84,6 +88,37 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+def children(parent: int, proc: Path = Path("/proc")) -> list[int]:
+    """The ids of parent's child processes, read from /proc/<pid>/status (Linux)."""
+    found = []
+    for status in proc.glob("[0-9]*/status"):
+        try:
+            fields = parse_status(status.read_text(encoding="utf-8"))
+        except OSError:  # the process ended while we looked
+            continue
+        if fields.get("PPid") == str(parent):
+            found.append(int(status.parent.name))
+    return sorted(found)
+
+
+def parse_status(text: str) -> dict[str, str]:
+    """/proc/<pid>/status as a dict: "VmRSS" gives "123456 kB"."""
+    fields = {}
+    for line in text.splitlines():
+        name, _, value = line.partition(":")
+        fields[name] = value.strip()
+    return fields
+
+
+def rss_kib(pid: int, proc: Path = Path("/proc")) -> int:
+    """A process's resident set size in KiB (VmRSS)."""
+    value = parse_status((proc / str(pid) / "status").read_text(encoding="utf-8"))["VmRSS"]
+    number, unit = value.split()
+    if unit != "kB":
+        raise BenchmarkError(f"Unexpected VmRSS unit {unit!r}.")
+    return int(number)
 
 
 def server_environment(

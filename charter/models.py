@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from assembly.models import forget_on_commit
 from decisions.models import Decision
 
 DEFAULT_SLUG = "charte-des-pratiques"
@@ -15,6 +16,10 @@ DEFAULT_TITLE = "Charte des pratiques"
 
 class ImmutableVersionError(Exception):
     """A charter version, once written, is never changed nor deleted."""
+
+
+# The default charter's newest version, as charter.services.current_version() caches it.
+CURRENT_VERSION_CACHE_KEY = "charter-current-version"
 
 
 class CharterQuerySet(models.QuerySet):
@@ -36,10 +41,19 @@ class Charter(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        forget_on_commit(CURRENT_VERSION_CACHE_KEY)  # it carries the charter's title
+
     def get_absolute_url(self):
         if self.is_default:
             return reverse("charter:current")
         return reverse("charter:current", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        forget_on_commit(CURRENT_VERSION_CACHE_KEY)
+        return result
 
     @property
     def is_default(self) -> bool:
@@ -102,6 +116,7 @@ class CharterVersion(models.Model):
         # Force an INSERT: a version that already exists is never overwritten.
         kwargs["force_insert"] = True
         super().save(*args, **kwargs)
+        forget_on_commit(CURRENT_VERSION_CACHE_KEY)
 
     def get_absolute_url(self):
         if self.charter.is_default:

@@ -8,17 +8,26 @@ becomes of it.
 
 import logging
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assembly.domain import DomainError
+from assembly.models import CACHED_ROW_SECONDS
 from decisions import services as decision_services
 from decisions.models import Decision
 
 from .diffs import three_way_merge
-from .models import DEFAULT_SLUG, DEFAULT_TITLE, Amendment, Charter, CharterVersion
+from .models import (
+    CURRENT_VERSION_CACHE_KEY,
+    DEFAULT_SLUG,
+    DEFAULT_TITLE,
+    Amendment,
+    Charter,
+    CharterVersion,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -43,13 +52,20 @@ def ensure_default_charter() -> Charter:
 
 
 def current_version(charter: Charter | None = None) -> CharterVersion | None:
-    """The charter's newest version (the default charter's when none is given), or None."""
+    """The charter's newest version (the default charter's when none is given), or None.
+
+    The default charter's comes from the shared cache (the home page shows it on every request);
+    a new version or a change to the charter forgets it (charter/models.py).
+    """
     versions = CharterVersion.objects.select_related("charter", "decision")
-    if charter is None:
-        versions = versions.filter(charter__slug=DEFAULT_SLUG)
-    else:
-        versions = versions.filter(charter=charter)
-    return versions.order_by("-number").first()
+    if charter is not None:
+        return versions.filter(charter=charter).order_by("-number").first()
+    cached = cache.get(CURRENT_VERSION_CACHE_KEY)
+    if cached is not None:
+        return cached or None  # False: cached "no version yet"
+    version = versions.filter(charter__slug=DEFAULT_SLUG).order_by("-number").first()
+    cache.set(CURRENT_VERSION_CACHE_KEY, version or False, CACHED_ROW_SECONDS)
+    return version
 
 
 def _normalise(text: str) -> str:

@@ -1,6 +1,8 @@
 """The decision log's filters (django-filter): by phase and by kind."""
 
 import django_filters
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import Decision
@@ -17,3 +19,21 @@ class DecisionFilter(django_filters.FilterSet):
     class Meta:
         model = Decision
         fields = ["phase", "kind"]
+
+    def form_html(self) -> SafeString:
+        """The filter form's fields as HTML. Rendering a form's templates costs about as much as
+        the 20 rows of the log, and the result depends only on the language and the two chosen
+        values: each worker keeps it per (language, phase, kind), a few dozen entries at most
+        since only valid choices are kept (an invalid one renders with its error, uncached)."""
+        form = self.form
+        if not form.is_valid():
+            return form.as_div()
+        key = (get_language(), form.cleaned_data["phase"], form.cleaned_data["kind"])
+        html = _rendered_forms.get(key)
+        if html is None:
+            html = _rendered_forms[key] = form.as_div()
+        return html
+
+
+# (language, phase, kind) -> the form's HTML, filled by DecisionFilter.form_html.
+_rendered_forms: dict[tuple[str, str, str], SafeString] = {}

@@ -63,7 +63,7 @@ class Rule:
 
 
 def current_rule() -> Rule:
-    config = AssemblyConfiguration.get()
+    config = AssemblyConfiguration.current()
     return Rule(config.membership_min_sessions, config.membership_window_days)
 
 

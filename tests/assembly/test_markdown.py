@@ -6,7 +6,8 @@ from html.parser import HTMLParser
 import pytest
 from django.template import Context, Template
 
-from assembly.markdown import render_markdown
+from assembly import markdown
+from assembly.markdown import render_markdown, render_markdown_with_toc
 
 XSS_CORPUS = [
     "<script>alert(1)</script>",
@@ -143,3 +144,33 @@ def test_render_markdown_gives_the_same_html_every_time():
     text = "## Décisions\n\n- un\n- deux\n\n| a | b |\n| - | - |\n| 1 | 2 |"
 
     assert render_markdown(text) == render_markdown(text)
+
+
+def test_rendered_text_is_kept_under_the_hash_of_its_source_and_the_renderer_version():
+    text = "# Cached\n\nOnce *rendered*, kept."
+    first = render_markdown(text)
+    key = markdown._digest(text)
+
+    assert markdown._cache[key][0] == first
+    assert render_markdown(text) == first
+    assert text not in str(list(markdown._cache))  # digests, not the source texts
+    assert markdown._digest(text) != markdown._digest(text + " ")
+
+
+def test_rendered_text_cache_keeps_only_the_most_recent(monkeypatch):
+    monkeypatch.setattr(markdown, "CACHED_TEXTS", 2)
+    monkeypatch.setattr(markdown, "_cache", type(markdown._cache)())
+    for text in ("one", "two", "three"):
+        render_markdown(text)
+
+    assert list(markdown._cache) == [markdown._digest("two"), markdown._digest("three")]
+
+
+def test_each_caller_gets_its_own_table_of_contents():
+    text = "# Title\n\n## Section"
+    _html, toc = render_markdown_with_toc(text)
+    toc[0]["children"].clear()
+
+    _html, again = render_markdown_with_toc(text)
+
+    assert again[0]["children"][0]["name"] == "Section"

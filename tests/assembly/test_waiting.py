@@ -99,9 +99,9 @@ def test_home_signed_in_runs_a_constant_number_of_queries(client, items, django_
     client.force_login(member)
     client.get("/")  # the configuration is cached after the first page
 
-    # session, user, next meeting, its workshops, newest commons, open decisions, charter,
-    # and what is waiting: votes, discussions, workshop notes
-    with django_assert_num_queries(10):
+    # session, user, next meeting, its workshops, newest commons, open decisions (the charter's
+    # current version comes from the cache), and what is waiting: votes, discussions, workshop notes
+    with django_assert_num_queries(9):
         response = client.get("/")
 
     assert response.content.decode().count('class="card waiting-') == 3 * items
@@ -116,9 +116,9 @@ def test_me_with_things_waiting_runs_a_constant_number_of_queries(
     client.force_login(member)
     client.get("/me/")
 
-    # session, user, configuration (rule), sessions, private calendar,
+    # session, user, sessions, private calendar (the configuration comes from the cache),
     # and what is waiting: votes, discussions, workshop notes
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get("/me/")
 
     assert response.content.decode().count('class="card waiting-') == 3 * items

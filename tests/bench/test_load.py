@@ -53,7 +53,7 @@ def test_flag_rows_marks_pages_over_the_query_or_ratio_budget():
 
     assert fine.flags == []
     assert chatty.flags == ["13 queries > 12"]
-    assert slow.flags == ["cost 250.0x > 25x"]
+    assert slow.flags == ["cost 250.0x > 25x (+900%)"]
 
 
 def test_flag_rows_returns_only_the_pages_over_the_query_budget():
@@ -63,21 +63,25 @@ def test_flag_rows_returns_only_the_pages_over_the_query_budget():
     over = benchmark.flag_rows([chatty, slow], max_queries=12, max_ratio=25)
 
     assert over == [chatty]
-    assert chatty.flags == ["13 queries > 12", "cost 99.0x > 25x"]
+    assert chatty.flags == ["13 queries > 12", "cost 99.0x > 25x (+296%)"]
 
 
 def test_format_table_lines_up_one_row_per_page():
     rows = [
         Row("trivial (robots.txt)", "/robots.txt", 0, 480.4, 9.04, 1.0),
-        Row("home", "/", 4, 60.0, 80.26, 8.0, ["cost 8.0x > 5x"]),
+        Row("home", "/", 4, 60.0, 80.26, 8.0, ["cost 8.0x > 3x (+167%)"], budget=3.0),
     ]
 
     lines = benchmark.format_table(rows).splitlines()
 
-    assert lines[0].split() == ["page", "path", "queries", "req/s", "p95", "ms", "x", "trivial"]
-    assert lines[2].split() == ["trivial", "(robots.txt)", "/robots.txt", "0", "480", "9.0", "1.0"]
-    assert lines[3].split()[:6] == ["home", "/", "4", "60", "80.3", "8.0"]
-    assert lines[3].endswith("cost 8.0x > 5x")
+    assert lines[0].split() == [
+        "page", "path", "queries", "req/s", "p95", "ms", "x", "trivial", "budget"
+    ]  # fmt: skip
+    assert lines[2].split() == [
+        "trivial", "(robots.txt)", "/robots.txt", "0", "480", "9.0", "1.0", "-"
+    ]  # fmt: skip
+    assert lines[3].split()[:7] == ["home", "/", "4", "60", "80.3", "8.0", "3"]
+    assert lines[3].endswith("cost 8.0x > 3x (+167%)")
     assert len({line.index("/") for line in lines[2:]}) == 1
 
 

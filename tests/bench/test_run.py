@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from bench import run
+from bench import profiling, run
 from bench.load import wanted
 from bench.server import server_environment
 
@@ -15,12 +15,17 @@ def test_options_default_to_the_documented_values():
 
     assert vars(options) == {
         "requests": 300,
+        "seconds": 10.0,
+        "driver": "auto",
         "connections": 4,
         "workers": 2,
         "max_queries": 12,
         "max_ratio": 50.0,
         "strict": False,
         "only": [],
+        "memory_requests": 10_000,
+        "profile": None,
+        "profile_requests": 30,
     }
 
 
@@ -83,3 +88,26 @@ def test_measuring_refuses_to_run_outside_the_benchmark_environment():
 
     assert result.returncode == 2
     assert "python -m bench" in result.stderr
+
+
+def test_profile_names_the_page_to_profile():
+    options = run.parse(["--profile", "board", "--profile-requests", "5"])
+
+    assert (options.profile, options.profile_requests) == ("board", 5)
+
+
+@pytest.mark.django_db
+def test_profile_page_writes_the_top_of_the_profile_and_the_stats(client, tmp_path):
+    result = profiling.profile_page(client, "/robots.txt", requests=3, folder=tmp_path)
+
+    assert result.queries_per_request == 0
+    assert result.text.startswith("/robots.txt: 3 requests, each ")
+    assert result.calls_per_request > 0
+    assert "Ordered by: cumulative time" in result.text
+    assert (tmp_path / "profile-robots-txt.txt").read_text(encoding="utf-8") == result.text
+    assert (tmp_path / "profile-robots-txt.prof").stat().st_size > 0
+
+
+def test_profile_slug_is_a_file_name():
+    assert profiling.slug("/meetings/12/") == "meetings-12"
+    assert profiling.slug("/") == "home"

@@ -2,10 +2,11 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.utils import translation
 
 from charter import services
-from charter.models import Amendment, Charter, CharterVersion
+from charter.models import CURRENT_VERSION_CACHE_KEY, Amendment, Charter, CharterVersion
 from decisions import services as decision_services
 from decisions.models import Decision
 from tests.charter.factories import START, TEXT, add_version, adopt, amendment, default_charter
@@ -244,3 +245,50 @@ def test_charter_change_without_amendment_changes_nothing(member):
 
     assert decision.outcome == Decision.Outcome.ADOPTED
     assert CharterVersion.objects.count() == 1
+
+
+def test_current_version_comes_from_the_cache_once_read(django_assert_num_queries):
+    newest = add_version()
+    services.current_version()
+
+    with django_assert_num_queries(0):
+        cached = services.current_version()
+
+    assert cached == newest
+    assert cached.charter.title == newest.charter.title
+
+
+def test_a_new_version_is_the_current_one_at_once_even_after_a_stale_read(
+    django_capture_on_commit_callbacks,
+):
+    first = add_version()
+    assert services.current_version() == first
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second = add_version()
+        # A request that read the old version before the commit stores it meanwhile.
+        cache.set(CURRENT_VERSION_CACHE_KEY, first)
+
+    assert services.current_version() == second
+
+
+def test_renaming_the_charter_shows_in_the_current_version():
+    add_version()
+    services.current_version()
+    charter = default_charter()
+
+    charter.title = "Charte des pratiques communes"
+    charter.save()
+
+    assert services.current_version().charter.title == "Charte des pratiques communes"
+
+
+def test_no_version_is_cached_too_until_the_first_one(django_assert_num_queries):
+    default_charter()
+    assert services.current_version() is None
+    with django_assert_num_queries(0):
+        assert services.current_version() is None
+
+    version = add_version()
+
+    assert services.current_version() == version

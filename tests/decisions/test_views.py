@@ -525,3 +525,39 @@ def test_comment_is_rendered_as_safe_markdown(client):
 
     assert "<strong>agree</strong>" in body
     assert "<script>alert(1)</script>" not in body
+
+
+@pytest.mark.django_db
+def test_list_filter_form_shows_each_requests_choice_and_language(client):
+    """The form's HTML is kept per worker: another choice or language must never get it."""
+    pages = [
+        ("/decisions/?phase=closed", "en"),
+        ("/decisions/?phase=closed", "fr"),
+        ("/decisions/?kind=finance", "en"),
+        ("/decisions/", "en"),
+        ("/decisions/?phase=closed", "en"),
+    ]
+
+    forms = [
+        client.get(path, HTTP_ACCEPT_LANGUAGE=language)
+        .content.decode()
+        .split('class="filter-form"')[1]
+        .split("</form>")[0]
+        for path, language in pages
+    ]
+
+    assert '<option value="closed" selected>closed</option>' in forms[0]
+    assert '<option value="closed" selected>clos</option>' in forms[1]
+    assert "All phases" in forms[0] and "Toutes les étapes" in forms[1]
+    assert '<option value="finance" selected>' in forms[2]
+    assert '<option value="closed" selected>' not in forms[2]
+    assert '<option value="" selected>All phases</option>' in forms[3]
+    assert '<option value="" selected>All kinds</option>' in forms[3]
+    assert forms[4] == forms[0]
+
+
+@pytest.mark.django_db
+def test_list_filter_form_with_an_unknown_choice_shows_its_error(client):
+    body = client.get("/decisions/?phase=nonsense", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Select a valid choice" in body

@@ -153,9 +153,9 @@ def test_me_runs_a_constant_number_of_queries(client, sessions, django_assert_nu
     attend(person, *[paris(2026, month, 26) for month in range(1, 1 + sessions)], workshop=True)
     client.force_login(person)
 
-    # session, user, configuration (context processor), configuration (rule), sessions,
-    # and what is waiting: votes, discussions, workshop notes
-    with django_assert_num_queries(8):
+    # session, user, configuration (read once, then cached for the rule and the context
+    # processor), sessions, and what is waiting: votes, discussions, workshop notes
+    with django_assert_num_queries(7):
         response = client.get("/me/")
 
     assert response.status_code == 200
@@ -297,8 +297,9 @@ def test_member_list_runs_a_constant_number_of_queries(client, members, django_a
         member()
     client.force_login(FacilitatorFactory())
 
-    # session, user, facilitator group, configuration (context processor), members
-    with django_assert_num_queries(5):
+    # session, user, facilitator group, members (the configuration is in the cache since the
+    # members were made)
+    with django_assert_num_queries(4):
         client.get("/people/members/")
     with django_assert_num_queries(4):
         client.get("/people/members.csv")

@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,13 +31,23 @@ class WorkshopQuerySet(models.QuerySet):
 
     def on_board(self, meeting, person):
         """The workshops a person sees on a meeting's board, most sign-ups first, with what
-        their cards show loaded alongside."""
+        their cards show loaded alongside (`signed_up`: whether this person is in)."""
         return (
             self.filter(meeting=meeting)
             .visible_to(person)
             .by_signups()
+            .with_signup_of(person)
             .select_related("proposed_by")
             .prefetch_related("facilitators", "related_commons")
+        )
+
+    def with_signup_of(self, person):
+        """`signed_up` on each workshop: whether this person signed up to it, in the same query
+        (an anonymous visitor has signed up to nothing)."""
+        if person is None or not person.is_authenticated:
+            return self.annotate(signed_up=Value(False))
+        return self.annotate(
+            signed_up=Exists(WorkshopSignup.objects.filter(workshop=OuterRef("pk"), person=person))
         )
 
     def notes_missing_for(self, person, now=None):

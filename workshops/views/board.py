@@ -12,7 +12,7 @@ from .. import chart, permissions, services
 from ..forms import (
     NotesForm,
 )
-from ..models import Meeting, Workshop, WorkshopSignup
+from ..models import Meeting, Workshop
 from ..notes import StaleNotes, latest_revision_id
 from .cards import card_context
 from .notes import render_stale
@@ -45,14 +45,9 @@ def meeting_detail(request, pk):
     user = request.user
     hosts = list(meeting.hosts.all())
     workshops = list(Workshop.objects.on_board(meeting, user))
-    my_signups = set(
-        WorkshopSignup.objects.of(user)
-        .filter(workshop__meeting=meeting)
-        .values_list("workshop_id", flat=True)
-    )
     open_for_signups = permissions.can_sign_up(user, meeting)
     cards = [
-        card_context(w, user, signed_up=w.pk in my_signups, open_for_signups=open_for_signups)
+        card_context(w, user, signed_up=w.signed_up, open_for_signups=open_for_signups)
         for w in workshops
     ]
     can_write_notes = permissions.can_write_plenary_notes(user, meeting)
