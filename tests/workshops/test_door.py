@@ -407,8 +407,9 @@ def test_host_ticks_from_the_workshop_page_in_constant_queries(
     client.force_login(workshop.proposed_by)
 
     with time_machine.travel(datetime.datetime(2026, 3, 26, 18, 30, tzinfo=PARIS), tick=False):
-        # the chantier section (issue 15) and the notes' revision (issue 12) ask one each
-        with django_assert_num_queries(13):
+        # the chantier section (issue 15) and the notes' revision (issue 12) ask one each; the
+        # people to tick come with whether they are ticked, in one query
+        with django_assert_num_queries(12):
             page = client.get(workshop.get_absolute_url()).content.decode()
         response = client.post(
             reverse("meetings:tick", args=[workshop.meeting.pk]),
@@ -420,6 +421,23 @@ def test_host_ticks_from_the_workshop_page_in_constant_queries(
     assert list(Attendance.objects.values_list("person", "workshop")) == [
         (people[0].pk, workshop.pk)
     ]
+
+
+@pytest.mark.django_db
+def test_workshop_page_shows_its_host_who_is_already_ticked_at_this_workshop(client):
+    workshop = _workshop_on((2026, 3, 26))
+    here, elsewhere, waiting = (SignupFactory(workshop=workshop).person for _ in range(3))
+    AttendanceFactory(person=here, meeting=workshop.meeting, workshop=workshop)
+    # Ticked at the plenary only: still to be ticked at the workshop.
+    AttendanceFactory(person=elsewhere, meeting=workshop.meeting, workshop=None)
+    client.force_login(workshop.proposed_by)
+
+    with time_machine.travel(datetime.datetime(2026, 3, 26, 18, 30, tzinfo=PARIS), tick=False):
+        page = client.get(workshop.get_absolute_url()).content.decode()
+
+    offered = {p.pk for p in (here, elsewhere, waiting) if f'name="person" value="{p.pk}"' in page}
+    assert offered == {elsewhere.pk, waiting.pk}
+    assert page.count("✓") == 1
 
 
 @pytest.mark.django_db
