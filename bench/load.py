@@ -17,6 +17,9 @@ from collections.abc import Sequence
 LOOPBACK = "127.0.0.1"
 QUERY_BUDGET = 12
 RECOMPUTE_BUDGET_SECONDS = 2.0
+# Issue 12: a search over the large data answers within this, at the 95th percentile, when it is
+# the only request the server is answering (under the concurrent load, requests queue).
+SEARCH_P95_BUDGET_MS = 50.0
 
 
 class BenchmarkError(Exception):

@@ -47,8 +47,8 @@ def arguments() -> argparse.ArgumentParser:
         default=[],
         metavar="NAME",
         help=(
-            "Measure only the pages whose name or path contains NAME, or 'recompute' or "
-            "'announcement' (repeatable; default: everything)."
+            "Measure only the pages whose name or path contains NAME, or 'recompute', "
+            "'announcement' or 'search alone' (repeatable; default: everything)."
         ),
     )
     parser.add_argument(
