@@ -25,8 +25,9 @@ class Attendance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
-    # Made by the phone that ticked, offline perhaps: a retry or a replay of the same tick finds
-    # this row instead of counting the person twice.
+    # Made by the phone that ticked, offline perhaps: the tick that created this row. A retry or
+    # a replay of a tick is recognised by the log of ids applied (AppliedTick), which outlives
+    # an undo of the row.
     client_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
