@@ -5,7 +5,7 @@ the fields to search, and how a result is titled and linked. `search()` asks eve
 question, on whichever database the assembly runs on:
 
 - PostgreSQL: full-text search with `fr_unaccent` (French stemming without accents, migration
-  assembly 0007), ranked by `SearchRank`, snippets by `SearchHeadline`, over each table's stored
+  assembly 0007), ranked by `ts_rank`, snippets by `ts_headline`, over each table's stored
   generated column `search_document` and its GIN index (`postgresql_search_index`).
 - SQLite: an accent- and case-insensitive match of every word, through `assemblee_fold`, a SQL
   function registered on each connection (`register_fold_function`); snippets cut in Python.
@@ -16,17 +16,22 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVectorField,
-)
 from django.core.paginator import Paginator
 from django.db import connection, migrations
-from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -35,6 +40,7 @@ DOCUMENT_COLUMN = "search_document"
 SNIPPET_LENGTH = 200
 # Sentinels around a match in a snippet: the text is escaped first, then they become <mark>.
 START, STOP = "\x02", "\x03"
+HEADLINE_OPTIONS = f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=10"
 
 
 @dataclass(frozen=True)
@@ -74,11 +80,30 @@ def source(kind: str) -> Source | None:
     return _sources.get(kind)
 
 
-def stored_document(model) -> RawSQL:
-    """The `search_document` column PostgreSQL keeps on this model's table (see
-    `postgresql_search_index`): a weighted tsvector, title "A", body "B"."""
-    column = f"{_quoted(model._meta.db_table)}.{DOCUMENT_COLUMN}"
-    return RawSQL(column, [], output_field=SearchVectorField())  # noqa: S611 - no user input
+def _postgresql_search(model, body_fields, query: str) -> tuple[RawSQL, RawSQL, RawSQL]:
+    """The match, the rank and the snippet, as PostgreSQL computes them over the table's stored
+    `search_document` (see `postgresql_search_index`) and its GIN index.
+
+    Written as SQL rather than composed from SearchQuery, SearchRank and SearchHeadline: the same
+    SQL, but building and compiling those expressions for every kind cost more Python time than
+    the database took to answer (issue 12's benchmark). Only the query is a parameter; the rest
+    is our own constants and column names, quoted."""
+    table = _quoted(model._meta.db_table)
+    document = f"{table}.{DOCUMENT_COLUMN}"
+    ts_query = f"websearch_to_tsquery('{CONFIG}', %s)"
+    body = " || ' … ' || ".join(
+        f"coalesce({table}.{_quoted(model._meta.get_field(name).column)}, '')"
+        for name in body_fields
+    )
+    # No user input: the query is a parameter, the rest our own constants.
+    match = RawSQL(f"{document} @@ {ts_query}", [query], output_field=BooleanField())  # noqa: S611
+    rank = RawSQL(f"ts_rank({document}, {ts_query})", [query], output_field=FloatField())  # noqa: S611
+    snippet = RawSQL(  # noqa: S611
+        f"ts_headline('{CONFIG}', {body}, {ts_query}, %s)",
+        [query, HEADLINE_OPTIONS],
+        output_field=TextField(),
+    )
+    return match, rank, snippet
 
 
 def fold(text: str) -> str:
@@ -126,23 +151,11 @@ def matches(src: Source, user, query: str) -> QuerySet:
     if src.related:
         queryset = queryset.select_related(*src.related)
     if _is_postgresql():
-        search_query = SearchQuery(query, config=CONFIG, search_type="websearch")
-        vector = stored_document(queryset.model)
+        match, rank, snippet = _postgresql_search(queryset.model, src.body_fields, query)
+        # PostgreSQL computes the headline of the rows kept by the LIMIT only, after the sort.
         return (
-            queryset.alias(search_document=vector)
-            .filter(search_document=search_query)
-            .annotate(search_rank=SearchRank(vector, search_query))
-            .annotate(
-                search_snippet=SearchHeadline(
-                    _body(src.body_fields),
-                    search_query,
-                    config=CONFIG,
-                    start_sel=START,
-                    stop_sel=STOP,
-                    max_words=30,
-                    min_words=10,
-                )
-            )
+            queryset.filter(match)
+            .annotate(search_rank=rank, search_snippet=snippet)
             .order_by("-search_rank", "-pk")
         )
     words = _words(query)
@@ -163,16 +176,6 @@ def matches(src: Source, user, query: str) -> QuerySet:
             When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField()
         )
     ).order_by("-search_rank", "-pk")
-
-
-def _body(names):
-    """The body fields as one text, for the headline."""
-    if len(names) == 1:
-        return F(names[0])
-    parts = []
-    for name in names:
-        parts += [F(name), Value(" … ")]
-    return Concat(*parts[:-1], output_field=TextField())
 
 
 def snippet(src: Source, obj, query: str) -> str:

@@ -22,6 +22,9 @@ ANONYMOUS_BUDGET = 3.0
 SIGNED_IN_BUDGET = 10.0
 # A gunicorn worker's RSS after 10,000 requests stays within this of its RSS after 1,000.
 MEMORY_GROWTH_BUDGET = 0.20
+# Issue 12: a search over the large data answers within this, at the 95th percentile, when it is
+# the only request the server is answering (under the concurrent load, requests queue).
+SEARCH_P95_BUDGET_MS = 50.0
 
 
 class BenchmarkError(Exception):

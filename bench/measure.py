@@ -29,28 +29,35 @@ from django.utils import timezone
 from assembly.models import User
 from charter.models import DEFAULT_SLUG, CharterVersion
 from commons_registry.models import Commons
-from decisions.models import Decision
+from decisions.models import Decision, Vote
 from workshops import membership
-from workshops.models import Meeting
+from workshops.models import Attendance, Meeting, Workshop
 
 from . import load as benchmark
 from . import wrk
 from .announcement import BUDGET_SECONDS as ANNOUNCEMENT_BUDGET_SECONDS
 from .announcement import measure_announcement_send
-from .load import LOOPBACK, BenchmarkError, Page, Row, wanted
+from .load import LOOPBACK, SEARCH_P95_BUDGET_MS, BenchmarkError, Page, Row, wanted
 from .profiling import profile_page
 from .run import BASE_DIR, CHILD_FLAG, parse
 from .server import Server, rss_kib
 
 SIGNED_IN_EMAIL = "member@example.org"
-# The large demo data is there when these volumes are (DESIGN.md, "Budgets").
+# The large demo data is there when these volumes are (DESIGN.md, "Budgets"; issue 12 for the
+# workshops with notes that search ranks).
 LARGE_VOLUMES = {
-    "commons_registry.Commons": 1_000,
-    "workshops.Attendance": 100_000,
-    "decisions.Vote": 25_000,
-    "charter.CharterVersion": 50,
+    "commons": (lambda: Commons.objects.all(), 1_000),
+    "attendance records": (lambda: Attendance.objects.all(), 100_000),
+    "votes": (lambda: Vote.objects.all(), 25_000),
+    "charter versions": (lambda: CharterVersion.objects.all(), 50),
+    "decisions": (lambda: Decision.objects.all(), 500),
+    "workshops with notes": (lambda: Workshop.objects.exclude(notes=""), 3_000),
 }
 TRIVIAL = Page("trivial (robots.txt)", "/robots.txt")
+# Words in every workshop's and meeting's notes: ranking sorts thousands of matches.
+SEARCH = Page("search", "/search/?q=inventaire+partag%C3%A9")
+# Its latency alone, one request at a time (`--only search` measures both).
+SEARCH_ALONE = "search alone"
 STYLE = color_style()
 
 
@@ -112,8 +119,7 @@ def key_pages() -> list[Page]:
         Page("charter", "/charter/"),
         Page("charter diff", f"/charter/diff/1/{last_version}/"),
         Page("people", "/people/"),
-        # Words in every workshop's and meeting's notes: ranking sorts thousands of matches.
-        Page("search", "/search/?q=inventaire+partag%C3%A9"),
+        SEARCH,
         Page("calendar feed", "/calendar.ics"),
         Page("network", "/network/"),
         Page("network map data (GeoJSON)", "/network/export.geojson"),
@@ -241,6 +247,11 @@ def measure(
             memory = measure_memory(
                 server, pages[1:] or [TRIVIAL], signed_in, connections, memory_requests
             )
+        search_alone = (
+            measure_search_alone(server.port, requests, workers)
+            if wanted(SEARCH_ALONE, only)
+            else None
+        )
     trivial = benchmark.combine(trivial_loads)
     rows[TRIVIAL].requests_per_second = trivial.requests_per_second
     rows[TRIVIAL].p95_ms = trivial.p95_ms
@@ -299,6 +310,7 @@ def measure(
         ],
         "memory": memory,
         "announcement": announcement,
+        "search_alone": search_alone,
         "recompute": {
             "attendance_records": attendance,
             "seconds": [round(s, 3) for s in recompute_seconds],
@@ -327,13 +339,15 @@ def measure(
         problems.append("membership recompute over budget")
     if not memory_ok:
         problems.append("worker memory grew more than the budget")
+    if search_alone is not None and not search_alone["within_budget"]:
+        problems.append("search latency over budget")
     if problems:
         message = "; ".join(problems)
         if strict:
             raise BenchmarkError(message)
         say(STYLE.WARNING(message))
     else:
-        say(STYLE.SUCCESS("Query, cost, memory and recompute budgets met."))
+        say(STYLE.SUCCESS("Query, cost, memory, search and recompute budgets met."))
 
 
 def measure_memory(server, pages, signed_in, connections, total) -> dict:
@@ -414,13 +428,42 @@ def measure_announcement() -> dict:
     return result
 
 
+def measure_search_alone(port: int, requests: int, workers: int) -> dict:
+    """The search page's latency when it is the only request the server answers: issue 12's
+    budget (p95 under 50 ms on the large data) is about a search, not about the queue that the
+    concurrent load builds in front of gunicorn's workers."""
+    measured = benchmark.drive(
+        port, SEARCH.path, requests=requests, connections=1, warmup=2 * workers
+    )
+    within = measured.p95_ms < SEARCH_P95_BUDGET_MS
+    say(
+        f"Search alone ({SEARCH.path}, one request at a time, {measured.requests} requests): "
+        f"p95 {measured.p95_ms:.1f} ms, median "
+        f"{statistics.median(measured.latencies) * 1000:.1f} ms (budget "
+        f"{SEARCH_P95_BUDGET_MS:g} ms) {'ok' if within else 'OVER BUDGET'}"
+    )
+    return {
+        "path": SEARCH.path,
+        "requests": measured.requests,
+        "p95_ms": round(measured.p95_ms, 1),
+        "median_ms": round(statistics.median(measured.latencies) * 1000, 1),
+        "budget_ms": SEARCH_P95_BUDGET_MS,
+        "within_budget": within,
+    }
+
+
 def count(label: str) -> int:
     return apps.get_model(label).objects.count()
 
 
+def missing_volumes() -> dict[str, int]:
+    return {
+        name: minimum for name, (rows, minimum) in LARGE_VOLUMES.items() if rows().count() < minimum
+    }
+
+
 def seed_if_needed() -> float | None:
-    missing = {label: minimum for label, minimum in LARGE_VOLUMES.items() if count(label) < minimum}
-    if not missing:
+    if not missing_volumes():
         say("Large demo data already there: reusing it.")
         return None
     say("Seeding the large demo data…")
@@ -428,6 +471,12 @@ def seed_if_needed() -> float | None:
     call_command("seed_demo", scale="large", force=True, stdout=sys.stdout)
     seconds = time.perf_counter() - started
     say(f"Seeded in {seconds:.1f} s.")
+    if missing := missing_volumes():
+        # seed_demo adds only what is missing: data seeded by an older version stays as it was.
+        raise BenchmarkError(
+            f"The benchmark database still lacks {', '.join(missing)} after seeding: drop it "
+            f"(it is seeded afresh on the next run)."
+        )
     return round(seconds, 1)
 
 

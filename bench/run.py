@@ -88,8 +88,8 @@ def arguments() -> argparse.ArgumentParser:
         default=[],
         metavar="NAME",
         help=(
-            "Measure only the pages whose name or path contains NAME, or 'recompute' or "
-            "'announcement' or 'memory' (repeatable; default: everything)."
+            "Measure only the pages whose name or path contains NAME, or 'recompute', "
+            "'announcement', 'memory' or 'search alone' (repeatable; default: everything)."
         ),
     )
     parser.add_argument(

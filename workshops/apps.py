@@ -19,7 +19,7 @@ class WorkshopsConfig(AppConfig):
 
         from . import membership
         from . import personal_data as sections
-        from .models import Attendance, Meeting, Workshop, WorkshopSignup
+        from .models import AppliedTick, Attendance, Meeting, Workshop, WorkshopSignup
 
         # Exported; kept anonymously (person SET_NULL) so that statistics still count them. The
         # attendance they recorded as a facilitator belongs to others: it stays, recorded_by NULL.
@@ -29,6 +29,8 @@ class WorkshopsConfig(AppConfig):
             covers=[Attendance],
             before_delete=sections.keep_attendance_anonymously,
         )
+        # Exported; deleted with the account (CASCADE): the ids of the ticks sent from a phone.
+        personal_data.register("door_ticks", sections.door_ticks, covers=[AppliedTick])
         # Exported; deleted with the account (CASCADE).
         personal_data.register(
             "workshop_signups", sections.workshop_signups, covers=[WorkshopSignup]
@@ -50,6 +52,7 @@ class WorkshopsConfig(AppConfig):
         # facilitator line); their membership is then recomputed from the attendance gathered.
         merging.register_merge(Attendance, "person", unique_with=["meeting", "workshop"])
         merging.register_merge(Attendance, "recorded_by")
+        merging.register_merge(AppliedTick, "person")
         merging.register_merge(WorkshopSignup, "person", unique_with=["workshop"])
         merging.register_merge(Workshop, "proposed_by")
         merging.register_merge(Meeting.hosts.through, "user", unique_with=["meeting"])

@@ -6,7 +6,7 @@ apps' sections.
 
 from django.utils import timezone
 
-from .models import Attendance, Meeting, Workshop, WorkshopSignup
+from .models import AppliedTick, Attendance, Meeting, Workshop, WorkshopSignup
 
 
 def keep_attendance_anonymously(person) -> None:
@@ -45,6 +45,24 @@ def attendance(person) -> list[dict]:
             "meeting_starts_at": _local(row.meeting.starts_at),
             "workshop": row.workshop.title if row.workshop else None,
             "recorded_at": _local(row.recorded_at),
+        }
+        for row in rows
+    ]
+
+
+def door_ticks(person) -> list[dict]:
+    """The ticks a phone sent for this person at the door (kept after an undo, see AppliedTick)."""
+    rows = (
+        AppliedTick.objects.filter(person=person)
+        .select_related("meeting")
+        .order_by("applied_at", "pk")
+    )
+    return [
+        {
+            "meeting": row.meeting.title,
+            "meeting_starts_at": _local(row.meeting.starts_at),
+            "client_id": str(row.client_id),
+            "applied_at": _local(row.applied_at),
         }
         for row in rows
     ]

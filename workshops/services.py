@@ -16,7 +16,7 @@ from assembly.people import register_at_door
 from assembly.tasks import send_claim_invitation_task
 
 from . import membership, notes, rhythm
-from .models import Attendance, Meeting, Venue, Workshop, WorkshopSignup
+from .models import AppliedTick, Attendance, Meeting, Venue, Workshop, WorkshopSignup
 
 logger = logging.getLogger(__name__)
 
@@ -291,16 +291,21 @@ def record_attendance(
     workshop: Workshop | None = None,
     *,
     client_id=None,
-) -> tuple[Attendance, bool]:
+) -> tuple[Attendance | None, bool]:
     """Tick a person present; a double tap records nothing more.
 
     `client_id` is the id the phone made for this tick: a retry or replay of it finds the tick it
-    already recorded, and a second phone ticking the same person finds the first one's tick.
+    already recorded, and a second phone ticking the same person finds the first one's tick. The
+    ids applied are logged (`AppliedTick`), so a replay that comes after the tick was undone is
+    answered as handled too: (None, False), and the person stays unticked.
     """
     if client_id is not None:
-        already = Attendance.objects.filter(client_id=client_id).first()
-        if already is not None:
-            return already, False
+        applied = AppliedTick.objects.filter(client_id=client_id).first()
+        if applied is not None:
+            attendance = Attendance.objects.filter(
+                person_id=applied.person_id, meeting_id=applied.meeting_id, workshop=workshop
+            ).first()
+            return attendance, False
     _check_workshop_of(meeting, workshop)
     if meeting.is_cancelled:
         raise WorkshopError(_("This meeting is cancelled."))
@@ -312,13 +317,30 @@ def record_attendance(
                 workshop=workshop,
                 defaults={"recorded_by": by, "recorded_at": timezone.now(), "client_id": client_id},
             )
+            if client_id is not None:
+                AppliedTick.objects.create(client_id=client_id, meeting=meeting, person=person)
     except IntegrityError:
         # Two taps raced (or two sends of one tick): the other one won, which is what we wanted.
-        attendance = Attendance.objects.get(person=person, meeting=meeting, workshop=workshop)
+        attendance = Attendance.objects.filter(
+            person=person, meeting=meeting, workshop=workshop
+        ).first()
         created = False
+        if client_id is not None:
+            _log_applied(client_id, meeting, person)
     if created:
         request_membership_recompute([person.pk])
     return attendance, created
+
+
+def _log_applied(client_id, meeting: Meeting, person: User) -> None:
+    """Log a tick's id as applied, once (it may have been logged by the send that won a race)."""
+    try:
+        with transaction.atomic():
+            AppliedTick.objects.get_or_create(
+                client_id=client_id, defaults={"meeting": meeting, "person": person}
+            )
+    except IntegrityError:
+        pass
 
 
 def record_workshop_signups(workshop: Workshop, by: User | None) -> int:
@@ -361,10 +383,11 @@ def register_walk_in(
     """
 
     if client_id is not None:
-        # This walk-in was sent before (a retry, or a replay from the phone's queue).
-        already = Attendance.objects.filter(client_id=client_id).select_related("person").first()
-        if already is not None and already.person is not None:
-            return already.person, False
+        # This walk-in was sent before (a retry, or a replay from the phone's queue), and perhaps
+        # undone since: nobody is registered or ticked again.
+        applied = AppliedTick.objects.filter(client_id=client_id).select_related("person").first()
+        if applied is not None:
+            return applied.person, False
     display_name = " ".join(display_name.split())
     email = (email or "").strip().lower() or None
     if not display_name:

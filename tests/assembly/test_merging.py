@@ -3,6 +3,7 @@ moves to the person kept, the unique-item rules hold, and the merge is logged or
 
 import datetime
 import functools
+import uuid
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -22,7 +23,7 @@ from tests.commons_registry.factories import CommonsFactory
 from tests.decisions.factories import MemberFactory, discussion, voting
 from tests.factories import FacilitatorFactory, UserFactory
 from tests.workshops.factories import PastMeetingFactory, WorkshopFactory
-from workshops.models import Attendance, WorkshopSignup
+from workshops.models import AppliedTick, Attendance, WorkshopSignup
 
 
 @pytest.fixture(autouse=True)
@@ -81,6 +82,7 @@ def test_merge_moves_everything_to_the_person_kept():
     workshop = WorkshopFactory(meeting=meeting, proposed_by=walk_in)
     meeting.hosts.add(walk_in)
     _tick(meeting, walk_in, workshop)
+    applied = AppliedTick.objects.create(client_id=uuid.uuid4(), meeting=meeting, person=walk_in)
     commons = CommonsFactory(stewards=[walk_in])
     decision = discussion(walk_in)
     comment = decisions.add_comment(decision, author=walk_in, text="I was here.")
@@ -89,6 +91,8 @@ def test_merge_moves_everything_to_the_person_kept():
 
     assert not User.objects.filter(pk=walk_in.pk).exists()
     assert list(Attendance.objects.values_list("person", "workshop")) == [(kept.pk, workshop.pk)]
+    # A tick sent from a phone and replayed later still finds its person.
+    assert AppliedTick.objects.get(pk=applied.pk).person == kept
     assert list(meeting.hosts.all()) == [kept]
     assert list(workshop.facilitators.all()) == [kept]
     assert workshop.__class__.objects.get().proposed_by == kept

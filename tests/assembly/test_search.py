@@ -226,6 +226,34 @@ def test_search_queries_are_constant_for_a_facilitator(
     assert sum(len(group.results) for group in response.context["groups"]) == 5 * per_kind + 1
 
 
+INDEXES = {
+    "commons": "commons_search",
+    "meetings": "meeting_search",
+    "workshops": "workshop_search",
+    "decisions": "decision_search",
+    "comments": "comment_search",
+    "charter": "charter_version_search",
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_kinds_search_can_use_its_gin_index(kind, facilitator):
+    """The match the search writes is exactly the expression the GIN index holds: were it
+    another (a different configuration, `unaccent` outside the stored column), PostgreSQL could
+    only scan the table. Scans are turned off so that the planner takes the index if it can,
+    whatever the size of the test's tables."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite searches through its fallback, without an index")
+    rows = search.matches(search.source(kind), facilitator, "helene")
+    sql, params = rows[:6].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+
+    assert f"Bitmap Index Scan on {INDEXES[kind]}" in plan, plan
+
+
 def test_search_runs_on_the_database_it_says():
 
     assert search._is_postgresql() == (connection.vendor == "postgresql")

@@ -1,6 +1,6 @@
 """At the door on bad Wi-Fi: the sheet opens offline from the service worker, five ticks and a
 walk-in wait on the phone, and when the connection returns each is recorded exactly once, even
-when the phone's queue is sent again."""
+when the phone's queue is sent again, and a tick undone since stays undone."""
 
 import datetime
 import json
@@ -103,6 +103,20 @@ def test_offline_ticks_and_walk_in_are_recorded_once_when_back_online(live_serve
     expect(page.locator("#door-queue li.door-already")).to_have_count(6)
     assert recorded() == expected
     assert User.objects.filter(display_name="Farid Nouveau").count() == 1
+
+    # Emma was ticked by mistake and is undone; the queue replayed once more leaves her undone.
+    emma = people[4]
+    present = page.locator("#attendance-present li")
+    present.filter(has_text="Emma Petit").locator("button").click()  # Undo
+    expect(present.filter(has_text="Emma Petit")).to_have_count(0)
+    expect(present).to_have_count(5)
+    assert recorded() == [row for row in expected if row[0] != emma.pk]
+    page.evaluate(
+        f"localStorage.setItem('assemblee.door.{meeting.pk}', {json.dumps(json.dumps(sent_before))});"
+        "window.dispatchEvent(new Event('online'));"
+    )
+    expect(page.locator("#door-queue li.door-already")).to_have_count(6)
+    assert recorded() == [row for row in expected if row[0] != emma.pk]
 
 
 @pytest.mark.django_db(transaction=True)

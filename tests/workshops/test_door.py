@@ -174,6 +174,84 @@ def test_a_walk_in_replayed_registers_nobody_twice(facilitator):
 
 
 @pytest.mark.django_db
+def test_a_tick_replayed_after_its_undo_is_not_recorded_again(facilitator):
+    meeting = MeetingFactory()
+    person = UserFactory()
+    client_id = uuid.uuid4()
+    services.record_attendance(meeting, person, facilitator, client_id=client_id)
+    services.undo_attendance(meeting, person)
+
+    _attendance, created = services.record_attendance(
+        meeting, person, facilitator, client_id=client_id
+    )
+
+    assert created is False
+    assert not Attendance.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_tick_replayed_after_a_second_phones_tick_was_undone_is_not_recorded(facilitator):
+    meeting = MeetingFactory()
+    person = UserFactory()
+    first_phone, second_phone = uuid.uuid4(), uuid.uuid4()
+    services.record_attendance(meeting, person, facilitator, client_id=first_phone)
+    services.record_attendance(meeting, person, facilitator, client_id=second_phone)
+    services.undo_attendance(meeting, person)
+
+    services.record_attendance(meeting, person, facilitator, client_id=second_phone)
+
+    assert not Attendance.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_walk_in_replayed_after_its_undo_is_neither_registered_nor_ticked_again(facilitator):
+    meeting = MeetingFactory()
+    client_id = uuid.uuid4()
+    first, _registered = services.register_walk_in(
+        meeting, "Sam Nouveau", facilitator, client_id=client_id
+    )
+    services.undo_attendance(meeting, first)
+
+    again, registered = services.register_walk_in(
+        meeting, "Sam Nouveau", facilitator, client_id=client_id
+    )
+
+    assert (again, registered) == (first, False)
+    assert User.objects.filter(display_name="Sam Nouveau").count() == 1
+    assert not Attendance.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_new_tick_after_an_undo_is_recorded(facilitator):
+    meeting = MeetingFactory()
+    person = UserFactory()
+    services.record_attendance(meeting, person, facilitator, client_id=uuid.uuid4())
+    services.undo_attendance(meeting, person)
+
+    _attendance, created = services.record_attendance(
+        meeting, person, facilitator, client_id=uuid.uuid4()
+    )
+
+    assert created is True
+    assert Attendance.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_queued_tick_replayed_after_its_undo_answers_already_handled(facilitator_client):
+    meeting = MeetingFactory()
+    person = UserFactory()
+    url = reverse("meetings:tick", args=[meeting.pk])
+    data = {"person": person.pk, "client_id": str(uuid.uuid4())}
+    facilitator_client.post(url, data, HTTP_ACCEPT="application/json")
+    facilitator_client.post(url, {"person": person.pk, "action": "undo"})
+
+    replay = facilitator_client.post(url, data, HTTP_ACCEPT="application/json")
+
+    assert replay.json()["status"] == "already"
+    assert not Attendance.objects.exists()
+
+
+@pytest.mark.django_db
 def test_queued_tick_answers_in_json(facilitator_client):
     meeting = MeetingFactory()
     person = UserFactory()
@@ -329,8 +407,9 @@ def test_host_ticks_from_the_workshop_page_in_constant_queries(
     client.force_login(workshop.proposed_by)
 
     with time_machine.travel(datetime.datetime(2026, 3, 26, 18, 30, tzinfo=PARIS), tick=False):
-        # the chantier section (issue 15) and the notes' revision (issue 12) ask one each
-        with django_assert_num_queries(13):
+        # the chantier section (issue 15) and the notes' revision (issue 12) ask one each; the
+        # people to tick come with whether they are ticked, in one query
+        with django_assert_num_queries(12):
             page = client.get(workshop.get_absolute_url()).content.decode()
         response = client.post(
             reverse("meetings:tick", args=[workshop.meeting.pk]),
@@ -342,6 +421,23 @@ def test_host_ticks_from_the_workshop_page_in_constant_queries(
     assert list(Attendance.objects.values_list("person", "workshop")) == [
         (people[0].pk, workshop.pk)
     ]
+
+
+@pytest.mark.django_db
+def test_workshop_page_shows_its_host_who_is_already_ticked_at_this_workshop(client):
+    workshop = _workshop_on((2026, 3, 26))
+    here, elsewhere, waiting = (SignupFactory(workshop=workshop).person for _ in range(3))
+    AttendanceFactory(person=here, meeting=workshop.meeting, workshop=workshop)
+    # Ticked at the plenary only: still to be ticked at the workshop.
+    AttendanceFactory(person=elsewhere, meeting=workshop.meeting, workshop=None)
+    client.force_login(workshop.proposed_by)
+
+    with time_machine.travel(datetime.datetime(2026, 3, 26, 18, 30, tzinfo=PARIS), tick=False):
+        page = client.get(workshop.get_absolute_url()).content.decode()
+
+    offered = {p.pk for p in (here, elsewhere, waiting) if f'name="person" value="{p.pk}"' in page}
+    assert offered == {elsewhere.pk, waiting.pk}
+    assert page.count("✓") == 1
 
 
 @pytest.mark.django_db

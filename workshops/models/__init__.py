@@ -1,12 +1,13 @@
 """Meetings and what happens in them: venues, the rhythm, workshops, sign-ups and attendance."""
 
-from .attendance import Attendance
+from .attendance import AppliedTick, Attendance
 from .meetings import Meeting, MeetingQuerySet
 from .rhythm import Rhythm
 from .venues import Venue
 from .workshops import Workshop, WorkshopQuerySet, WorkshopSignup, WorkshopSignupQuerySet
 
 __all__ = [
+    "AppliedTick",
     "Attendance",
     "Meeting",
     "MeetingQuerySet",

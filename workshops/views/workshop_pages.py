@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -65,16 +66,21 @@ def workshop_detail(request, pk):
 
 
 def _participants_to_tick(person, workshop):
-    """On the meeting's day, its hosts tick the people signed up to their workshop (two queries);
-    facilitators do it on the attendance sheet."""
+    """On the meeting's day, its hosts tick the people signed up to their workshop (one query:
+    each sign-up with its person and whether they are ticked); facilitators do it on the
+    attendance sheet."""
     if not (
         permissions.runs_workshop(person, workshop)
         and permissions.can_tick_workshop(person, workshop)
     ):
         return None
-    ticked = set(Attendance.objects.filter(workshop=workshop).values_list("person_id", flat=True))
-    signups = workshop.signups.select_related("person").order_by("person__display_name")
-    return [(signup.person, signup.person_id in ticked) for signup in signups]
+    ticked = Attendance.objects.filter(workshop=workshop, person=OuterRef("person"))
+    signups = (
+        workshop.signups.select_related("person")
+        .annotate(ticked=Exists(ticked))
+        .order_by("person__display_name")
+    )
+    return [(signup.person, signup.ticked) for signup in signups]
 
 
 @login_required
