@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AssemblyConfiguration, User
+from .models import AssemblyConfiguration, DeferredTask, User
 from .notifications import admin as notifications_admin  # noqa: F401 (registers the delivery log)
 
 # Volunteers land here from the site's "Admin" link; "Django administration" meant nothing to them.
@@ -47,4 +47,17 @@ class AssemblyConfigurationAdmin(admin.ModelAdmin):
         return not AssemblyConfiguration.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DeferredTask)
+class DeferredTaskAdmin(admin.ModelAdmin):
+    """Tasks waiting for the broker to come back: shown, never written by hand."""
+
+    list_display = ["name", "kwargs", "deferred_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -16,19 +16,23 @@ logger = logging.getLogger(__name__)
 
 class AssemblyTask(DjangoTask):
     """delay_on_commit(): enqueue only once the transaction has committed, and never fail the web
-    request that saved the data if the broker is down. The write is kept; the task's periodic
-    sweep (CELERY_BEAT_SCHEDULE, see docs/architecture.md) catches up once the broker is back."""
+    request that saved the data if the broker is down. The write is kept, and so is the task: it
+    waits in the database (assembly/deferred.py) until the periodic sweep
+    `assembly.enqueue_deferred_tasks` enqueues it once the broker is back."""
 
-    def _enqueue_or_log(self, args, kwargs):
+    def _enqueue_or_defer(self, args, kwargs):
         try:
             self.apply_async(args, kwargs, retry=False)
         except (BrokerError, OSError):
-            logger.exception(
-                "broker unreachable: %s not enqueued; its sweep will catch up", self.name
-            )
+            # assembly.deferred needs the models, which cannot load before the app registry, and the
+            # registry imports this module (assembly/__init__.py): a real import cycle.
+            from assembly.deferred import defer  # noqa: PLC0415 - cycle assembly/__init__ -> celery -> models
+
+            logger.exception("broker unreachable: %s deferred until the broker is back", self.name)
+            defer(self.name, args, kwargs)
 
     def delay_on_commit(self, *args, **kwargs) -> None:
-        transaction.on_commit(functools.partial(self._enqueue_or_log, args, kwargs))
+        transaction.on_commit(functools.partial(self._enqueue_or_defer, args, kwargs))
 
 
 app = Celery("assembly", task_cls=AssemblyTask)

@@ -256,6 +256,26 @@ class MergeLog(models.Model):
         return f"#{self.merged_id} → #{self.kept_id}"
 
 
+class DeferredTask(models.Model):
+    """A task that could not be enqueued because the broker did not answer (assembly/celery.py).
+    The write it follows has committed; the task waits here until the periodic sweep
+    `assembly.enqueue_deferred_tasks` enqueues it once the broker is back (assembly/deferred.py).
+    Only task names and ids: never personal data."""
+
+    name = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict)
+    deferred_at = models.DateTimeField(_("deferred at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("deferred task")
+        verbose_name_plural = _("deferred tasks")
+        ordering = ["deferred_at", "pk"]
+
+    def __str__(self):
+        return f"{self.name} {self.kwargs}"
+
+
 class Topic(models.TextChoices):
     """What an e-mail is about; each person chooses how often they hear about each."""
 

@@ -304,6 +304,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "assembly.expire_stuck_deliveries",
         "schedule": crontab(minute="*/10"),
     },
+    # Tasks the broker refused while it was down (assembly/deferred.py), enqueued once it is back.
+    "assembly-enqueue-deferred-tasks": {
+        "task": "assembly.enqueue_deferred_tasks",
+        "schedule": 5 * 60,
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------------

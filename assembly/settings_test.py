@@ -17,6 +17,10 @@ ACCOUNT_RATE_LIMITS = False
 # its e-mail to a real SMTP sink.
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["NAME"] = os.environ["TEST_DATABASE_NAME"]  # noqa: F405
+if os.environ.get("TEST_CELERY_QUEUE"):
+    # The worker listens on a queue of its own: what it enqueues itself (the deferred tasks' sweep)
+    # must go there too, not to the default queue no one of this test reads.
+    CELERY_TASK_DEFAULT_QUEUE = os.environ["TEST_CELERY_QUEUE"]
 if os.environ.get("TEST_EMAIL_URL"):
     vars().update(environ.Env.email_url_config(os.environ["TEST_EMAIL_URL"]))  # noqa: F405
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405

@@ -5,7 +5,7 @@ import logging
 
 from celery import shared_task
 
-from . import announcement, notifications
+from . import announcement, deferred, notifications
 from .models import User
 from .notifications import digest, subscriptions
 from .people import send_claim_invitation
@@ -32,6 +32,12 @@ def expire_stuck_deliveries() -> int:
     if expired:
         logger.warning("deliveries: %s e-mails left uncertain by a stopped worker", expired)
     return expired
+
+
+@shared_task(name="assembly.enqueue_deferred_tasks")
+def enqueue_deferred_tasks() -> int:
+    """Every 5 minutes: the tasks the broker refused while it was down are enqueued now."""
+    return deferred.enqueue_deferred(enqueue_deferred_tasks.app)
 
 
 @shared_task(name="assembly.send_subscription_confirmation")

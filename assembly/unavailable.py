@@ -5,10 +5,13 @@ itself: CONN_HEALTH_CHECKS (settings) drops the broken connection before reusing
 import logging
 import sys
 
+from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.views import defaults
+
+from .context_processors import CACHE_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -17,8 +20,11 @@ RETRY_AFTER_SECONDS = 10
 
 
 def unavailable_response() -> HttpResponse:
-    # Rendered without the request: its context processors would ask the database again.
-    response = HttpResponse(render_to_string("503.html"), status=503)
+    # The site's layout, rendered without the request: its context processors would ask the
+    # database again. The assembly's name comes from the cache when it still holds the
+    # configuration (a Redis that does not answer reads as empty: assembly/cache.py).
+    assembly = cache.get(CACHE_KEY) or {"name": "Assemblée"}
+    response = HttpResponse(render_to_string("503.html", {"assembly": assembly}), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 

@@ -43,6 +43,7 @@ class Tally:
 
     lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
     timings: list = dataclasses.field(default_factory=list)
+    by_kind: dict = dataclasses.field(default_factory=dict)
     statuses: dict = dataclasses.field(default_factory=dict)
     server_errors: list = dataclasses.field(default_factory=list)
     signups: set = dataclasses.field(default_factory=set)
@@ -50,8 +51,10 @@ class Tally:
     ticks: set = dataclasses.field(default_factory=set)
 
     def record(self, method, path, status, seconds):
+        kind = "read" if method == "GET" else "sign-in" if "/login/" in path else "write"
         with self.lock:
             self.timings.append(seconds)
+            self.by_kind.setdefault(kind, []).append(seconds)
             self.statuses[status] = self.statuses.get(status, 0) + 1
             if status >= 500 or status == 0:
                 self.server_errors.append(f"{method} {path} → {status or 'no answer'}")
@@ -293,8 +296,10 @@ def main(argv=None) -> int:
         f"({options.workers} workers) on {LOOPBACK}…",
         flush=True,
     )
+    load_before = os.getloadavg()[0]
     with Server(env, workers=options.workers, log=log) as server:
-        deadline = time.monotonic() + options.seconds
+        started = time.monotonic()
+        deadline = started + options.seconds
         threads = [
             threading.Thread(
                 target=simulate,
@@ -317,9 +322,17 @@ def main(argv=None) -> int:
             thread.start()
         for thread in threads:
             thread.join()
+        elapsed = time.monotonic() - started
     lost = lost_writes(tally, meeting, decision)
     timings = sorted(tally.timings)
-    print(f"Requests: {len(timings)}; statuses: {dict(sorted(tally.statuses.items()))}")
+    print(
+        f"Machine: {os.cpu_count()} CPUs, load average {load_before:.1f} before and "
+        f"{os.getloadavg()[0]:.1f} after (others' work on the machine slows every figure)"
+    )
+    print(
+        f"Requests: {len(timings)} in {elapsed:.0f} s ({len(timings) / elapsed:.1f}/s); "
+        f"statuses: {dict(sorted(tally.statuses.items()))}"
+    )
     print(
         f"Writes acknowledged: {len(tally.signups)} sign-ups, {len(tally.votes)} votes, "
         f"{len(tally.ticks)} attendances"
@@ -329,6 +342,12 @@ def main(argv=None) -> int:
             f"Response time: median {percentile(timings, 50) * 1000:.0f} ms, "
             f"p95 {percentile(timings, 95) * 1000:.0f} ms"
         )
+        for kind, seconds in sorted(tally.by_kind.items()):
+            print(
+                f"  {kind}: {len(seconds)} requests, median "
+                f"{percentile(sorted(seconds), 50) * 1000:.0f} ms, "
+                f"p95 {percentile(sorted(seconds), 95) * 1000:.0f} ms"
+            )
     print(f"Errors (5xx or no answer): {len(tally.server_errors)}; lost writes: {len(lost)}")
     for line in (tally.server_errors + lost)[:20]:
         print(f"  {line}")

@@ -69,3 +69,21 @@ def test_admin_door_never_redirects_to_another_site(client):
     response = client.get("/admin/login/?next=https://evil.example/")
 
     assert response.url == "/accounts/login/?next=%2Fadmin%2F"
+
+
+def test_posting_straight_to_the_admin_door_never_signs_in(client, settings):
+    # What a script does without reading the form: Django's admin login fields, sent again and
+    # again. The door only redirects to the site's sign-in; nothing is authenticated there.
+    settings.ACCOUNT_RATE_LIMITS = {}
+    UserFactory(email="root@example.org", is_staff=True, is_superuser=True)
+
+    answers = [
+        client.post(
+            "/admin/login/?next=/admin/", {"username": "root@example.org", "password": PASSWORD}
+        )
+        for _ in range(8)
+    ]
+
+    assert {response.status_code for response in answers} == {302}
+    assert {response.url for response in answers} == {"/accounts/login/?next=%2Fadmin%2F"}
+    assert client.get("/admin/").status_code == 302

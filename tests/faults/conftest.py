@@ -94,6 +94,7 @@ def start_worker_on(redis_url, django_db_blocker, smtp_port):
         "DJANGO_SETTINGS_MODULE": "assembly.settings_test",
         "REDIS_URL": redis_url,
         "TEST_DATABASE_NAME": database_name,
+        "TEST_CELERY_QUEUE": queue,
         "TEST_EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
     }
     (ROOT / "var").mkdir(exist_ok=True)

@@ -1,7 +1,8 @@
 """Redis (broker and cache) stops for 30 seconds while facilitators tick attendance and members
-vote: pages keep answering, every write is kept, /healthz says "broker: error", and once Redis is
-back the periodic sweep (the beat's membership recompute) catches up on the tasks that could not
-be enqueued."""
+vote, and someone subscribes to the announcements: pages keep answering, every write is kept,
+/healthz says "broker: error", and the tasks that could not be enqueued (the ticks' membership
+recomputes, the subscription's confirmation e-mail) wait in the database until the periodic sweep
+`assembly.enqueue_deferred_tasks` enqueues them once Redis is back; the worker then runs each once."""
 
 import datetime
 import json
@@ -12,14 +13,14 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from assembly.models import AssemblyConfiguration, User
+from assembly.models import AssemblyConfiguration, DeferredTask, User
+from assembly.tasks import enqueue_deferred_tasks
 from decisions.models import Vote
 from tests.decisions.factories import MemberFactory, voting
 from tests.factories import FacilitatorFactory, UserFactory
 from tests.faults.conftest import start_worker_on, wait_for
 from tests.workshops.factories import MeetingFactory
 from workshops.models import Attendance
-from workshops.tasks import recompute_memberships
 
 OUTAGE_SECONDS = 30
 
@@ -38,7 +39,7 @@ def eligible(person) -> bool:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_broker_outage_keeps_pages_and_writes(worker_on_own_redis, own_redis, client):
+def test_broker_outage_keeps_pages_and_writes(worker_on_own_redis, own_redis, client, smtp_sink):
     config = AssemblyConfiguration.get()
     config.membership_min_sessions = 1
     config.save()
@@ -60,6 +61,7 @@ def test_broker_outage_keeps_pages_and_writes(worker_on_own_redis, own_redis, cl
     wait_for(lambda: eligible(newcomers[0]), timeout=90)
     assert json.loads(client.get("/healthz").content)["broker"] == "ok"
 
+    first_mail = len(smtp_sink.messages)
     own_redis.stop()
     started = time.monotonic()
     ticked, voted, statuses, health = [], [], [], []
@@ -81,6 +83,11 @@ def test_broker_outage_keeps_pages_and_writes(worker_on_own_redis, own_redis, cl
             decision.get_absolute_url(),
         ):
             statuses.append(client.get(path).status_code)
+        if index == 2:
+            response = client.post(
+                reverse("subscribe"), {"email": "outage@example.org", "language": "en"}
+            )
+            statuses.append(response.status_code)
         response = client.get("/healthz")
         health.append((response.status_code, json.loads(response.content)))
         index += 1
@@ -96,13 +103,27 @@ def test_broker_outage_keeps_pages_and_writes(worker_on_own_redis, own_redis, cl
     assert set(
         Vote.objects.filter(decision=decision).values_list("roll_entry__person_id", flat=True)
     ) == {p.pk for p in voted}
-    # ...but the recomputes could not be enqueued.
+    # ...and so is every task that could not be enqueued: one recompute per tick, the confirmation.
     assert not any(eligible(person) for person in ticked)
+    deferred = list(DeferredTask.objects.values_list("name", flat=True))
+    assert deferred.count("workshops.recompute_memberships") == len(ticked)
+    assert deferred.count("assembly.send_subscription_confirmation") == 1
+    assert not [m for m in smtp_sink.messages[first_mail:] if m["To"] == "outage@example.org"]
 
     own_redis.start()
     wait_for(lambda: json.loads(client.get("/healthz").content)["broker"] == "ok", timeout=30)
-    # The sweep: the beat's nightly recompute of everyone, which the worker runs once reconnected.
-    sweep = django_settings.CELERY_BEAT_SCHEDULE["recompute-memberships"]
-    assert sweep["task"] == recompute_memberships.name
-    recompute_memberships.delay()
+    # The sweep, as the beat sends it every few minutes; the worker runs it once reconnected.
+    sweep = django_settings.CELERY_BEAT_SCHEDULE["assembly-enqueue-deferred-tasks"]
+    assert sweep["task"] == enqueue_deferred_tasks.name
+    enqueue_deferred_tasks.delay()
     wait_for(lambda: all(eligible(person) for person in ticked), timeout=120)
+    wait_for(
+        lambda: [m for m in smtp_sink.messages[first_mail:] if m["To"] == "outage@example.org"],
+        timeout=60,
+    )
+    assert not DeferredTask.objects.exists()
+    # A second sweep finds nothing to do: the confirmation went once.
+    enqueue_deferred_tasks.delay()
+    time.sleep(3)
+    confirmations = [m for m in smtp_sink.messages[first_mail:] if m["To"] == "outage@example.org"]
+    assert len(confirmations) == 1

@@ -144,7 +144,9 @@ def test_database_restart_gives_503_then_recovers(throwaway_postgres, tmp_path):
         throwaway_postgres["stop"]()
         status, page = get(server.port, "/")
         assert status == 503
-        assert 'class="site-header"' in page
+        # In the site's layout: its header, menu and footer, not a bare error page.
+        assert 'class="site-header"' in page and 'class="main-nav"' in page
+        assert 'class="site-footer"' in page
         assert "Back in a moment" in page or "De retour dans un instant" in page
         health_status, health = get(server.port, "/healthz")
         assert health_status == 503 and '"database": "error"' in health

@@ -5,6 +5,7 @@ has exactly one e-mail in the SMTP sink, or one "uncertain" delivery that facili
 import collections
 import datetime
 import random
+import time
 
 import pytest
 from django.urls import reverse
@@ -42,11 +43,15 @@ def test_reminders_survive_twenty_kills(killable_worker, smtp_sink, client):
         before = received()
         if before >= PEOPLE - 5:
             break
-        # Kill after a random number of e-mails of this run: mid-send, at a random point.
-        threshold = before + rng.randint(1, max(1, (PEOPLE - before) // (KILLS - kills + 1)))
+        # Kill after a random number of e-mails of this run (at most half of what is left per
+        # kill to come: the sleep below may let a few more through), then at a random point.
+        share = (PEOPLE - before) // (2 * (KILLS - kills + 1))
+        threshold = before + rng.randint(1, max(1, share))
         killable_worker.start()
         send_meeting_reminders.delay()
         wait_for(lambda threshold=threshold: received() >= threshold, timeout=90, interval=0.01)
+        # Somewhere in the next e-mail's cycle: claiming it, talking SMTP, or marking it sent.
+        time.sleep(rng.uniform(0, 0.02))
         killable_worker.kill()
         kills += 1
     assert kills >= KILLS, f"only {kills} kills before the run ended"

@@ -1,6 +1,7 @@
-"""A worker SIGKILLed while it closes a charter-change vote (the charter effect runs in the close's
-transaction) and while it e-mails the outcome: after a restart the outcome is computed once, the
-charter has exactly one new version, and each person gets the outcome e-mail once."""
+"""A worker SIGKILLed while it closes a charter-change vote, in the middle of the charter effect
+(which runs in the close's transaction), and while it e-mails the outcome: after a restart the
+outcome is computed once, the charter has exactly one new version, and each person gets the outcome
+e-mail once."""
 
 import collections
 import datetime
@@ -12,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from assembly.models import Delivery
-from charter.models import Amendment, CharterVersion
+from charter.models import Amendment, Charter, CharterVersion
 from decisions import services
 from decisions.models import Decision
 from decisions.tasks import advance_decisions
@@ -24,13 +25,16 @@ ROLL = 120
 MAX_KILLS = 12
 
 
-def blocked_on_a_lock() -> bool:
+def blocked_on_the_charter() -> bool:
+    """Is another session waiting for the charter's row lock (the charter effect's second step)?"""
     with connection.cursor() as cursor:
         # Inside a transaction the statistics views keep their first snapshot: drop it.
         cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            "WHERE datname = current_database() AND wait_event_type = 'Lock' "
+            "AND query LIKE %s",
+            [f"%{Charter._meta.db_table}%"],
         )
         return cursor.fetchone()[0] > 0
 
@@ -62,15 +66,19 @@ def test_vote_close_survives_kills(killable_worker, smtp_sink):
     def outcome_mails():
         return [m["To"] for m in smtp_sink.messages[first:] if m["To"] in addresses]
 
-    # First kill, certain to land inside the close: we hold the decision's row lock, so the worker
-    # waits inside close_vote's transaction; it is killed there, then we let go.
+    # First kill, certain to land in the middle of the charter effect: we hold the charter's row
+    # lock, so the worker, having stored the outcome and locked the amendment inside close_vote's
+    # transaction, waits there for the charter; it is killed there, then we let go.
     with transaction.atomic():
-        Decision.objects.select_for_update().get(pk=decision.pk)
+        Charter.objects.select_for_update().get(pk=base.charter_id)
         killable_worker.start()
         advance_decisions.delay()
-        wait_for(blocked_on_a_lock, timeout=90)
+        wait_for(blocked_on_the_charter, timeout=90)
         killable_worker.kill()
+    # Nothing of the half-run close is left: still voting, the amendment pending, no new version.
     assert Decision.objects.get(pk=decision.pk).phase == Decision.Phase.VOTING
+    assert Amendment.objects.get(pk=proposed.pk).status == Amendment.Status.PENDING
+    assert CharterVersion.objects.count() == versions_before
     kills = 1
 
     # Then kills at random points: just after the task arrives (the close and its charter effect)

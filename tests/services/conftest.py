@@ -74,6 +74,7 @@ def celery_worker(django_db_setup, django_db_blocker, smtp_sink):
         "DJANGO_SETTINGS_MODULE": "assembly.settings_test",
         "REDIS_URL": REDIS_URL,
         "TEST_DATABASE_NAME": database_name,
+        "TEST_CELERY_QUEUE": queue,
         "TEST_EMAIL_URL": f"smtp://127.0.0.1:{smtp_sink.port}",
         # The neighbours of the federation tests are servers on 127.0.0.1.
         "FEDERATION_ALLOW_PRIVATE_NETWORKS": "1",
