@@ -128,13 +128,25 @@ def writes_shown_content(sql: str) -> bool:
     return table is not None and table not in IGNORED_TABLES
 
 
-def _bump_after_commit_once(connection) -> None:
-    # One callback per transaction, however many statements write in it.
-    if not any(func is bump_content_version for _sids, func, _robust in connection.run_on_commit):
-        transaction.on_commit(bump_content_version, using=connection.alias)
+def _after_commit_once(connection) -> None:
+    """One callback per transaction, however many statements write in it (and none more: tests
+    count the callbacks a transaction leaves)."""
+    if any(getattr(func, "page_cache", False) for _sids, func, _robust in connection.run_on_commit):
+        return
+
+    def after_commit():
+        bump_content_version()
+        forget, connection.page_cache_forget = connection.page_cache_forget, set()
+        if forget:
+            cache.delete_many(list(forget))
+
+    after_commit.page_cache = True
+    transaction.on_commit(after_commit, using=connection.alias)
 
 
 def _watch_writes(connection):
+    connection.page_cache_forget = set()
+
     def watch(execute, sql, params, many, context):
         result = execute(sql, params, many, context)
         table = written_table(sql)
@@ -143,11 +155,10 @@ def _watch_writes(connection):
         bump_content_version()
         forget = FORGET_ON_WRITE.get(table, ())
         if forget:
-            cache.delete_many(forget)
+            cache.delete_many(list(forget))
         if connection.in_atomic_block:
-            _bump_after_commit_once(connection)
-            if forget:
-                transaction.on_commit(lambda: cache.delete_many(forget), using=connection.alias)
+            connection.page_cache_forget.update(forget)
+            _after_commit_once(connection)
         return result
 
     watch.page_cache_watch = True

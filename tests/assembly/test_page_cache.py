@@ -172,9 +172,9 @@ def test_a_transaction_bumps_again_after_its_commit_once():
     with transaction.atomic():
         CommonsFactory()
         CommonsFactory()
-        pending = [func for _sids, func, _robust in connection.run_on_commit]
+        pending = [func.__name__ for _sids, func, _robust in connection.run_on_commit]
         during = page_cache.content_version()
-    assert pending == [page_cache.bump_content_version]
+    assert pending == ["after_commit"]
     # A reader between the writes and the commit kept the old rows under `during`: gone now.
     assert page_cache.content_version() != during
 
