@@ -168,7 +168,7 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 
-# --- Cache (allauth's rate limits rely on it) ----------------------------------------------------
+# --- Cache (anonymous pages, allauth's rate limits) -----------------------------------------------
 if REDIS_URL:
     CACHES = {
         # Redis down reads as an empty cache (assembly/cache.py): pages keep answering.
@@ -179,7 +179,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files under var/cache, not each process's memory: the web process and the Celery worker must
+    # share the content version that keeps anonymous pages exact (assembly/page_cache.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
 
 # --- Authentication (django-allauth) -------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -342,3 +342,14 @@ def test_a_404_is_not_kept(client):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 404
     assert len(queries) > 0
+
+
+def test_the_embeddable_map_stays_framable_from_the_cache(client, settings):
+    settings.MAP_EMBED_ORIGINS = ["https://mairie.example.org"]
+    client.get(reverse("commons:map"), {"embed": "1"})
+    with CaptureQueriesContext(connection) as queries:
+        cached = client.get(reverse("commons:map"), {"embed": "1"})
+    assert len(queries) == 0
+    assert "X-Frame-Options" not in cached
+    assert "frame-ancestors https://mairie.example.org" in cached["Content-Security-Policy"]
+    assert Client().get(reverse("commons:map"))["X-Frame-Options"] == "DENY"
