@@ -34,6 +34,8 @@ from django.utils import timezone
 from django.utils.cache import set_response_etag
 from django.utils.translation import get_language
 
+from .context_processors import CACHE_KEY as CONFIGURATION_KEY
+
 VERSION_KEY = "page-cache:content-version"
 # Seconds a cached page lives; the minute in the key already bounds clock-dependent content.
 TIMEOUT = 60
@@ -81,7 +83,7 @@ IGNORED_TABLES = frozenset(
 # Other cached values that a write to one table makes wrong, forgotten at the write and again
 # after its commit: the assembly's configuration, which every page reads
 # (assembly/context_processors.py).
-FORGET_ON_WRITE = {"assembly_assemblyconfiguration": ("assembly-configuration",)}
+FORGET_ON_WRITE = {"assembly_assemblyconfiguration": (CONFIGURATION_KEY,)}
 
 _WRITE = re.compile(
     r"""^\s*(?:
