@@ -12,7 +12,7 @@ class AssemblyConfig(AppConfig):
         from django.contrib.admin.models import LogEntry
         from django.db.backends.signals import connection_created
 
-        from . import merging, personal_data, search
+        from . import merging, page_cache, personal_data, search
         from .models import (
             Delivery,
             DigestItem,
@@ -69,6 +69,11 @@ class AssemblyConfig(AppConfig):
         # The SQLite fallback of search folds accents in SQL (assembly/search.py).
         connection_created.connect(
             search.register_fold_function, dispatch_uid="assembly-search-fold", weak=False
+        )
+
+        # Every write to a table a page shows replaces the cached pages' content version.
+        connection_created.connect(
+            page_cache.install, dispatch_uid="assembly-page-cache-watch", weak=False
         )
 
         # Claiming an account at the door is a password reset sent to that address: it proves it.

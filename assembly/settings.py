@@ -106,6 +106,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # ETag on every GET (feeds and exports set theirs once, when cached) and 304 to a conditional
+    # GET that already holds the same content: calendar clients poll every few minutes.
+    "django.middleware.http.ConditionalGetMiddleware",
     # A database that does not answer: a 503 page in our layout, not a 500 (assembly/unavailable.py).
     "assembly.unavailable.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -120,6 +123,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so that a cached page still goes out through every middleware above (CSRF cookie,
+    # CSP, X-Frame-Options): anonymous public pages from the shared cache (assembly/page_cache.py).
+    "assembly.page_cache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "assembly.urls"
@@ -139,6 +145,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "assembly.context_processors.assembly",
+                # After Django's own csrf processor: a page being cached gets a placeholder.
+                "assembly.page_cache.csrf_placeholder",
             ],
             "builtins": ["assembly.templatetags.markdown"],
         },
@@ -160,7 +168,7 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 
-# --- Cache (allauth's rate limits rely on it) ----------------------------------------------------
+# --- Cache (anonymous pages, allauth's rate limits) -----------------------------------------------
 if REDIS_URL:
     CACHES = {
         # Redis down reads as an empty cache (assembly/cache.py): pages keep answering.
@@ -171,7 +179,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files under var/cache, not each process's memory: the web process and the Celery worker must
+    # share the content version that keeps anonymous pages exact (assembly/page_cache.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
 
 # --- Authentication (django-allauth) -------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -1,11 +1,14 @@
 """iCalendar (RFC 5545) feeds of meetings and their workshops, with stable UIDs and a VTIMEZONE."""
 
 import datetime
+import hashlib
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.http import quote_etag
 from icalendar import Calendar, Event, Timezone
 
 from .models import Meeting, Workshop
@@ -58,6 +61,12 @@ def _event(uid, summary, meeting, description, url, stamp):
     # No LAST-MODIFIED: meetings keep no change time, and stamping the fetch time would tell
     # every client that every event changed at each refresh.
     return event
+
+
+def content_etag(calendar: bytes) -> str:
+    """An ETag for a feed that stays the same while only DTSTAMP (the time of the fetch) moves."""
+    without_stamps = re.sub(rb"^DTSTAMP[:;][^\r\n]*\r?\n", b"", calendar, flags=re.MULTILINE)
+    return quote_etag(hashlib.sha256(without_stamps).hexdigest()[:32])
 
 
 def build_calendar(

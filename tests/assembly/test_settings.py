@@ -89,7 +89,8 @@ def test_embedded_default_uses_sqlite_and_filesystem_broker(tmp_path):
     assert engine == "django.db.backends.sqlite3"
     assert broker == "filesystem://"
     assert folder == str(tmp_path / "celery" / "queue")
-    assert cache == "django.core.cache.backends.locmem.LocMemCache"
+    # Shared by the web process and the worker: a write in one shows in the other's pages.
+    assert cache == "django.core.cache.backends.filebased.FileBasedCache"
     assert mode == "IMMEDIATE"
 
 

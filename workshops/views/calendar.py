@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assembly.models import User, new_calendar_token
 
-from ..ical import build_calendar, feed_queryset
+from ..ical import build_calendar, content_etag, feed_queryset
 from ..models import Meeting
 from .common import back_to
 
@@ -18,6 +18,9 @@ from .common import back_to
 def _ics_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
+    # Calendar clients poll every few minutes: ConditionalGetMiddleware answers 304 when nothing
+    # but the fetch time changed.
+    response["ETag"] = content_etag(content)
     return response
 
 

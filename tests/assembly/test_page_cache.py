@@ -1,0 +1,355 @@
+"""The anonymous page cache (assembly/page_cache.py): every cached page shows a write at the next
+request, languages and people never mix, and a cached page carries nobody's token or messages."""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from assembly import page_cache
+from assembly.models import AssemblyConfiguration
+from commons_registry.models import Commons
+from decisions.models import Decision
+from federation.models import Neighbour, NeighbourCommons
+from tests.charter.factories import add_version, default_charter
+from tests.commons_registry.factories import CommonsFactory
+from tests.decisions.factories import discussion
+from tests.federation.factories import NeighbourCommonsFactory, NeighbourFactory
+from tests.workshops.factories import MeetingFactory, WorkshopFactory
+from workshops.models import Meeting, Workshop
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def configuration():
+    # Created by the first page otherwise: a write while that page renders, so it is not kept.
+    return AssemblyConfiguration.get()
+
+
+BEFORE = "Avant la modification"
+AFTER = "Après la modification"
+
+
+def _commons():
+    commons = CommonsFactory(name=BEFORE)
+    return commons, lambda: Commons.objects.filter(pk=commons.pk).update(name=AFTER)
+
+
+def _meeting():
+    meeting = MeetingFactory(title=BEFORE)
+    return meeting, lambda: Meeting.objects.filter(pk=meeting.pk).update(title=AFTER)
+
+
+def _workshop():
+    workshop = WorkshopFactory(title=BEFORE)
+    return workshop, lambda: Workshop.objects.filter(pk=workshop.pk).update(title=AFTER)
+
+
+def _decision():
+    decision = discussion(title=BEFORE)
+    return decision, lambda: Decision.objects.filter(pk=decision.pk).update(title=AFTER)
+
+
+def _charter_text():
+    add_version(default_charter(), text=f"## Un\n\n{BEFORE}\n")
+    # Versions are immutable: a change of the charter is a new version.
+    return None, lambda: add_version(default_charter(), text=f"## Un\n\n{AFTER}\n")
+
+
+def _charter_note():
+    add_version(default_charter(), note=BEFORE)
+    # The list keeps every version: the new one shows beside the old.
+    return None, lambda: add_version(default_charter(), note=AFTER)
+
+
+def _neighbour():
+    neighbour = NeighbourFactory(name=BEFORE)
+    return neighbour, lambda: Neighbour.objects.filter(pk=neighbour.pk).update(name=AFTER)
+
+
+def _neighbour_commons():
+    copy = NeighbourCommonsFactory(name=BEFORE)
+    return copy, lambda: NeighbourCommons.objects.filter(pk=copy.pk).update(name=AFTER)
+
+
+# URL name → (what it shows, and how to change it; the page's address from that object).
+PAGES = {
+    "home": (_commons, lambda _: reverse("home")),
+    "commons:directory": (_commons, lambda _: reverse("commons:directory")),
+    "commons:map": (_commons, lambda _: reverse("commons:map")),
+    "commons:detail": (_commons, lambda c: c.get_absolute_url()),
+    "commons:export-geojson": (_commons, lambda _: reverse("commons:export-geojson")),
+    "commons:export-csv": (_commons, lambda _: reverse("commons:export-csv")),
+    "meetings:index": (_meeting, lambda _: reverse("meetings:index")),
+    "meetings:detail": (_workshop, lambda w: reverse("meetings:detail", args=[w.meeting_id])),
+    "meetings:ics": (_meeting, lambda m: reverse("meetings:ics", args=[m.pk])),
+    "workshops:detail": (_workshop, lambda w: reverse("workshops:detail", args=[w.pk])),
+    "calendar:public": (_meeting, lambda _: reverse("calendar:public")),
+    "decisions:list": (_decision, lambda _: reverse("decisions:list")),
+    "decisions:detail": (_decision, lambda d: reverse("decisions:detail", args=[d.pk])),
+    "charter:current": (_charter_text, lambda _: reverse("charter:current")),
+    "charter:versions": (_charter_note, lambda _: reverse("charter:versions")),
+    "feeds:agenda": (_meeting, lambda _: reverse("feeds:agenda")),
+    "feeds:decisions": (_decision, lambda _: reverse("feeds:decisions")),
+    "feeds:commons": (_commons, lambda _: reverse("feeds:commons")),
+    "network:index": (_neighbour, lambda _: reverse("network:index")),
+    "network:export-geojson": (_neighbour_commons, lambda _: reverse("network:export-geojson")),
+}
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def test_every_cached_page_has_a_write_test():
+    assert set(PAGES) == page_cache.PUBLIC_PAGES
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_cached_page_shows_a_write_at_the_next_request(client, name):
+    arrange, address = PAGES[name]
+    shown, change = arrange()
+    url = address(shown)
+    first = client.get(url)
+    assert first.status_code == 200
+    assert BEFORE in text(first)
+    with CaptureQueriesContext(connection) as queries:
+        assert BEFORE in text(client.get(url))
+    assert len(queries) == 0, "the second anonymous request is served from the cache"
+
+    change()
+
+    again = client.get(url)
+    assert AFTER in text(again)
+    if name != "charter:versions":
+        assert BEFORE not in text(again)
+
+
+def test_publishing_through_the_moderation_page_shows_at_once(client, facilitator):
+    proposed = CommonsFactory(name=AFTER, state=Commons.State.PROPOSED)
+    assert AFTER not in text(client.get(reverse("commons:directory")))
+    facilitator_client = Client()
+    facilitator_client.force_login(facilitator)
+
+    facilitator_client.post(
+        reverse("commons:moderate", args=[proposed.slug]), {"action": "publish"}
+    )
+
+    assert AFTER in text(client.get(reverse("commons:directory")))
+
+
+def test_raw_sql_write_replaces_the_content_version():
+    before = page_cache.content_version()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE commons_registry_commons SET name = name")
+    assert page_cache.content_version() != before
+
+
+def test_session_writes_leave_cached_pages_alone():
+    before = page_cache.content_version()
+    session = SessionStore()
+    session["seen"] = True
+    session.create()
+    session.delete()
+    assert page_cache.content_version() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_bumps_again_after_its_commit_once():
+    with transaction.atomic():
+        CommonsFactory()
+        CommonsFactory()
+        pending = [func.__name__ for _sids, func, _robust in connection.run_on_commit]
+        during = page_cache.content_version()
+    assert pending == ["after_commit"]
+    # A reader between the writes and the commit kept the old rows under `during`: gone now.
+    assert page_cache.content_version() != during
+
+
+def test_a_configuration_edit_shows_at_once(client, configuration):
+    client.get(reverse("commons:directory"))
+    AssemblyConfiguration.objects.filter(pk=configuration.pk).update(name="Assemblée de Roubaix")
+    assert "Assemblée de Roubaix" in text(client.get(reverse("commons:directory")))
+
+
+@pytest.mark.parametrize(
+    ("sql", "writes"),
+    [
+        ('INSERT INTO "commons_registry_commons" ("name") VALUES (%s)', True),
+        ('INSERT OR IGNORE INTO "workshops_attendance" VALUES (1)', True),
+        ('UPDATE "assembly_user" SET "last_login" = %s', True),
+        ('DELETE FROM "decisions_vote" WHERE "id" = 1', True),
+        ("WITH moved AS (UPDATE assembly_user SET x = 1 RETURNING id) SELECT 1", True),
+        ('UPDATE "django_session" SET "session_data" = %s', False),
+        ('DELETE FROM "django_session" WHERE "expire_date" < %s', False),
+        ('INSERT INTO "assembly_delivery" ("topic") VALUES (%s)', False),
+        ('SELECT "id" FROM "assembly_user" FOR UPDATE', False),
+        ("WITH recent AS (SELECT 1) SELECT * FROM recent", False),
+        ('SAVEPOINT "s1"', False),
+    ],
+)
+def test_which_statements_write_shown_content(sql, writes):
+    assert page_cache.writes_shown_content(sql) is writes
+
+
+def test_two_languages_never_mix(client):
+    CommonsFactory()
+    french = client.get(reverse("commons:directory"), HTTP_ACCEPT_LANGUAGE="fr")
+    english = Client().get(reverse("commons:directory"), HTTP_ACCEPT_LANGUAGE="en")
+    french_again = Client().get(reverse("commons:directory"), HTTP_ACCEPT_LANGUAGE="fr")
+    assert 'lang="fr"' in text(french)
+    assert 'lang="en"' in text(english)
+    assert "Se connecter" in text(french_again)
+    assert "Log in" in text(english)
+
+
+def test_a_signed_in_person_never_gets_the_anonymous_copy(client, person):
+    CommonsFactory()
+    anonymous = client.get(reverse("home"))
+    assert "Se connecter" in text(anonymous)
+    signed_in = Client()
+    signed_in.force_login(person)
+
+    page = signed_in.get(reverse("home"))
+
+    assert reverse("me") in text(page)
+    assert "Se connecter" not in text(page)
+    # And the signed-in page is not kept for the next anonymous visitor either.
+    assert reverse("me") not in text(Client().get(reverse("home")))
+
+
+def test_a_signed_in_page_is_never_served_from_the_cache(person):
+    signed_in = Client()
+    signed_in.force_login(person)
+    signed_in.get(reverse("commons:directory"))
+    with CaptureQueriesContext(connection) as queries:
+        signed_in.get(reverse("commons:directory"))
+    assert len(queries) > 0
+
+
+def _with_message(client, message: str):
+    request = RequestFactory().get("/")
+    storage = CookieStorage(request)
+    response = HttpResponse()
+    storage._store([Message(constants.INFO, message)], response)
+    client.cookies[CookieStorage.cookie_name] = response.cookies[CookieStorage.cookie_name].value
+
+
+def test_messages_are_never_cached(client):
+    CommonsFactory()
+    visitor = Client()
+    _with_message(visitor, "Un message pour une seule personne")
+
+    seen = visitor.get(reverse("commons:directory"))
+    other = client.get(reverse("commons:directory"))
+
+    assert "Un message pour une seule personne" in text(seen)
+    assert "Un message pour une seule personne" not in text(other)
+
+
+def test_a_view_that_queues_a_message_is_not_kept(rf):
+    def view(request):
+        request._messages = CookieStorage(request)
+        request._messages.add(constants.INFO, "Bonjour")
+        return HttpResponse("page")
+
+    request = rf.get("/")
+    request.resolver_match = type("Match", (), {"view_name": "home"})()
+    middleware = page_cache.AnonymousPageCacheMiddleware(lambda request: None)
+    middleware.process_view(request, view, (), {})
+
+    assert page_cache._may_keep(request, view(rf.get("/"))) is False
+    second = rf.get("/")
+    second.resolver_match = request.resolver_match
+    calls = []
+    middleware.process_view(second, lambda request: calls.append(1) or HttpResponse("x"), (), {})
+    assert calls == [1], "nothing was kept, so the view ran again"
+
+
+def _token(response) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text(response))[1]
+
+
+def test_two_anonymous_visitors_get_their_own_valid_token():
+    CommonsFactory()
+    first_visitor = Client(enforce_csrf_checks=True)
+    second_visitor = Client(enforce_csrf_checks=True)
+
+    first = first_visitor.get(reverse("home"))
+    with CaptureQueriesContext(connection) as queries:
+        second = second_visitor.get(reverse("home"))
+
+    assert len(queries) == 0, "the second visitor's page came from the cache"
+    assert page_cache.PLACEHOLDER not in text(first) + text(second)
+    first_secret = first_visitor.cookies["csrftoken"].value
+    second_secret = second_visitor.cookies["csrftoken"].value
+    assert first_secret != second_secret
+    assert _unmask_cipher_token(_token(first)) == first_secret
+    assert _unmask_cipher_token(_token(second)) == second_secret
+    assert f'"X-CSRFToken": "{_token(second)}"' in text(second)
+
+
+def test_the_language_switcher_works_from_a_cached_page():
+    CommonsFactory()
+    Client().get(reverse("commons:directory"))
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(reverse("commons:directory"))
+
+    response = visitor.post(
+        reverse("set_language"),
+        {
+            "language": "en",
+            "next": reverse("commons:directory"),
+            "csrfmiddlewaretoken": _token(page),
+        },
+    )
+
+    assert response.status_code == 302
+    assert visitor.cookies["django_language"].value == "en"
+    assert "Log in" in text(visitor.get(reverse("commons:directory")))
+
+
+def test_clock_dependent_pages_are_rendered_again_each_minute(client):
+    start = timezone.now().replace(second=5, microsecond=0)
+    with time_machine.travel(start, tick=False) as traveller:
+        MeetingFactory(title=BEFORE, starts_at=start + datetime.timedelta(seconds=30))
+        assert BEFORE in text(client.get(reverse("meetings:index")))
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("meetings:index"))
+        assert len(queries) == 0
+        traveller.shift(datetime.timedelta(seconds=60))
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("meetings:index"))
+        assert len(queries) > 0
+
+
+def test_a_404_is_not_kept(client):
+    url = reverse("decisions:detail", args=[999_999])
+    assert client.get(url).status_code == 404
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 404
+    assert len(queries) > 0
+
+
+def test_the_embeddable_map_stays_framable_from_the_cache(client, settings):
+    settings.MAP_EMBED_ORIGINS = ["https://mairie.example.org"]
+    client.get(reverse("commons:map"), {"embed": "1"})
+    with CaptureQueriesContext(connection) as queries:
+        cached = client.get(reverse("commons:map"), {"embed": "1"})
+    assert len(queries) == 0
+    assert "X-Frame-Options" not in cached
+    assert "frame-ancestors https://mairie.example.org" in cached["Content-Security-Policy"]
+    assert Client().get(reverse("commons:map"))["X-Frame-Options"] == "DENY"
