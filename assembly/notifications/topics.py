@@ -52,6 +52,14 @@ REASONS = {
     ),
     "took_part": _("you took part in this decision (on its roll, as its author or in comments)."),
     "author": _("you opened this discussion."),
+    "reply_author": _(
+        "someone commented in the discussion you opened, and you chose to hear about your own "
+        "things as they happen."
+    ),
+    "reply_commenter": _(
+        "someone commented after you in this discussion, and you chose to hear about your own "
+        "things as they happen."
+    ),
     "digest": _("you chose to hear about some topics in a weekly digest."),
     "subscriber": _("you confirmed your subscription to the announcement of each assembly."),
 }
