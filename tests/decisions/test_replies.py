@@ -3,16 +3,19 @@ earlier commenters, each once, by their choice: an e-mail as it happens, a diges
 nothing; from the worker after the commit, never from the request."""
 
 import datetime
+import io
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.management import call_command
 
 from assembly.celery import app as celery_app
 from assembly.models import Delivery, DigestItem, Frequency, Topic
 from assembly.notifications import topics
 from assembly.notifications.topics import set_frequency
 from decisions import notices, services
+from decisions.models import Decision
 from decisions.tasks import advance_decisions, tell_replies
 from tests.decisions.factories import discussion
 from tests.factories import UserFactory
@@ -184,3 +187,18 @@ def test_the_sweep_leaves_old_comments_alone(start, thread):
         advance_decisions()
 
     assert Delivery.objects.filter(kind="comment_reply").count() == 0
+
+
+def test_the_demo_shows_replies_by_e_mail_and_in_the_digest():
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    mail.outbox.clear()
+
+    advance_decisions()  # the worker's sweep, as `make run` starts it
+
+    bike = Decision.objects.get(title__startswith="Acheter un vélo-cargo")
+    # The newcomer replied to the facilitator (who hears at once) and the member (weekly).
+    reply = bike.comments.get(author__email="newcomer@example.org")
+    assert told(reply) == ["facilitator@example.org"]
+    assert DigestItem.objects.filter(
+        person__email="member@example.org", kind="comment_reply", group_key=bike.topic
+    ).exists()
