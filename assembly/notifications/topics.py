@@ -62,6 +62,8 @@ REASONS = {
         "things as they happen."
     ),
     "digest": _("you chose to hear about some topics in a weekly digest."),
+    "proposer": _("you proposed this entry for the directory of commons."),
+    "steward": _("you are a steward of this entry in the directory of commons."),
     "subscriber": _("you confirmed your subscription to the announcement of each assembly."),
 }
 
