@@ -152,7 +152,19 @@ def _send_reminders(decision: Decision, now) -> None:
     ]
     if not due or now >= decision.vote_closes_at:
         return
-    kind, _field = due[-1]
+    # A reminder whose moment came before the vote even opened (a vote of 3 days or less) would
+    # only repeat the "vote open" notice sent at the same time: it is marked, not sent.
+    worth_sending = [
+        kind
+        for kind, _field in due
+        if decision.vote_opens_at is None
+        or decision.vote_opens_at < decision.vote_closes_at - REMINDERS[kind][0]
+    ]
+    if not worth_sending:
+        for _kind, field in due:
+            _mark(decision, field, now)
+        return
+    kind = worth_sending[-1]
     # One filter() call: the entry without a vote must be this decision's own roll entry.
     not_voted = topics.hearing(
         Topic.DECISIONS,
