@@ -7,6 +7,10 @@
   as pending rows in the transaction that marks the entry as asked (services.ask_stewards_to_confirm),
   so that a crash before sending leaves them waiting, never lost.
 
+Each carries the footer and unsubscribe headers of assembly.notifications.topics: the moderation
+result belongs to "my own things" (my proposals), the confirmation request to "the commons
+directory" (entries I steward); someone who turned that topic off is not sent it.
+
 Whether to send is decided here and in services.py; that each e-mail goes out once, and shows as
 "uncertain" at /deliveries/ after a crash mid-send, is the log's job.
 """
@@ -15,8 +19,8 @@ import datetime
 
 from django.utils import timezone
 
-from assembly.models import Delivery
-from assembly.notifications import Outgoing, Report, deliver, render_email
+from assembly.models import Delivery, Frequency, Topic
+from assembly.notifications import Outgoing, Report, deliver, render_email, topics
 
 from .models import Commons
 
@@ -35,21 +39,25 @@ def confirmation_kind(asked_at: datetime.datetime) -> str:
 
 
 def _moderation(commons: Commons, person) -> Outgoing:
-    return Outgoing(
-        person,
-        topic(commons.pk),
-        MODERATION,
-        lambda: render_email(person, "commons_registry/email/moderation", {"commons": commons}),
-    )
+    def build():
+        message = render_email(person, "commons_registry/email/moderation", {"commons": commons})
+        return topics.decorate(message, person, Topic.OWN, topics.REASONS["proposer"])
+
+    return Outgoing(person, topic(commons.pk), MODERATION, build)
 
 
 def _confirmation(commons: Commons, person, kind: str) -> Outgoing:
-    return Outgoing(
-        person,
-        topic(commons.pk),
-        kind,
-        lambda: render_email(person, "commons_registry/email/confirmation", {"commons": commons}),
-    )
+    def build():
+        message = render_email(person, "commons_registry/email/confirmation", {"commons": commons})
+        return topics.decorate(message, person, Topic.COMMONS, topics.REASONS["steward"])
+
+    return Outgoing(person, topic(commons.pk), kind, build)
+
+
+def _turned_off(person, kind: str) -> bool:
+    """Whether the person chose never to hear about this e-mail's topic."""
+    chosen = Topic.OWN if kind == MODERATION else Topic.COMMONS
+    return topics.frequency_of(person, chosen) == Frequency.NEVER
 
 
 def is_moderated(commons: Commons) -> bool:
@@ -58,7 +66,11 @@ def is_moderated(commons: Commons) -> bool:
 
 def send_moderation_result(commons: Commons, *, now=None) -> Report:
     """Tell the proposer, once, whether their entry was published or rejected."""
-    if commons.submitted_by is None or not is_moderated(commons):
+    if (
+        commons.submitted_by is None
+        or not is_moderated(commons)
+        or _turned_off(commons.submitted_by, MODERATION)
+    ):
         return Report()
     return deliver([_moderation(commons, commons.submitted_by)], now=now)
 
@@ -106,7 +118,7 @@ def send_pending(*, now=None) -> Report:
     outgoing, stale = [], []
     for row in rows:
         commons = by_pk.get(int(row.topic.removeprefix(TOPIC_PREFIX)))
-        if not _still_holds(row, commons):
+        if not _still_holds(row, commons) or _turned_off(row.person, row.kind):
             stale.append(row.pk)
         elif row.kind == MODERATION:
             outgoing.append(_moderation(commons, row.person))

@@ -252,6 +252,9 @@ class Comment(models.Model):
     created_at = models.DateTimeField(_("written at"))
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
     hidden = models.BooleanField(_("hidden"), default=False)
+    # When the decision's author and the earlier commenters were told of this reply (e-mail or
+    # digest item, each by their choice for "my own things"); empty until the worker did it.
+    replies_told_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("comment")

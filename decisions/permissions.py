@@ -26,6 +26,12 @@ def comment_for(request, pk) -> Comment:
     return get_object_or_404(Comment.objects.select_related("decision"), pk=pk)
 
 
+def people_who_may_see(decision: Decision, people):
+    """Among `people`, those who may still read the decision: no decision is hidden, so every
+    active account (a deactivated or deleted one reads nothing any more)."""
+    return people.filter(is_active=True)
+
+
 def can_open_discussion(user) -> bool:
     return is_signed_in(user)
 

@@ -137,9 +137,14 @@ def add_comment(decision: Decision, *, author, text: str, now=None) -> Comment:
         locked = _locked(decision)
         if not locked.is_open_for_comments:
             raise DecisionError(_("The discussion is over: comments are closed."))
-        return Comment.objects.create(
+        comment = Comment.objects.create(
             decision=locked, author=author, text=text.strip(), created_at=now
         )
+        # The author and the earlier commenters hear of it from the worker, after the commit.
+        from .tasks import tell_replies  # noqa: PLC0415 - cycle: decisions.tasks imports services
+
+        tell_replies.delay_on_commit(comment_id=comment.pk)
+    return comment
 
 
 def edit_comment(comment: Comment, *, by, text: str, now=None) -> Comment:

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from . import notices, services
-from .models import Decision
+from .models import Comment, Decision
 
 logger = logging.getLogger(__name__)
 
@@ -17,7 +17,10 @@ def advance_decisions() -> None:
     now = timezone.now()
     moved = services.advance_due(now=now)
     looked_at = notices.send_due_notices(now=now)
-    logger.info("decisions: %s advanced, %s with notices", moved, looked_at)
+    replies = notices.send_due_replies(now=now)
+    logger.info(
+        "decisions: %s advanced, %s with notices, %s replies told late", moved, looked_at, replies
+    )
 
 
 @shared_task(name="decisions.announce_discussion")
@@ -28,3 +31,13 @@ def announce_discussion(*, decision_id: int) -> None:
         logger.info("announce discussion: decision %s is gone", decision_id)
         return
     notices.send_discussion_opened(decision, now=timezone.now())
+
+
+@shared_task(name="decisions.tell_replies")
+def tell_replies(*, comment_id: int) -> None:
+    """Tell the author and the earlier commenters of a new comment; safe to run twice."""
+    comment = Comment.objects.select_related("decision", "author").filter(pk=comment_id).first()
+    if comment is None:
+        logger.info("tell replies: comment %s is gone", comment_id)
+        return
+    notices.send_replies(comment, now=timezone.now())

@@ -64,11 +64,14 @@ def seed(scale: str, stdout) -> None:
             },
         )
         created += was_created
-    # The member reads discussions weekly; the facilitator wants nothing about the directory.
+    # The member reads discussions weekly (the replies to their comment come in the digest); the
+    # facilitator wants nothing about the directory and hears at once of replies in the
+    # discussion they opened (the worker e-mails them once the demo's comments are in).
     member = User.objects.filter(email="member@example.org").first()
     if member is not None:
         topics.set_frequency(member, Topic.DECISIONS, Frequency.WEEKLY)
     facilitator = User.objects.filter(email="facilitator@example.org").first()
     if facilitator is not None:
         topics.set_frequency(facilitator, Topic.COMMONS, Frequency.NEVER)
+        topics.set_frequency(facilitator, Topic.OWN, Frequency.IMMEDIATE)
     stdout.write(f"notifications: {created} subscribers created")

@@ -31,6 +31,7 @@ ITEM_LABELS = {
     "vote_open": _("A vote opened"),
     "outcome": _("Outcome published"),
     "workshop_proposed": _("A workshop was proposed"),
+    "comment_reply": _("A reply in a discussion you took part in"),
     "commons_published": _("New in the commons directory"),
 }
 

@@ -8,7 +8,7 @@ same whether the address was already subscribed or not, so the page reveals no a
 import datetime
 
 from django.conf import settings
-from django.core import mail, signing
+from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from assembly.models import Subscriber, User
 from assembly.models import SubscriberDelivery as Row
 
+from .delivery import send_in_turn
 from .topics import absolute
 
 CONFIRM_SALT = "assembly.notifications.subscription-confirm"
@@ -148,9 +149,10 @@ def export(person) -> list[dict]:
 def deliver_to_subscribers(outgoing, *, now=None):
     """Send each (subscriber, topic, kind, build) once, over one SMTP connection.
 
-    The same protocol as the delivery log of people: a row per (topic, subscriber, kind), claimed
-    (pending → sending) by a conditional update only one worker wins, then marked sent; a worker
-    killed in between leaves "sending", which `expire_stuck_subscribers()` turns into "uncertain".
+    The same protocol as the delivery log of people (`send_in_turn`): a row per (topic,
+    subscriber, kind), claimed (pending → sending) by a conditional update only one worker wins,
+    then marked sent; a worker killed in between leaves "sending", which
+    `expire_stuck_subscribers()` turns into "uncertain".
     """
 
     now = now or timezone.now()
@@ -170,37 +172,10 @@ def deliver_to_subscribers(outgoing, *, now=None):
             kind__in={item[2] for item in outgoing},
         )
     }
-    connection = mail.get_connection()
-    opened = False
-    try:
-        for subscriber, topic, kind, build in outgoing:
-            pk = rows[(subscriber.pk, topic, kind)]
-            if not Row.objects.filter(pk=pk, state=Row.State.PENDING).update(
-                state=Row.State.SENDING, claimed_at=now
-            ):
-                counts["already"] += 1
-                continue
-            try:
-                message = build()
-                if not opened:
-                    connection.open()
-                    opened = True
-                message.connection = connection
-                message.send()
-            except Exception as error:
-                Row.objects.filter(pk=pk, state=Row.State.SENDING).update(
-                    state=Row.State.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
-                )
-                counts["failed"] += 1
-                continue
-            Row.objects.filter(pk=pk, state=Row.State.SENDING).update(
-                state=Row.State.SENT, sent_at=timezone.now()
-            )
-            counts["sent"] += 1
-    finally:
-        if opened:
-            connection.close()
-    return counts
+    report = send_in_turn(
+        Row, [(rows[(s.pk, topic, kind)], build) for s, topic, kind, build in outgoing], now=now
+    )
+    return {"sent": report.sent, "already": report.already, "failed": report.failed}
 
 
 def expire_stuck_subscribers(*, now=None, after=datetime.timedelta(minutes=30)) -> int:

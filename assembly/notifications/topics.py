@@ -8,6 +8,7 @@ pointing at a signed token that turns that one topic off without signing in.
 """
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.core import signing
@@ -52,7 +53,17 @@ REASONS = {
     ),
     "took_part": _("you took part in this decision (on its roll, as its author or in comments)."),
     "author": _("you opened this discussion."),
+    "reply_author": _(
+        "someone commented in the discussion you opened, and you chose to hear about your own "
+        "things as they happen."
+    ),
+    "reply_commenter": _(
+        "someone commented after you in this discussion, and you chose to hear about your own "
+        "things as they happen."
+    ),
     "digest": _("you chose to hear about some topics in a weekly digest."),
+    "proposer": _("you proposed this entry for the directory of commons."),
+    "steward": _("you are a steward of this entry in the directory of commons."),
     "subscriber": _("you confirmed your subscription to the announcement of each assembly."),
 }
 
@@ -173,6 +184,28 @@ def unsubscribe(token: str) -> dict:
 # --- What every notification carries -------------------------------------------------------------
 
 
+# Where each recipient's own unsubscribe link goes in a footer rendered once for many.
+_LINK = "\x00unsubscribe-url\x00"
+
+
+@functools.lru_cache(maxsize=256)
+def _footer(language, reason, topics, is_subscriber, preferences_url, subscribe_url) -> str:
+    """The footer in one language for one reason: the same for every recipient but their link,
+    so an announcement to 1,000 people renders it once per language, not 1,000 times."""
+    with translation.override(language):
+        return render_to_string(
+            "assembly/email/_footer.txt",
+            {
+                "reason": reason,
+                "topics": topics,
+                "unsubscribe_url": _LINK,
+                "preferences_url": preferences_url,
+                "is_subscriber": is_subscriber,
+                "subscribe_url": subscribe_url,
+            },
+        )
+
+
 def decorate(message, recipient, topic, reason):
     """Add the footer (why this came, preferences, unsubscribe) and the RFC 8058 headers.
 
@@ -180,18 +213,16 @@ def decorate(message, recipient, topic, reason):
     recipient's language by the caller.
     """
     url = unsubscribe_url(recipient, topic)
-    with translation.override(getattr(recipient, "language", None) or settings.LANGUAGE_CODE):
-        footer = render_to_string(
-            "assembly/email/_footer.txt",
-            {
-                "reason": str(reason),
-                "topics": topic_labels(_topic_list(topic)),
-                "unsubscribe_url": url,
-                "preferences_url": absolute(reverse("me-notifications")),
-                "is_subscriber": isinstance(recipient, Subscriber),
-                "subscribe_url": absolute(reverse("subscribe")),
-            },
-        )
+    language = getattr(recipient, "language", None) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        footer = _footer(
+            language,
+            str(reason),
+            topic_labels(_topic_list(topic)),
+            isinstance(recipient, Subscriber),
+            absolute(reverse("me-notifications")),
+            absolute(reverse("subscribe")),
+        ).replace(_LINK, url)
     message.body = message.body.rstrip() + "\n\n-- \n" + footer
     message.extra_headers["List-Unsubscribe"] = f"<{url}>"
     message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"

@@ -7,8 +7,9 @@ import time_machine
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 
-from assembly.models import Delivery
-from assembly.notifications import STUCK_AFTER
+from assembly.models import Delivery, Frequency, Topic
+from assembly.notifications import STUCK_AFTER, topics
+from assembly.notifications.topics import set_frequency
 from assembly.tasks import expire_stuck_deliveries
 from commons_registry import services, tasks
 from commons_registry.models import Commons
@@ -137,3 +138,47 @@ def test_confirmation_request_dropped_unsent_once_the_entry_is_confirmed():
 
     assert mail.outbox == []
     assert not Delivery.objects.exists()
+
+
+@pytest.mark.django_db
+def test_moderation_email_says_why_and_unsubscribes_from_my_own_things(client, person, facilitator):
+    commons = published_by(person, facilitator, name="Grainothèque")
+
+    tasks.notify_moderation(commons_pk=commons.pk)
+
+    [message] = mail.outbox
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "vous avez proposé cette fiche" in message.body  # the person's language: French
+    url = message.extra_headers["List-Unsubscribe"].strip("<>")
+    client.post(url.removeprefix("http://127.0.0.1:8000"))
+    assert topics.frequency_of(person, Topic.OWN) == Frequency.NEVER
+
+
+@pytest.mark.django_db
+def test_no_moderation_email_to_a_proposer_who_turned_my_own_things_off(person, facilitator):
+    set_frequency(person, Topic.OWN, Frequency.NEVER)
+    commons = published_by(person, facilitator, name="Grainothèque")
+
+    tasks.notify_moderation(commons_pk=commons.pk)
+
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_confirmation_request_carries_the_directory_unsubscribe_and_respects_never():
+    steward, silent = UserFactory.create_batch(2)
+    set_frequency(silent, Topic.COMMONS, Frequency.NEVER)
+    commons = CommonsFactory(stewards=[steward, silent])
+    Commons.objects.filter(pk=commons.pk).update(
+        last_confirmed_at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
+    )
+
+    with time_machine.travel(NOW, tick=False):
+        tasks.request_confirmations()
+
+    [message] = mail.outbox
+    assert message.to == [steward.email]
+    assert "vous êtes référent·e de cette fiche" in message.body
+    token = message.extra_headers["List-Unsubscribe"].strip("<>").rstrip("/").rsplit("/", 1)[1]
+    with time_machine.travel(NOW, tick=False):  # the link was signed then, valid 90 days
+        assert topics.read_unsubscribe_token(token)["t"] == [Topic.COMMONS]

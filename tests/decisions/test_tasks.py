@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core import mail
 
 from assembly.celery import app as celery_app
-from assembly.models import Delivery, DigestItem, Frequency, Topic
+from assembly.models import AssemblyConfiguration, Delivery, DigestItem, Frequency, Topic
 from assembly.notifications.topics import set_frequency
 from decisions import effects, services
 from decisions.models import Decision
@@ -199,3 +199,23 @@ def test_vote_open_reaches_the_roll_by_each_ones_choice(start):
     ]
     message = next(m for m in mail.outbox if m.to == [at_once.email])
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+@pytest.mark.django_db
+def test_a_short_vote_sends_no_3_day_reminder_on_top_of_its_opening(start):
+    config = AssemblyConfiguration.get()
+    config.vote_days = 3
+    config.save()
+    with time_machine.travel(start, tick=False):
+        silent = MemberFactory()
+        decision = discussion(proposal="Text", now=start)
+
+    run_task_at(start + 7 * DAY)  # the vote opens for 3 days
+    run_task_at(start + 7 * DAY + datetime.timedelta(hours=1))
+
+    assert recipients("vote_open") == [silent.email]
+    assert recipients("reminder_3_days") == []
+    decision.refresh_from_db()
+    assert decision.reminded_3_days_at is not None  # looked at once, never again
+    run_task_at(start + 9 * DAY + datetime.timedelta(hours=1))
+    assert recipients("reminder_1_day") == [silent.email]

@@ -121,3 +121,42 @@ def test_deliver_uses_one_smtp_connection_per_batch(settings, mailoutbox):
     settings.EMAIL_BACKEND = f"{__name__}.CountingBackend"
     notifications.deliver([outgoing(p) for p in people])
     assert (CountingBackend.opened, len(mailoutbox)) == (1, 3)
+
+
+@pytest.mark.django_db
+def test_a_worker_killed_mid_batch_leaves_only_the_email_on_the_wire_uncertain(mailoutbox):
+    people = UserFactory.create_batch(4)
+    killed = []
+
+    def killed_while_sending(person):
+        def build():
+            if person == people[2] and not killed:
+                killed.append(person)
+                raise SystemExit("worker killed")
+            return EmailMessage("Hello", "Body", to=[person.email])
+
+        return outgoing(person, build=build)
+
+    now = timezone.now()
+    with pytest.raises(SystemExit):
+        notifications.deliver([killed_while_sending(p) for p in people], now=now)
+    states = dict(Delivery.objects.values_list("person", "state"))
+    # The two before were marked sent; the third was on the wire; the last one never claimed.
+    assert [states[p.pk] for p in people] == ["sent", "sent", "sending", "pending"]
+
+    restarted = notifications.deliver([killed_while_sending(p) for p in people], now=now)
+
+    assert (restarted.sent, restarted.already) == (1, 3)
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        [people[0].email, people[1].email, people[3].email]
+    )
+
+
+@pytest.mark.django_db
+def test_deliver_costs_one_statement_per_email(django_assert_num_queries):
+    few, many = UserFactory.create_batch(2), UserFactory.create_batch(6)
+    # Rows made and read (2), then one statement per e-mail and one to mark the last one sent.
+    with django_assert_num_queries(2 + 2 + 1):
+        notifications.deliver([outgoing(p) for p in few])
+    with django_assert_num_queries(2 + 6 + 1):
+        notifications.deliver([outgoing(p) for p in many])
