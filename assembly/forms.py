@@ -1,4 +1,5 @@
-"""Forms of the person: sign-up's extra field and the profile on /me/."""
+"""Forms of the person (sign-up's extra field, the profile on /me/), and two helpers for every
+app's forms: a multiple choice of rows that refuses impossible ids, and a refusal in words."""
 
 from django import forms
 from django.conf import settings
@@ -6,6 +7,46 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import NotificationPreferences, User
 from .notifications import subscriptions
+
+# The largest primary key a database column holds (a signed 64-bit integer).
+LARGEST_ID = 2**63 - 1
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, except that an id no database column can hold is an invalid choice.
+
+    Django looks all the chosen ids up at once (`pk__in`), and SQLite cannot even be asked about
+    an integer past 64 bits: the form raised OverflowError (a 500) instead of saying "not one of
+    the available choices".
+    """
+
+    def _check_values(self, value):
+        if self.to_field_name is None:
+            for chosen in value:
+                try:
+                    number = int(chosen)
+                except (TypeError, ValueError):
+                    continue  # Django refuses it as "not a valid value"
+                if not -LARGEST_ID - 1 <= number <= LARGEST_ID:
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": chosen},
+                    )
+        return super()._check_values(value)
+
+
+def reasons(form: forms.BaseForm) -> str:
+    """A refused form's errors in one line, each after its field's label: for a message shown
+    after a redirect, where the form itself is not shown again."""
+    said = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else None
+        said += [
+            _("%(label)s: %(error)s") % {"label": label, "error": error} if label else str(error)
+            for error in errors
+        ]
+    return " ".join(said)
 
 
 class SignupForm(forms.Form):

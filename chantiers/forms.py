@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from assembly.forms import ModelMultipleChoiceField
 from assembly.models import User
 from commons_registry.models import Commons
 
@@ -10,7 +11,7 @@ from .models import Card, Chantier, ChantierWorkshop, Column
 
 
 def _commons_field():
-    return forms.ModelMultipleChoiceField(
+    return ModelMultipleChoiceField(
         label=_("Related commons"),
         queryset=Commons.objects.published().order_by("name").only("name", "slug"),
         required=False,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assembly.forms import reasons
 from workshops.models import Workshop
 
 from . import permissions, services
@@ -202,7 +203,9 @@ def card_new(request, pk):
         raise PermissionDenied
     form = CardForm(request.POST, chantier=chantier)
     if not form.is_valid():
-        messages.error(request, _("The card was not added: give it a title."))
+        messages.error(
+            request, _("The card was not added. %(reasons)s") % {"reasons": reasons(form)}
+        )
         return redirect(chantier)
     card = services.add_card(chantier, by=request.user, **form.cleaned_data)
     messages.success(request, _("“%(title)s” is added.") % {"title": card.title})

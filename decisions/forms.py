@@ -3,13 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from assembly.forms import ModelMultipleChoiceField
 from commons_registry.models import Commons
 
 from .models import Comment, Decision, Vote
 
 
 class DiscussionForm(forms.ModelForm):
-    related_commons = forms.ModelMultipleChoiceField(
+    related_commons = ModelMultipleChoiceField(
         label=_("Related commons"),
         # Published entries only, as checkboxes like the workshop form: a multiple <select> needs
         # Ctrl-click, which a phone does not have.

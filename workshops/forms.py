@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from assembly.forms import ModelMultipleChoiceField
 from commons_registry.models import Commons
 
 from .models import Meeting, Venue, Workshop
@@ -15,7 +16,7 @@ LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 class WorkshopForm(forms.ModelForm):
-    related_commons = forms.ModelMultipleChoiceField(
+    related_commons = ModelMultipleChoiceField(
         label=_("Related commons"),
         required=False,
         queryset=Commons.objects.published().order_by("name"),
@@ -53,7 +54,13 @@ class NotesForm(forms.Form):
         help_text=_("What was said and decided. Markdown works."),
     )
     # The revision the text was based on: a save based on a stale one does not overwrite.
-    revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    revision = forms.IntegerField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": _("The form arrived damaged: check your text below and save it again.")
+        },
+    )
 
 
 class WalkInForm(forms.Form):

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assembly.forms import reasons
 from assembly.permissions import facilitator_required
 from assembly.ratelimits import rate_limited
 
@@ -138,7 +139,9 @@ def statement(request, pk):
         raise PermissionDenied
     form = StatementForm(request.POST, instance=Decision.objects.get(pk=pk))
     if not form.is_valid():
-        messages.error(request, _("The statement was not saved: check the review date."))
+        messages.error(
+            request, _("The statement was not saved. %(reasons)s") % {"reasons": reasons(form)}
+        )
         return redirect(decision)
     services.record_statement(
         decision,

@@ -110,6 +110,21 @@ def test_member_adds_a_card_and_outsider_cannot(client, chantier, coordinator):
     assert refused.status_code == 403
 
 
+def test_a_refused_card_says_which_field_was_wrong(client, chantier, coordinator):
+    # It used to ask for a title whatever the mistake (found by tests/fuzz).
+    client.force_login(coordinator)
+    response = client.post(
+        f"/chantiers/{chantier.pk}/cards/new/",
+        {"title": "Arroser", "due_on": "2027-02-30"},
+        follow=True,
+    )
+    said = [str(message) for message in response.context["messages"]]
+    assert said == [
+        "La carte n’a pas été ajoutée. Échéance (facultatif) : Saisissez une date valide."
+    ]
+    assert not Card.objects.exists()
+
+
 def test_join_then_leave(client, chantier):
     person = UserFactory()
     client.force_login(person)

@@ -395,6 +395,24 @@ def test_outcome_statement_only_by_facilitators(client, db, role, status, saved)
 
 
 @pytest.mark.django_db
+def test_a_refused_statement_says_which_field_was_wrong(client, facilitator):
+    # It used to blame the review date whatever the mistake (found by tests/fuzz).
+    decision = voting(now=timezone.now() - 8 * DAY)
+    services.close_vote(decision, now=timezone.now())
+    client.force_login(facilitator)
+    response = client.post(
+        f"/decisions/{decision.pk}/statement/",
+        {"outcome_statement": "Bought\x00 in May.", "review_on": "2027-06-01"},
+        follow=True,
+    )
+    said = [str(message) for message in response.context["messages"]]
+    assert any("Le caractère nul n’est pas autorisé." in message for message in said), said
+    assert not any("réexamen" in message for message in said), said
+    decision.refresh_from_db()
+    assert decision.outcome_statement == ""
+
+
+@pytest.mark.django_db
 def test_statement_before_the_close_is_refused(facilitator):
     decision = voting()
     with pytest.raises(services.DecisionError):
@@ -466,6 +484,20 @@ def test_new_discussion_offers_published_commons_as_checkboxes(client):
     assert 'type="checkbox" name="related_commons"' in page
     assert "Jardin publié" in page
     assert "Jardin en attente" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("chosen", ["9223372036854775808", "-9223372036854775809", "9" * 400])
+def test_a_related_commons_id_no_database_holds_is_refused_on_the_form(client, chosen):
+    # SQLite raised OverflowError (a 500) on ids past 64 bits (found by tests/fuzz).
+    CommonsFactory()
+    client.force_login(UserFactory())
+    response = client.post(
+        "/decisions/new/", {"title": "Un four", "kind": "other", "related_commons": chosen}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["related_commons"][0].startswith("Sélectionnez")
+    assert not Decision.objects.exists()
 
 
 # --- What a person reads on the decision page and in the log -------------------------------------

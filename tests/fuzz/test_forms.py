@@ -3,18 +3,22 @@
 Whatever arrives (long strings, right-to-left text, combining marks, emoji, NUL bytes, numbers at
 their limits, times that daylight saving skips or repeats, broken coordinates, missing fields), the
 answer is never a 500, a refusal is always said on the page (the form shown again with its errors,
-or a redirect carrying an error message) and leaves every table as it was, and an acceptance saves
-exactly the rows it should. Each example runs in its own transaction, rolled back afterwards.
+or a redirect carrying an error message) and leaves every table as it was, and an acceptance says
+so (a success message, or the page that confirms it) and saves exactly the rows it should. About a
+third of the bodies are fully valid (see values.body), so every form must accept some of them.
+Each example runs in its own transaction, rolled back afterwards.
 """
 
 import dataclasses
+import datetime
 import os
+from collections import Counter
 from collections.abc import Callable
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.messages import ERROR, get_messages
+from django.contrib.messages import ERROR, INFO, SUCCESS, get_messages
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.forms import BaseForm
@@ -22,10 +26,14 @@ from django.urls import reverse
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from assembly.models import Frequency, Subscriber, Topic
+from budget.models import Entry, FinanceProposal
+from chantiers.models import Card, Chantier
 from charter.models import Amendment
 from commons_registry.models import Commons, OstromAssessment
 from decisions.models import Comment, Decision, Vote
 from tests import test_forms_match_permissions as offered
+from tests.chantiers.factories import chantier_with
 from tests.commons_registry.factories import CommonsFactory, category
 from tests.decisions.factories import discussion
 from tests.workshops.factories import MeetingFactory, PastMeetingFactory
@@ -46,6 +54,7 @@ class Case:
     role: str  # who posts: a role that may submit the form
     fields: Callable  # valid values -> strategy of POST bodies
     creates: dict = dataclasses.field(default_factory=dict)  # model -> rows added on success
+    done_template: str = ""  # a page (status 200) that says the form was accepted, if no redirect
 
 
 def _action(builder):
@@ -56,7 +65,11 @@ def _action(builder):
     return build
 
 
-# --- Builders for the forms test_forms_match_permissions does not cover ---------------------------
+# --- Builders: the page to post to, and the valid values the strategies may draw ---------------------
+
+
+def _published_commons():
+    return [str(CommonsFactory().pk)]
 
 
 def profile(people):
@@ -68,7 +81,7 @@ def sign_up(people):
 
 
 def discussion_new(people):
-    return reverse("decisions:new"), {}
+    return reverse("decisions:new"), {"published_commons": _published_commons()}
 
 
 def commons_propose(people):
@@ -81,9 +94,19 @@ def commons_edit(people):
     return reverse("commons:edit", args=[commons.slug]), {"category": commons.category_id}
 
 
+def workshop_propose(people):
+    action, valid = _action(offered.workshop_propose)(people)
+    return action, {**valid, "published_commons": _published_commons()}
+
+
+def workshop_edit(people):
+    action, valid = _action(offered.workshop_edit)(people)
+    return action, {**valid, "published_commons": _published_commons()}
+
+
 def meeting_new(people):
-    MeetingFactory()
-    return reverse("meetings:new"), {}
+    meeting = MeetingFactory()
+    return reverse("meetings:new"), {"venue": meeting.venue_id}
 
 
 def meeting_edit(people):
@@ -96,6 +119,38 @@ def workshop_notes(people):
     return reverse("workshops:notes", args=[workshop.pk]), {}
 
 
+def walk_in(people):
+    workshop = offered.WorkshopFactory()
+    return reverse("meetings:walk-in", args=[workshop.meeting_id]), {"workshop": workshop.pk}
+
+
+def subscribe(people):
+    return reverse("subscribe"), {}
+
+
+def notifications(people):
+    return reverse("me-notifications"), {}
+
+
+def chantier_new(people):
+    return reverse("chantiers:new"), {"published_commons": _published_commons()}
+
+
+def card_new(people):
+    chantier = chantier_with(people["owner"], members=[people["participant"]])
+    action = reverse("chantiers:card-new", args=[chantier.pk])
+    return action, {"assignee": people["participant"].pk}
+
+
+def budget_propose(people):
+    chantier = chantier_with(people["participant"])
+    return reverse("budget:propose"), {"chantier": chantier.pk}
+
+
+def income_new(people):
+    return reverse("budget:income-new"), {}
+
+
 def comment_on(people):
     decision = discussion(people["owner"])
     return reverse("decisions:comment", args=[decision.pk]), {}
@@ -103,163 +158,320 @@ def comment_on(people):
 
 # --- The POST bodies ---------------------------------------------------------------------------------
 
+TITLE = v.Field(v.valid_text(200))
+OPTIONAL_TEXT = v.Field(v.optional_text(), required=False)
+EMAIL_ODD = st.one_of(
+    st.emails(),
+    st.sampled_from(["ana\x00@example.org", "ana@exämple.org", "ana@", "@example.org", "a" * 300]),
+    v.text,
+)
+# Strong enough for the password validators, and far from any name or address drawn with it.
+PASSWORD = st.one_of(
+    st.just("correct horse battery staple"),
+    st.text(v.PRINTABLE, min_size=12, max_size=60).filter(lambda word: len(word.strip()) >= 12),
+)
+
 
 def _sign_up_fields(valid):
-    password = st.one_of(st.just("correct horse battery staple"), v.text)
-    email = st.one_of(
-        st.emails().filter(lambda address: len(address) < 200),
-        st.sampled_from(["ana@example.org", "ana\x00@example.org", "ana@exämple.org"]),
-        v.text,
+    fields = {
+        "email": v.Field(v.valid_emails(), EMAIL_ODD),
+        "display_name": v.Field(v.valid_text(150)),
+        "password1": v.Field(PASSWORD),
+        "password2": v.Field(PASSWORD),
+    }
+    matching = st.builds(
+        lambda email, name, password: {
+            "email": email,
+            "display_name": name,
+            "password1": password,
+            "password2": password,
+        },
+        v.valid_emails(),
+        v.valid_text(150),
+        PASSWORD,
     )
-    return v.form(
-        {"email": email, "display_name": v.text},
-        {"password1": password, "password2": password},
-    )
+    return v.body(fields, valid=matching)
+
+
+def _subscribe_fields(valid):
+    return v.body({"email": v.Field(v.valid_emails(), EMAIL_ODD), "language": v.choice("fr", "en")})
 
 
 def _profile_fields(valid):
-    return v.form(
-        {"display_name": v.text},
+    return v.body(
         {
-            "bio": v.text,
+            "display_name": v.Field(v.valid_text(150)),
+            "bio": OPTIONAL_TEXT,
             "listed": v.boolean(),
-            "wants_reminders": v.boolean(),
             "language": v.choice("fr", "en"),
-        },
+        }
     )
 
 
 def _commons_fields(valid):
-    return v.form(
+    return v.body(
         {
-            "name": v.text,
-            "category": v.choice(str(valid["category"])),
-            "status": v.choice("active"),
-        },
-        {
-            "summary": v.text,
-            "description": v.text,
-            "resource": v.text,
-            "community": v.text,
-            "governance": v.text,
-            "address": v.text,
-            "latitude": v.coordinate,
-            "longitude": v.coordinate,
-            "website": st.one_of(st.sampled_from(["example.org", "https://é.fr/🙂"]), v.text),
-            "contact_email": st.one_of(st.emails(), v.text),
-            "licence": v.text,
-            "founded_year": v.number,
-        },
+            "name": TITLE,
+            "summary": v.Field(v.valid_text(280)),
+            "category": v.choice(str(valid["category"]), odd=v.number),
+            "status": v.choice(*Commons.Status.values),
+            "description": OPTIONAL_TEXT,
+            "resource": OPTIONAL_TEXT,
+            "community": OPTIONAL_TEXT,
+            "governance": OPTIONAL_TEXT,
+            "address": v.Field(v.optional_text(300), required=False),
+            "latitude": v.Field(v.valid_coordinates(90), v.coordinate),
+            "longitude": v.Field(v.valid_coordinates(180), v.coordinate),
+            "website": v.Field(
+                st.sampled_from(["", "example.org", "https://assemblee.example/communs/"]),
+                st.one_of(
+                    st.sampled_from(["https://é.fr/🙂", "javascript:alert(1)", "http://"]), v.text
+                ),
+                required=False,
+            ),
+            "contact_email": v.Field(
+                st.one_of(st.just(""), v.valid_emails()), EMAIL_ODD, required=False
+            ),
+            "licence": v.Field(v.optional_text(100), required=False),
+            "founded_year": v.Field(
+                st.one_of(st.just(""), v.valid_integers(1000, 2100)), v.number, required=False
+            ),
+        }
     )
 
 
 def _assessment_fields(valid):
-    levels = [str(level) for level in OstromAssessment.Level.values]
-    required = {field: v.choice(*levels) for field, _ in OstromAssessment.PRINCIPLES}
-    comments = {f"{field}_comment": v.text for field, _ in OstromAssessment.PRINCIPLES}
-    return v.form(required, comments)
+    levels = OstromAssessment.Level.values
+    fields = {field: v.choice(*levels) for field, _ in OstromAssessment.PRINCIPLES}
+    fields |= {f"{field}_comment": OPTIONAL_TEXT for field, _ in OstromAssessment.PRINCIPLES}
+    return v.body(fields)
 
 
 def _workshop_fields(valid):
-    meeting = str(valid.get("meeting", ""))
-    return v.form(
-        {"title": v.text},
+    return v.body(
         {
-            "meeting": v.choice(meeting),
-            "description": v.text,
+            "meeting": v.choice(str(valid.get("meeting", "")), odd=v.number),
+            "title": TITLE,
+            "description": OPTIONAL_TEXT,
             "needs_work_tables": v.boolean(),
+            "needs_whiteboard": v.boolean(),
             "needs_projector": v.boolean(),
-            "capacity": v.number,
-            "related_commons": v.number,
-        },
+            "needs_good_internet": v.boolean(),
+            "capacity": v.Field(
+                st.one_of(st.just(""), v.valid_integers(1, 32767)), v.number, required=False
+            ),
+            "related_commons": v.Field(
+                st.sampled_from(valid["published_commons"]), v.number, required=False
+            ),
+        }
     )
 
 
 def _notes_fields(valid):
-    return v.form({}, {"notes": v.text})
-
-
-def _meeting_fields(valid):
-    venue = str(valid.get("venue", ""))
-    return v.form(
-        {"title": v.text, "starts_at": v.local_datetimes(), "ends_at": v.local_datetimes()},
+    return v.body(
         {
-            "kind": v.choice(*Meeting.Kind.values),
-            "venue": v.choice(venue, ""),
-            "plenary_notes": v.text,
-        },
+            "notes": OPTIONAL_TEXT,
+            "revision": v.Field(st.just(""), v.number, required=False),
+        }
     )
 
 
-def _venue_fields(valid):
-    return v.form(
-        {"name": v.text},
-        {
-            "address": v.text,
-            "latitude": v.coordinate,
-            "longitude": v.coordinate,
-            "accessibility": v.text,
-            "has_work_tables": v.boolean(),
-            "has_good_internet": v.boolean(),
+def _meeting_fields(valid):
+    fields = {
+        "kind": v.choice(*Meeting.Kind.values),
+        "title": TITLE,
+        "starts_at": v.Field(v.valid_periods().map(lambda period: period[0]), v.local_datetimes()),
+        "ends_at": v.Field(v.valid_periods().map(lambda period: period[1]), v.local_datetimes()),
+        "venue": v.choice(str(valid["venue"]), "", odd=v.number),
+        "plenary_notes": OPTIONAL_TEXT,
+    }
+    whole = st.builds(
+        lambda kind, title, period, venue, notes: {
+            "kind": kind,
+            "title": title,
+            "starts_at": period[0],
+            "ends_at": period[1],
+            "venue": venue,
+            "plenary_notes": notes,
         },
+        fields["kind"].valid,
+        TITLE.valid,
+        v.valid_periods(),
+        fields["venue"].valid,
+        OPTIONAL_TEXT.valid,
+    )
+    return v.body(fields, valid=whole)
+
+
+def _venue_fields(valid):
+    return v.body(
+        {
+            "name": TITLE,
+            "address": v.Field(v.optional_text(300), required=False),
+            "latitude": v.Field(v.valid_coordinates(90), v.coordinate),
+            "longitude": v.Field(v.valid_coordinates(180), v.coordinate),
+            "accessibility": OPTIONAL_TEXT,
+            "has_work_tables": v.boolean(),
+            "has_whiteboard": v.boolean(),
+            "has_projector": v.boolean(),
+            "has_good_internet": v.boolean(),
+        }
     )
 
 
 def _walk_in_fields(valid):
-    return v.form(
-        {"display_name": v.text},
-        {"email": st.one_of(st.emails(), v.text)},
+    return v.body(
+        {
+            "display_name": v.Field(v.valid_text(150)),
+            "email": v.Field(st.one_of(st.just(""), v.valid_emails()), EMAIL_ODD, required=False),
+            "workshop": v.choice("", str(valid["workshop"]), odd=v.number, required=False),
+        }
     )
 
 
 def _discussion_fields(valid):
-    return v.form(
-        {"title": v.text, "kind": v.choice(*Decision.Kind.values)},
-        {"context": v.text, "proposal": v.text, "related_commons": v.number},
+    return v.body(
+        {
+            "title": TITLE,
+            "kind": v.choice(Decision.Kind.OTHER, Decision.Kind.PUBLIC_POSITION),
+            "context": OPTIONAL_TEXT,
+            "proposal": OPTIONAL_TEXT,
+            "related_commons": v.Field(
+                st.sampled_from(valid["published_commons"]), v.number, required=False
+            ),
+        }
     )
 
 
 def _text_fields(valid):
-    return v.form({}, {"text": v.text})
+    return v.body({"text": v.Field(v.valid_text())})
 
 
 def _vote_fields(valid):
-    return v.form({"choice": v.choice(*Vote.Choice.values)}, {"reason": v.text})
+    return v.body(
+        {
+            "choice": v.choice(*Vote.Choice.values),
+            "reason": v.Field(v.valid_text(), required=False),  # an objection needs one
+        }
+    )
 
 
 def _amendment_fields(valid):
-    return v.form(
+    fields = {
+        "title": TITLE,
+        "summary": v.Field(v.valid_text()),
+        "text": v.Field(st.builds(lambda more: valid["text"] + more, v.valid_text())),
+        "rationale": v.Field(v.valid_text()),
+    }
+    # The hidden version the text was drafted from: a version that does not exist is a 404.
+    return v.body(fields).map(lambda data: {**data, "base": str(valid["base"])})
+
+
+def _notifications_fields(valid):
+    frequencies = Frequency.values
+    return v.body({topic: v.choice(*frequencies) for topic in Topic.values})
+
+
+def _cancel_fields(valid):
+    return v.body({"reason": v.Field(v.valid_text())})
+
+
+def _new_round_fields(valid):
+    return v.body(
         {
-            "title": v.text,
-            "summary": v.text,
-            "text": v.text,
-            "rationale": v.text,
-            "base": st.just(str(valid["base"])),
-        },  # hidden: an unknown version is a 404
+            "title": TITLE,
+            "context": OPTIONAL_TEXT,
+            "proposal": OPTIONAL_TEXT,
+            # Disabled on this form: whatever is sent, the first round's values are kept.
+            "kind": v.choice(Decision.Kind.OTHER, required=False),
+            "related_commons": v.Field(st.just(""), v.number, required=False),
+        }
+    )
+
+
+def _statement_fields(valid):
+    return v.body(
+        {
+            "outcome_statement": OPTIONAL_TEXT,
+            "review_on": v.Field(st.one_of(st.just(""), v.valid_dates()), v.dates(), False),
+        }
+    )
+
+
+def _chantier_fields(valid):
+    return v.body(
+        {
+            "title": TITLE,
+            "purpose": OPTIONAL_TEXT,
+            "related_commons": v.Field(
+                st.sampled_from(valid["published_commons"]), v.number, required=False
+            ),
+        }
+    )
+
+
+def _card_fields(valid):
+    return v.body(
+        {
+            "title": TITLE,
+            "description": OPTIONAL_TEXT,
+            "assignee": v.choice("", str(valid["assignee"]), odd=v.number, required=False),
+            "due_on": v.Field(st.one_of(st.just(""), v.valid_dates()), v.dates(), False),
+        }
+    )
+
+
+AMOUNT = v.Field(v.valid_amounts(), v.number)
+
+
+def _budget_propose_fields(valid):
+    return v.body(
+        {
+            "title": TITLE,
+            "context": v.Field(v.valid_text()),
+            "amount": AMOUNT,
+            "purpose": v.Field(v.valid_text(300)),
+            "chantier": v.choice("", str(valid["chantier"]), odd=v.number, required=False),
+            "valid_until": v.Field(v.valid_dates(), v.dates()),
+        }
+    )
+
+
+def _income_fields(valid):
+    return v.body(
+        {
+            "date": v.Field(v.valid_dates(datetime.date(2000, 1, 1)), v.dates()),
+            "amount": AMOUNT,
+            "counterparty": v.Field(v.valid_text(200)),
+            "description": v.Field(v.optional_text(300), required=False),
+        }
     )
 
 
 CASES = {
     "sign_up": Case(sign_up, "anonymous", _sign_up_fields, {get_user_model(): 1}),
     "profile": Case(profile, "participant", _profile_fields),
+    "subscribe": Case(
+        subscribe,
+        "anonymous",
+        _subscribe_fields,
+        {Subscriber: 1},
+        done_template="assembly/subscribe_sent.html",
+    ),
     "commons_propose": Case(commons_propose, "participant", _commons_fields, {Commons: 1}),
     "commons_edit": Case(commons_edit, "owner", _commons_fields),
     "ostrom_assessment": Case(
         _action(offered.commons_assess), "owner", _assessment_fields, {OstromAssessment: 1}
     ),
-    "workshop_propose": Case(
-        _action(offered.workshop_propose), "participant", _workshop_fields, {Workshop: 1}
-    ),
-    "workshop_edit": Case(_action(offered.workshop_edit), "owner", _workshop_fields),
+    "workshop_propose": Case(workshop_propose, "participant", _workshop_fields, {Workshop: 1}),
+    "workshop_edit": Case(workshop_edit, "owner", _workshop_fields),
     "workshop_notes": Case(workshop_notes, "owner", _notes_fields),
     "plenary_notes": Case(_action(offered.plenary_notes_by_a_host), "owner", _notes_fields),
     "meeting_new": Case(meeting_new, "facilitator", _meeting_fields, {Meeting: 1}),
     "meeting_edit": Case(meeting_edit, "facilitator", _meeting_fields),
     "venue_new": Case(_action(offered.venue_new), "facilitator", _venue_fields, {Venue: 1}),
     "venue_edit": Case(_action(offered.venue_edit), "facilitator", _venue_fields),
-    "walk_in": Case(
-        _action(offered.attendance_walk_in), "facilitator", _walk_in_fields, {Attendance: 1}
-    ),
+    "walk_in": Case(walk_in, "facilitator", _walk_in_fields, {Attendance: 1}),
     "discussion": Case(discussion_new, "participant", _discussion_fields, {Decision: 1}),
     "proposal": Case(_action(offered.decision_proposal), "owner", _text_fields),
     "comment": Case(comment_on, "participant", _text_fields, {Comment: 1}),
@@ -268,6 +480,17 @@ CASES = {
     "amendment": Case(
         _action(offered.charter_amend), "participant", _amendment_fields, {Amendment: 1}
     ),
+    # Beyond the issue's list: every other form with free text, a date or an amount.
+    "notifications": Case(notifications, "participant", _notifications_fields),
+    "meeting_cancel": Case(_action(offered.meeting_cancel), "facilitator", _cancel_fields),
+    "new_round": Case(_action(offered.new_round), "owner", _new_round_fields, {Decision: 1}),
+    "statement": Case(_action(offered.decision_statement), "facilitator", _statement_fields),
+    "chantier_new": Case(chantier_new, "participant", _chantier_fields, {Chantier: 1}),
+    "card_new": Case(card_new, "owner", _card_fields, {Card: 1}),
+    "budget_propose": Case(
+        budget_propose, "participant", _budget_propose_fields, {FinanceProposal: 1}
+    ),
+    "income_new": Case(income_new, "facilitator", _income_fields, {Entry: 1}),
 }
 
 
@@ -305,22 +528,29 @@ def _forms_with_errors(response) -> list:
     return found
 
 
-def check_answer(response, before, after, creates, data):
+def check_answer(response, before, after, case, data):
     status = response.status_code
     # 400: the vote form shown again with its errors (decisions/views/acting.py).
     assert status in (200, 302, 400), f"answered {status} to {data!r}"
-    errors = [m for m in get_messages(response.wsgi_request) if m.level == ERROR]
+    said = list(get_messages(response.wsgi_request))
+    errors = [m for m in said if m.level == ERROR]
     if status == 302:
         assert not response["Location"].startswith(reverse("account_login")), "sent to sign in"
-    refused = status in (200, 400) or bool(errors)
+    templates = {template.name for template in response.templates}
+    done = status == 200 and case.done_template in templates
+    refused = not done and (status in (200, 400) or bool(errors))
     if refused:
         assert status == 302 or _forms_with_errors(response), (
-            f"a 200 without any error on the form for {data!r}"
+            f"a {status} without any error on the form for {data!r}"
         )
         changed = {t: (before[t], after[t]) for t in before if before[t] != after[t]}
         assert not changed, f"refused, yet rows changed {changed} for {data!r}"
         return "refused"
-    for model, added in creates.items():
+    # A redirect that accepts says so: a silent one may be a refusal nobody was told about.
+    assert done or any(m.level in (SUCCESS, INFO) for m in said), (
+        f"redirected to {response['Location']} without a word for {data!r}"
+    )
+    for model, added in case.creates.items():
         table = model._meta.db_table
         assert after[table] - before[table] == added, f"{table}: {before[table]} -> {after[table]}"
     return "accepted"
@@ -334,7 +564,7 @@ def test_form_answers_any_input_without_error_or_half_save(client, name):
     if case.role != "anonymous":
         client.force_login(people[case.role])
     tables = _tables()
-    outcomes = set()
+    outcomes = Counter()
 
     @settings(
         max_examples=EXAMPLES,
@@ -356,12 +586,10 @@ def test_form_answers_any_input_without_error_or_half_save(client, name):
             before = row_counts(tables)
             response = client.post(action, data)
             after = row_counts(tables)
-            outcomes.add(check_answer(response, before, after, case.creates, data))
+            outcomes[check_answer(response, before, after, case, data)] += 1
             transaction.set_rollback(True)
 
     post_anything()
-    # A form that creates rows must get through sometimes, or the fuzzing only knocked on a
-    # closed door (optional notes and the profile may never refuse).
-    assert outcomes
-    if case.creates:
-        assert "accepted" in outcomes, outcomes
+    # Every form must get through sometimes (a third of the bodies are valid), or the fuzzing
+    # only knocked on a closed door.
+    assert outcomes["accepted"], outcomes

@@ -1,6 +1,16 @@
-"""Hypothesis strategies for what people type: odd text, numbers at the limits, dates, coordinates."""
+"""Hypothesis strategies for what people type: odd text, numbers at the limits, dates, coordinates.
 
+Each form field is a `Field`: what a person may rightly type there, and the odd values of its
+family. `body()` mixes three kinds of POST body, about a third each: a fully valid one (so that
+the way to acceptance is fuzzed too, with Unicode names, dates across DST and coordinates at
+their limits), a valid one with a single field made odd or left out (so that one refusal at a
+time is checked), and odd values anywhere.
+"""
+
+import dataclasses
 import datetime
+import zoneinfo
+from decimal import Decimal
 
 from hypothesis import strategies as st
 
@@ -158,15 +168,152 @@ def dates():
     return st.one_of(st.sampled_from(DATES), days.map(datetime.date.isoformat), text)
 
 
-def choice(*valid):
-    """A valid choice most of the time, so the success path is fuzzed too, or anything at all."""
-    return st.one_of(st.sampled_from(valid), text)
+# --- What a person may rightly type -------------------------------------------------------------
+
+# Any script, right-to-left text, combining marks, emoji, zero-width characters; no control
+# characters (a NUL byte is refused, a tab or a new line is stripped away at the ends).
+PRINTABLE = st.characters(blacklist_categories=("Cs", "Cc"))
+
+VALID_TEXT = [
+    "Jardin des Bois-Blancs",
+    "\u202eevil\u202c",
+    "مجلس المشاعات",
+    "שלום עולם",
+    "e" + "\u0301" * 50,
+    "Z̷̢̛̛̮͚̻͎̀͂͌a̵̡̗̣̓͝l̸̨͈̿g̵̨̺̿o̸͍̓",
+    "👩‍👩‍👧‍👦🏳️‍🌈🇫🇷",
+    "'; DROP TABLE commons; --",
+    "<script>alert(1)</script>",
+    '=HYPERLINK("http://x")',
+]
+
+
+def valid_text(max_length: int = 10_000):
+    """Text a form must accept: at least one visible character, at most max_length."""
+    return st.one_of(
+        st.sampled_from([value for value in VALID_TEXT if len(value) <= max_length]),
+        st.just("é" * max_length),
+        st.text(PRINTABLE, min_size=1, max_size=min(max_length, 300)).filter(str.strip),
+    )
+
+
+def optional_text(max_length: int = 10_000):
+    return st.one_of(st.just(""), valid_text(max_length))
+
+
+def valid_emails():
+    local = st.text("abcdefghijklmnopqrstuvwxyz0123456789._+-", min_size=1, max_size=30).filter(
+        lambda part: part[0] not in ".+-" and part[-1] != "." and ".." not in part
+    )
+    domain = st.sampled_from(["example.org", "exemple.fr", "assemblee-des-communs.example"])
+    return st.builds("{}@{}".format, local, domain)
+
+
+def valid_integers(low: int, high: int):
+    return st.one_of(st.sampled_from([low, high]), st.integers(low, high)).map(str)
+
+
+def valid_coordinates(limit: int):
+    """Decimal degrees in [-limit, limit], with at most six decimals (about 10 cm)."""
+    return st.one_of(
+        st.sampled_from([str(limit), str(-limit), "0", "-0", "50.629200", "3.0573"]),
+        st.decimals(-limit, limit, places=6, allow_nan=False, allow_infinity=False).map(str),
+    )
+
+
+ZONE = zoneinfo.ZoneInfo("Europe/Paris")  # settings.TIME_ZONE, the zone of <input datetime-local>
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+# Meetings that last across a change of time: the clocks go forward on 28 March 2027 at 02:00 and
+# back on 31 October 2027 at 03:00, so that 02:00 to 02:59 is skipped in March, twice in October.
+ACROSS_DST = [
+    ("2027-03-28T01:00", "2027-03-28T04:00"),
+    ("2027-03-28T01:59", "2027-03-28T03:00"),
+    ("2027-10-31T01:30", "2027-10-31T03:30"),
+    ("2027-10-31T00:00", "2027-10-31T03:00"),
+]
+
+
+def _exists_once(moment: datetime.datetime) -> bool:
+    """The wall-clock time happens exactly once in the zone (not skipped, not repeated)."""
+    first, second = moment.replace(tzinfo=ZONE, fold=0), moment.replace(tzinfo=ZONE, fold=1)
+    return first.utcoffset() == second.utcoffset()
+
+
+def valid_periods():
+    """A start and a later end, as <input type=datetime-local> sends them."""
+    starts = st.datetimes(
+        min_value=datetime.datetime(2027, 1, 1), max_value=datetime.datetime(2035, 12, 31)
+    ).map(lambda moment: moment.replace(second=0, microsecond=0))
+    drawn = st.builds(
+        lambda start, minutes: (start, start + datetime.timedelta(minutes=minutes)),
+        starts,
+        st.integers(1, 60 * 24 * 3),
+    ).filter(lambda pair: _exists_once(pair[0]) and _exists_once(pair[1]))
+    formatted = drawn.map(lambda pair: tuple(moment.strftime(LOCAL_FORMAT) for moment in pair))
+    return st.one_of(st.sampled_from(ACROSS_DST), formatted)
+
+
+def valid_dates(low=datetime.date(2027, 1, 1), high=datetime.date(2035, 12, 31)):
+    return st.dates(min_value=low, max_value=high).map(datetime.date.isoformat)
+
+
+def valid_amounts(high: Decimal = Decimal("9999999999.99")):
+    """Money as a person types it: a positive number of euros and cents."""
+    return st.one_of(
+        st.sampled_from(["0.01", "1", "12.50", str(high)]),
+        st.decimals(Decimal("0.01"), high, places=2, allow_nan=False, allow_infinity=False).map(
+            str
+        ),
+    )
+
+
+# --- Fields and bodies --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Field:
+    valid: st.SearchStrategy  # what a person may rightly send
+    odd: st.SearchStrategy = text  # the odd values of this field's family
+    required: bool = True  # a valid body always sends it (optional fields are sometimes left out)
+
+
+def choice(*valid, odd=text, required=True):
+    return Field(st.sampled_from(valid), odd, required)
 
 
 def boolean():
-    return st.sampled_from(["on", "1", "true", "", "off", "\x00", "yes", "🙂"])
+    """A checkbox: ticked ("on"), left out, or something else a client may send."""
+    return Field(
+        st.just("on"),
+        st.sampled_from(["1", "true", "", "off", "\x00", "yes", "🙂", "0", "false"]),
+        required=False,
+    )
 
 
-def form(required: dict, optional: dict | None = None):
-    """A POST body: the required fields always sent, the optional ones sometimes left out."""
-    return st.fixed_dictionaries(required, optional=optional or {})
+def body(fields: dict, valid=None):
+    """A POST body: fully valid, valid but for one field, or odd anywhere (about a third each).
+
+    `valid` builds the fully valid bodies when fields depend on each other (matching passwords, an
+    end after the start); it defaults to each field's valid values drawn on their own.
+    """
+    if valid is None:
+        valid = st.fixed_dictionaries(
+            {name: field.valid for name, field in fields.items() if field.required},
+            optional={name: field.valid for name, field in fields.items() if not field.required},
+        )
+
+    @st.composite
+    def one_odd(draw):
+        data = dict(draw(valid))
+        name = draw(st.sampled_from(sorted(fields)))
+        if draw(st.booleans()):
+            data.pop(name, None)
+        else:
+            data[name] = draw(fields[name].odd)
+        return data
+
+    anything = st.fixed_dictionaries(
+        {},
+        optional={name: st.one_of(field.odd, field.valid) for name, field in fields.items()},
+    )
+    return st.one_of(valid, one_odd(), anything)

@@ -126,6 +126,45 @@ def test_the_notes_form_carries_the_latest_revision(client):
     assert f'name="revision" value="{notes.latest_revision_id(workshop)}"' in page
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("sent", "says"),
+    [
+        ({"notes": "Leeks\x00 and kale."}, "Le caractère nul n’est pas autorisé."),
+        ({"notes": "Leeks and kale.", "revision": "x"}, "Le formulaire est arrivé abîmé"),
+    ],
+)
+def test_refused_workshop_notes_say_why_and_give_the_text_back(client, sent, says):
+    # Found by tests/fuzz: a refused notes form redirected without a word, and the text was lost.
+    workshop = WorkshopFactory(meeting=PastMeetingFactory(), notes="Leeks.")
+    client.force_login(workshop.proposed_by)
+    response = client.post(reverse("workshops:notes", args=[workshop.pk]), sent)
+    page = response.content.decode()
+    workshop.refresh_from_db()
+    assert response.status_code == 400
+    assert workshop.notes == "Leeks."
+    assert says in page
+    assert "Leeks and kale.</textarea>" in page
+    assert f'name="revision" value="{notes.latest_revision_id(workshop)}"' in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 3])
+def test_refused_plenary_notes_page_query_count_is_constant(
+    facilitator_client, django_assert_num_queries, count
+):
+    meeting = PastMeetingFactory()
+    for number in range(count):
+        services.write_plenary_notes(meeting, f"Revision {number}.")
+    with django_assert_num_queries(5):
+        response = facilitator_client.post(
+            reverse("meetings:notes", args=[meeting.pk]), {"notes": "\x00"}
+        )
+    meeting.refresh_from_db()
+    assert response.status_code == 400
+    assert meeting.plenary_notes == f"Revision {count - 1}."
+
+
 # --- History and diff pages ----------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from ..forms import (
 from ..models import Meeting, Workshop
 from ..notes import StaleNotes, latest_revision_id
 from .cards import card_context
-from .notes import render_stale
+from .notes import render_refused, render_stale
 
 PAST_PER_PAGE = 12
 
@@ -100,13 +100,14 @@ def plenary_notes(request, pk):
     if not permissions.can_write_plenary_notes(request.user, meeting):
         raise PermissionDenied
     form = NotesForm(request.POST)
-    if form.is_valid():
-        text = form.cleaned_data["notes"]
-        try:
-            services.write_plenary_notes(
-                meeting, text, based_on=form.cleaned_data["revision"], by=request.user
-            )
-        except StaleNotes as error:
-            return render_stale(request, meeting, error, text)
-        messages.success(request, _("The plenary notes are saved."))
+    if not form.is_valid():
+        return render_refused(request, meeting, form)
+    text = form.cleaned_data["notes"]
+    try:
+        services.write_plenary_notes(
+            meeting, text, based_on=form.cleaned_data["revision"], by=request.user
+        )
+    except StaleNotes as error:
+        return render_stale(request, meeting, error, text)
+    messages.success(request, _("The plenary notes are saved."))
     return redirect(meeting)

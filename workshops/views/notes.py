@@ -1,5 +1,6 @@
-"""The history of a meeting's or a workshop's notes, the diff between two revisions, and the page a
-stale save lands on (what changed meanwhile, with the person's own text kept in the form)."""
+"""The history of a meeting's or a workshop's notes, the diff between two revisions, and the pages a
+save that did not go through lands on: a stale one (what changed meanwhile) or one the form refused
+(why), each with the person's own text kept in the form."""
 
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -90,6 +91,25 @@ def render_stale(request, subject, error: notes.StaleNotes, text: str):
             "label": _("Your text"),
         },
         status=409,
+    )
+
+
+def render_refused(request, subject, form: NotesForm):
+    """Notes the form refused (a NUL byte, a damaged form): nothing is saved, the page says why and
+    gives the text back (without its NUL bytes), now based on the latest revision."""
+    text = form.data.get("notes", "").replace("\x00", "")
+    return render(
+        request,
+        "workshops/notes_refused.html",
+        {
+            **_pages(subject),
+            "refused_form": form,
+            "notes_form": NotesForm(
+                initial={"notes": text, "revision": notes.latest_revision_id(subject)}
+            ),
+            "label": _("Your text"),
+        },
+        status=400,
     )
 
 

@@ -23,7 +23,7 @@ from ..models import Attendance, Workshop
 from ..notes import StaleNotes, latest_revision_id
 from .cards import card_context
 from .common import back_to
-from .notes import render_stale
+from .notes import render_refused, render_stale
 
 
 def _card(request, workshop):
@@ -157,15 +157,16 @@ def workshop_notes(request, pk):
     if not permissions.can_write_notes(request.user, workshop):
         raise PermissionDenied
     form = NotesForm(request.POST)
-    if form.is_valid():
-        text = form.cleaned_data["notes"]
-        try:
-            services.write_workshop_notes(
-                workshop, text, based_on=form.cleaned_data["revision"], by=request.user
-            )
-        except StaleNotes as error:
-            return render_stale(request, workshop, error, text)
-        messages.success(request, _("The workshop notes are saved."))
+    if not form.is_valid():
+        return render_refused(request, workshop, form)
+    text = form.cleaned_data["notes"]
+    try:
+        services.write_workshop_notes(
+            workshop, text, based_on=form.cleaned_data["revision"], by=request.user
+        )
+    except StaleNotes as error:
+        return render_stale(request, workshop, error, text)
+    messages.success(request, _("The workshop notes are saved."))
     return redirect(workshop)
 
 
