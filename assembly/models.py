@@ -187,8 +187,10 @@ class AssemblyConfiguration(models.Model):
 
     def save(self, *args, **kwargs):
         self.pk = 1
+        created = self._state.adding  # the row made on its first read: nothing cached it yet
         super().save(*args, **kwargs)
-        forget_on_commit(CONFIGURATION_CACHE_KEY)
+        if not created:
+            forget_on_commit(CONFIGURATION_CACHE_KEY)
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)

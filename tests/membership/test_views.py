@@ -342,6 +342,7 @@ def test_export_gives_my_data_as_json_sections(client):
         "commons_changes",
         "ostrom_assessments",
         "attendance",
+        "door_ticks",
         "workshop_signups",
         "proposed_workshops",
         "hosted_meetings",
@@ -389,8 +390,9 @@ def test_export_runs_a_constant_number_of_queries(client, rows, django_assert_nu
 
     # session, user, then one per section after the profile (two for the roles, the votes and
     # the chantiers: participations and chantiers started); one each for preferences,
-    # subscriptions and digest items (issue 11); the merges and the notes' revisions (issue 12)
-    with django_assert_num_queries(32):
+    # subscriptions and digest items (issue 11); the merges, the notes' revisions and the
+    # phone ticks' log (issue 12)
+    with django_assert_num_queries(33):
         client.get("/me/export.json")
 
 
