@@ -13,9 +13,9 @@ from ..forms import (
     NotesForm,
 )
 from ..models import Meeting, Workshop
-from ..notes import StaleNotes, latest_revision_id
+from ..notes import latest_revision_id
 from .cards import card_context
-from .notes import render_refused, render_stale
+from .notes import save_notes
 
 PAST_PER_PAGE = 12
 
@@ -99,15 +99,6 @@ def plenary_notes(request, pk):
     meeting = permissions.meeting_for(request, pk, Meeting.objects.all())
     if not permissions.can_write_plenary_notes(request.user, meeting):
         raise PermissionDenied
-    form = NotesForm(request.POST)
-    if not form.is_valid():
-        return render_refused(request, meeting, form)
-    text = form.cleaned_data["notes"]
-    try:
-        services.write_plenary_notes(
-            meeting, text, based_on=form.cleaned_data["revision"], by=request.user
-        )
-    except StaleNotes as error:
-        return render_stale(request, meeting, error, text)
-    messages.success(request, _("The plenary notes are saved."))
-    return redirect(meeting)
+    return save_notes(
+        request, meeting, services.write_plenary_notes, _("The plenary notes are saved.")
+    )

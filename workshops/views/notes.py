@@ -2,6 +2,7 @@
 save that did not go through lands on: a stale one (what changed meanwhile) or one the form refused
 (why), each with the person's own text kept in the form."""
 
+from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -135,3 +136,18 @@ def workshop_notes_diff(request, pk, a, b):
 
 def _workshops():
     return Workshop.objects.select_related("meeting")
+
+
+def save_notes(request, subject, write, saved: str):
+    """The notes form posted for a meeting or a workshop: refused with its reasons, stale with
+    what changed meanwhile, or written by `write(subject, text, based_on=, by=)` and confirmed."""
+    form = NotesForm(request.POST)
+    if not form.is_valid():
+        return render_refused(request, subject, form)
+    text = form.cleaned_data["notes"]
+    try:
+        write(subject, text, based_on=form.cleaned_data["revision"], by=request.user)
+    except notes.StaleNotes as error:
+        return render_stale(request, subject, error, text)
+    messages.success(request, saved)
+    return redirect(subject)

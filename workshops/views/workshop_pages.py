@@ -20,10 +20,10 @@ from ..forms import (
     WorkshopForm,
 )
 from ..models import Attendance, Workshop
-from ..notes import StaleNotes, latest_revision_id
+from ..notes import latest_revision_id
 from .cards import card_context
 from .common import back_to
-from .notes import render_refused, render_stale
+from .notes import save_notes
 
 
 def _card(request, workshop):
@@ -156,18 +156,9 @@ def workshop_notes(request, pk):
     workshop = permissions.workshop_for(request, pk)
     if not permissions.can_write_notes(request.user, workshop):
         raise PermissionDenied
-    form = NotesForm(request.POST)
-    if not form.is_valid():
-        return render_refused(request, workshop, form)
-    text = form.cleaned_data["notes"]
-    try:
-        services.write_workshop_notes(
-            workshop, text, based_on=form.cleaned_data["revision"], by=request.user
-        )
-    except StaleNotes as error:
-        return render_stale(request, workshop, error, text)
-    messages.success(request, _("The workshop notes are saved."))
-    return redirect(workshop)
+    return save_notes(
+        request, workshop, services.write_workshop_notes, _("The workshop notes are saved.")
+    )
 
 
 @require_POST
