@@ -62,7 +62,7 @@ def smtp_sink():
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker, smtp_sink):
+def celery_worker_process(django_db_setup, django_db_blocker, smtp_sink):
     """One real `celery worker` process for the session, on its own Redis queue."""
     if not redis_answers(REDIS_URL):
         skip_or_fail(f"Redis does not answer at {REDIS_URL}")
@@ -94,6 +94,7 @@ def celery_worker(django_db_setup, django_db_blocker, smtp_sink):
             "--without-heartbeat",
             "-Q",
             queue,
+            f"--hostname={queue}@%h",
             "--loglevel=INFO",
         ],
         cwd=ROOT,
@@ -103,6 +104,7 @@ def celery_worker(django_db_setup, django_db_blocker, smtp_sink):
     )
     previous = (celery_app.conf.broker_url, celery_app.conf.task_default_queue)
     use_broker(REDIS_URL, queue)
+    process.queue = queue
     try:
         yield process
     finally:
@@ -110,6 +112,33 @@ def celery_worker(django_db_setup, django_db_blocker, smtp_sink):
         process.terminate()
         process.wait(timeout=20)
         log.close()
+
+
+@pytest.fixture
+def celery_worker(celery_worker_process):
+    """The session's worker, left idle after each test: a task still running when the test's
+    database is flushed would hold locks that the flush's TRUNCATE waits for (a deadlock)."""
+    yield celery_worker_process
+    if celery_worker_process.poll() is None:
+        wait_until_idle(celery_worker_process.queue)
+
+
+def wait_until_idle(queue: str, timeout: float = 30.0) -> None:
+    """Nothing left in the worker's queue and nothing running or reserved in the worker."""
+    broker = redis.Redis.from_url(REDIS_URL)
+    inspect = celery_app.control.inspect(destination=[f"{queue}@{socket.gethostname()}"])
+    inspect.timeout = 1.0
+
+    def idle():
+        if broker.llen(queue):
+            return False
+        # A solo worker answers between tasks only: no answer means it is busy.
+        active, reserved = inspect.active(), inspect.reserved()
+        if active is None or reserved is None:
+            return False
+        return not any([*active.values(), *reserved.values()])
+
+    wait_for(idle, timeout=timeout)
 
 
 def wait_for(condition, timeout=30.0, interval=0.2):
