@@ -1,6 +1,7 @@
 """Fixtures every test may use: people in each role, and a logged-in client for each."""
 
 import os
+import sys
 
 import pytest
 from django.core.cache import cache
@@ -10,6 +11,27 @@ from assembly.celery import app
 from tests.factories import FacilitatorFactory, UserFactory
 
 REQUIRE_ALL = os.environ.get("REQUIRE_ALL") == "1"
+
+
+def celery_worker_command(queue: str) -> list[str]:
+    """A real `celery worker` on its own queue, named after it (so it alone can be inspected), one
+    task at a time, with nothing that waits for other workers."""
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "assembly",
+        "worker",
+        "--pool=solo",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "-Q",
+        queue,
+        f"--hostname={queue}@%h",
+        "--loglevel=INFO",
+    ]
 
 
 def skip_or_fail(reason: str):

@@ -15,6 +15,7 @@ from commons_registry.models import Commons
 from tests.commons_registry.factories import CommonsFactory
 from tests.decisions.factories import discussion
 from tests.factories import UserFactory
+from tests.unsubscribe import one_click
 from tests.workshops.factories import MeetingFactory, PastMeetingFactory, WorkshopFactory
 from workshops.models import Rhythm
 from workshops.tasks import send_meeting_reminders
@@ -124,13 +125,8 @@ def test_one_click_in_the_announcement_turns_assemblies_off(client, meeting, mai
     person = UserFactory()
     run_at(STARTS - datetime.timedelta(days=10))
     message = next(message for message in mailoutbox if message.to == [person.email])
-    url = message.extra_headers["List-Unsubscribe"].strip("<>")
 
-    response = client.post(
-        url.removeprefix("http://127.0.0.1:8000"),
-        "List-Unsubscribe=One-Click",
-        content_type="application/x-www-form-urlencoded",
-    )
+    response, url = one_click(client, message)
 
     assert response.status_code == 200
     assert topics.frequency_of(person, Topic.ASSEMBLIES) == Frequency.NEVER

@@ -19,6 +19,7 @@ from decisions.models import Decision
 from decisions.tasks import advance_decisions, tell_replies
 from tests.decisions.factories import discussion
 from tests.factories import UserFactory
+from tests.unsubscribe import one_click
 
 pytestmark = pytest.mark.django_db
 
@@ -111,13 +112,8 @@ def test_the_unsubscribe_link_of_a_reply_turns_my_own_things_off(client, start, 
     comment = services.add_comment(decision, author=first, text="Bis", now=start + 3 * MINUTE)
     tell_replies(comment_id=comment.pk)
     message = next(m for m in mail.outbox if m.to == [author.email])
-    url = message.extra_headers["List-Unsubscribe"].strip("<>")
 
-    response = client.post(
-        url.removeprefix("http://127.0.0.1:8000"),
-        "List-Unsubscribe=One-Click",
-        content_type="application/x-www-form-urlencoded",
-    )
+    response, url = one_click(client, message)
 
     assert response.status_code == 200
     assert topics.frequency_of(author, Topic.OWN) == Frequency.NEVER

@@ -5,7 +5,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 from django.db import connection
 
 from assembly.celery import app as celery_app
-from tests.conftest import skip_or_fail, use_broker
+from tests.conftest import celery_worker_command, skip_or_fail, use_broker
 from tests.services.conftest import REDIS_URL, free_port, redis_answers, smtp_sink, wait_for  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,21 +36,7 @@ class Worker:
         assert self.process is None or self.process.poll() is not None
         log = self.log_path.open("a")
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "assembly",
-                "worker",
-                "--pool=solo",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-Q",
-                self.queue,
-                "--loglevel=INFO",
-            ],
+            celery_worker_command(self.queue),
             cwd=ROOT,
             env=self.env,
             stdout=log,

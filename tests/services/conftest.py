@@ -3,7 +3,6 @@
 import os
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -15,7 +14,7 @@ from aiosmtpd.handlers import Message
 from django.db import connection
 
 from assembly.celery import app as celery_app
-from tests.conftest import skip_or_fail, use_broker
+from tests.conftest import celery_worker_command, skip_or_fail, use_broker
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -81,22 +80,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, smtp_sink):
     }
     log = (ROOT / "var" / f"{queue}.log").open("w")
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "assembly",
-            "worker",
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-Q",
-            queue,
-            f"--hostname={queue}@%h",
-            "--loglevel=INFO",
-        ],
+        celery_worker_command(queue),
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -5,7 +5,6 @@ import datetime
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 
@@ -17,7 +16,7 @@ from assembly import notifications
 from assembly.celery import app as celery_app
 from assembly.models import Delivery
 from assembly.tasks import send_announcements
-from tests.conftest import use_broker
+from tests.conftest import celery_worker_command, use_broker
 from tests.factories import UserFactory
 from tests.services.conftest import REDIS_URL, ROOT, wait_for
 from tests.workshops.factories import AttendanceFactory, MeetingFactory
@@ -58,21 +57,7 @@ def start_worker(queue: str, database_name: str, smtp_port: int, log_name: str):
     }
     log = (ROOT / "var" / log_name).open("w")
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "assembly",
-            "worker",
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-Q",
-            queue,
-            "--loglevel=INFO",
-        ],
+        celery_worker_command(queue),
         cwd=ROOT,
         env=env,
         stdout=log,
