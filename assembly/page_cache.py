@@ -243,7 +243,9 @@ class AnonymousPageCacheMiddleware:
             or not _anonymous_without_state(request)
         ):
             return None
-        version = content_version()
+        # Read before the view reads anything: the page, and its fragments (assembly/fragments.py),
+        # are kept under it, so a write after this moment can only make them unreachable.
+        version = request.content_version = content_version()
         key = page_key(request, version)
         response = cache.get(key)
         if response is None:

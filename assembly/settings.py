@@ -148,7 +148,7 @@ TEMPLATES = [
                 # After Django's own csrf processor: a page being cached gets a placeholder.
                 "assembly.page_cache.csrf_placeholder",
             ],
-            "builtins": ["assembly.templatetags.markdown"],
+            "builtins": ["assembly.templatetags.markdown", "assembly.templatetags.fragments"],
         },
     }
 ]

@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from kombu import pools
 
+from assembly import fragments
 from assembly.celery import app
 from tests.factories import FacilitatorFactory, UserFactory
 
@@ -56,10 +57,13 @@ def use_broker(url: str, queue: str | None = None):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    # Rate limits and the cached configuration must not leak from one test into the next.
+    # Rate limits, the cached configuration and rendered fragments must not leak from one test into
+    # the next.
     cache.clear()
+    fragments.forget_all()
     yield
     cache.clear()
+    fragments.forget_all()
 
 
 @pytest.fixture

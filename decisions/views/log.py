@@ -7,7 +7,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+
+from assembly import fragments
 
 from .. import extensions, permissions, services
 from ..filters import DecisionFilter
@@ -20,8 +23,28 @@ PAGE_SIZE = 20
 
 
 def decision_list(request):
-    decisions = (
-        Decision.objects.select_related("author")
+    # The log's rows are the same for everyone: kept as a fragment under the content version.
+    fragments.remember_content_version(request)
+    filterset = DecisionFilter(request.GET, queryset=Decision.objects.all())
+    return render(
+        request,
+        "decisions/decision_list.html",
+        {
+            "filter": filterset,
+            # Read only when the fragment is rendered, not when it is copied.
+            "page": SimpleLazyObject(
+                lambda: Paginator(_log_rows(filterset.qs), PAGE_SIZE).get_page(
+                    request.GET.get("page")
+                )
+            ),
+            "can_open_discussion": permissions.can_open_discussion(request.user),
+        },
+    )
+
+
+def _log_rows(decisions):
+    return (
+        decisions.select_related("author")
         # A subquery, not a join: the paginator's COUNT(*) then ignores it.
         .annotate(
             live_votes=Coalesce(
@@ -36,17 +59,6 @@ def decision_list(request):
             )
         )
         .order_by("-created_at", "-pk")
-    )
-    filterset = DecisionFilter(request.GET, queryset=decisions)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "decisions/decision_list.html",
-        {
-            "filter": filterset,
-            "page": page,
-            "can_open_discussion": permissions.can_open_discussion(request.user),
-        },
     )
 
 

@@ -1,0 +1,63 @@
+"""{% fragment %} and {% layoutfragment %}: parts of pages rendered once per key (assembly/fragments.py)."""
+
+from django import template
+from django.utils.safestring import mark_safe
+
+from .. import fragments
+from ..page_cache import PLACEHOLDER
+
+register = template.Library()
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, name, values, *, versioned: bool):
+        self.nodelist = nodelist
+        self.name = name
+        self.values = values
+        self.versioned = versioned
+
+    def render(self, context):
+        version = None
+        if self.versioned:
+            version = fragments.content_version_of(context.get("request"))
+            if version is None:
+                return self.nodelist.render(context)
+        name = self.name.resolve(context)
+        part_key = fragments.key(
+            name, [value.resolve(context) for value in self.values], version=version
+        )
+        html = fragments.get(part_key)
+        if html is None:
+            with context.push(csrf_token=PLACEHOLDER):
+                html = str(self.nodelist.render(context))
+            fragments.put(part_key, html)
+        if PLACEHOLDER in html:
+            html = html.replace(PLACEHOLDER, str(context.get("csrf_token", "")))
+        # Our own template's output, rendered above (or the same, kept).
+        return mark_safe(html)
+
+
+def _parse(parser, token, end: str, *, versioned: bool):
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} needs a name.")
+    nodelist = parser.parse((end,))
+    parser.delete_first_token()
+    return FragmentNode(
+        nodelist,
+        parser.compile_filter(bits[1]),
+        [parser.compile_filter(bit) for bit in bits[2:]],
+        versioned=versioned,
+    )
+
+
+@register.tag
+def fragment(parser, token):
+    """A part that shows data: keyed also by the content version, so any write renews it."""
+    return _parse(parser, token, "endfragment", versioned=True)
+
+
+@register.tag
+def layoutfragment(parser, token):
+    """A part that depends only on the code and on the values named (navigation, footer)."""
+    return _parse(parser, token, "endlayoutfragment", versioned=False)
