@@ -25,6 +25,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from . import page_cache
@@ -32,7 +33,7 @@ from . import page_cache
 MAX_ENTRIES = 1024
 
 _lock = threading.Lock()
-_parts: OrderedDict[str, str] = OrderedDict()
+_kept: OrderedDict[str, object] = OrderedDict()
 
 
 def remember_content_version(request) -> None:
@@ -42,6 +43,12 @@ def remember_content_version(request) -> None:
     the page cache's middleware has read it already.)"""
     if request.method == "GET" and getattr(request, "content_version", None) is None:
         request.content_version = page_cache.content_version()
+
+
+def current_minute() -> str:
+    """For the key of a part that shows what is due "now" (votes still open, a standing today):
+    it is then rendered again at least each minute, as anonymous pages are (page_cache.py)."""
+    return timezone.now().strftime("%Y%m%d%H%M")
 
 
 def content_version_of(request) -> str | None:
@@ -57,21 +64,39 @@ def key(name: str, values, *, version: str | None) -> str:
 
 def get(part_key: str) -> str | None:
     with _lock:
-        html = _parts.get(part_key)
+        html = _kept.get(part_key)
         if html is not None:
-            _parts.move_to_end(part_key)
+            _kept.move_to_end(part_key)
         return html
 
 
-def put(part_key: str, html: str) -> None:
+def put(part_key: str, value) -> None:
     with _lock:
-        _parts[part_key] = html
-        _parts.move_to_end(part_key)
-        while len(_parts) > MAX_ENTRIES:
-            _parts.popitem(last=False)
+        _kept[part_key] = value
+        _kept.move_to_end(part_key)
+        while len(_kept) > MAX_ENTRIES:
+            _kept.popitem(last=False)
+
+
+def memo(request, name: str, values, compute):
+    """`compute()` once per content version for these values, in this process: for what a view
+    reads before its template (a person's sign-ups on a board, what waits for them), which the
+    template's fragments cannot spare. Keep small facts (ids, booleans, numbers), never objects
+    that a view could change. Without a remembered version (a POST), computed every time."""
+    version = content_version_of(request)
+    if version is None:
+        return compute()
+    memo_key = key("memo:" + name, values, version=version)
+    with _lock:
+        if memo_key in _kept:
+            _kept.move_to_end(memo_key)
+            return _kept[memo_key]
+    value = compute()
+    put(memo_key, value)
+    return value
 
 
 def forget_all() -> None:
     """Tests start from nothing, as they do with the shared cache."""
     with _lock:
-        _parts.clear()
+        _kept.clear()

@@ -18,6 +18,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -31,7 +32,7 @@ from decisions import services as decisions_services
 from workshops import membership
 from workshops import services as workshops_services
 
-from . import health, permissions, personal_data, ratelimits, search, waiting
+from . import fragments, health, permissions, personal_data, ratelimits, search, waiting
 from .domain import spreadsheet_text
 from .forms import DeleteAccountForm, NotificationPreferencesForm, ProfileForm, SubscribeForm
 from .models import User
@@ -78,13 +79,21 @@ def healthz(request):
 
 @login_required
 def me(request):
+    fragments.remember_content_version(request)
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your profile is saved."))
         return redirect("me")
-    standing = membership.standing(request.user)
-    context = {"form": form, "standing": standing, "waiting": waiting.waiting_for(request.user)}
+    person = request.user
+    context = {
+        "form": form,
+        # Read only when the page's fragment is rendered (once per content version and minute,
+        # both of which it depends on), not when it is copied.
+        "standing": SimpleLazyObject(lambda: membership.standing(person)),
+        "waiting": SimpleLazyObject(lambda: waiting.waiting_for(person)),
+        "minute": fragments.current_minute(),
+    }
     return render(request, "assembly/me.html", context)
 
 

@@ -61,12 +61,15 @@ def can_hide_workshop(person) -> bool:
     return is_facilitator(person)
 
 
-def can_write_plenary_notes(person, meeting, now=None) -> bool:
+def can_write_plenary_notes(person, meeting, now=None, *, took_part: bool | None = None) -> bool:
     """After the meeting has begun, anyone who took part writes the notes: the people ticked
-    present, its hosts, the people who ran one of its workshops, and the facilitators."""
+    present, its hosts, the people who ran one of its workshops, and the facilitators.
+    `took_part`, when the caller knows it already, spares the query."""
     if not is_signed_in(person) or not meeting.has_started(now):
         return False
-    return is_facilitator(person) or meeting.was_taken_part_in_by(person)
+    if is_facilitator(person):
+        return True
+    return took_part if took_part is not None else meeting.was_taken_part_in_by(person)
 
 
 def can_write_notes(person, workshop, now=None) -> bool:

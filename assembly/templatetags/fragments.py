@@ -10,18 +10,26 @@ register = template.Library()
 
 
 class FragmentNode(template.Node):
-    def __init__(self, nodelist, name, values, *, versioned: bool):
+    def __init__(self, nodelist, name, values, *, versioned: bool, extra=None):
         self.nodelist = nodelist
         self.name = name
         self.values = values
         self.versioned = versioned
+        self.extra = extra
+
+    def render_part(self, context):
+        """The part itself; `with=` names a mapping (often lazy: a view's context computed only
+        now) whose items the part sees as variables."""
+        extra = self.extra.resolve(context) if self.extra is not None else None
+        with context.push(**(dict(extra) if extra else {})):
+            return self.nodelist.render(context)
 
     def render(self, context):
         version = None
         if self.versioned:
             version = fragments.content_version_of(context.get("request"))
             if version is None:
-                return self.nodelist.render(context)
+                return self.render_part(context)
         name = self.name.resolve(context)
         part_key = fragments.key(
             name, [value.resolve(context) for value in self.values], version=version
@@ -29,7 +37,7 @@ class FragmentNode(template.Node):
         html = fragments.get(part_key)
         if html is None:
             with context.push(csrf_token=PLACEHOLDER):
-                html = str(self.nodelist.render(context))
+                html = str(self.render_part(context))
             fragments.put(part_key, html)
         if PLACEHOLDER in html:
             html = html.replace(PLACEHOLDER, str(context.get("csrf_token", "")))
@@ -41,6 +49,9 @@ def _parse(parser, token, end: str, *, versioned: bool):
     bits = token.split_contents()
     if len(bits) < 2:
         raise template.TemplateSyntaxError(f"{bits[0]} needs a name.")
+    extra = None
+    if bits[-1].startswith("with="):
+        extra = parser.compile_filter(bits.pop()[len("with=") :])
     nodelist = parser.parse((end,))
     parser.delete_first_token()
     return FragmentNode(
@@ -48,6 +59,7 @@ def _parse(parser, token, end: str, *, versioned: bool):
         parser.compile_filter(bits[1]),
         [parser.compile_filter(bit) for bit in bits[2:]],
         versioned=versioned,
+        extra=extra,
     )
 
 

@@ -2,10 +2,13 @@
 context, which the forms re-render with their errors."""
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+
+from assembly import fragments
 
 from .. import permissions, services
 from ..extensions import detail_sections
@@ -13,10 +16,16 @@ from ..forms import CommentForm, ProposalForm, StatementForm, VoteForm
 from ..models import Decision, Vote, turnout
 
 
-def decision_queryset():
-    return Decision.objects.select_related("author", "previous_round").prefetch_related(
+def _prefetches():
+    return (
         "related_commons",
         Prefetch("next_rounds", queryset=Decision.objects.only("pk", "title", "previous_round_id")),
+    )
+
+
+def decision_queryset():
+    return Decision.objects.select_related("author", "previous_round").prefetch_related(
+        *_prefetches()
     )
 
 
@@ -93,8 +102,27 @@ def results_of(decision):
 
 
 def decision_detail(request, pk):
-    decision = permissions.decision_for(request, pk, decision_queryset())
-    return render(request, "decisions/decision_detail.html", detail_context(request, decision))
+    # The page's body differs from one person to the next (their vote, what they may do) and
+    # with the clock (a vote closes): kept as a fragment per person, content version and minute,
+    # and everything it reads is read only when it is rendered, not when it is copied.
+    fragments.remember_content_version(request)
+    decision = permissions.decision_for(
+        request, pk, Decision.objects.select_related("author", "previous_round")
+    )
+
+    def detail():
+        prefetch_related_objects([decision], *_prefetches())
+        return detail_context(request, decision)
+
+    return render(
+        request,
+        "decisions/decision_detail.html",
+        {
+            "decision": decision,
+            "detail": SimpleLazyObject(detail),
+            "minute": fragments.current_minute(),
+        },
+    )
 
 
 def decision_minutes(request, pk):

@@ -50,6 +50,35 @@ class WorkshopQuerySet(models.QuerySet):
             signed_up=Exists(WorkshopSignup.objects.filter(workshop=OuterRef("pk"), person=person))
         )
 
+    def involvement_of(self, person, meeting) -> tuple[frozenset[int], frozenset[int]]:
+        """The workshops of this meeting that the person signed up to, and those they run
+        (proposed or facilitate): all that makes one person's board differ from another's with
+        the same role, in one small query (the board keeps its cards per such difference)."""
+        if person is None or not person.is_authenticated:
+            return frozenset(), frozenset()
+        facilitating = Workshop.facilitators.through.objects.filter(
+            workshop=OuterRef("pk"), user=person
+        )
+        rows = (
+            self.filter(meeting=meeting)
+            .annotate(
+                signed_up=Exists(
+                    WorkshopSignup.objects.filter(workshop=OuterRef("pk"), person=person)
+                ),
+                facilitating=Exists(facilitating),
+            )
+            .filter(Q(signed_up=True) | Q(facilitating=True) | Q(proposed_by=person))
+            .order_by()
+            .values_list("pk", "signed_up", "facilitating", "proposed_by_id")
+        )
+        signed_up, runs = set(), set()
+        for pk, is_signed_up, is_facilitating, proposer in rows:
+            if is_signed_up:
+                signed_up.add(pk)
+            if is_facilitating or proposer == person.pk:
+                runs.add(pk)
+        return frozenset(signed_up), frozenset(runs)
+
     def notes_missing_for(self, person, now=None):
         """Workshops this person hosts or proposed, held in the last `NOTES_EXPECTED_WITHIN`, whose
         notes nobody has written yet, the most recent meeting first."""

@@ -5,8 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+
+from assembly import fragments
 
 from .. import chart, permissions, services
 from ..forms import (
@@ -41,25 +44,56 @@ def agenda(request):
 
 @require_GET
 def meeting_detail(request, pk):
+    # The workshops' cards are kept as a fragment per what makes one person's differ from
+    # another's (role, sign-ups, workshops they run), under the content version.
+    fragments.remember_content_version(request)
     meeting = permissions.meeting_for(request, pk)
     user = request.user
-    hosts = list(meeting.hosts.all())
-    workshops = list(Workshop.objects.on_board(meeting, user))
+    # What the board reads besides the meeting, once per content version: its hosts for everyone,
+    # and what differs for this person (their sign-ups, the workshops they run, whether they
+    # took part: only asked once the meeting has begun, since it only matters then).
+    hosts = fragments.memo(
+        request,
+        "meeting-hosts",
+        [meeting.pk],
+        lambda: [(h.pk, str(h)) for h in meeting.hosts.all()],
+    )
+    signed_up, runs, took_part = fragments.memo(
+        request,
+        "board-person",
+        [meeting.pk, user.pk],
+        lambda: (
+            *Workshop.objects.involvement_of(user, meeting),
+            meeting.was_taken_part_in_by(user)
+            if user.is_authenticated and meeting.has_started()
+            else None,
+        ),
+    )
     open_for_signups = permissions.can_sign_up(user, meeting)
-    cards = [
-        card_context(w, user, signed_up=w.signed_up, open_for_signups=open_for_signups)
-        for w in workshops
-    ]
-    can_write_notes = permissions.can_write_plenary_notes(user, meeting)
-    is_host = user.is_authenticated and any(host.pk == user.pk for host in hosts)
+
+    def cards():
+        return [
+            card_context(w, user, signed_up=w.signed_up, open_for_signups=open_for_signups)
+            for w in Workshop.objects.on_board(meeting, user)
+        ]
+
+    can_write_notes = permissions.can_write_plenary_notes(user, meeting, took_part=took_part)
+    is_host = user.is_authenticated and any(host_pk == user.pk for host_pk, _name in hosts)
     return render(
         request,
         "workshops/meeting_detail.html",
         {
             "meeting": meeting,
-            "hosts": hosts,
+            "hosts": [name for _pk, name in hosts],
             "is_host": is_host,
-            "cards": cards,
+            # Read only when the fragment is rendered, not when it is copied.
+            "cards": SimpleLazyObject(cards),
+            "board_viewer": (
+                open_for_signups,
+                permissions.can_hide_workshop(user),
+                sorted(signed_up),
+                sorted(runs),
+            ),
             "can_propose": permissions.can_propose_workshop(user, meeting),
             "can_volunteer": permissions.can_volunteer_to_host(user, meeting) and not is_host,
             "can_withdraw": permissions.can_volunteer_to_host(user, meeting),
@@ -69,7 +103,12 @@ def meeting_detail(request, pk):
             "can_cancel": permissions.can_cancel_meeting(user, meeting),
             "can_reinstate": permissions.can_reinstate_meeting(user, meeting),
             "notes_form": NotesForm(
-                initial={"notes": meeting.plenary_notes, "revision": latest_revision_id(meeting)}
+                initial={
+                    "notes": meeting.plenary_notes,
+                    "revision": fragments.memo(
+                        request, "notes-revision", [meeting.pk], lambda: latest_revision_id(meeting)
+                    ),
+                }
             )
             if can_write_notes
             else None,
