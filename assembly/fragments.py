@@ -96,6 +96,11 @@ def memo(request, name: str, values, compute):
     return value
 
 
+def count() -> int:
+    with _lock:
+        return len(_kept)
+
+
 def forget_all() -> None:
     """Tests start from nothing, as they do with the shared cache."""
     with _lock:
