@@ -52,9 +52,11 @@ def current_minute() -> str:
 
 
 def content_version_of(request) -> str | None:
-    """The version remembered for this request; None when its view did not ask for it, or for a
-    POST showing its form again: then its parts are rendered and not kept."""
-    return getattr(request, "content_version", None) if request is not None else None
+    """The version remembered for this request; None when its view did not ask for it, for a
+    POST showing its form again, or when the shared cache does not answer (no version can tell
+    a write then): its parts are then rendered and not kept."""
+    version = getattr(request, "content_version", None) if request is not None else None
+    return version or None
 
 
 def key(name: str, values, *, version: str | None) -> str:

@@ -171,3 +171,13 @@ def test_a_part_is_rendered_again_once_the_person_is_no_longer_a_facilitator(fac
     assert "Hide" in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     facilitator.groups.clear()
     assert "Hide" not in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_nothing_is_kept_while_the_shared_cache_does_not_answer(monkeypatch):
+    # Redis down: no content version can tell a write, so every part is rendered again.
+    monkeypatch.setattr(page_cache, "content_version", lambda: "")
+    client = _signed_in(UserFactory())
+    discussion(title=BEFORE)
+    assert BEFORE in client.get("/decisions/").content.decode()
+    discussion(title=AFTER)
+    assert AFTER in client.get("/decisions/").content.decode()

@@ -101,9 +101,9 @@ def test_home_signed_in_runs_a_constant_number_of_queries(client, items, django_
     client.force_login(member)
     client.get("/")  # the configuration is cached after the first page
 
-    # session, user, next meeting, its workshops, newest commons, open decisions (the charter's
+    # user (the session comes from the cache), next meeting, its workshops, newest commons, open decisions (the charter's
     # current version comes from the cache), and what is waiting: votes, discussions, workshop notes
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get("/")
 
     assert response.content.decode().count('class="card waiting-') == 3 * items
@@ -120,13 +120,13 @@ def test_me_with_things_waiting_runs_a_constant_number_of_queries(
     with time_machine.travel(timezone.now(), tick=False):
         client.get("/me/")
         fragments.forget_all()
-        # session, user, sessions, private calendar (the configuration comes from the cache),
+        # user (the session comes from the cache), sessions, private calendar (the configuration comes from the cache),
         # and what is waiting: votes, discussions, workshop notes
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(5):
             response = client.get("/me/")
         assert response.content.decode().count('class="card waiting-') == 3 * items
 
-        # Nothing written since, the same minute: the page's body is kept (session, user).
-        with django_assert_num_queries(2):
+        # Nothing written since, the same minute: the page's body is kept (the person alone).
+        with django_assert_num_queries(1):
             again = client.get("/me/")
         assert again.content.decode().count('class="card waiting-') == 3 * items
