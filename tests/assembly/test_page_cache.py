@@ -19,13 +19,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assembly import page_cache
-from assembly.models import AssemblyConfiguration
+from assembly.models import AssemblyConfiguration, User
+from charter.models import Charter
 from commons_registry.models import Commons
 from decisions.models import Decision
 from federation.models import Neighbour, NeighbourCommons
 from tests.charter.factories import add_version, default_charter
 from tests.commons_registry.factories import CommonsFactory
 from tests.decisions.factories import discussion
+from tests.factories import UserFactory
 from tests.federation.factories import NeighbourCommonsFactory, NeighbourFactory
 from tests.workshops.factories import MeetingFactory, WorkshopFactory
 from workshops.models import Meeting, Workshop
@@ -75,6 +77,25 @@ def _charter_note():
     return None, lambda: add_version(default_charter(), note=AFTER)
 
 
+def _charter_title():
+    charter = default_charter()
+    Charter.objects.filter(pk=charter.pk).update(title=BEFORE)
+    add_version(charter)
+    add_version(charter)
+    return charter, lambda: Charter.objects.filter(pk=charter.pk).update(title=AFTER)
+
+
+def _listed_person():
+    person = UserFactory(display_name=BEFORE, listed=True)
+    return person, lambda: User.objects.filter(pk=person.pk).update(display_name=AFTER)
+
+
+def _searched_commons():
+    # Found by a word of its summary, and shown by its name.
+    commons = CommonsFactory(name=BEFORE, summary="Une grainothèque de quartier.")
+    return commons, lambda: Commons.objects.filter(pk=commons.pk).update(name=AFTER)
+
+
 def _neighbour():
     neighbour = NeighbourFactory(name=BEFORE)
     return neighbour, lambda: Neighbour.objects.filter(pk=neighbour.pk).update(name=AFTER)
@@ -102,6 +123,9 @@ PAGES = {
     "decisions:detail": (_decision, lambda d: reverse("decisions:detail", args=[d.pk])),
     "charter:current": (_charter_text, lambda _: reverse("charter:current")),
     "charter:versions": (_charter_note, lambda _: reverse("charter:versions")),
+    "charter:diff": (_charter_title, lambda _: reverse("charter:diff", args=[1, 2])),
+    "people": (_listed_person, lambda _: reverse("people")),
+    "search": (_searched_commons, lambda _: reverse("search") + "?q=grainoth%C3%A8que"),
     "feeds:agenda": (_meeting, lambda _: reverse("feeds:agenda")),
     "feeds:decisions": (_decision, lambda _: reverse("feeds:decisions")),
     "feeds:commons": (_commons, lambda _: reverse("feeds:commons")),
