@@ -45,7 +45,6 @@ from django.db import transaction
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers, set_response_etag
-from django.utils.regex_helper import _lazy_re_compile
 from django.utils.translation import get_language
 
 from .context_processors import CACHE_KEY as CONFIGURATION_KEY
@@ -57,7 +56,7 @@ TIMEOUT = 60
 PLACEHOLDER = "assembleeCsrfTokenPlaceholder"
 # Bodies shorter than this are sent as they are: compressing saves less than it costs.
 GZIP_MIN_BYTES = 1024
-ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # Pages at least this big are also kept in each worker's memory, the most recent first, within
 # LOCAL_MAX_BYTES per worker (bodies, plain and compressed).
 LOCAL_MIN_BYTES = 64 * 1024
