@@ -19,11 +19,24 @@ A cached copy never holds a visitor's CSRF token: while a page to be cached rend
 every response, fresh or cached, gets this request's own token in its place (and the CSRF cookie
 with it). A response that sets a cookie, queues a message, touches the session or is not a 200 is
 never kept.
+
+A page with no token in it (the feeds and exports) is also kept gzip-compressed, compressed once
+when it is stored, and a client that sends `Accept-Encoding: gzip` gets that body (`Vary:
+Accept-Encoding` on both). A page with a token is never compressed: secret and attacker-chosen
+text in one compressed body is what BREACH reads. The biggest pages (the GeoJSON exports, up to
+megabytes) are kept in the worker's own memory as well, under the same key: the content version in
+that key is read from the shared cache on every request, so a write through any process still
+shows at once; only the copy out of Redis is saved.
 """
 
+import dataclasses
+import gzip
 import hashlib
+import pickle
 import re
+import threading
 import uuid
+from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -31,7 +44,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.middleware.csrf import get_token
 from django.utils import timezone
-from django.utils.cache import set_response_etag
+from django.utils.cache import patch_vary_headers, set_response_etag
 from django.utils.translation import get_language
 
 from .context_processors import CACHE_KEY as CONFIGURATION_KEY
@@ -41,6 +54,13 @@ VERSION_KEY = "page-cache:content-version"
 TIMEOUT = 60
 # Where {% csrf_token %} writes the token in a page being cached; letters only, so no escaping.
 PLACEHOLDER = "assembleeCsrfTokenPlaceholder"
+# Bodies shorter than this are sent as they are: compressing saves less than it costs.
+GZIP_MIN_BYTES = 1024
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+# Pages at least this big are also kept in each worker's memory, the most recent first, within
+# LOCAL_MAX_BYTES per worker (bodies, plain and compressed).
+LOCAL_MIN_BYTES = 64 * 1024
+LOCAL_MAX_BYTES = 8 * 1024 * 1024
 
 # The pages kept for anonymous visitors, by URL name (tests/assembly/test_page_cache.py writes
 # something each of them shows, then reads it back).
@@ -61,6 +81,9 @@ PUBLIC_PAGES = frozenset(
         "decisions:detail",
         "charter:current",
         "charter:versions",
+        "charter:diff",
+        "people",
+        "search",
         "feeds:agenda",
         "feeds:decisions",
         "feeds:commons",
@@ -215,6 +238,105 @@ def _may_keep(request, response) -> bool:
     return not (session is not None and session.modified)
 
 
+@dataclasses.dataclass(frozen=True)
+class Kept:
+    """A page as the cache keeps it: the response without its body (pickled, so that every request
+    gets its own copy to add headers and cookies to), the body, and the body gzip-compressed when
+    it may be (None otherwise)."""
+
+    head: bytes
+    body: bytes
+    gzipped: bytes | None
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + len(self.gzipped or b"")
+
+    @classmethod
+    def of(cls, response) -> "Kept":
+        body = response.content
+        gzipped = None
+        if len(body) >= GZIP_MIN_BYTES and PLACEHOLDER.encode() not in body:
+            gzipped = gzip.compress(body, compresslevel=6, mtime=0)
+            if len(gzipped) >= len(body):
+                gzipped = None
+        if gzipped is not None:
+            # Both copies say that the body depends on the header, for caches on the way.
+            patch_vary_headers(response, ("Accept-Encoding",))
+        response.content = b""
+        head = pickle.dumps(response, pickle.HIGHEST_PROTOCOL)
+        response.content = body
+        return cls(head=head, body=body, gzipped=gzipped)
+
+    def response(self, request):
+        """A new response for this request: compressed when the client accepts it."""
+        response = pickle.loads(self.head)  # noqa: S301 (our own cache's bytes)
+        if self.gzipped is not None and ACCEPTS_GZIP.search(
+            request.META.get("HTTP_ACCEPT_ENCODING", "")
+        ):
+            response.content = self.gzipped
+            response["Content-Encoding"] = "gzip"
+            etag = response.get("ETag", "")
+            if etag.startswith('"'):
+                # Another encoding of the same content: a weak validator (as GZipMiddleware does).
+                response["ETag"] = "W/" + etag
+            return response
+        response.content = self.body
+        return _with_fresh_token(request, response) if self.gzipped is None else response
+
+
+class LocalPages:
+    """The biggest kept pages, also in this worker's memory: least recently used go first."""
+
+    def __init__(self, max_bytes: int = LOCAL_MAX_BYTES, min_bytes: int = LOCAL_MIN_BYTES):
+        self.max_bytes = max_bytes
+        self.min_bytes = min_bytes
+        self._pages: OrderedDict[str, Kept] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Kept | None:
+        with self._lock:
+            kept = self._pages.get(key)
+            if kept is not None:
+                self._pages.move_to_end(key)
+            return kept
+
+    def add(self, key: str, kept: Kept) -> None:
+        if kept.size < self.min_bytes or kept.size > self.max_bytes:
+            return
+        with self._lock:
+            if key in self._pages:
+                return
+            self._pages[key] = kept
+            self._bytes += kept.size
+            while self._bytes > self.max_bytes:
+                _key, oldest = self._pages.popitem(last=False)
+                self._bytes -= oldest.size
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self._bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+
+local_pages = LocalPages()
+
+
+def _kept(key: str) -> Kept | None:
+    kept = local_pages.get(key)
+    if kept is None:
+        kept = cache.get(key)
+        if isinstance(kept, Kept):
+            local_pages.add(key, kept)
+        else:
+            kept = None
+    return kept
+
+
 def _with_fresh_token(request, response):
     placeholder = PLACEHOLDER.encode()
     if placeholder in response.content:
@@ -247,19 +369,25 @@ class AnonymousPageCacheMiddleware:
         # are kept under it, so a write after this moment can only make them unreachable.
         version = request.content_version = content_version()
         key = page_key(request, version)
-        response = cache.get(key)
-        if response is None:
-            request.page_cache_candidate = True
-            response = view_func(request, *view_args, **view_kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
-            # A write while the page rendered (here or elsewhere): what it shows may be older
-            # than the new version, so it is not kept.
-            if _may_keep(request, response) and content_version() == version:
-                if PLACEHOLDER.encode() not in response.content and not response.has_header("ETag"):
-                    # Feeds and exports: their ETag is computed once, here, not at every request.
-                    set_response_etag(response)
-                cache.set(key, response, TIMEOUT)
+        # No version (the shared cache does not answer): nothing is kept, not even here, since no
+        # write could be seen.
+        kept = _kept(key) if version else None
+        if kept is not None:
+            return kept.response(request)
+        request.page_cache_candidate = True
+        response = view_func(request, *view_args, **view_kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        # A write while the page rendered (here or elsewhere): what it shows may be older than
+        # the new version, so it is not kept.
+        if version and _may_keep(request, response) and content_version() == version:
+            if PLACEHOLDER.encode() not in response.content and not response.has_header("ETag"):
+                # Feeds and exports: their ETag is computed once, here, not at every request.
+                set_response_etag(response)
+            kept = Kept.of(response)
+            cache.set(key, kept, TIMEOUT)
+            local_pages.add(key, kept)
+            return kept.response(request)
         return _with_fresh_token(request, response)
 
 

@@ -56,7 +56,8 @@ LARGE_VOLUMES = {
 TRIVIAL = Page("trivial (robots.txt)", "/robots.txt")
 # Words in every workshop's and meeting's notes: ranking sorts thousands of matches.
 SEARCH = Page("search", "/search/?q=inventaire+partag%C3%A9")
-# Its latency alone, one request at a time (`--only search` measures both).
+# Its latency alone, one request at a time and signed in, so never from the anonymous page cache
+# (`--only search` measures both: the anonymous page under load, the search alone).
 SEARCH_ALONE = "search alone"
 STYLE = color_style()
 
@@ -248,7 +249,7 @@ def measure(
                 server, pages[1:] or [TRIVIAL], signed_in, connections, memory_requests
             )
         search_alone = (
-            measure_search_alone(server.port, requests, workers)
+            measure_search_alone(server.port, requests, workers, signed_in)
             if wanted(SEARCH_ALONE, only)
             else None
         )
@@ -430,22 +431,32 @@ def measure_announcement() -> dict:
     return result
 
 
-def measure_search_alone(port: int, requests: int, workers: int) -> dict:
+def measure_search_alone(port: int, requests: int, workers: int, signed_in: dict) -> dict:
     """The search page's latency when it is the only request the server answers: issue 12's
     budget (p95 under 50 ms on the large data) is about a search, not about the queue that the
-    concurrent load builds in front of gunicorn's workers."""
+    concurrent load builds in front of gunicorn's workers.
+
+    Signed in (the `signed_in` headers carry the benchmark member's session cookie): an anonymous
+    search is answered from the page cache after its first request, and would time Redis instead
+    of the search. A signed-in page is never taken from that cache."""
     measured = benchmark.drive(
-        port, SEARCH.path, requests=requests, connections=1, warmup=2 * workers
+        port,
+        SEARCH.path,
+        requests=requests,
+        connections=1,
+        headers=signed_in,
+        warmup=2 * workers,
     )
     within = measured.p95_ms < SEARCH_P95_BUDGET_MS
     say(
-        f"Search alone ({SEARCH.path}, one request at a time, {measured.requests} requests): "
-        f"p95 {measured.p95_ms:.1f} ms, median "
+        f"Search alone ({SEARCH.path}, signed in so never from the page cache, one request at a "
+        f"time, {measured.requests} requests): p95 {measured.p95_ms:.1f} ms, median "
         f"{statistics.median(measured.latencies) * 1000:.1f} ms (budget "
         f"{SEARCH_P95_BUDGET_MS:g} ms) {'ok' if within else 'OVER BUDGET'}"
     )
     return {
         "path": SEARCH.path,
+        "signed_in": True,
         "requests": measured.requests,
         "p95_ms": round(measured.p95_ms, 1),
         "median_ms": round(statistics.median(measured.latencies) * 1000, 1),

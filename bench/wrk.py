@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .load import LOOPBACK, BenchmarkError
+from .load import CLIENT_HEADERS, LOOPBACK, BenchmarkError
 
 # `done` runs once after the load, with wrk's own counters; latencies are in microseconds.
 REPORT_SCRIPT = """
@@ -76,7 +76,9 @@ def command(
 ) -> list[str]:
     threads = min(2, connections)
     header_options = [
-        option for name, value in (headers or {}).items() for option in ("-H", f"{name}: {value}")
+        option
+        for name, value in {**CLIENT_HEADERS, **(headers or {})}.items()
+        for option in ("-H", f"{name}: {value}")
     ]
     return [
         executable,

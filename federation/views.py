@@ -20,6 +20,10 @@ from . import discovery
 from .models import Neighbour, NeighbourCommons, NeighbourMeeting
 
 AGENDA_MEETINGS = 10
+# Decimal places of a neighbour's coordinates in our export: about 10 cm, the precision RFC 7946
+# (11.2) recommends and our own commons are stored with. Neighbours may send floats with 15
+# digits; with ~5,000 of their commons that was a third of the compressed export.
+COORDINATE_DECIMALS = 6
 
 
 def _document(request) -> bytes:
@@ -102,7 +106,11 @@ def _neighbour_features(neighbours) -> list[dict]:
     for row in rows:
         geometry = None
         if row["latitude"] is not None and row["longitude"] is not None:
-            geometry = {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]}
+            coordinates = [
+                round(row["longitude"], COORDINATE_DECIMALS),
+                round(row["latitude"], COORDINATE_DECIMALS),
+            ]
+            geometry = {"type": "Point", "coordinates": coordinates}
         features.append(
             {
                 "type": "Feature",

@@ -2,6 +2,8 @@
 request, languages and people never mix, and a cached page carries nobody's token or messages."""
 
 import datetime
+import gzip
+import json
 import re
 
 import pytest
@@ -10,22 +12,25 @@ from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token
-from django.test import Client, RequestFactory
+from django.test import Client, RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from assembly import page_cache
-from assembly.models import AssemblyConfiguration
+from assembly.models import AssemblyConfiguration, User
+from charter.models import Charter
 from commons_registry.models import Commons
 from decisions.models import Decision
 from federation.models import Neighbour, NeighbourCommons
 from tests.charter.factories import add_version, default_charter
 from tests.commons_registry.factories import CommonsFactory
 from tests.decisions.factories import discussion
+from tests.factories import UserFactory
 from tests.federation.factories import NeighbourCommonsFactory, NeighbourFactory
 from tests.workshops.factories import MeetingFactory, WorkshopFactory
 from workshops.models import Meeting, Workshop
@@ -75,6 +80,25 @@ def _charter_note():
     return None, lambda: add_version(default_charter(), note=AFTER)
 
 
+def _charter_title():
+    charter = default_charter()
+    Charter.objects.filter(pk=charter.pk).update(title=BEFORE)
+    add_version(charter)
+    add_version(charter)
+    return charter, lambda: Charter.objects.filter(pk=charter.pk).update(title=AFTER)
+
+
+def _listed_person():
+    person = UserFactory(display_name=BEFORE, listed=True)
+    return person, lambda: User.objects.filter(pk=person.pk).update(display_name=AFTER)
+
+
+def _searched_commons():
+    # Found by a word of its summary, and shown by its name.
+    commons = CommonsFactory(name=BEFORE, summary="Une grainothèque de quartier.")
+    return commons, lambda: Commons.objects.filter(pk=commons.pk).update(name=AFTER)
+
+
 def _neighbour():
     neighbour = NeighbourFactory(name=BEFORE)
     return neighbour, lambda: Neighbour.objects.filter(pk=neighbour.pk).update(name=AFTER)
@@ -102,6 +126,9 @@ PAGES = {
     "decisions:detail": (_decision, lambda d: reverse("decisions:detail", args=[d.pk])),
     "charter:current": (_charter_text, lambda _: reverse("charter:current")),
     "charter:versions": (_charter_note, lambda _: reverse("charter:versions")),
+    "charter:diff": (_charter_title, lambda _: reverse("charter:diff", args=[1, 2])),
+    "people": (_listed_person, lambda _: reverse("people")),
+    "search": (_searched_commons, lambda _: reverse("search") + "?q=grainoth%C3%A8que"),
     "feeds:agenda": (_meeting, lambda _: reverse("feeds:agenda")),
     "feeds:decisions": (_decision, lambda _: reverse("feeds:decisions")),
     "feeds:commons": (_commons, lambda _: reverse("feeds:commons")),
@@ -353,3 +380,127 @@ def test_the_embeddable_map_stays_framable_from_the_cache(client, settings):
     assert "X-Frame-Options" not in cached
     assert "frame-ancestors https://mairie.example.org" in cached["Content-Security-Policy"]
     assert Client().get(reverse("commons:map"))["X-Frame-Options"] == "DENY"
+
+
+def _geojson(client, **headers):
+    return client.get(reverse("commons:export-geojson"), **headers)
+
+
+def test_a_gzip_client_gets_the_same_export_compressed(client):
+    CommonsFactory.create_batch(5)
+    plain = _geojson(client)
+
+    compressed = _geojson(Client(), HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    compressed_again = _geojson(Client(), HTTP_ACCEPT_ENCODING="gzip")
+
+    assert "Content-Encoding" not in plain
+    assert compressed["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(compressed.content)) == json.loads(plain.content)
+    assert compressed_again.content == compressed.content
+    assert int(compressed["Content-Length"]) == len(compressed.content) < len(plain.content)
+    assert "Accept-Encoding" in plain["Vary"]
+    assert "Accept-Encoding" in compressed["Vary"]
+    # And a client without gzip, after the compressed copy was served, still gets plain JSON.
+    again = _geojson(Client())
+    assert "Content-Encoding" not in again
+    assert json.loads(again.content) == json.loads(plain.content)
+
+
+def test_the_first_gzip_client_gets_a_compressed_body_too(client):
+    CommonsFactory.create_batch(5)
+    first = _geojson(client, HTTP_ACCEPT_ENCODING="gzip")
+    assert first["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(first.content))["type"] == "FeatureCollection"
+
+
+def test_a_compressed_export_answers_its_conditional_get(client):
+    CommonsFactory.create_batch(5)
+    compressed = _geojson(client, HTTP_ACCEPT_ENCODING="gzip")
+    assert compressed["ETag"].startswith('W/"')
+
+    again = _geojson(Client(), HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=compressed["ETag"])
+
+    assert again.status_code == 304
+
+
+def test_a_page_with_a_csrf_token_is_never_compressed(client):
+    CommonsFactory.create_batch(5)
+    client.get(reverse("commons:directory"), HTTP_ACCEPT_ENCODING="gzip")
+
+    page = Client().get(reverse("commons:directory"), HTTP_ACCEPT_ENCODING="gzip")
+
+    assert "Content-Encoding" not in page
+    assert 'name="csrfmiddlewaretoken"' in text(page)
+    assert page_cache.PLACEHOLDER not in text(page)
+
+
+def _lose_the_shared_copies():
+    """The shared cache forgets every page but keeps the content version."""
+    version = page_cache.content_version()
+    cache.clear()
+    cache.set(page_cache.VERSION_KEY, version, None)
+
+
+@pytest.fixture
+def every_page_is_big(monkeypatch):
+    monkeypatch.setattr(page_cache.local_pages, "min_bytes", 0)
+    yield
+    page_cache.local_pages.clear()
+
+
+def test_a_big_page_is_served_from_the_workers_memory(client, every_page_is_big):
+    CommonsFactory(name=BEFORE)
+    CommonsFactory.create_batch(4)  # enough to be compressed
+    _geojson(client)
+    _lose_the_shared_copies()
+
+    with CaptureQueriesContext(connection) as queries:
+        compressed = _geojson(Client(), HTTP_ACCEPT_ENCODING="gzip")
+        plain = _geojson(Client())
+
+    assert len(queries) == 0, "both copies came from this worker's memory"
+    assert BEFORE in gzip.decompress(compressed.content).decode()
+    assert BEFORE in text(plain)
+
+
+def test_a_write_shows_past_the_workers_memory(client, every_page_is_big):
+    _shown, change = _commons()
+    assert BEFORE in text(_geojson(client))
+
+    change()
+
+    assert AFTER in text(_geojson(client))
+
+
+def test_nothing_is_kept_in_memory_while_the_shared_cache_is_down(client, every_page_is_big):
+    CommonsFactory()
+    # Nothing listens on port 1: no content version can be read, so no write could be seen.
+    down = {
+        "default": {
+            "BACKEND": "assembly.cache.ForgivingRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    with override_settings(CACHES=down):
+        _geojson(client)
+        with CaptureQueriesContext(connection) as queries:
+            assert _geojson(client).status_code == 200
+    assert len(queries) > 0
+    assert len(page_cache.local_pages) == 0
+
+
+def test_the_workers_memory_keeps_the_most_recent_pages_within_its_size():
+    pages = page_cache.LocalPages(max_bytes=2500, min_bytes=1000)
+    kept = [page_cache.Kept(head=b"", body=bytes(1000), gzipped=None) for _ in range(3)]
+    small = page_cache.Kept(head=b"", body=bytes(999), gzipped=None)
+
+    pages.add("a", kept[0])
+    pages.add("b", kept[1])
+    pages.get("a")  # used last: "b" is now the oldest
+    pages.add("c", kept[2])
+    pages.add("small", small)
+
+    assert pages.get("a") is kept[0]
+    assert pages.get("b") is None
+    assert pages.get("c") is kept[2]
+    assert pages.get("small") is None

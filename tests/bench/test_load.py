@@ -96,6 +96,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
         self.server.hits.append((self.path, self.headers["Host"]))
+        self.server.encodings.add(self.headers["Accept-Encoding"])
 
     def log_message(self, *args):
         pass
@@ -106,6 +107,7 @@ def local_server():
     server = http.server.ThreadingHTTPServer((benchmark.LOOPBACK, 0), _Handler)
     server.daemon_threads = True
     server.hits = []
+    server.encodings = set()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server
@@ -122,6 +124,12 @@ def test_drive_sends_the_warmup_then_exactly_the_measured_requests(local_server)
     assert len(load.latencies) == 30
     assert len(local_server.hits) == 36
     assert set(local_server.hits) == {("/ok", "127.0.0.1")}
+
+
+def test_drive_accepts_gzip_as_browsers_do(local_server):
+    benchmark.drive(local_server.server_address[1], "/ok", requests=3, connections=1)
+
+    assert local_server.encodings == {"gzip"}
 
 
 def test_drive_fails_loudly_on_an_answer_other_than_200(local_server):

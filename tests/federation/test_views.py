@@ -125,6 +125,14 @@ def test_geojson_coordinates_are_longitude_first(client):
     assert feature["geometry"] == {"type": "Point", "coordinates": [1.44, 43.6]}
 
 
+def test_geojson_coordinates_keep_six_decimal_places(client):
+    NeighbourCommonsFactory(latitude=50.92457304103526, longitude=3.6366309447149447)
+
+    body = client.get("/network/export.geojson?local=0").content.decode()
+
+    assert '"coordinates": [3.636631, 50.924573]' in body
+
+
 @pytest.mark.parametrize("count", [1, 3])
 def test_nearby_meetings_lists_upcoming_meetings_in_constant_queries(
     client, count, django_assert_num_queries
