@@ -30,10 +30,15 @@ from django.utils.translation import get_language
 
 from . import page_cache
 
-MAX_ENTRIES = 1024
+# What one worker keeps at most, least recently used out first: parts of an old content version
+# are never asked for again and simply fall out. A kept fact (memo) counts as SMALL_VALUE_SIZE.
+MAX_ENTRIES = 2048
+MAX_BYTES = 4 * 1024 * 1024
+SMALL_VALUE_SIZE = 256
 
 _lock = threading.Lock()
 _kept: OrderedDict[str, object] = OrderedDict()
+_bytes = 0
 
 
 def remember_content_version(request) -> None:
@@ -72,12 +77,21 @@ def get(part_key: str) -> str | None:
         return html
 
 
+def _size(value) -> int:
+    return len(value) if isinstance(value, str) else SMALL_VALUE_SIZE
+
+
 def put(part_key: str, value) -> None:
+    global _bytes
     with _lock:
+        if part_key in _kept:
+            _bytes -= _size(_kept[part_key])
         _kept[part_key] = value
         _kept.move_to_end(part_key)
-        while len(_kept) > MAX_ENTRIES:
-            _kept.popitem(last=False)
+        _bytes += _size(value)
+        while len(_kept) > MAX_ENTRIES or _bytes > MAX_BYTES:
+            _key, oldest = _kept.popitem(last=False)
+            _bytes -= _size(oldest)
 
 
 def memo(request, name: str, values, compute):
@@ -103,7 +117,14 @@ def count() -> int:
         return len(_kept)
 
 
+def kept_bytes() -> int:
+    with _lock:
+        return _bytes
+
+
 def forget_all() -> None:
     """Tests start from nothing, as they do with the shared cache."""
+    global _bytes
     with _lock:
         _kept.clear()
+        _bytes = 0

@@ -156,11 +156,17 @@ def test_a_form_shown_again_after_a_post_is_never_kept():
     assert "vote-form" in page and 'role="alert"' not in page
 
 
-def test_kept_parts_are_bounded():
-    client = _signed_in(UserFactory())
-    for page in range(1, 4):
-        client.get(f"/decisions/?page={page}")
-    assert 0 < fragments.count() <= fragments.MAX_ENTRIES
+def test_kept_parts_are_bounded_in_number_and_bytes(monkeypatch):
+    monkeypatch.setattr(fragments, "MAX_ENTRIES", 5)
+    monkeypatch.setattr(fragments, "MAX_BYTES", 3000)
+    for n in range(10):
+        fragments.put(f"part-{n}", "x" * 1000)
+    assert fragments.count() <= 3 and fragments.kept_bytes() <= 3000
+    for n in range(10):
+        fragments.put(f"fact-{n}", (n, True))
+    assert fragments.count() == 5
+    # The most recent stay.
+    assert fragments.get("fact-9") == (9, True) and fragments.get("part-0") is None
 
 
 def test_a_part_is_rendered_again_once_the_person_is_no_longer_a_facilitator(facilitator):
