@@ -97,8 +97,9 @@ def put(part_key: str, value) -> None:
 def memo(request, name: str, values, compute):
     """`compute()` once per content version for these values, in this process: for what a view
     reads before its template (a person's sign-ups on a board, what waits for them), which the
-    template's fragments cannot spare. Keep small facts (ids, booleans, numbers), never objects
-    that a view could change. Without a remembered version (a POST), computed every time."""
+    template's fragments cannot spare. Keep small facts (ids, booleans, numbers), or objects that
+    no view changes (a meeting the board only reads): every request of this version gets the
+    same one. Without a remembered version (a POST), computed every time."""
     version = content_version_of(request)
     if version is None:
         return compute()

@@ -16,7 +16,7 @@ from decisions.models import Decision
 from tests.decisions.factories import MemberFactory, discussion, voting
 from tests.factories import UserFactory
 from tests.workshops.factories import MeetingFactory, WorkshopFactory
-from workshops.models import Workshop
+from workshops.models import Meeting, Workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +49,15 @@ def test_a_title_changed_by_a_bulk_update_shows_at_once_on_the_board():
     client = _signed_in(UserFactory())
     assert BEFORE in client.get(meeting.get_absolute_url()).content.decode()
     Workshop.objects.filter(pk=workshop.pk).update(title=AFTER)
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert AFTER in page and BEFORE not in page
+
+
+def test_a_meeting_edited_shows_at_once_on_the_signed_in_board():
+    meeting = MeetingFactory(title=BEFORE)
+    client = _signed_in(UserFactory())
+    assert BEFORE in client.get(meeting.get_absolute_url()).content.decode()
+    Meeting.objects.filter(pk=meeting.pk).update(title=AFTER)
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert AFTER in page and BEFORE not in page
 

@@ -47,11 +47,12 @@ def meeting_detail(request, pk):
     # The workshops' cards are kept as a fragment per what makes one person's differ from
     # another's (role, sign-ups, workshops they run), under the content version.
     fragments.remember_content_version(request)
-    meeting = permissions.meeting_for(request, pk)
-    user = request.user
-    # What the board reads besides the meeting, once per content version: its hosts for everyone,
+    # The meeting, then what the board reads besides it, once per content version in this
+    # process (nothing here changes them): the meeting and its hosts for everyone,
     # and what differs for this person (their sign-ups, the workshops they run, whether they
     # took part: only asked once the meeting has begun, since it only matters then).
+    meeting = fragments.memo(request, "meeting", [pk], lambda: permissions.meeting_for(request, pk))
+    user = request.user
     hosts = fragments.memo(
         request,
         "meeting-hosts",
