@@ -42,7 +42,8 @@ class Page:
 
     @property
     def budget(self) -> float:
-        """Its cost budget in trivial requests: pages signed in are never served from a cache."""
+        """Its cost budget in trivial requests: a signed-in page is rendered for its person at every
+        request (never a whole page from a cache), so it may cost more."""
         return SIGNED_IN_BUDGET if self.signed_in else ANONYMOUS_BUDGET
 
 

@@ -26,6 +26,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from assembly import fragments
 from assembly.models import User
 from charter.models import DEFAULT_SLUG, CharterVersion
 from commons_registry.models import Commons
@@ -59,6 +60,8 @@ SEARCH = Page("search", "/search/?q=inventaire+partag%C3%A9")
 # Its latency alone, one request at a time and signed in, so never from the anonymous page cache
 # (`--only search` measures both: the anonymous page under load, the search alone).
 SEARCH_ALONE = "search alone"
+# A signed-in page's cost when nothing is kept from before (`--only first` measures it alone).
+FIRST_VIEWS = "first views"
 STYLE = color_style()
 
 
@@ -258,6 +261,13 @@ def measure(
     rows[TRIVIAL].p95_ms = trivial.p95_ms
     rows[TRIVIAL].ratio = 1.0
 
+    # The signed-in pages measured above, or all of them with `--only first`.
+    first_view_pages = (
+        [p for p in key_pages() if p.signed_in]
+        if only and wanted(FIRST_VIEWS, only)
+        else [p for p in pages if p.signed_in]
+    )
+    first_views = measure_first_views(first_view_pages, member_client) or None
     member_client.logout()  # the benchmark's session row goes with it
     recompute_seconds = time_recompute() if wanted("recompute", only) else []
     recompute_median = statistics.median(recompute_seconds) if recompute_seconds else 0.0
@@ -312,6 +322,7 @@ def measure(
         "memory": memory,
         "announcement": announcement,
         "search_alone": search_alone,
+        "first_views": first_views,
         "recompute": {
             "attendance_records": attendance,
             "seconds": [round(s, 3) for s in recompute_seconds],
@@ -512,6 +523,44 @@ def signed_in_client() -> Client:
     client = Client(HTTP_HOST=LOOPBACK)
     client.force_login(member)
     return client
+
+
+def measure_first_views(pages: list[Page], member_client: Client, runs: int = 20) -> list[dict]:
+    """What a signed-in page costs the first time it is seen after a write (nothing kept from
+    before: assembly/fragments.py forgotten before each request), against the same page seen
+    again, in-process CPU per request and in /robots.txt requests measured the same way. No
+    budget: the load above measures a person's repeated views (their parts kept per content
+    version); a room opening the board after a write pays the first-view cost once each."""
+
+    def cpu_ms(client, path, *, forget: bool) -> float:
+        client.get(path)
+        started = time.process_time()
+        for _ in range(runs):
+            if forget:
+                fragments.forget_all()
+            client.get(path)
+        return (time.process_time() - started) * 1000 / runs
+
+    trivial = cpu_ms(Client(HTTP_HOST=LOOPBACK), TRIVIAL.path, forget=False)
+    found = []
+    for page in (page for page in pages if page.signed_in):
+        first = cpu_ms(member_client, page.path, forget=True)
+        again = cpu_ms(member_client, page.path, forget=False)
+        found.append(
+            {
+                "path": page.path,
+                "first_view_cpu_ms": round(first, 2),
+                "again_cpu_ms": round(again, 2),
+                "first_view_ratio": round(first / trivial, 1),
+                "again_ratio": round(again / trivial, 1),
+            }
+        )
+        say(
+            f"First view of {page.path} signed in (in-process CPU, nothing kept): {first:.1f} ms, "
+            f"{first / trivial:.0f} x /robots.txt; seen again: {again:.1f} ms, "
+            f"{again / trivial:.0f} x (no budget; see docs/performance.md)"
+        )
+    return found
 
 
 def count_queries(page: Page, member_client: Client) -> int:
