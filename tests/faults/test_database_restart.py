@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.urls import resolve
 
+from assembly import page_cache
 from bench.server import Server, free_port, server_environment
 from tests.conftest import skip_or_fail
 from tests.services.conftest import REDIS_URL
@@ -99,8 +101,9 @@ def throwaway_postgres(postgres_database, django_db_blocker):
 
 
 # A page that needs the database for everyone: the anonymous page cache may answer the home page
-# from Redis while PostgreSQL is down, which is what it is for, but not a search.
-PAGE = "/search/?q=jardin"
+# or a search from Redis while PostgreSQL is down, which is what it is for, but not the chantiers
+# (not in PUBLIC_PAGES, which the first assertion of the test checks).
+PAGE = "/chantiers/"
 
 
 def get(port: int, path: str) -> tuple[int, str]:
@@ -115,6 +118,7 @@ def get(port: int, path: str) -> tuple[int, str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_database_restart_gives_503_then_recovers(throwaway_postgres, tmp_path):
+    assert resolve(PAGE).view_name not in page_cache.PUBLIC_PAGES
     root = Path(__file__).resolve().parents[2]
     env = server_environment(
         dict(os.environ),
