@@ -4,18 +4,11 @@ into the delivery log as a sent e-mail, so a late retry of the task cannot tell 
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import migrate
 
 BEFORE = [("commons_registry", "0003_seed_categories"), ("assembly", "0002_delivery")]
 TOLD_AT = datetime.datetime(2026, 5, 4, 10, 0, tzinfo=datetime.UTC)
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    targets = targets or executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)

@@ -4,20 +4,12 @@ that a replay of one of them after an undo is recognised too."""
 import uuid
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import UserFactory
+from tests.migrations import migrate
 from tests.workshops.factories import AttendanceFactory, MeetingFactory
 
 BEFORE = [("workshops", "0006_notes_history")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    targets = targets or executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
