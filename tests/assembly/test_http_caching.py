@@ -32,18 +32,16 @@ def _commons(url_name):
     return arrange
 
 
-def _meeting_calendar():
-    meeting = MeetingFactory(title="Assemblée de mars")
-    return reverse("calendar:public"), lambda: Meeting.objects.filter(pk=meeting.pk).update(
-        title="Assemblée d'avril"
-    )
+def _meeting(url_of):
+    """A meeting whose title the page shows; `url_of(meeting)` is the page."""
 
+    def arrange():
+        meeting = MeetingFactory(title="Assemblée de mars")
+        return url_of(meeting), lambda: Meeting.objects.filter(pk=meeting.pk).update(
+            title="Assemblée d'avril"
+        )
 
-def _one_meeting():
-    meeting = MeetingFactory(title="Assemblée de mars")
-    return reverse("meetings:ics", args=[meeting.pk]), lambda: Meeting.objects.filter(
-        pk=meeting.pk
-    ).update(title="Assemblée d'avril")
+    return arrange
 
 
 def _private_calendar():
@@ -51,13 +49,6 @@ def _private_calendar():
     signup = SignupFactory(person=person, workshop=WorkshopFactory(title="Compost"))
     return reverse("calendar:private", args=[person.calendar_token]), lambda: WorkshopFactory(
         meeting=signup.workshop.meeting, title="Vélo"
-    )
-
-
-def _agenda_feed():
-    meeting = MeetingFactory(title="Assemblée de mars")
-    return reverse("feeds:agenda"), lambda: Meeting.objects.filter(pk=meeting.pk).update(
-        title="Assemblée d'avril"
     )
 
 
@@ -76,12 +67,12 @@ def _network_export():
 
 
 FEEDS_AND_EXPORTS = {
-    "calendar.ics": _meeting_calendar,
-    "meeting .ics": _one_meeting,
+    "calendar.ics": _meeting(lambda meeting: reverse("calendar:public")),
+    "meeting .ics": _meeting(lambda meeting: reverse("meetings:ics", args=[meeting.pk])),
     "private calendar": _private_calendar,
     "commons GeoJSON": _commons("commons:export-geojson"),
     "commons CSV": _commons("commons:export-csv"),
-    "agenda Atom": _agenda_feed,
+    "agenda Atom": _meeting(lambda meeting: reverse("feeds:agenda")),
     "decisions Atom": _decisions_feed,
     "commons Atom": _commons("feeds:commons"),
     "network GeoJSON": _network_export,
