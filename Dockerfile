@@ -20,4 +20,4 @@ RUN SECRET_KEY=build-only python manage.py collectstatic --noinput \
     && chown -R assemblee /app/var /backups
 USER assemblee
 EXPOSE 8000
-CMD ["gunicorn", "assembly.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

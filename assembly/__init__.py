@@ -1,5 +1,2 @@
-"""Assemblée: the project package (settings, urls, Celery app) and what every app needs."""
-
-from .celery import app as celery_app
-
-__all__ = ("celery_app",)
+"""The foot of the app chain: people, permissions, merging, personal data, the notification layer,
+Markdown, the HTTP layer (page cache, kept parts, rate limits) and the registries every app fills."""

@@ -1,6 +1,6 @@
 """Tasks the broker could not take: kept in the database, enqueued again once it is back.
 
-When Redis stops, a web request that saved something still answers (assembly/celery.py,
+When Redis stops, a web request that saved something still answers (assembly/tasking.py,
 `AssemblyTask.delay_on_commit`); the task that should follow the write (a membership recompute,
 a cancellation notice, a subscription's confirmation…) is then written here instead of being lost.
 The periodic sweep `assembly.enqueue_deferred_tasks` (CELERY_BEAT_SCHEDULE) runs on a worker, so

@@ -2,7 +2,7 @@
 and entries whose text is escaped or sanitised Markdown.
 
 Each app writes its own feed (workshops/feeds.py, decisions/feeds.py, commons_registry/feeds.py)
-as a list of `FeedEntry`; assembly/urls.py routes them under /feeds/.
+as a list of `FeedEntry`; config/urls.py routes them under /feeds/.
 """
 
 import datetime

@@ -1,8 +1,7 @@
 """Is the service able to work? The database answers a query and the broker takes a connection."""
 
+from celery import current_app as celery_app
 from django.db import connection
-
-from .celery import app as celery_app
 
 
 def check_database() -> bool:

@@ -259,7 +259,7 @@ class MergeLog(models.Model):
 
 
 class DeferredTask(models.Model):
-    """A task that could not be enqueued because the broker did not answer (assembly/celery.py).
+    """A task that could not be enqueued because the broker did not answer (assembly/tasking.py).
     The write it follows has committed; the task waits here until the periodic sweep
     `assembly.enqueue_deferred_tasks` enqueues it once the broker is back (assembly/deferred.py).
     Only task names and ids: never personal data."""

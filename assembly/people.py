@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from .domain import DomainError
 from .models import Delivery, MergeLog, User
 from .notifications import render_email
+from .tasking import enqueue_on_commit
 
 
 def claim_url(user: User) -> str:
@@ -49,7 +50,6 @@ def add_email(person: User, email: str) -> User:
     """Give an e-mail to a person registered at the door without one, then invite them (once the
     change is committed) to claim the account. An address already someone's is refused: those two
     are probably one person, to be merged instead."""
-    from .tasks import send_claim_invitation_task  # noqa: PLC0415 - assembly.tasks imports people
 
     email = (email or "").strip().lower()
     try:
@@ -73,7 +73,7 @@ def add_email(person: User, email: str) -> User:
         person.email = email
         person.save(update_fields=["email"])
         EmailAddress.objects.create(user=person, email=email, primary=True, verified=False)
-        send_claim_invitation_task.delay_on_commit(user_id=person.pk)
+        enqueue_on_commit("assembly.send_claim_invitation", user_id=person.pk)
     return person
 
 

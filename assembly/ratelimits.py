@@ -1,7 +1,7 @@
 """How fast one account or one address may write: comments, proposals, walk-ins, subscriptions.
 
 The counting is allauth's, in the cache, beside its own sign-in limits; the rates are settings
-(`ACCOUNT_RATE_LIMITS`, filled from `WRITE_RATE_LIMITS` in assembly/settings.py). A refused request
+(`ACCOUNT_RATE_LIMITS`, filled from `WRITE_RATE_LIMITS` in config/settings.py). A refused request
 gets a 429 page in our layout that says what was refused and that nothing was saved.
 """
 

@@ -5,7 +5,7 @@ import logging
 
 from celery import shared_task
 
-from . import announcement, deferred, notifications
+from . import deferred, notifications
 from .models import User
 from .notifications import digest, subscriptions
 from .people import send_claim_invitation
@@ -47,15 +47,6 @@ def send_subscription_confirmation(*, subscriber_id: int) -> bool:
     sent = subscriptions.send_confirmation(subscriber_id)
     logger.info("subscription confirmation %s: %s", subscriber_id, "sent" if sent else "not due")
     return sent
-
-
-@shared_task(name="assembly.send_announcements")
-def send_announcements() -> int:
-    """Announce each assembly N days before (the rhythm's setting); safe to run late or twice."""
-
-    count = announcement.send_due_announcements()
-    logger.info("announcements: %s meetings", count)
-    return count
 
 
 @shared_task(name="assembly.send_weekly_digests")

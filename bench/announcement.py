@@ -14,7 +14,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from assembly.announcement import send_announcement
+from portal.announcement import send_announcement
 from assembly.models import Subscriber, User
 from workshops.models import Meeting
 

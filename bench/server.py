@@ -37,7 +37,7 @@ class Server:
             sys.executable,
             "-m",
             "gunicorn",
-            "assembly.wsgi:application",
+            "config.wsgi:application",
             f"--bind={LOOPBACK}:{self.port}",
             f"--workers={self.workers}",
             "--worker-class=sync",
@@ -135,7 +135,7 @@ def server_environment(
         REDIS_URL=redis_url,
         STATIC_ROOT=static_root,
         LOG_LEVEL="WARNING",
-        DJANGO_SETTINGS_MODULE="assembly.settings",
+        DJANGO_SETTINGS_MODULE="config.settings",
     )
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env

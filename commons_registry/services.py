@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assembly.domain import DomainError
+from assembly.tasking import enqueue_on_commit
 
 from . import emails
 from .models import Commons, OstromAssessment
@@ -71,7 +72,6 @@ def _locked(commons: Commons) -> Commons:
 @transaction.atomic
 def publish_commons(commons: Commons, *, by, now=None) -> Commons:
     """Publish a proposal; its proposer becomes a steward and is told by e-mail."""
-    from .tasks import note_commons_published, notify_moderation  # noqa: PLC0415 - cycle: commons_registry.tasks imports services
 
     now = now or timezone.now()
     commons = _locked(commons)
@@ -85,15 +85,14 @@ def publish_commons(commons: Commons, *, by, now=None) -> Commons:
     commons.save()
     if commons.submitted_by_id:
         commons.stewards.add(commons.submitted_by_id)
-        notify_moderation.delay_on_commit(commons_pk=commons.pk)
-    note_commons_published.delay_on_commit(commons_pk=commons.pk)
+        enqueue_on_commit("commons_registry.notify_moderation", commons_pk=commons.pk)
+    enqueue_on_commit("commons_registry.note_commons_published", commons_pk=commons.pk)
     return commons
 
 
 @transaction.atomic
 def reject_commons(commons: Commons, *, by, reason: str, now=None) -> Commons:
     """Refuse a proposal, saying why; the proposer is told by e-mail."""
-    from .tasks import notify_moderation  # noqa: PLC0415 - cycle: commons_registry.tasks imports services
 
     reason = (reason or "").strip()
     if not reason:
@@ -107,7 +106,7 @@ def reject_commons(commons: Commons, *, by, reason: str, now=None) -> Commons:
     _mark_changed_by(commons, by)
     commons.save()
     if commons.submitted_by_id:
-        notify_moderation.delay_on_commit(commons_pk=commons.pk)
+        enqueue_on_commit("commons_registry.notify_moderation", commons_pk=commons.pk)
     return commons
 
 

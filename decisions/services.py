@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from assembly.domain import DomainError
 from assembly.models import AssemblyConfiguration, User
+from assembly.tasking import enqueue_on_commit
 
 from . import effects
 from .models import Comment, Decision, RollEntry, Vote
@@ -95,9 +96,8 @@ def open_discussion(
         if related_commons:
             decision.related_commons.set(related_commons)
         # Told from the worker once the discussion exists for everyone, never from the request.
-        from .tasks import announce_discussion  # noqa: PLC0415 - cycle: decisions.tasks imports services
 
-        announce_discussion.delay_on_commit(decision_id=decision.pk)
+        enqueue_on_commit("decisions.announce_discussion", decision_id=decision.pk)
     return decision
 
 
@@ -141,9 +141,8 @@ def add_comment(decision: Decision, *, author, text: str, now=None) -> Comment:
             decision=locked, author=author, text=text.strip(), created_at=now
         )
         # The author and the earlier commenters hear of it from the worker, after the commit.
-        from .tasks import tell_replies  # noqa: PLC0415 - cycle: decisions.tasks imports services
 
-        tell_replies.delay_on_commit(comment_id=comment.pk)
+        enqueue_on_commit("decisions.tell_replies", comment_id=comment.pk)
     return comment
 
 

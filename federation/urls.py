@@ -1,4 +1,4 @@
-"""URLs of federation (namespace "network"); /.well-known/assemblee.json is in assembly/urls.py."""
+"""URLs of federation (namespace "network"); /.well-known/assemblee.json is in config/urls.py."""
 
 from django.urls import path
 

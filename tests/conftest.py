@@ -8,7 +8,7 @@ from django.core.cache import cache
 from kombu import pools
 
 from assembly import fragments
-from assembly.celery import app
+from config.celery import app
 from tests.factories import FacilitatorFactory, UserFactory
 
 REQUIRE_ALL = os.environ.get("REQUIRE_ALL") == "1"
@@ -22,7 +22,7 @@ def celery_worker_command(queue: str) -> list[str]:
         "-m",
         "celery",
         "-A",
-        "assembly",
+        "config",
         "worker",
         "--pool=solo",
         "--without-gossip",

@@ -33,6 +33,7 @@ from django.utils.translation import ngettext
 from assembly.domain import DomainError
 from assembly.models import AssemblyConfiguration, Delivery, User
 from assembly.notifications import Outgoing, deliver, render_email
+from assembly.tasking import enqueue_on_commit
 
 from .models import Attendance, Meeting
 
@@ -280,11 +281,10 @@ def send_notices(*, now: datetime.datetime | None = None):
 
 def on_attendance_recorded(person_ids: Iterable[int]) -> None:
     """Attendance changed for these people: recompute their membership once it has committed."""
-    from .tasks import recompute_memberships  # noqa: PLC0415 - cycle: workshops.tasks imports membership
 
     person_ids = sorted({pk for pk in person_ids if pk is not None})
     if person_ids:
-        recompute_memberships.delay_on_commit(person_ids=person_ids)
+        enqueue_on_commit("workshops.recompute_memberships", person_ids=person_ids)
 
 
 def recompute_after_merge(kept: User) -> None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from assembly.domain import DomainError
 from assembly.models import User
 from assembly.people import register_at_door
-from assembly.tasks import send_claim_invitation_task
+from assembly.tasking import enqueue_on_commit
 
 from . import membership, notes, rhythm
 from .models import AppliedTick, Attendance, Meeting, Venue, Workshop, WorkshopSignup
@@ -119,9 +119,7 @@ def cancel_meeting(meeting: Meeting, reason: str, *, now=None) -> Meeting:
     meeting.cancellation_reason = reason
     meeting.save(update_fields=["status", "cancellation_reason"])
     if not was_cancelled:
-        from .tasks import send_cancellation_notices  # noqa: PLC0415 - workshops.tasks imports services
-
-        send_cancellation_notices.delay_on_commit(meeting_id=meeting.pk)
+        enqueue_on_commit("workshops.send_cancellation_notices", meeting_id=meeting.pk)
     return meeting
 
 
@@ -135,9 +133,8 @@ def reinstate_meeting(meeting: Meeting) -> Meeting:
         meeting.status = Meeting.Status.PLANNED
         meeting.cancellation_reason = ""
         meeting.save(update_fields=["status", "cancellation_reason"])
-        from .tasks import send_reinstatement_notices  # noqa: PLC0415 - workshops.tasks imports services
 
-        send_reinstatement_notices.delay_on_commit(meeting_id=meeting.pk)
+        enqueue_on_commit("workshops.send_reinstatement_notices", meeting_id=meeting.pk)
     return meeting
 
 
@@ -216,9 +213,7 @@ def propose_workshop(
     if related_commons:
         workshop.related_commons.set(related_commons)
 
-    from .tasks import note_workshop_proposed  # noqa: PLC0415 - workshops.tasks imports services
-
-    note_workshop_proposed.delay_on_commit(workshop_id=workshop.pk)
+    enqueue_on_commit("workshops.note_workshop_proposed", workshop_id=workshop.pk)
     return workshop
 
 
@@ -409,7 +404,7 @@ def register_walk_in(
     if registered:
         person = register_at_door(display_name, email)
         if email:
-            send_claim_invitation_task.delay_on_commit(user_id=person.pk)
+            enqueue_on_commit("assembly.send_claim_invitation", user_id=person.pk)
     record_attendance(meeting, person, by, workshop, client_id=client_id)
     return person, registered
 

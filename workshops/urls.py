@@ -1,6 +1,6 @@
 """URLs of meetings (/meetings/…), workshops (/workshops/…) and the iCalendar feeds.
 
-assembly/urls.py includes each list under its namespace: "meetings", "workshops", "calendar".
+config/urls.py includes each list under its namespace: "meetings", "workshops", "calendar".
 """
 
 from django.urls import path

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 
 from assembly.models import Subscriber, User
 from assembly.models import SubscriberDelivery as Row
+from assembly.tasking import enqueue_on_commit
 
 from .delivery import send_in_turn
 from .topics import absolute
@@ -34,7 +35,6 @@ class BadConfirmation(Exception):
 def subscribe(email: str, language: str, *, now=None) -> Subscriber | None:
     """Record the wish and queue the confirmation; returns the row whose confirmation to send,
     or None when nothing is to be sent (already confirmed, or sent a moment ago)."""
-    from assembly.tasks import send_subscription_confirmation  # noqa: PLC0415 - cycle: assembly.tasks imports subscriptions
 
     now = now or timezone.now()
     email = email.strip().lower()
@@ -51,7 +51,7 @@ def subscribe(email: str, language: str, *, now=None) -> Subscriber | None:
             Subscriber.objects.filter(pk=subscriber.pk).update(
                 confirmation_sent_at=None, language=language
             )
-        send_subscription_confirmation.delay_on_commit(subscriber_id=subscriber.pk)
+        enqueue_on_commit("assembly.send_subscription_confirmation", subscriber_id=subscriber.pk)
     return subscriber
 
 

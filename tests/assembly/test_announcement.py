@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from assembly import announcement
+from portal import announcement
 from assembly.models import Delivery, Frequency, Subscriber, SubscriberDelivery, Topic
 from assembly.notifications import topics
-from assembly.tasks import send_announcements
+from portal.tasks import send_announcements
 from commons_registry.models import Commons
 from tests.commons_registry.factories import CommonsFactory
 from tests.decisions.factories import discussion

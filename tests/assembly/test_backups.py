@@ -33,7 +33,7 @@ def manage(*arguments, database_url: str, tmp_path: Path) -> subprocess.Complete
     clean = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
     environment = {
         **clean,
-        "DJANGO_SETTINGS_MODULE": "assembly.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DEBUG": "1",
         "SECRET_KEY": "backup-tests",
         "DATABASE_URL": database_url,

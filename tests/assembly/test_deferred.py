@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 from kombu.exceptions import OperationalError as BrokerError
 
-from assembly.celery import app
+from config.celery import app
 from assembly.deferred import enqueue_deferred
 from assembly.models import DeferredTask
 from assembly.tasks import enqueue_deferred_tasks

@@ -1,6 +1,6 @@
 import pytest
 
-from assembly.celery import app as celery_app
+from config.celery import app as celery_app
 from tests.conftest import use_broker
 
 

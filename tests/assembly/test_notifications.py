@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
-from assembly.celery import app as celery_app
+from config.celery import app as celery_app
 from assembly.models import Frequency, NotificationPreferences, Subscriber, Topic
 from assembly.notifications import subscriptions, topics
 from tests.factories import UserFactory

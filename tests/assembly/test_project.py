@@ -25,14 +25,14 @@ def test_compose_file_has_the_whole_stack_with_real_commands():
         assert service["build"] == "."
         assert service["environment"]["DATABASE_URL"].startswith("postgres://")
         assert service["environment"]["REDIS_URL"].startswith("redis://redis:6379")
-    assert "gunicorn assembly.wsgi:application" in services["web"]["command"]
-    assert shlex.split(services["worker"]["command"])[:4] == ["celery", "-A", "assembly", "worker"]
-    assert shlex.split(services["beat"]["command"])[:4] == ["celery", "-A", "assembly", "beat"]
+    assert "gunicorn config.wsgi:application" in services["web"]["command"]
+    assert shlex.split(services["worker"]["command"])[:4] == ["celery", "-A", "config", "worker"]
+    assert shlex.split(services["beat"]["command"])[:4] == ["celery", "-A", "config", "beat"]
     assert "python manage.py backup --output /backups --keep 14;" in services["backup"]["command"]
     assert services["backup"]["volumes"] == ["media:/app/var/media", "backups:/backups"]
     # The modules those commands name exist in the project.
-    assert (ROOT / "assembly" / "wsgi.py").exists()
-    assert (ROOT / "assembly" / "celery.py").exists()
+    assert (ROOT / "config" / "wsgi.py").exists()
+    assert (ROOT / "config" / "celery.py").exists()
     assert (ROOT / "Dockerfile").exists()
 
 
@@ -43,8 +43,8 @@ def test_procfile_starts_web_worker_and_beat():
 
     assert set(lines) == {"web", "worker", "beat"}
     assert "runserver" in lines["web"]
-    assert "celery -A assembly worker" in lines["worker"]
-    assert "celery -A assembly beat" in lines["beat"]
+    assert "celery -A config worker" in lines["worker"]
+    assert "celery -A config beat" in lines["beat"]
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
@@ -74,7 +74,7 @@ def _readme_configuration_variables() -> list[str]:
 
 
 def test_readme_configuration_table_lists_exactly_the_settings_variables():
-    settings_source = (ROOT / "assembly" / "settings.py").read_text()
+    settings_source = (ROOT / "config" / "settings.py").read_text()
     read = set(re.findall(r"\benv(?:\.\w+)?\(\s*\"([A-Z_]+)\"", settings_source))
     documented = _readme_configuration_variables()
 
@@ -93,7 +93,7 @@ def test_compose_environment_is_documented_in_the_readme():
 
 def test_layout_is_the_one_design_gives():
     # chantiers and budget: issue 15 adds them (right of workshops and of decisions).
-    for folder in ("assembly", "commons_registry", "workshops", "decisions", "charter",
+    for folder in ("config", "portal", "assembly", "commons_registry", "workshops", "decisions", "charter",
                    "chantiers", "budget", "federation", "templates", "static", "tests", "locale", ".ci", "docs"):  # fmt: skip
         assert (ROOT / folder).is_dir(), folder
     for name in ("manage.py", "docker-compose.yml", "Dockerfile", "pyproject.toml", "README.md",
@@ -101,8 +101,10 @@ def test_layout_is_the_one_design_gives():
         assert (ROOT / name).is_file(), name
     # chantiers, budget (issue 15) and federation (issue 16) sit right of the apps they read.
     for app in ("assembly", "commons_registry", "workshops", "chantiers", "decisions", "charter",
-                "budget", "federation"):  # fmt: skip
+                "budget", "federation", "portal"):  # fmt: skip
         assert (ROOT / app / "apps.py").is_file(), app
+    # config/ is the project package, not an app (issue 23).
+    assert not (ROOT / "config" / "apps.py").exists()
 
 
 # DESIGN.md's fixed top level, plus what the issues add beside it: tooling (bench/), the
@@ -113,6 +115,7 @@ TOP_LEVEL = {
     "Makefile", ".ci", "locale",
     "Dockerfile", "Procfile", ".gitignore",  # the image, `make run`'s processes, git itself
     "bench", "docs", "chantiers", "budget", "federation",
+    "config", "portal",  # the project package and the composition root (issue 23)
 }  # fmt: skip
 
 

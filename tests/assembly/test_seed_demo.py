@@ -4,7 +4,7 @@ from django.core.management import CommandError, call_command
 
 from assembly.models import Frequency, Subscriber, Topic, User
 from assembly.notifications import topics
-from assembly.waiting import waiting_for
+from portal.waiting import waiting_for
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from assembly.celery import app
+from config.celery import app
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
@@ -24,7 +24,7 @@ PRODUCTION = {
 def run_django(code: str, **env) -> subprocess.CompletedProcess:
     # Only what a process needs to start: the test run's own variables must not leak in.
     clean = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
-    clean["DJANGO_SETTINGS_MODULE"] = "assembly.settings"
+    clean["DJANGO_SETTINGS_MODULE"] = "config.settings"
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from celery.schedules import crontab
 
-from assembly.celery import app
+from config.celery import app
 from assembly.models import Delivery
 from assembly.notifications import STUCK_AFTER
 from assembly.tasks import expire_stuck_deliveries

@@ -9,7 +9,7 @@ from django.db import OperationalError
 from django.test import RequestFactory
 from django.urls import path
 
-from assembly import urls as site_urls
+from config import urls as site_urls
 from assembly.models import AssemblyConfiguration
 from assembly.unavailable import server_error
 

@@ -50,13 +50,13 @@ def test_options_refuse_fewer_than_one_request(capsys):
 
 def test_environment_is_production_like_on_its_own_database():
     env = server_environment(
-        {"DJANGO_SETTINGS_MODULE": "assembly.settings_test", "DEBUG": "1", "PATH": "/bin"},
+        {"DJANGO_SETTINGS_MODULE": "config.settings_test", "DEBUG": "1", "PATH": "/bin"},
         database_url="postgres://root@127.0.0.1:5432/assemblee_bench",
         redis_url="redis://127.0.0.1:6379/10",
         static_root="/tmp/static",
     )
 
-    assert env["DJANGO_SETTINGS_MODULE"] == "assembly.settings"
+    assert env["DJANGO_SETTINGS_MODULE"] == "config.settings"
     assert (env["DEBUG"], env["ALLOWED_HOSTS"], env["PATH"]) == ("0", "127.0.0.1", "/bin")
     assert env["DATABASE_URL"] == "postgres://root@127.0.0.1:5432/assemblee_bench"
     assert len(env["SECRET_KEY"]) > 40
@@ -83,7 +83,7 @@ def test_measuring_refuses_to_run_outside_the_benchmark_environment():
         capture_output=True,
         text=True,
         check=False,
-        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "assembly.settings_test"},
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings_test"},
     )
 
     assert result.returncode == 2

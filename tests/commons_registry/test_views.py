@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from assembly.celery import app
+from config.celery import app
 from commons_registry import services
 from commons_registry.models import Commons, OstromAssessment
 from commons_registry.services import newest_published

@@ -10,7 +10,7 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 
-from assembly.celery import app as celery_app
+from config.celery import app as celery_app
 from assembly.models import Delivery, DigestItem, Frequency, Topic
 from assembly.notifications import topics
 from assembly.notifications.topics import set_frequency

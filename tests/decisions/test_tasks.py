@@ -5,7 +5,7 @@ import time_machine
 from django.conf import settings
 from django.core import mail
 
-from assembly.celery import app as celery_app
+from config.celery import app as celery_app
 from assembly.models import AssemblyConfiguration, Delivery, DigestItem, Frequency, Topic
 from assembly.notifications.topics import set_frequency
 from decisions import effects, services

@@ -6,7 +6,7 @@ import kombu.pools
 import pytest
 from django.core import mail
 
-from assembly.celery import app
+from config.celery import app
 from commons_registry.models import Commons
 from tests.commons_registry.factories import category
 from tests.e2e.conftest import PHONE, log_in

@@ -10,9 +10,9 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from assembly.celery import app
+from config.celery import app
 from assembly.models import Subscriber, SubscriberDelivery
-from assembly.tasks import send_announcements
+from portal.tasks import send_announcements
 from tests.workshops.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from assembly.celery import app
+from config.celery import app
 from tests.e2e.workshops_helpers import sign_in
 from tests.factories import FacilitatorFactory, UserFactory
 from tests.workshops.factories import MeetingFactory, SignupFactory, WorkshopFactory

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from assembly.celery import app as celery_app
+from config.celery import app as celery_app
 from tests.conftest import celery_worker_command, skip_or_fail, use_broker
 from tests.services.conftest import REDIS_URL, free_port, redis_answers, smtp_sink, wait_for  # noqa: F401
 
@@ -76,7 +76,7 @@ def start_worker_on(redis_url, django_db_blocker, smtp_port):
         database_name = str(connection.settings_dict["NAME"])
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "assembly.settings_test",
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
         "REDIS_URL": redis_url,
         "TEST_DATABASE_NAME": database_name,
         "TEST_CELERY_QUEUE": queue,

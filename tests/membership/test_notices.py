@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from assembly.celery import app as celery_app
+from config.celery import app as celery_app
 from assembly.models import AssemblyConfiguration, Delivery
 from tests.factories import UserFactory
 from tests.membership.factories import attend, paris

@@ -13,7 +13,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 from django.db import connection
 
-from assembly.celery import app as celery_app
+from config.celery import app as celery_app
 from tests.conftest import celery_worker_command, skip_or_fail, use_broker
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,7 +70,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, smtp_sink):
         database_name = str(connection.settings_dict["NAME"])
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "assembly.settings_test",
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
         "REDIS_URL": REDIS_URL,
         "TEST_DATABASE_NAME": database_name,
         "TEST_CELERY_QUEUE": queue,

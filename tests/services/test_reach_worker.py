@@ -13,9 +13,9 @@ from django.db import connection
 from django.utils import timezone
 
 from assembly import notifications
-from assembly.celery import app as celery_app
+from config.celery import app as celery_app
 from assembly.models import Delivery
-from assembly.tasks import send_announcements
+from portal.tasks import send_announcements
 from tests.conftest import celery_worker_command, use_broker
 from tests.factories import UserFactory
 from tests.services.conftest import REDIS_URL, ROOT, wait_for
@@ -50,7 +50,7 @@ def test_a_newcomer_with_one_session_gets_the_7_day_reminder(celery_worker, smtp
 def start_worker(queue: str, database_name: str, smtp_port: int, log_name: str):
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "assembly.settings_test",
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
         "REDIS_URL": REDIS_URL,
         "TEST_DATABASE_NAME": database_name,
         "TEST_EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",

@@ -1,16 +1,17 @@
-"""The composition root's URLs: every app's pages, as DESIGN.md's URL contract gives them."""
+"""The project's URLs: every app's pages, as DESIGN.md's URL contract gives them."""
 
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from assembly import identity_views
+from assembly import views as assembly_views
 from commons_registry.feeds import CommonsFeed
 from decisions.feeds import DecisionsFeed
 from federation import views as federation_views
+from portal import views as portal_views
 from workshops.feeds import AgendaFeed
 from workshops.urls import calendar_urlpatterns, meetings_urlpatterns, workshops_urlpatterns
-
-from . import identity_views, views
 
 # Atom feeds, one per app, gathered here under /feeds/ (namespace "feeds").
 feeds_urlpatterns = [
@@ -20,21 +21,25 @@ feeds_urlpatterns = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
-    path("robots.txt", views.robots_txt, name="robots-txt"),
-    path("me/", views.me, name="me"),
-    path("me/membership/declare/", views.declare_membership, name="me-declare"),
-    path("me/export.json", views.export_my_data, name="me-export"),
-    path("me/delete/", views.delete_my_account, name="me-delete"),
-    path("me/notifications/", views.my_notifications, name="me-notifications"),
-    path("subscribe/", views.subscribe, name="subscribe"),
-    path("subscribe/confirm/<str:token>/", views.confirm_subscription, name="subscribe-confirm"),
-    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
-    path("people/", views.people, name="people"),
-    path("search/", views.search_page, name="search"),
-    path("people/members/", views.members, name="people-members"),
-    path("people/members.csv", views.members_csv, name="people-members-csv"),
+    path("", portal_views.home, name="home"),
+    path("healthz", assembly_views.healthz, name="healthz"),
+    path("robots.txt", assembly_views.robots_txt, name="robots-txt"),
+    path("me/", portal_views.me, name="me"),
+    path("me/membership/declare/", portal_views.declare_membership, name="me-declare"),
+    path("me/export.json", assembly_views.export_my_data, name="me-export"),
+    path("me/delete/", assembly_views.delete_my_account, name="me-delete"),
+    path("me/notifications/", assembly_views.my_notifications, name="me-notifications"),
+    path("subscribe/", assembly_views.subscribe, name="subscribe"),
+    path(
+        "subscribe/confirm/<str:token>/",
+        assembly_views.confirm_subscription,
+        name="subscribe-confirm",
+    ),
+    path("unsubscribe/<str:token>/", assembly_views.unsubscribe, name="unsubscribe"),
+    path("people/", portal_views.people, name="people"),
+    path("search/", portal_views.search_page, name="search"),
+    path("people/members/", portal_views.members, name="people-members"),
+    path("people/members.csv", portal_views.members_csv, name="people-members-csv"),
     path("people/duplicates/", identity_views.duplicates, name="people-duplicates"),
     path("people/<int:pk>/", identity_views.identity, name="people-identity"),
     path("people/<int:pk>/email/", identity_views.add_email, name="people-add-email"),
@@ -42,7 +47,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Before the admin's own URLs: its sign-in goes through allauth and its attempt limits.
-    path("admin/login/", views.admin_login, name="admin-login"),
+    path("admin/login/", assembly_views.admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("deliveries/", include("assembly.notifications.urls")),
     # The page's old address, from when the delivery log belonged to meetings.

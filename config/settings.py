@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "charter",
     "budget",
     "federation",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -128,8 +129,8 @@ MIDDLEWARE = [
     "assembly.page_cache.AnonymousPageCacheMiddleware",
 ]
 
-ROOT_URLCONF = "assembly.urls"
-WSGI_APPLICATION = "assembly.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 AUTH_USER_MODEL = "assembly.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -188,6 +189,14 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 2000},
         }
     }
+
+# Kept pages and parts are pickled: a release that moves the modules they name (issue 23 moved the
+# project package to config/ and the composition root to portal/) changes this prefix, so that no
+# process ever reads a value written under the old paths. Never flush the Redis that also holds the
+# broker's queue to get the same effect.
+CACHE_KEY_PREFIX = "assemblee-house"
+for _alias in CACHES.values():
+    _alias.setdefault("KEY_PREFIX", CACHE_KEY_PREFIX)
 
 # --- Authentication (django-allauth) -------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

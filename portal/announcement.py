@@ -20,14 +20,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from assembly import notifications
+from assembly.models import Subscriber, Topic
+from assembly.notifications import subscriptions, topics
 from commons_registry.models import Commons
 from decisions import services as decisions_services
 from workshops.ical import build_calendar
 from workshops.models import Meeting, Rhythm, Workshop
-
-from . import notifications
-from .models import Subscriber, Topic
-from .notifications import subscriptions, topics
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,8 @@
+"""The project package (not an app): settings, URLs, the Celery app, WSGI and ASGI.
+
+The Celery app is loaded with Django, so that `shared_task` binds to it in every process.
+"""
+
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)
