@@ -20,4 +20,6 @@ RUN SECRET_KEY=build-only python manage.py collectstatic --noinput \
     && chown -R assemblee /app/var /backups
 USER assemblee
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# The profile's web processes (ASSEMBLEE_PROFILE, config/profiles.py) on all interfaces.
+ENV HOST=0.0.0.0 PORT=8000
+CMD ["python", "-m", "config.serve", "web"]

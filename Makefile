@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test test-slow fuzz loadtest install env migrate lint messages bench clean
+.PHONY: run serve test test-slow fuzz loadtest install env migrate lint messages bench clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ migrate: install env
 run: migrate
 	@if $(PY) manage.py database_is_empty; then $(PY) manage.py seed_demo; fi
 	$(BIN)/honcho start
+
+# The production process set of ASSEMBLEE_PROFILE (small by default, config/profiles.py) in the
+# foreground, as compose runs it: gunicorn (config/gunicorn.py), the Celery worker, and beat inside
+# it (small) or beside it (standard). Set DATABASE_URL, REDIS_URL, SECRET_KEY… as for production.
+serve: migrate
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) -m config.serve
 
 lint: install
 	$(BIN)/ruff check .

@@ -14,8 +14,8 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from portal.announcement import send_announcement
 from assembly.models import Subscriber, User
+from portal.announcement import send_announcement
 from workshops.models import Meeting
 
 BASE_DIR = Path(__file__).resolve().parent.parent

@@ -42,6 +42,7 @@ from .load import LOOPBACK, SEARCH_P95_BUDGET_MS, BenchmarkError, Page, Row, wan
 from .profiling import profile_page
 from .run import BASE_DIR, CHILD_FLAG, parse
 from .server import Server, rss_kib
+from .stack import measure_stack_memory
 
 SIGNED_IN_EMAIL = "member@example.org"
 # The large demo data is there when these volumes are (DESIGN.md, "Budgets"; issue 12 for the
@@ -256,6 +257,20 @@ def measure(
             if wanted(SEARCH_ALONE, only)
             else None
         )
+    stack = None
+    if wanted("stack", only):
+        say("The small profile's whole process set (config.serve): PSS idle, then after load…")
+        stack = measure_stack_memory(
+            dict(os.environ),
+            [(page.path, signed_in if page.signed_in else None) for page in pages],
+            log=BASE_DIR / "var" / "bench-stack.log",
+        )
+        say(
+            f"  {stack['processes']} processes: {stack['pss_mib_idle']:.0f} MiB PSS idle, "
+            f"{stack['pss_mib_after_load']:.0f} MiB after {stack['requests']:,} requests "
+            f"(budget {stack['budget_mib']['idle']} and {stack['budget_mib']['after_load']} MiB) "
+            f"{'ok' if stack['within_budget'] else 'OVER BUDGET'}"
+        )
     trivial = benchmark.combine(trivial_loads)
     rows[TRIVIAL].requests_per_second = trivial.requests_per_second
     rows[TRIVIAL].p95_ms = trivial.p95_ms
@@ -320,6 +335,7 @@ def measure(
             for row in table
         ],
         "memory": memory,
+        "stack_memory": stack,
         "announcement": announcement,
         "search_alone": search_alone,
         "first_views": first_views,
@@ -351,6 +367,8 @@ def measure(
         problems.append("membership recompute over budget")
     if not memory_ok:
         problems.append("worker memory grew more than the budget")
+    if stack is not None and not stack["within_budget"]:
+        problems.append("the small profile's processes use more memory than the budget")
     if search_alone is not None and not search_alone["within_budget"]:
         problems.append("search latency over budget")
     if problems:

@@ -14,6 +14,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.profiles import PROFILES
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -70,6 +72,16 @@ for _action, _rates in WRITE_RATE_LIMITS.items():
         )
 # Lets federation fetch from loopback and private networks: tests and two local instances only.
 FEDERATION_ALLOW_PRIVATE_NETWORKS = env.bool("FEDERATION_ALLOW_PRIVATE_NETWORKS", default=False)
+# The production process set (`make serve`, compose): how many web and task processes, sized for
+# the server (config/profiles.py); `small` fits the whole stack in 512 MB. HOST and PORT are where
+# `make serve` and `make run` listen.
+ASSEMBLEE_PROFILE = env.str("ASSEMBLEE_PROFILE", default="small")
+HOST = env.str("HOST", default="127.0.0.1")
+PORT = env.int("PORT", default=8000)
+if ASSEMBLEE_PROFILE not in PROFILES:
+    raise ImproperlyConfigured(
+        f"ASSEMBLEE_PROFILE={ASSEMBLEE_PROFILE!r}: expected one of {', '.join(sorted(PROFILES))}."
+    )
 
 if not SECRET_KEY:
     if not DEBUG:

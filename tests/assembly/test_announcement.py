@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from portal import announcement
 from assembly.models import Delivery, Frequency, Subscriber, SubscriberDelivery, Topic
 from assembly.notifications import topics
-from portal.tasks import send_announcements
 from commons_registry.models import Commons
+from portal import announcement
+from portal.tasks import send_announcements
 from tests.commons_registry.factories import CommonsFactory
 from tests.decisions.factories import discussion
 from tests.factories import UserFactory

@@ -5,10 +5,10 @@ import pytest
 from django.conf import settings
 from kombu.exceptions import OperationalError as BrokerError
 
-from config.celery import app
 from assembly.deferred import enqueue_deferred
 from assembly.models import DeferredTask
 from assembly.tasks import enqueue_deferred_tasks
+from config.celery import app
 from decisions.tasks import announce_discussion
 from workshops.tasks import recompute_memberships
 

@@ -11,9 +11,9 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
-from config.celery import app as celery_app
 from assembly.models import Frequency, NotificationPreferences, Subscriber, Topic
 from assembly.notifications import subscriptions, topics
+from config.celery import app as celery_app
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

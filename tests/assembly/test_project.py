@@ -25,14 +25,18 @@ def test_compose_file_has_the_whole_stack_with_real_commands():
         assert service["build"] == "."
         assert service["environment"]["DATABASE_URL"].startswith("postgres://")
         assert service["environment"]["REDIS_URL"].startswith("redis://redis:6379")
-    assert "gunicorn config.wsgi:application" in services["web"]["command"]
-    assert shlex.split(services["worker"]["command"])[:4] == ["celery", "-A", "config", "worker"]
-    assert shlex.split(services["beat"]["command"])[:4] == ["celery", "-A", "config", "beat"]
+    # Each service starts its part of the profile's process set, as `make serve` does.
+    assert "exec python -m config.serve web" in services["web"]["command"]
+    assert services["web"]["environment"]["HOST"] == "0.0.0.0"
+    assert shlex.split(services["worker"]["command"]) == ["python", "-m", "config.serve", "worker"]
+    assert shlex.split(services["beat"]["command"]) == ["python", "-m", "config.serve", "beat"]
     assert "python manage.py backup --output /backups --keep 14;" in services["backup"]["command"]
     assert services["backup"]["volumes"] == ["media:/app/var/media", "backups:/backups"]
     # The modules those commands name exist in the project.
     assert (ROOT / "config" / "wsgi.py").exists()
     assert (ROOT / "config" / "celery.py").exists()
+    assert (ROOT / "config" / "serve.py").exists()
+    assert (ROOT / "config" / "gunicorn.py").exists()
     assert (ROOT / "Dockerfile").exists()
 
 

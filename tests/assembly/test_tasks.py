@@ -6,10 +6,10 @@ import pytest
 import time_machine
 from celery.schedules import crontab
 
-from config.celery import app
 from assembly.models import Delivery
 from assembly.notifications import STUCK_AFTER
 from assembly.tasks import expire_stuck_deliveries
+from config.celery import app
 
 NOW = datetime.datetime(2026, 6, 1, 12, 0, tzinfo=datetime.UTC)
 

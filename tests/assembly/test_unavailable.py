@@ -9,9 +9,9 @@ from django.db import OperationalError
 from django.test import RequestFactory
 from django.urls import path
 
-from config import urls as site_urls
 from assembly.models import AssemblyConfiguration
 from assembly.unavailable import server_error
+from config import urls as site_urls
 
 
 def database_gone(request):

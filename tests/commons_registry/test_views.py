@@ -7,10 +7,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from config.celery import app
 from commons_registry import services
 from commons_registry.models import Commons, OstromAssessment
 from commons_registry.services import newest_published
+from config.celery import app
 from decisions.models import Decision
 from tests.commons_registry.factories import CommonsFactory, OstromAssessmentFactory, category
 from tests.factories import UserFactory

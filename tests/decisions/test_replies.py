@@ -10,10 +10,10 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 
-from config.celery import app as celery_app
 from assembly.models import Delivery, DigestItem, Frequency, Topic
 from assembly.notifications import topics
 from assembly.notifications.topics import set_frequency
+from config.celery import app as celery_app
 from decisions import notices, services
 from decisions.models import Decision
 from decisions.tasks import advance_decisions, tell_replies

@@ -5,9 +5,9 @@ import time_machine
 from django.conf import settings
 from django.core import mail
 
-from config.celery import app as celery_app
 from assembly.models import AssemblyConfiguration, Delivery, DigestItem, Frequency, Topic
 from assembly.notifications.topics import set_frequency
+from config.celery import app as celery_app
 from decisions import effects, services
 from decisions.models import Decision
 from decisions.tasks import advance_decisions

@@ -6,8 +6,8 @@ import kombu.pools
 import pytest
 from django.core import mail
 
-from config.celery import app
 from commons_registry.models import Commons
+from config.celery import app
 from tests.commons_registry.factories import category
 from tests.e2e.conftest import PHONE, log_in
 from tests.factories import PASSWORD, FacilitatorFactory, UserFactory

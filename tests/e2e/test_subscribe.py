@@ -10,8 +10,8 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from config.celery import app
 from assembly.models import Subscriber, SubscriberDelivery
+from config.celery import app
 from portal.tasks import send_announcements
 from tests.workshops.factories import MeetingFactory
 

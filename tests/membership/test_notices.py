@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from config.celery import app as celery_app
 from assembly.models import AssemblyConfiguration, Delivery
+from config.celery import app as celery_app
 from tests.factories import UserFactory
 from tests.membership.factories import attend, paris
 from workshops import membership

@@ -13,8 +13,8 @@ from django.db import connection
 from django.utils import timezone
 
 from assembly import notifications
-from config.celery import app as celery_app
 from assembly.models import Delivery
+from config.celery import app as celery_app
 from portal.tasks import send_announcements
 from tests.conftest import celery_worker_command, use_broker
 from tests.factories import UserFactory
