@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
+from .pickers import PICKER_BUTTON
+
 logger = logging.getLogger(__name__)
 
 # What a person is told when one of these actions is slowed down.
@@ -90,9 +92,10 @@ def rate_limited(action: str, key=None):
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if request.method == "POST" and not allow(
-                request, action, key(request) if key else None
-            ):
+            # A picker's "Search" (assembly/pickers.py) sends the form back to be shown again and
+            # writes nothing: it is not an action to count.
+            acting = request.method == "POST" and PICKER_BUTTON not in request.POST
+            if acting and not allow(request, action, key(request) if key else None):
                 return too_many_requests(request, action)
             return view(request, *args, **kwargs)
 

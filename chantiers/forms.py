@@ -3,24 +3,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assembly.forms import ModelMultipleChoiceField
 from assembly.models import User
-from commons_registry.models import Commons
+from assembly.pickers import PickerFormMixin
+from commons_registry.forms import related_commons_field
 
 from .models import Card, Chantier, ChantierWorkshop, Column
 
 
-def _commons_field():
-    return ModelMultipleChoiceField(
-        label=_("Related commons"),
-        queryset=Commons.objects.published().order_by("name").only("name", "slug"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-
-class ChantierForm(forms.ModelForm):
-    related_commons = _commons_field()
+class ChantierForm(PickerFormMixin, forms.ModelForm):
+    related_commons = related_commons_field()
 
     class Meta:
         model = Chantier

@@ -4,8 +4,22 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from assembly.forms import ModelMultipleChoiceField
+from assembly.pickers import PickerWidget
+
 from . import permissions, services
 from .models import Commons, OstromAssessment
+
+
+def related_commons_field() -> ModelMultipleChoiceField:
+    """The published commons a workshop, a discussion or a chantier is about, chosen with the
+    searchable picker: the form stays small whatever the directory's size."""
+    return ModelMultipleChoiceField(
+        label=_("Related commons"),
+        queryset=Commons.objects.published().order_by("name").only("name", "slug"),
+        required=False,
+        widget=PickerWidget(suggestions_url_name="commons:choices"),
+    )
 
 
 class CommonsForm(forms.ModelForm):

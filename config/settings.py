@@ -106,6 +106,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "csp",
+    # Widget templates through TEMPLATES (FORM_RENDERER below): the picker's is under templates/.
+    "django.forms",
     "assembly",
     "commons_registry",
     "workshops",
@@ -143,6 +145,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 AUTH_USER_MODEL = "assembly.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -3,21 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assembly.forms import ModelMultipleChoiceField
-from commons_registry.models import Commons
+from assembly.pickers import PickerFormMixin
+from commons_registry.forms import related_commons_field
 
 from .models import Comment, Decision, Vote
 
 
-class DiscussionForm(forms.ModelForm):
-    related_commons = ModelMultipleChoiceField(
-        label=_("Related commons"),
-        # Published entries only, as checkboxes like the workshop form: a multiple <select> needs
-        # Ctrl-click, which a phone does not have.
-        queryset=Commons.objects.published().order_by("name").only("name", "slug"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+class DiscussionForm(PickerFormMixin, forms.ModelForm):
+    related_commons = related_commons_field()
 
     class Meta:
         model = Decision

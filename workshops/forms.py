@@ -5,8 +5,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assembly.forms import ModelMultipleChoiceField
-from commons_registry.models import Commons
+from assembly.pickers import PickerFormMixin
+from commons_registry.forms import related_commons_field
 
 from .models import Meeting, Venue, Workshop
 from .services import VENUE_FIELDS
@@ -15,13 +15,8 @@ from .services import VENUE_FIELDS
 LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class WorkshopForm(forms.ModelForm):
-    related_commons = ModelMultipleChoiceField(
-        label=_("Related commons"),
-        required=False,
-        queryset=Commons.objects.published().order_by("name"),
-        widget=forms.CheckboxSelectMultiple,
-    )
+class WorkshopForm(PickerFormMixin, forms.ModelForm):
+    related_commons = related_commons_field()
 
     class Meta:
         model = Workshop

@@ -117,6 +117,24 @@ def export_geojson(request):
     return response
 
 
+# At most this many suggestions for a picker (assembly/pickers.py) as one types.
+CHOICES_LIMIT = 20
+
+
+@require_GET
+def choices_json(request):
+    """Published commons whose name holds `q`, for the searchable picker of the forms that link
+    a workshop, a discussion or a chantier to commons: one query, at most CHOICES_LIMIT rows."""
+    query = request.GET.get("q", "").strip()[:100]
+    rows = (
+        Commons.objects.published().filter(name__icontains=query).order_by("name")
+        .values_list("pk", "name")[:CHOICES_LIMIT]
+        if query
+        else []
+    )  # fmt: skip
+    return JsonResponse({"results": [{"id": pk, "label": name} for pk, name in rows]})
+
+
 @require_GET
 def export_csv(request):
     filterset = CommonsFilter(request.GET or None, queryset=Commons.objects.all())

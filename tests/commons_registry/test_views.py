@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commons_registry import services
-from commons_registry.models import Commons, OstromAssessment
+from commons_registry.models import Category, Commons, OstromAssessment
 from commons_registry.services import newest_published
 from config.celery import app
 from decisions.models import Decision
@@ -400,3 +400,34 @@ def test_confirmation_task_scheduled_daily(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["commons-request-confirmations"]
     app.loader.import_default_modules()
     assert entry["task"] in app.tasks
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [5, 50])
+def test_picker_suggestions_are_published_matches_at_most_twenty(
+    client, django_assert_num_queries, count
+):
+    category = Category.objects.create(name="Jardins", slug="jardins-picker")
+    for n in range(count):
+        Commons.objects.create(
+            name=f"Jardin {n:02d}", slug=f"jardin-picker-{n}", summary="s", category=category,
+            state=Commons.State.PUBLISHED,
+        )  # fmt: skip
+    Commons.objects.create(
+        name="Jardin caché", slug="jardin-cache", summary="s", category=category,
+        state=Commons.State.PROPOSED,
+    )  # fmt: skip
+
+    with django_assert_num_queries(1):
+        response = client.get(reverse("commons:choices"), {"q": "JARDIN"})
+
+    labels = [row["label"] for row in response.json()["results"]]
+    assert labels == [f"Jardin {n:02d}" for n in range(min(count, 20))]
+
+
+@pytest.mark.django_db
+def test_picker_suggestions_without_a_query_are_empty(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get(reverse("commons:choices"))
+
+    assert response.json() == {"results": []}

@@ -474,12 +474,15 @@ def test_admin_cannot_revert_a_closed_decision_to_an_earlier_version(admin_clien
 
 
 @pytest.mark.django_db
-def test_new_discussion_offers_published_commons_as_checkboxes(client):
+def test_new_discussion_offers_published_commons_to_search(client):
     CommonsFactory(name="Jardin publié")
     CommonsFactory(name="Jardin en attente", state=Commons.State.PROPOSED)
     client.force_login(UserFactory())
 
-    page = client.get("/decisions/new/").content.decode()
+    page = client.post(
+        "/decisions/new/",
+        {"title": "Un four", "related_commons_q": "jardin", "_picker": "related_commons"},
+    ).content.decode()
 
     assert 'type="checkbox" name="related_commons"' in page
     assert "Jardin publié" in page

@@ -578,13 +578,48 @@ def make_commons(count):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("count", [1, 3])
-def test_propose_page_query_count_is_constant(person_client, django_assert_num_queries, count):
+@pytest.mark.parametrize("count", [5, 50])
+def test_propose_page_stays_small_whatever_the_directory(
+    person_client, django_assert_num_queries, count
+):
     make_commons(count)
     meeting = MeetingFactory()
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         response = person_client.get(f"{reverse('workshops:propose')}?meeting={meeting.pk}")
-    assert response.content.decode().count('name="related_commons"') == count
+    page = response.content.decode()
+    # No commons listed until one searches: the picker's search field instead (issue 24).
+    assert page.count('name="related_commons"') == 0
+    assert 'name="related_commons_q"' in page
+    assert len(response.content) < 40_000
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [5, 50])
+def test_a_picker_search_shows_the_matches_keeps_what_was_typed_and_saves_nothing(
+    person_client, django_assert_num_queries, count
+):
+    commons = make_commons(count)
+    chosen = commons[1]
+    meeting = MeetingFactory()
+    body = {
+        "meeting": meeting.pk,
+        "title": "Semences partagées",
+        "related_commons": [chosen.pk],
+        "related_commons_q": "jardin 2",
+        "_picker": "related_commons",
+    }
+    with django_assert_num_queries(4):
+        response = person_client.post(reverse("workshops:propose"), body)
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert meeting.workshops.count() == 0
+    assert 'value="Semences partagées"' in page
+    assert f'value="{chosen.pk}" checked' in page
+    # "Jardin 2", "Jardin 20".."Jardin 29" match, at most 20 of them, the chosen one apart.
+    matches = [c for c in commons if "jardin 2" in c.name.lower() and c != chosen]
+    assert page.count('name="related_commons"') == 1 + min(len(matches), 20)
+    assert "This field is required" not in page
 
 
 @pytest.mark.django_db

@@ -1,0 +1,119 @@
+"""The searchable commons picker (assembly/pickers.py) in a real browser: a WAI-ARIA combobox with
+the keyboard, and the same choice without JavaScript (a search sent with the form)."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from commons_registry.models import Commons
+from decisions.models import Decision
+from tests.commons_registry.factories import CommonsFactory
+from tests.e2e.conftest import log_in
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+
+
+def _directory():
+    for name in ("Jardin du Moulin", "Jardin des Plantes", "Jardin partagé de Wazemmes"):
+        CommonsFactory(name=name, state=Commons.State.PUBLISHED)
+    CommonsFactory(name="Fablab de Fives", state=Commons.State.PUBLISHED)
+
+
+@pytest.fixture
+def axe_page(browser, live_server):
+    # The context bypasses the CSP only so that the test can inject axe (as test_accessibility.py).
+    context = browser.new_context(locale="fr-FR", base_url=live_server.url, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def test_combobox_chooses_a_commons_with_the_keyboard(axe_page):
+    page = axe_page
+    _directory()
+    person = UserFactory(email="picker@example.org")
+    log_in(page, person.email, PASSWORD)
+    page.goto("/decisions/new/")
+    search = page.locator('input[role="combobox"][name="related_commons_q"]')
+
+    search.fill("jardin")
+    listbox = page.get_by_role("listbox")
+    expect(listbox.get_by_role("option")).to_have_count(3)
+    expect(search).to_have_attribute("aria-expanded", "true")
+    search.press("ArrowDown")
+    search.press("ArrowDown")
+    second = listbox.get_by_role("option").nth(1)
+    expect(second).to_have_attribute("aria-selected", "true")
+    expect(search).to_have_attribute("aria-activedescendant", second.get_attribute("id"))
+    axe_problems = _serious_violations(page)
+    search.press("Enter")
+
+    expect(search).to_have_attribute("aria-expanded", "false")
+    expect(page.get_by_role("checkbox", name="Jardin du Moulin")).to_be_checked()
+    assert axe_problems == []
+
+    search.fill("fab")
+    expect(listbox.get_by_role("option")).to_have_count(1)
+    search.press("Escape")
+    expect(listbox).to_be_hidden()
+
+    page.fill('input[name="title"]', "Un four à pain partagé")
+    page.fill('textarea[name="context"]', "Pour les jardins.")
+    page.locator('form.stacked-form button[type="submit"]:not([name])').click()
+    page.wait_for_url(lambda url: "/decisions/new/" not in url)
+
+    decision = Decision.objects.get(title="Un four à pain partagé")
+    assert [c.name for c in decision.related_commons.all()] == ["Jardin du Moulin"]
+
+
+def test_without_javascript_a_search_sent_with_the_form_keeps_what_was_typed(browser, live_server):
+    _directory()
+    person = UserFactory(email="nojs@example.org")
+    context = browser.new_context(
+        locale="fr-FR", base_url=live_server.url, java_script_enabled=False
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        log_in(page, person.email, PASSWORD)
+        page.goto("/decisions/new/")
+        page.fill('input[name="title"]', "Une grainothèque")
+        page.fill('input[name="related_commons_q"]', "wazemmes")
+        page.click('button[name="_picker"]')
+
+        expect(page.locator('input[name="title"]')).to_have_value("Une grainothèque")
+        page.get_by_role("checkbox", name="Jardin partagé de Wazemmes").check()
+        page.fill('input[name="related_commons_q"]', "fives")
+        page.click('button[name="_picker"]')
+        expect(page.get_by_role("checkbox", name="Jardin partagé de Wazemmes")).to_be_checked()
+        page.get_by_role("checkbox", name="Fablab de Fives").check()
+        assert Decision.objects.count() == 0
+
+        page.fill('textarea[name="context"]', "Des graines pour tous.")
+        page.locator('form.stacked-form button[type="submit"]:not([name])').click()
+        page.wait_for_url(lambda url: "/decisions/new/" not in url)
+    finally:
+        context.close()
+
+    decision = Decision.objects.get(title="Une grainothèque")
+    assert sorted(c.name for c in decision.related_commons.all()) == [
+        "Fablab de Fives",
+        "Jardin partagé de Wazemmes",
+    ]
+
+
+def _serious_violations(page):
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}})"
+    )
+    return [
+        f"[{v['impact']}] {v['id']}: {v['help']}"
+        for v in result["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
