@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.forms import BaseForm
 from django.urls import reverse
+from django.utils.html import escape
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -597,6 +598,18 @@ def _forms_with_errors(response) -> list:
     return found
 
 
+def _errors_not_shown(response) -> list[str]:
+    """The form's errors that the page does not show (a hidden field's, one the template forgot)."""
+    page = response.content.decode()
+    return [
+        str(message)
+        for form in _forms_with_errors(response)
+        for messages in form.errors.values()
+        for message in messages
+        if escape(message) not in page
+    ]
+
+
 def check_answer(response, before, after, case, data):
     status = response.status_code
     # 400: the vote form shown again with its errors (decisions/views/acting.py).
@@ -612,6 +625,8 @@ def check_answer(response, before, after, case, data):
         assert status == 302 or _forms_with_errors(response), (
             f"a {status} without any error on the form for {data!r}"
         )
+        unsaid = _errors_not_shown(response) if status != 302 else []
+        assert not unsaid, f"refused, but the page does not say {unsaid} for {data!r}"
         changed = {t: (before[t], after[t]) for t in before if before[t] != after[t]}
         assert not changed, f"refused, yet rows changed {changed} for {data!r}"
         return "refused"
