@@ -1,6 +1,9 @@
 """When PostgreSQL restarts or stops answering, requests fail cleanly: a 503 page in our layout,
 with Retry-After, instead of a 500. The next request after the database is back works again by
-itself: CONN_HEALTH_CHECKS (settings) drops the broken connection before reusing it."""
+itself: CONN_HEALTH_CHECKS (settings) drops the broken connection before reusing it.
+
+Any other error gets the 500 page, in the same layout and rendered the same way, without the
+database: the error may well have come from it."""
 
 import logging
 import sys
@@ -19,12 +22,16 @@ DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 10
 
 
-def unavailable_response() -> HttpResponse:
+def _page_without_database(template_name: str, status: int) -> HttpResponse:
     # The site's layout, rendered without the request: its context processors would ask the
     # database again. The assembly's name comes from the cache when it still holds the
     # configuration (a Redis that does not answer reads as empty: assembly/cache.py).
     assembly = cache.get(CACHE_KEY) or {"name": "Assemblée"}
-    response = HttpResponse(render_to_string("503.html", {"assembly": assembly}), status=503)
+    return HttpResponse(render_to_string(template_name, {"assembly": assembly}), status=status)
+
+
+def unavailable_response() -> HttpResponse:
+    response = _page_without_database("503.html", 503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
@@ -44,7 +51,8 @@ class DatabaseUnavailableMiddleware:
 
 
 def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
-    """handler500: errors outside the views (sessions saved after the view) get the same 503."""
+    """handler500: errors outside the views (sessions saved after the view) get the same 503;
+    any other error the 500 page in our layout."""
     if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
         return unavailable_response()
-    return defaults.server_error(request, template_name)
+    return _page_without_database(template_name, 500)

@@ -1,6 +1,7 @@
 """A database that does not answer gives a 503 page in the site's layout, with Retry-After, never a
 500; the site recovers by itself (tests/faults/test_database_restart.py does it with a real
-PostgreSQL restarted under gunicorn)."""
+PostgreSQL restarted under gunicorn). Any other error gives the 500 page, in the same layout,
+rendered without asking the database."""
 
 import sys
 
@@ -27,6 +28,7 @@ urlpatterns = [
     path("broken/", broken_view),
     *site_urls.urlpatterns,
 ]
+handler500 = site_urls.handler500
 
 
 @pytest.mark.urls("tests.assembly.test_unavailable")
@@ -81,3 +83,44 @@ def test_any_other_error_stays_a_500(client):
     response = client.get("/broken/")
 
     assert response.status_code == 500
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.assembly.test_unavailable")
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("fr", "Quelque chose s’est mal passé"), ("en", "Something went wrong")],
+)
+def test_a_bug_in_a_view_gives_the_500_page_in_the_site_layout_without_a_query(
+    client, django_assert_num_queries, language, heading
+):
+    config = AssemblyConfiguration.get()
+    config.name = "Assemblée des Communs de Roubaix"
+    config.save()
+    client.get("/")  # fills the cache as every page does
+    client.raise_request_exception = False
+
+    with django_assert_num_queries(0):
+        response = client.get("/broken/", HTTP_ACCEPT_LANGUAGE=language)
+
+    page = response.content.decode()
+    assert response.status_code == 500
+    assert f'<html lang="{language}">' in page
+    assert f"<h1>{heading}</h1>" in page
+    assert 'class="site-header"' in page and 'class="main-nav"' in page
+    assert 'class="site-footer"' in page
+    assert '<a class="brand" href="/">Assemblée des Communs de Roubaix' in page
+    assert 'class="account-nav"' not in page and "language-form" not in page
+
+
+@pytest.mark.urls("tests.assembly.test_unavailable")
+def test_the_500_page_needs_neither_the_database_nor_a_cached_name(client):
+    # No django_db mark: a query would fail the test.
+    client.raise_request_exception = False
+
+    response = client.get("/broken/")
+
+    page = response.content.decode()
+    assert response.status_code == 500
+    assert "<h1>Quelque chose s’est mal passé</h1>" in page
+    assert '<a class="brand" href="/">Assemblée' in page

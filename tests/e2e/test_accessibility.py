@@ -1,24 +1,32 @@
 """Automated accessibility check: axe-core (tests/e2e/vendor/axe.min.js, MPL-2.0) runs the WCAG 2 A
-and AA rules on each key page, which must have no "serious" or "critical" violation.
+and AA rules on each key page, which must have no "serious" or "critical" violation: on a desktop
+in French, and on a phone (390 px wide) in French and in English.
 
 The browser context bypasses the CSP only so that the test can inject axe; the pages themselves
 are served with their real policy.
 """
 
 import datetime
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
+from budget import services as budget_services
 from decisions.models import Comment
+from tests.budget.factories import adopted_line
+from tests.chantiers.factories import chantier_with
 from tests.charter.factories import add_version
 from tests.commons_registry.factories import CommonsFactory, OstromAssessmentFactory
 from tests.decisions.factories import MemberFactory, voting
 from tests.e2e.conftest import PHONE
+from tests.factories import FacilitatorFactory
+from tests.federation.factories import NeighbourFactory
 from tests.workshops.factories import (
     AttendanceFactory,
     MeetingFactory,
@@ -48,8 +56,15 @@ PAGES = [
     "/people/",
     "/accounts/login/",
     "/accounts/signup/",
+    "/budget/",
+    "/chantiers/",
+    "{chantier}",
+    "/network/",
+    "/search/?q=jardin",
+    "/subscribe/",
+    "{minutes}",
 ]
-SIGNED_IN_PAGES = ["/me/", "{decision}", "{meeting}"]
+SIGNED_IN_PAGES = ["/me/", "{decision}", "{meeting}", "/budget/", "{chantier}"]
 
 
 def arrange():
@@ -76,18 +91,43 @@ def arrange():
     )
     add_version()
     add_version()
+    chantier = chantier_with(title="Jardin partagé des Axes", members=[member], cards=3)
+    _ledger(chantier)
+    NeighbourFactory(name="Assemblée de Valenbrune")
+    past = PastMeetingFactory(title="Assemblée de novembre", plenary_notes="Nous avons **semé**.")
+    WorkshopFactory(meeting=past, title="Grainothèque", notes="Cent sachets de graines.")
     return member, {
         "commons": commons.get_absolute_url(),
         "meeting": meeting.get_absolute_url(),
         "workshop": workshop.get_absolute_url(),
         "decision": decision.get_absolute_url(),
+        "chantier": chantier.get_absolute_url(),
+        "minutes": reverse("meetings:minutes", args=[past.pk]),
     }
 
 
-def serious_violations(page, path):
+def _ledger(chantier):
+    """A budget line and a month of entries whose tables are wider than a phone."""
+    facilitator = FacilitatorFactory()
+    line = adopted_line(amount="1500.00", chantier=chantier)
+    today = timezone.localdate()
+    budget_services.record_income(
+        by=facilitator, date=today, amount=Decimal("2000"),
+        counterparty="Métropole européenne de Lille", description="Subvention de fonctionnement",
+    )  # fmt: skip
+    budget_services.record_expense(
+        line, by=facilitator, date=today, amount=Decimal("120.50"),
+        counterparty="Graineterie du Nord", description="Graines potagères et outils de jardin",
+    )  # fmt: skip
+
+
+def serious_violations(page, path, language):
     response = page.goto(path)
     assert response.status == 200, f"{path} answered {response.status}"
-    assert urlsplit(page.url).path == path, f"{path} was redirected to {page.url}"
+    asked, shown = urlsplit(path), urlsplit(page.url)
+    assert (shown.path, shown.query) == (asked.path, asked.query), f"{path} went to {page.url}"
+    served = page.evaluate("document.documentElement.lang")
+    assert served == language, f"{path} was served in {served}, not {language}"
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA
@@ -101,8 +141,12 @@ def serious_violations(page, path):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
-def test_key_pages_have_no_serious_accessibility_violation(browser, live_server, phone):
+@pytest.mark.parametrize(
+    ("phone", "locale"),
+    [(False, "fr-FR"), (True, "fr-FR"), (True, "en-GB")],
+    ids=["desktop-fr", "phone-fr", "phone-en"],
+)
+def test_key_pages_have_no_serious_accessibility_violation(browser, live_server, phone, locale):
     member, urls = arrange()
     client = Client()
     client.force_login(member)
@@ -115,14 +159,14 @@ def test_key_pages_have_no_serious_accessibility_violation(browser, live_server,
     problems = []
     for paths, cookies in ((PAGES, []), (SIGNED_IN_PAGES, [signed_in])):
         context = browser.new_context(
-            locale="fr-FR", base_url=live_server.url, bypass_csp=True, **(PHONE if phone else {})
+            locale=locale, base_url=live_server.url, bypass_csp=True, **(PHONE if phone else {})
         )
         context.add_cookies(cookies)
         page = context.new_page()
         page.set_default_timeout(10_000)
         try:
             for path in paths:
-                problems += serious_violations(page, path.format(**urls))
+                problems += serious_violations(page, path.format(**urls), language=locale[:2])
         finally:
             context.close()
 

@@ -23,16 +23,18 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.forms import BaseForm
 from django.urls import reverse
+from django.utils.html import escape
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from assembly.models import Frequency, Subscriber, Topic
 from budget.models import Entry, FinanceProposal
 from chantiers.models import Card, Chantier
-from charter.models import Amendment
+from charter.models import Amendment, CharterVersion
 from commons_registry.models import Commons, OstromAssessment
 from decisions.models import Comment, Decision, Vote
 from tests import test_forms_match_permissions as offered
+from tests.budget.factories import adopted_line
 from tests.chantiers.factories import chantier_with
 from tests.commons_registry.factories import CommonsFactory, category
 from tests.decisions.factories import discussion
@@ -154,6 +156,26 @@ def income_new(people):
 def comment_on(people):
     decision = discussion(people["owner"])
     return reverse("decisions:comment", args=[decision.pk]), {}
+
+
+def expense_new(people):
+    # As much money as the form can take, so that any valid amount fits on the line.
+    line = adopted_line(amount="9999999999.99")
+    valid = {"line": line.pk, "from": line.valid_from, "until": line.valid_until}
+    return reverse("budget:expense-new"), valid
+
+
+def chantier_edit(people):
+    chantier = chantier_with(people["owner"])
+    action = reverse("chantiers:edit", args=[chantier.pk])
+    return action, {"published_commons": _published_commons()}
+
+
+def card_edit(people):
+    chantier = chantier_with(people["owner"], members=[people["participant"]], cards=2)
+    card = chantier.cards.order_by("pk").first()
+    action = reverse("chantiers:card", args=[chantier.pk, card.pk])
+    return action, {"assignee": people["participant"].pk}
 
 
 # --- The POST bodies ---------------------------------------------------------------------------------
@@ -421,6 +443,32 @@ def _card_fields(valid):
     )
 
 
+def _chantier_edit_fields(valid):
+    column_name = v.Field(v.optional_text(60), required=False)
+    return v.body(
+        {
+            "title": TITLE,
+            "purpose": OPTIONAL_TEXT,
+            "status": v.choice(*Chantier.Status.values),
+            "related_commons": v.Field(
+                st.sampled_from(valid["published_commons"]), v.number, required=False
+            ),
+            "todo_name": column_name,
+            "doing_name": column_name,
+            "done_name": column_name,
+        }
+    )
+
+
+def _resolution_fields(valid):
+    return v.body(
+        {
+            "text": v.Field(st.builds(lambda more: valid["text"] + more, v.valid_text())),
+            "note": v.Field(v.optional_text(300), required=False),
+        }
+    )
+
+
 AMOUNT = v.Field(v.valid_amounts(), v.number)
 
 
@@ -444,6 +492,19 @@ def _income_fields(valid):
             "amount": AMOUNT,
             "counterparty": v.Field(v.valid_text(200)),
             "description": v.Field(v.optional_text(300), required=False),
+        }
+    )
+
+
+def _expense_fields(valid):
+    return v.body(
+        {
+            "line": v.choice(str(valid["line"]), odd=v.number),
+            "date": v.Field(v.valid_dates(valid["from"], valid["until"]), v.dates()),
+            "amount": AMOUNT,
+            "counterparty": v.Field(v.valid_text(200)),
+            "description": v.Field(v.optional_text(300), required=False),
+            "receipt": v.Field(v.valid_receipts(), v.receipts(), required=False),
         }
     )
 
@@ -491,6 +552,15 @@ CASES = {
         budget_propose, "participant", _budget_propose_fields, {FinanceProposal: 1}
     ),
     "income_new": Case(income_new, "facilitator", _income_fields, {Entry: 1}),
+    "expense_new": Case(expense_new, "facilitator", _expense_fields, {Entry: 1}),
+    "conflict_resolution": Case(
+        _action(offered.charter_conflict_resolution),
+        "facilitator",
+        _resolution_fields,
+        {CharterVersion: 1},
+    ),
+    "chantier_edit": Case(chantier_edit, "owner", _chantier_edit_fields),
+    "card_edit": Case(card_edit, "participant", _card_fields),
 }
 
 
@@ -528,6 +598,18 @@ def _forms_with_errors(response) -> list:
     return found
 
 
+def _errors_not_shown(response) -> list[str]:
+    """The form's errors that the page does not show (a hidden field's, one the template forgot)."""
+    page = response.content.decode()
+    return [
+        str(message)
+        for form in _forms_with_errors(response)
+        for messages in form.errors.values()
+        for message in messages
+        if escape(message) not in page
+    ]
+
+
 def check_answer(response, before, after, case, data):
     status = response.status_code
     # 400: the vote form shown again with its errors (decisions/views/acting.py).
@@ -543,6 +625,8 @@ def check_answer(response, before, after, case, data):
         assert status == 302 or _forms_with_errors(response), (
             f"a {status} without any error on the form for {data!r}"
         )
+        unsaid = _errors_not_shown(response) if status != 302 else []
+        assert not unsaid, f"refused, but the page does not say {unsaid} for {data!r}"
         changed = {t: (before[t], after[t]) for t in before if before[t] != after[t]}
         assert not changed, f"refused, yet rows changed {changed} for {data!r}"
         return "refused"
@@ -556,8 +640,15 @@ def check_answer(response, before, after, case, data):
     return "accepted"
 
 
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Receipts the expense form accepts are written here, not in var/media."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
 @pytest.mark.parametrize("name", list(CASES))
-def test_form_answers_any_input_without_error_or_half_save(client, name):
+def test_form_answers_any_input_without_error_or_half_save(client, media_root, name):
     case = CASES[name]
     people = offered._people()
     action, valid = case.build(people)

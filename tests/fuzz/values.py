@@ -12,6 +12,7 @@ import datetime
 import zoneinfo
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import strategies as st
 
 # Every Unicode character an HTML form can send (no lone surrogates: a browser cannot encode them).
@@ -264,6 +265,67 @@ def valid_amounts(high: Decimal = Decimal("9999999999.99")):
         st.decimals(Decimal("0.01"), high, places=2, allow_nan=False, allow_infinity=False).map(
             str
         ),
+    )
+
+
+# Receipts are recognised by their first bytes (budget/receipts.py), whatever the file is called.
+RECEIPT_HEADS = [
+    b"%PDF-1.4\n",
+    b"\x89PNG\r\n\x1a\n",
+    b"\xff\xd8\xff\xe0",
+    b"GIF87a",
+    b"GIF89a",
+    b"RIFF\x00\x00\x00\x00WEBPVP8 ",
+]
+FILE_NAMES = [
+    "receipt.pdf",
+    "facture.PNG",
+    "reçu été 2027 🌱.jpg",
+    "../../etc/passwd",
+    "..\\..\\boot.ini",
+    "x" * 300 + ".pdf",
+    "no-extension",
+    ".pdf",
+    "مجلس.gif",
+]
+MAX_RECEIPT_BYTES = 5 * 1024 * 1024
+
+
+def _upload(name: str, content: bytes, content_type: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def valid_receipts():
+    """A PDF or an image under 5 MB, under any name and any type the browser claims."""
+    return st.builds(
+        _upload,
+        st.sampled_from(FILE_NAMES),
+        st.builds(bytes.__add__, st.sampled_from(RECEIPT_HEADS), st.binary(max_size=2000)),
+        st.sampled_from(["application/pdf", "image/png", "application/octet-stream", "text/html"]),
+    )
+
+
+def receipts():
+    """Files that are not receipts: empty, text, a script, a signature cut short, too heavy."""
+    odd_content = st.one_of(
+        st.sampled_from(
+            [
+                b"",
+                b"%PDF",
+                b"\x89PN",
+                b"RIFF\x00\x00\x00\x00WAVE",
+                b"<script>alert(1)</script>",
+                b"%PDF-1.4\n" + b"\x00" * MAX_RECEIPT_BYTES,  # a byte over the limit
+            ]
+        ),
+        st.binary(max_size=2000),
+        st.text(CHARACTERS, max_size=300).map(lambda text: text.encode()),
+    )
+    return st.builds(
+        _upload,
+        st.sampled_from(FILE_NAMES),
+        odd_content,
+        st.sampled_from(["application/pdf", "image/png", "text/plain"]),
     )
 
 
