@@ -14,7 +14,7 @@ shows replaces the version, so a part is never shown stale. `layoutfragment` par
 code and the values named only (the assembly's name is one of them when shown).
 
 Whatever varies between people sharing a key must be among the values, or stay outside the part.
-A part never keeps anyone's CSRF token: it renders with page_cache.PLACEHOLDER, replaced by this
+A part never keeps anyone's CSRF token: it renders with page_cache.placeholder(), replaced by this
 request's token each time it is used.
 
 Parts live in this process's memory, a bounded LRU: no round trip and no unpickling per use, and

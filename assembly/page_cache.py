@@ -15,9 +15,11 @@ would otherwise keep the old page under the new version. Clock-dependent content
 "vote open until") changes at most a minute late: the minute is part of the key.
 
 A cached copy never holds a visitor's CSRF token: while a page to be cached renders, the
-`csrf_placeholder` context processor puts PLACEHOLDER where `{% csrf_token %}` writes the token, and
-every response, fresh or cached, gets this request's own token in its place (and the CSRF cookie
-with it). A response that sets a cookie, queues a message, touches the session or is not a 200 is
+`csrf_placeholder` context processor puts `placeholder()` where `{% csrf_token %}` writes the token,
+and every response, fresh or cached, gets this request's own token in its place (and the CSRF
+cookie with it). The placeholder is a secret of the deployment (derived from SECRET_KEY), and it is
+replaced only where the templates put it — the hidden input `{% csrf_token %}` writes and the
+layout's hx-headers attribute — never in text that someone wrote (`insert_token`). A response that sets a cookie, queues a message, touches the session or is not a 200 is
 never kept.
 
 A page with no token in it (the feeds and exports) is also kept gzip-compressed, compressed once
@@ -30,6 +32,7 @@ shows at once; only the copy out of Redis is saved.
 """
 
 import dataclasses
+import functools
 import gzip
 import hashlib
 import pickle
@@ -45,6 +48,7 @@ from django.db import transaction
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers, set_response_etag
+from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 
 from .context_processors import CACHE_KEY as CONFIGURATION_KEY
@@ -52,8 +56,6 @@ from .context_processors import CACHE_KEY as CONFIGURATION_KEY
 VERSION_KEY = "page-cache:content-version"
 # Seconds a cached page lives; the minute in the key already bounds clock-dependent content.
 TIMEOUT = 60
-# Where {% csrf_token %} writes the token in a page being cached; letters only, so no escaping.
-PLACEHOLDER = "assembleeCsrfTokenPlaceholder"
 # Bodies shorter than this are sent as they are: compressing saves less than it costs.
 GZIP_MIN_BYTES = 1024
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
@@ -117,6 +119,43 @@ _WRITE = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
+
+
+def placeholder() -> str:
+    """Where {% csrf_token %} writes the token in a page or part being kept: letters and digits
+    only (so no escaping changes it), and secret, so that nobody can write it on purpose."""
+    return _placeholder_for(settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=4)
+def _placeholder_for(secret_key: str) -> str:
+    digest = salted_hmac("assembly.page_cache.placeholder", "csrf-token", secret=secret_key)
+    return "csrf" + digest.hexdigest()[:40]
+
+
+def _token_places(mark: str) -> tuple[str, ...]:
+    # Exactly what {% csrf_token %} writes, and the layout's hx-headers attribute (base.html).
+    return (
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{mark}">',
+        f"""hx-headers='{{"X-CSRFToken": "{mark}"}}'""",
+    )
+
+
+def holds_placeholder(content: str | bytes) -> bool:
+    mark = placeholder()
+    return (mark.encode() if isinstance(content, bytes) else mark) in content
+
+
+def insert_token(content, token: str):
+    """`content` (str or bytes) with `token` where the templates put the placeholder, and nowhere
+    else: text that a person wrote keeps whatever they wrote, the placeholder included."""
+    is_bytes = isinstance(content, bytes)
+    for empty, filled in zip(_token_places(placeholder()), _token_places(str(token)), strict=True):
+        if is_bytes:
+            content = content.replace(empty.encode(), filled.encode())
+        else:
+            content = content.replace(empty, filled)
+    return content
 
 
 def content_version() -> str:
@@ -256,7 +295,7 @@ class Kept:
     def of(cls, response) -> "Kept":
         body = response.content
         gzipped = None
-        if len(body) >= GZIP_MIN_BYTES and PLACEHOLDER.encode() not in body:
+        if len(body) >= GZIP_MIN_BYTES and not holds_placeholder(body):
             gzipped = gzip.compress(body, compresslevel=6, mtime=0)
             if len(gzipped) >= len(body):
                 gzipped = None
@@ -338,10 +377,9 @@ def _kept(key: str) -> Kept | None:
 
 
 def _with_fresh_token(request, response):
-    placeholder = PLACEHOLDER.encode()
-    if placeholder in response.content:
+    if holds_placeholder(response.content):
         # get_token also tells CsrfViewMiddleware to set this visitor's CSRF cookie.
-        response.content = response.content.replace(placeholder, get_token(request).encode())
+        response.content = insert_token(response.content, get_token(request))
     return response
 
 
@@ -381,7 +419,7 @@ class AnonymousPageCacheMiddleware:
         # A write while the page rendered (here or elsewhere): what it shows may be older than
         # the new version, so it is not kept.
         if version and _may_keep(request, response) and content_version() == version:
-            if PLACEHOLDER.encode() not in response.content and not response.has_header("ETag"):
+            if not holds_placeholder(response.content) and not response.has_header("ETag"):
                 # Feeds and exports: their ETag is computed once, here, not at every request.
                 set_response_etag(response)
             kept = Kept.of(response)
@@ -392,7 +430,7 @@ class AnonymousPageCacheMiddleware:
 
 
 def csrf_placeholder(request):
-    """Context processor: in a page being cached, {% csrf_token %} writes PLACEHOLDER."""
+    """Context processor: in a page being cached, {% csrf_token %} writes the placeholder."""
     if getattr(request, "page_cache_candidate", False):
-        return {"csrf_token": PLACEHOLDER}
+        return {"csrf_token": placeholder()}
     return {}

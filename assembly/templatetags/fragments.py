@@ -3,8 +3,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from .. import fragments
-from ..page_cache import PLACEHOLDER
+from .. import fragments, page_cache
 
 register = template.Library()
 
@@ -36,11 +35,11 @@ class FragmentNode(template.Node):
         )
         html = fragments.get(part_key)
         if html is None:
-            with context.push(csrf_token=PLACEHOLDER):
+            with context.push(csrf_token=page_cache.placeholder()):
                 html = str(self.render_part(context))
             fragments.put(part_key, html)
-        if PLACEHOLDER in html:
-            html = html.replace(PLACEHOLDER, str(context.get("csrf_token", "")))
+        if page_cache.holds_placeholder(html):
+            html = page_cache.insert_token(html, context.get("csrf_token", ""))
         # Our own template's output, rendered above (or the same, kept).
         return mark_safe(html)
 
