@@ -333,9 +333,9 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = SECURE
-# Read from the shared cache, written through to the database: a signed-in page spares a query,
-# and a session outlives a cache restart (issue 13).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# In the database only, read at every signed-in request: signing out ends a session even while
+# the shared cache does not answer (cached_db would go on reading a copy the cache kept).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CSRF_COOKIE_SECURE = SECURE
 SECURE_SSL_REDIRECT = SECURE
 SECURE_HSTS_SECONDS = HSTS_SECONDS if SECURE else 0

@@ -179,9 +179,9 @@ def test_detail_queries_are_constant(
     for _number in range(count):
         services.link_workshop(chantier, WorkshopFactory(), by=coordinator)
     client.force_login(coordinator)
-    # user (the session comes from the cache), chantier, columns, cards, role, participants, workshop links, commons,
+    # session, user, chantier, columns, cards, role, participants, workshop links, commons,
     # workshops not yet linked, then the assignee and workshop choices as the form renders
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(chantier.get_absolute_url())
     assert response.content.decode().count('class="kanban-card"') == count
 
