@@ -65,6 +65,10 @@ def content_version_of(request) -> str | None:
 
 
 def key(name: str, values, *, version: str | None) -> str:
+    """A versioned part's key holds the minute too: a bump that the shared cache lost while it
+    failed shows at most a minute late (page_cache/versioning.py)."""
+    if version:
+        version = f"{version}@{current_minute()}"
     text = "\x1f".join([name, get_language() or "", version or "", *map(str, values)])
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 

@@ -444,3 +444,17 @@ class SubscriberDelivery(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.topic} → subscriber {self.subscriber_id} ({self.state})"
+
+
+class CacheOutage(models.Model):
+    """A content-version bump that the shared cache did not take (assembly/page_cache): written
+    down here, where every process sees it, until a new version makes it good. No page shows it."""
+
+    noticed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("lost cache invalidation")
+        verbose_name_plural = _("lost cache invalidations")
+
+    def __str__(self):
+        return str(self.noticed_at)

@@ -171,11 +171,12 @@ else:
 # --- Cache (anonymous pages, allauth's rate limits) -----------------------------------------------
 if REDIS_URL:
     CACHES = {
-        # Redis down reads as an empty cache (assembly/cache.py): pages keep answering.
+        # Redis failing reads as an empty cache (assembly/cache.py): pages keep answering, and
+        # a hung Redis costs one short timeout before the circuit breaker stops asking.
         "default": {
             "BACKEND": "assembly.cache.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
         }
     }
 else:
@@ -320,6 +321,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "assembly.expire_stuck_deliveries",
         "schedule": crontab(minute="*/10"),
     },
+    # A content-version bump Redis refused (assembly/page_cache/recovery.py), made good.
+    "assembly-recover-page-cache": {"task": "assembly.recover_page_cache", "schedule": 60},
     # Tasks the broker refused while it was down (assembly/deferred.py), enqueued once it is back.
     "assembly-enqueue-deferred-tasks": {
         "task": "assembly.enqueue_deferred_tasks",
