@@ -133,3 +133,4 @@ def forget_all() -> None:
     with _lock:
         _kept.clear()
         _bytes = 0
+    page_cache.versioning.forget_rows()

@@ -5,13 +5,13 @@ itself: CONN_HEALTH_CHECKS (settings) drops the broken connection before reusing
 import logging
 import sys
 
-from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.views import defaults
 
 from .context_processors import CACHE_KEY
+from .page_cache.versioning import last_kept_row
 
 logger = logging.getLogger(__name__)
 
@@ -21,9 +21,8 @@ RETRY_AFTER_SECONDS = 10
 
 def unavailable_response() -> HttpResponse:
     # The site's layout, rendered without the request: its context processors would ask the
-    # database again. The assembly's name comes from the cache when it still holds the
-    # configuration (a Redis that does not answer reads as empty: assembly/cache.py).
-    assembly = cache.get(CACHE_KEY) or {"name": "Assemblée"}
+    # database again. The assembly's name is the configuration this process last read, if any.
+    assembly = last_kept_row(CACHE_KEY) or {"name": "Assemblée"}
     response = HttpResponse(render_to_string("503.html", {"assembly": assembly}), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

@@ -15,6 +15,7 @@ def forget_after_outage(sender=None, **kwargs) -> None:
     versioning.recoveries += 1
     storage.local_pages.clear()
     fragments.forget_all()
+    versioning.forget_rows()
     if versioning.bump_content_version():
         logger.warning("page cache: the shared cache answers again; content version moved on")
 

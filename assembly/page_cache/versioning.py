@@ -24,14 +24,12 @@ so even a lost bump shows at most a minute late.
 
 import logging
 import re
+import time
 import uuid
 
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
-
-from ..context_processors import CACHE_KEY as CONFIGURATION_KEY
-from ..models import CacheOutage
 
 logger = logging.getLogger(__name__)
 
@@ -58,11 +56,6 @@ IGNORED_STATEMENTS = re.compile(
     re.IGNORECASE,
 )
 
-# Other cached values that a write to one table makes wrong, forgotten at the write and again
-# after its commit: the assembly's configuration, which every page reads
-# (assembly/context_processors.py).
-FORGET_ON_WRITE = {"assembly_assemblyconfiguration": (CONFIGURATION_KEY,)}
-
 _WRITE = re.compile(
     r"""^\s*(?:
         (?:INSERT|REPLACE)\s+(?:OR\s+\w+\s+)?INTO\s+["`]?(?P<insert>\w+)
@@ -73,6 +66,9 @@ _WRITE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+# Rows every page reads, by name: (version, when read, the row).
+ROW_MAX_AGE_SECONDS = 60
+_rows: dict[str, tuple[str, float, object]] = {}
 # Moves when the shared cache answers again after failing (page_cache/recovery.py).
 recoveries = 0
 
@@ -107,6 +103,33 @@ def changes_shown_content(sql: str, rowcount: int) -> bool:
         if match["verb"] or match["delete_verb"]:
             return False
     return True
+
+
+def kept_row(name: str, compute, *, version: str | None = None):
+    """A row that every page reads (the configuration, the charter's current version), kept in
+    this process under the content version: any write through Django, however made (save(),
+    QuerySet.update(), loaddata, a related row), gives a new version and so a fresh read. Read
+    again after ROW_MAX_AGE_SECONDS too, for writes made outside Django (psql)."""
+    version = version or content_version()
+    if not version:
+        return compute()
+    now = time.monotonic()
+    held = _rows.get(name)
+    if held is not None and held[0] == version and now - held[1] < ROW_MAX_AGE_SECONDS:
+        return held[2]
+    value = compute()
+    _rows[name] = (version, now, value)
+    return value
+
+
+def last_kept_row(name: str, default=None):
+    """The row as last kept, whatever its version (the 503 page, when the database is down)."""
+    held = _rows.get(name)
+    return held[2] if held is not None else default
+
+
+def forget_rows() -> None:
+    _rows.clear()
 
 
 def _failing() -> bool:
@@ -161,6 +184,9 @@ def bump_content_version() -> bool:
 
 def _remember_lost_bump() -> None:
     logger.error("page cache: a write could not replace the content version (shared cache down)")
+    # Not at module level: assembly.models reads rows through kept_row below, from this module.
+    from ..models import CacheOutage  # noqa: PLC0415
+
     try:
         # One row says it all: the next new version makes every lost bump good.
         if not CacheOutage.objects.exists():
@@ -179,9 +205,6 @@ def _after_commit_once(conn) -> None:
 
     def after_commit():
         bump_content_version()
-        forget, conn.page_cache_forget = conn.page_cache_forget, set()
-        if forget:
-            cache.delete_many(list(forget))
 
     after_commit.page_cache = True
     after_commit.uncommitted = uuid.uuid4().hex
@@ -189,17 +212,11 @@ def _after_commit_once(conn) -> None:
 
 
 def _watch_writes(conn):
-    conn.page_cache_forget = set()
-
     def watch(execute, sql, params, many, context):
         result = execute(sql, params, many, context)
         if not changes_shown_content(sql, context["cursor"].rowcount):
             return result
-        forget = FORGET_ON_WRITE.get(written_table(sql), ())
-        if forget:
-            cache.delete_many(list(forget))
         if conn.in_atomic_block:
-            conn.page_cache_forget.update(forget)
             _after_commit_once(conn)
         else:
             bump_content_version()

@@ -524,3 +524,22 @@ def test_the_workers_memory_keeps_the_most_recent_pages_within_its_size():
     assert pages.get("b") is None
     assert pages.get("c") is kept[2]
     assert pages.get("small") is None
+
+
+def test_twenty_sign_ins_keep_the_anonymous_home_page(client):
+    CommonsFactory()
+    people = [UserFactory(password="un mot de passe assez long") for _ in range(20)]
+    client.get(reverse("home"))
+
+    for person in people:
+        browser = Client()
+        signed_in = browser.post(
+            reverse("account_login"),
+            {"login": person.email, "password": "un mot de passe assez long"},
+        )
+        assert signed_in.status_code == 302
+        assert browser.get(reverse("me")).status_code == 200
+
+    with CaptureQueriesContext(connection) as queries:
+        assert Client().get(reverse("home")).status_code == 200
+    assert len(queries) == 0, "sign-ins change no public page"

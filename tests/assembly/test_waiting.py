@@ -122,7 +122,7 @@ def test_me_with_things_waiting_runs_a_constant_number_of_queries(
         fragments.forget_all()
         # session, user, sessions, private calendar (the configuration comes from the cache),
         # and what is waiting: votes, discussions, workshop notes
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(7):
             response = client.get("/me/")
         assert response.content.decode().count('class="card waiting-') == 3 * items
 

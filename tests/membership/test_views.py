@@ -299,7 +299,7 @@ def test_member_list_runs_a_constant_number_of_queries(client, members, django_a
 
     # session, user, facilitator group, members (the configuration is in the cache since the
     # members were made)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get("/people/members/")
     with django_assert_num_queries(4):
         client.get("/people/members.csv")
