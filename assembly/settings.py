@@ -28,6 +28,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DATABASE_URL = env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'assemblee.sqlite3'}")
 REDIS_URL = env.str("REDIS_URL", default="")
+# The cache's own Redis (maxmemory, allkeys-lru) when the broker's (noeviction) is another server;
+# REDIS_URL serves both when it is not set.
+CACHE_URL = env.str("CACHE_URL", default="") or REDIS_URL
 CELERY_DATA_DIR = Path(env.str("CELERY_DATA_DIR", default=str(VAR_DIR / "celery")))
 EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Assemblée <assemblee@localhost>")
@@ -169,13 +172,13 @@ else:
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 
 # --- Cache (anonymous pages, allauth's rate limits) -----------------------------------------------
-if REDIS_URL:
+if CACHE_URL:
     CACHES = {
         # Redis failing reads as an empty cache (assembly/cache.py): pages keep answering, and
         # a hung Redis costs one short timeout before the circuit breaker stops asking.
         "default": {
             "BACKEND": "assembly.cache.ForgivingRedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_URL,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
         }
     }

@@ -543,3 +543,47 @@ def test_twenty_sign_ins_keep_the_anonymous_home_page(client):
     with CaptureQueriesContext(connection) as queries:
         assert Client().get(reverse("home")).status_code == 200
     assert len(queries) == 0, "sign-ins change no public page"
+
+
+def _kept_pages() -> int:
+    # The test settings' LocMemCache, whose keys are Django's made keys (":1:page-cache:…").
+    return sum(
+        1 for key in cache._cache if "page-cache:" in key and page_cache.VERSION_KEY not in key
+    )
+
+
+def test_query_parameters_a_page_does_not_read_keep_no_copy_of_their_own(client):
+    NeighbourCommonsFactory()
+    url = reverse("network:export-geojson")
+    for n in range(5):
+        assert client.get(url, {"x": n}).status_code == 200
+    assert _kept_pages() == 0
+    client.get(url)  # the canonical copy
+    assert _kept_pages() == 1
+    with CaptureQueriesContext(connection) as queries:
+        for n in range(5, 10):
+            assert client.get(url, {"x": n}).status_code == 200
+    assert len(queries) == 0, "served the canonical copy"
+
+
+def test_parameters_a_page_reads_keep_a_copy_each(client):
+    CommonsFactory(name=BEFORE, status=Commons.Status.ACTIVE)
+    active = client.get(reverse("commons:directory"), {"status": "active"})
+    ended = client.get(reverse("commons:directory"), {"status": "ended"})
+    assert BEFORE in text(active)
+    assert BEFORE not in text(ended)
+
+
+def test_every_kept_response_says_how_others_may_keep_it(client):
+    CommonsFactory.create_batch(3)
+    for url in (reverse("commons:directory"), reverse("feeds:commons")):
+        for response in (client.get(url), Client().get(url)):
+            vary = response["Vary"]
+            assert "Cookie" in vary
+            assert "Accept-Language" in vary
+            assert response.has_header("Cache-Control")
+    page = Client().get(reverse("commons:directory"))
+    assert "private" in page["Cache-Control"], "a page with a visitor's token"
+    feed = Client().get(reverse("feeds:commons"))
+    assert "max-age=60" in feed["Cache-Control"]
+    assert "private" not in feed["Cache-Control"]
