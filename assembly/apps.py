@@ -12,7 +12,7 @@ class AssemblyConfig(AppConfig):
         from django.contrib.admin.models import LogEntry
         from django.db.backends.signals import connection_created
 
-        from . import merging, page_cache, personal_data, search
+        from . import cache, merging, page_cache, personal_data, search
         from .models import (
             Delivery,
             DigestItem,
@@ -22,6 +22,7 @@ class AssemblyConfig(AppConfig):
             User,
         )
         from .notifications import digest, subscriptions, topics
+        from .page_cache import recovery
         from .people import (
             deliveries_data,
             email_addresses,
@@ -74,6 +75,12 @@ class AssemblyConfig(AppConfig):
         # Every write to a table a page shows replaces the cached pages' content version.
         connection_created.connect(
             page_cache.install, dispatch_uid="assembly-page-cache-watch", weak=False
+        )
+
+        # The shared cache answers again after failing: the content version moves on and this
+        # worker forgets what it keeps, since a write may have gone unseen meanwhile.
+        cache.recovered.connect(
+            recovery.forget_after_outage, dispatch_uid="assembly-page-cache-recovery", weak=False
         )
 
         # Claiming an account at the door is a password reset sent to that address: it proves it.

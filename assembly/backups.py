@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assembly.models import User
+from assembly.page_cache.versioning import bump_content_version
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -292,6 +293,9 @@ def restore_backup(archive: Path, *, force: bool = False, using="default", stdou
     )
     if plan:
         call_command("migrate", database=using, interactive=False, verbosity=0, stdout=stdout)
+    # The restore wrote below Django's cursors (pg_restore, SQLite's backup API): no page kept
+    # before it may be served after it (assembly/page_cache/versioning.py).
+    bump_content_version()
     return {
         "manifest": manifest,
         "media": media,

@@ -1,70 +1,136 @@
-"""Redis is the cache and the broker: when it stops, pages must keep answering. This cache backend
-treats a Redis that does not answer as an empty cache (reads miss, writes are dropped, logged),
-so the configuration cache, sessions-free pages and allauth's rate limits go on without it."""
+"""The shared cache must never fail a request nor slow a write: Django's own Redis backend, behind
+a circuit breaker that only calls its public methods.
+
+- Any Redis error — unreachable, timed out, or answering OOM / READONLY / MISCONF (ResponseError)
+  — reads as an empty cache: a read misses, a write is dropped, the error is logged.
+- After an error the breaker opens: for BREAKER_SECONDS no operation waits for Redis at all; then
+  one operation tries again. So a hung Redis costs one socket timeout, not one per statement.
+- While it fails, allauth's rate-limit counters (ours are allauth's too, assembly/ratelimits.py)
+  live in this process's memory: a per-process limit, never unlimited, never refusing everyone.
+- The first successful operation after a failure sends `recovered`: the page cache moves its
+  content version forward and empties this worker's kept parts (assembly/page_cache/versioning.py),
+  since a write may have happened that no cached copy could be told of.
+"""
 
 import logging
+import threading
+import time
 
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
+from django.dispatch import Signal
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
-UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+# What Redis may raise: RedisError covers ConnectionError, TimeoutError and ResponseError (OOM,
+# READONLY, MISCONF); OSError a socket that fails below redis-py.
+FAILURES = (RedisError, OSError)
+# How long, after an error, every operation is answered without asking Redis.
+BREAKER_SECONDS = 5.0
+# Keys kept in this process's memory while the shared cache fails: allauth's rate-limit counters
+# and their locks ("allauth:rl:<app>:<action>:…").
+LOCAL_WHILE_FAILING = ("allauth:rl:",)
+
+# Sent (sender: the cache) at the first successful operation after one or more failed.
+recovered = Signal()
 
 
-def _forgiving(name, fallback):
-    method = getattr(RedisCache, name)
+class Breaker:
+    """Open for BREAKER_SECONDS after a failure; counts failures for the page cache."""
 
-    def call(self, *args, **kwargs):
-        try:
-            return method(self, *args, **kwargs)
-        except UNREACHABLE as error:
-            logger.warning("cache unreachable (%s): %s", name, error)
-            return fallback(*args, **kwargs) if callable(fallback) else fallback
+    def __init__(self, seconds: float = BREAKER_SECONDS):
+        self.seconds = seconds
+        self.open_until = 0.0
+        self.failing = False
+        self.failures = 0
+        self._lock = threading.Lock()
 
-    call.__name__ = name
-    return call
+    def is_open(self) -> bool:
+        return self.failing and time.monotonic() < self.open_until
 
+    def trip(self) -> None:
+        with self._lock:
+            self.failing = True
+            self.failures += 1
+            self.open_until = time.monotonic() + self.seconds
 
-class ReusedRedisClient(RedisCacheClient):
-    """Django's client builds a new redis.Redis for every operation, and redis-py's constructor
-    fills ~170 response callbacks each time: 0.05 ms, twice for every page the anonymous page
-    cache serves (the content version, then the page), a fifth of a /robots.txt request. One
-    redis.Redis per connection pool instead, for good: over a pool it holds no connection of its
-    own and is safe to share between threads."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))  # pools live as long as this client
-        if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
-        return client
+    def succeed(self) -> bool:
+        """True for the first success after a failure (the caller sends `recovered`)."""
+        if not self.failing:
+            return False
+        with self._lock:
+            was_failing, self.failing = self.failing, False
+            return was_failing
 
 
-class ForgivingRedisCache(RedisCache):
-    get = _forgiving("get", lambda key, default=None, version=None: default)
-    get_many = _forgiving("get_many", {})
-    has_key = _forgiving("has_key", False)
-    set = _forgiving("set", None)
-    set_many = _forgiving("set_many", [])
-    add = _forgiving("add", False)
-    touch = _forgiving("touch", False)
-    delete = _forgiving("delete", False)
-    delete_many = _forgiving("delete_many", None)
-    clear = _forgiving("clear", None)
-
+class ForgivingRedisCache(BaseCache):
     def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = ReusedRedisClient
+        super().__init__(params)
+        self.shared = RedisCache(server, params)
+        self.local = LocMemCache(f"assembly-cache-fallback-{id(self)}", {"MAX_ENTRIES": 5000})
+        self.breaker = Breaker()
+
+    # --- how each operation is tried --------------------------------------------------------------
+    def _try(self, name: str, fallback, *args, key=None, **kwargs):
+        local = key is not None and str(key).startswith(LOCAL_WHILE_FAILING)
+        if self.breaker.is_open():
+            return getattr(self.local, name)(*args, **kwargs) if local else fallback
+        try:
+            result = getattr(self.shared, name)(*args, **kwargs)
+        except FAILURES as error:
+            self.breaker.trip()
+            logger.warning("shared cache failed (%s): %s", name, error)
+            return getattr(self.local, name)(*args, **kwargs) if local else fallback
+        if self.breaker.succeed():
+            logger.warning("shared cache answers again")
+            recovered.send(sender=self)
+        return result
+
+    @property
+    def failing(self) -> bool:
+        """True from a failure until the next successful operation."""
+        return self.breaker.failing
+
+    # --- Django's cache API ----------------------------------------------------------------------
+    def get(self, key, default=None, version=None):
+        return self._try("get", default, key, default, version=version, key=key)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._try("set", None, key, value, timeout, version=version, key=key)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._try("add", False, key, value, timeout, version=version, key=key)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._try("touch", False, key, timeout, version=version, key=key)
+
+    def delete(self, key, version=None):
+        return self._try("delete", False, key, version=version, key=key)
+
+    def has_key(self, key, version=None):
+        return self._try("has_key", False, key, version=version, key=key)
+
+    def get_many(self, keys, version=None):
+        return self._try("get_many", {}, keys, version=version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._try("set_many", list(data), data, timeout, version=version)
+
+    def delete_many(self, keys, version=None):
+        return self._try("delete_many", None, keys, version=version)
 
     def incr(self, key, delta=1, version=None):
-        try:
-            return super().incr(key, delta, version)
-        except UNREACHABLE as error:
-            logger.warning("cache unreachable (incr): %s", error)
-            raise ValueError(f"Key '{key}' not found") from error
+        missing = object()
+        result = self._try("incr", missing, key, delta, version=version, key=key)
+        if result is missing:
+            raise ValueError(f"Key '{key}' not found")
+        return result
+
+    def clear(self):
+        self.local.clear()
+        return self._try("clear", None)
+
+    def close(self, **kwargs):
+        self.shared.close(**kwargs)

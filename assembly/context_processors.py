@@ -1,15 +1,16 @@
 """What every page needs: the assembly's name and city."""
 
-from .models import CONFIGURATION_CACHE_KEY, AssemblyConfiguration
+from .models import CONFIGURATION_ROW, AssemblyConfiguration
 
-# Tests warm the cache under this key.
-CACHE_KEY = CONFIGURATION_CACHE_KEY
+# The name the configuration row is kept under (assembly/page_cache/versioning.py).
+CACHE_KEY = CONFIGURATION_ROW
 
 
-def cached_configuration() -> AssemblyConfiguration:
-    # Kept out of every page's query count: the shared cache, forgotten on save (models.py).
-    return AssemblyConfiguration.current()
+def cached_configuration(request=None) -> AssemblyConfiguration:
+    # Kept out of every page's query count: read once per content version in each process, under
+    # the version this request already read when it did (page cache, kept parts).
+    return AssemblyConfiguration.current(version=getattr(request, "content_version", None))
 
 
 def assembly(request):
-    return {"assembly": cached_configuration()}
+    return {"assembly": cached_configuration(request)}

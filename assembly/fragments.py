@@ -4,17 +4,20 @@ A signed-in page is never served whole from a cache (page_cache.py keeps anonymo
 but most of it is the same for every visitor: the layout's navigation, the decision log's rows,
 the board's workshops. Templates mark such a part:
 
-    {% fragment "decision-log" request.GET.urlencode %} … {% endfragment %}
-    {% layoutfragment "header" here.namespace user.is_staff %} … {% endlayoutfragment %}
+    {% fragment "decision-log" %} … {% endfragment %}
+    {% layoutfragment "header" %} … {% endlayoutfragment %}
 
-and it is rendered once per key, then copied. The key is the name, the values after it, the
-language, and for `fragment` the content version of page_cache.py, read once by the view before
-it reads anything (`remember_content_version`): any write to a table a page
-shows replaces the version, so a part is never shown stale. `layoutfragment` parts depend on the
-code and the values named only (the assembly's name is one of them when shown).
+and it is rendered once per key, then copied. The key is the name, the values that the part's
+key function gives (`@part("decision-log")`, a Python function of the template's context, next to
+the view that renders it, with a test of its own), the language, and for `fragment` the content
+version of page_cache, read once by the view before it reads anything
+(`remember_content_version`), with the current minute: any write to a table a page shows replaces
+the version, so a part is never shown stale. `layoutfragment` parts depend on the code and their
+key values only (the assembly's name is one of them when shown). A variable the key function
+needs and the context lacks raises (KeyError): it never silently becomes "" for everyone.
 
 Whatever varies between people sharing a key must be among the values, or stay outside the part.
-A part never keeps anyone's CSRF token: it renders with page_cache.PLACEHOLDER, replaced by this
+A part never keeps anyone's CSRF token: it renders with page_cache.placeholder(), replaced by this
 request's token each time it is used.
 
 Parts live in this process's memory, a bounded LRU: no round trip and no unpickling per use, and
@@ -24,6 +27,7 @@ an old version's parts simply fall out.
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -39,6 +43,56 @@ SMALL_VALUE_SIZE = 256
 _lock = threading.Lock()
 _kept: OrderedDict[str, object] = OrderedDict()
 _bytes = 0
+
+
+# Each kept part's key function, by the part's name.
+_key_functions: dict[str, Callable[[object], Sequence]] = {}
+
+
+def part(name: str):
+    """Decorator: the function of a template context that gives part `name`'s key values."""
+
+    def register(function):
+        _key_functions[name] = function
+        return function
+
+    return register
+
+
+def key_values(name: str, context) -> list:
+    """The key values of part `name` in this context; a missing variable raises KeyError."""
+    try:
+        function = _key_functions[name]
+    except KeyError:
+        raise LookupError(f"the kept part {name!r} has no key function (@fragments.part)") from None
+    return list(function(context))
+
+
+def registered_parts() -> frozenset[str]:
+    return frozenset(_key_functions)
+
+
+# The layout's parts (templates/base.html).
+@part("header")
+def header_key(context):
+    here = context["request"].resolver_match
+    namespace, url_name = (here.namespace, here.url_name) if here is not None else ("", "")
+    return (namespace, url_name, context["assembly"].name, context["assembly"].city)
+
+
+@part("account-nav")
+def account_nav_key(context):
+    return (context["user"].is_authenticated, context["user"].is_staff)
+
+
+@part("footer")
+def footer_key(context):
+    return (context["assembly"].name,)
+
+
+for _name in ("head", "search-button", "language-form", "language-choice", "scripts"):
+    # The same for every page and person: only the language and the code.
+    part(_name)(lambda context: ())
 
 
 def remember_content_version(request) -> None:
@@ -65,6 +119,10 @@ def content_version_of(request) -> str | None:
 
 
 def key(name: str, values, *, version: str | None) -> str:
+    """A versioned part's key holds the minute too: a bump that the shared cache lost while it
+    failed shows at most a minute late (page_cache/versioning.py)."""
+    if version:
+        version = f"{version}@{current_minute()}"
     text = "\x1f".join([name, get_language() or "", version or "", *map(str, values)])
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
@@ -129,3 +187,4 @@ def forget_all() -> None:
     with _lock:
         _kept.clear()
         _bytes = 0
+    page_cache.versioning.forget_rows()

@@ -7,9 +7,8 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +17,7 @@ from .folding import fold
 
 # Imported here so that Django finds the model: the assembly app's models are those of this module.
 from .notifications.models import Delivery  # noqa: F401
+from .page_cache.versioning import kept_row
 
 FACILITATORS_GROUP = "Facilitators"
 
@@ -187,15 +187,7 @@ class AssemblyConfiguration(models.Model):
 
     def save(self, *args, **kwargs):
         self.pk = 1
-        created = self._state.adding  # the row made on its first read: nothing cached it yet
         super().save(*args, **kwargs)
-        if not created:
-            forget_on_commit(CONFIGURATION_CACHE_KEY)
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        forget_on_commit(CONFIGURATION_CACHE_KEY)
-        return result
 
     @classmethod
     def get(cls) -> "AssemblyConfiguration":
@@ -203,26 +195,14 @@ class AssemblyConfiguration(models.Model):
         return config
 
     @classmethod
-    def current(cls) -> "AssemblyConfiguration":
-        """The row from the shared cache: every page shows it and it changes only on save()."""
-        config = cache.get(CONFIGURATION_CACHE_KEY)
-        if config is None:
-            config = cls.get()
-            cache.set(CONFIGURATION_CACHE_KEY, config, CACHED_ROW_SECONDS)
-        return config
+    def current(cls, *, version: str | None = None) -> "AssemblyConfiguration":
+        """The row as every page shows it: kept per content version (assembly/page_cache), so
+        any write, however made, is seen at the next request."""
+        return kept_row(CONFIGURATION_ROW, cls.get, version=version)
 
 
-CONFIGURATION_CACHE_KEY = "assembly-configuration"
-# Rows cached until a write forgets them; the timeout only bounds the one race left (a read that
-# fetched the old row before the write committed, stored after the write forgot it).
-CACHED_ROW_SECONDS = 300
-
-
-def forget_on_commit(key: str) -> None:
-    """Forget a cached row now (readers inside the writing transaction) and once the write
-    commits (readers that fetched the old row meanwhile), so the next request reads the new one."""
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+# The name the configuration row is kept under (page_cache.versioning.kept_row).
+CONFIGURATION_ROW = "assembly-configuration"
 
 
 class MergeLog(models.Model):
@@ -444,3 +424,17 @@ class SubscriberDelivery(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.topic} → subscriber {self.subscriber_id} ({self.state})"
+
+
+class CacheOutage(models.Model):
+    """A content-version bump that the shared cache did not take (assembly/page_cache): written
+    down here, where every process sees it, until a new version makes it good. No page shows it."""
+
+    noticed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("lost cache invalidation")
+        verbose_name_plural = _("lost cache invalidations")
+
+    def __str__(self):
+        return str(self.noticed_at)

@@ -8,6 +8,7 @@ from celery import shared_task
 from . import deferred, notifications
 from .models import User
 from .notifications import digest, subscriptions
+from .page_cache import recovery
 from .people import send_claim_invitation
 
 logger = logging.getLogger(__name__)
@@ -23,6 +24,12 @@ def send_claim_invitation_task(*, user_id: int) -> None:
         logger.info("claim invitation: person %s already claimed the account", user_id)
         return
     send_claim_invitation(user)
+
+
+@shared_task(name="assembly.recover_page_cache")
+def recover_page_cache() -> int:
+    """Every minute: a content-version bump that Redis refused, in any process, is made good."""
+    return recovery.recover_recorded_outages()
 
 
 @shared_task(name="assembly.expire_stuck_deliveries")

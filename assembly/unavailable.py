@@ -8,13 +8,13 @@ database: the error may well have come from it."""
 import logging
 import sys
 
-from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.views import defaults
 
 from .context_processors import CACHE_KEY
+from .page_cache.versioning import last_kept_row
 
 logger = logging.getLogger(__name__)
 
@@ -24,9 +24,8 @@ RETRY_AFTER_SECONDS = 10
 
 def _page_without_database(template_name: str, status: int) -> HttpResponse:
     # The site's layout, rendered without the request: its context processors would ask the
-    # database again. The assembly's name comes from the cache when it still holds the
-    # configuration (a Redis that does not answer reads as empty: assembly/cache.py).
-    assembly = cache.get(CACHE_KEY) or {"name": "Assemblée"}
+    # database again. The assembly's name is the configuration this process last read, if any.
+    assembly = last_kept_row(CACHE_KEY) or {"name": "Assemblée"}
     return HttpResponse(render_to_string(template_name, {"assembly": assembly}), status=status)
 
 

@@ -7,7 +7,6 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from assembly.models import forget_on_commit
 from decisions.models import Decision
 
 DEFAULT_SLUG = "charte-des-pratiques"
@@ -18,7 +17,8 @@ class ImmutableVersionError(Exception):
     """A charter version, once written, is never changed nor deleted."""
 
 
-# The default charter's newest version, as charter.services.current_version() caches it.
+# The default charter's newest version, as charter.services.current_version() keeps it (per
+# content version: assembly/page_cache/versioning.py).
 CURRENT_VERSION_CACHE_KEY = "charter-current-version"
 
 
@@ -43,17 +43,11 @@ class Charter(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        forget_on_commit(CURRENT_VERSION_CACHE_KEY)  # it carries the charter's title
 
     def get_absolute_url(self):
         if self.is_default:
             return reverse("charter:current")
         return reverse("charter:current", kwargs={"slug": self.slug})
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        forget_on_commit(CURRENT_VERSION_CACHE_KEY)
-        return result
 
     @property
     def is_default(self) -> bool:
@@ -116,7 +110,6 @@ class CharterVersion(models.Model):
         # Force an INSERT: a version that already exists is never overwritten.
         kwargs["force_insert"] = True
         super().save(*args, **kwargs)
-        forget_on_commit(CURRENT_VERSION_CACHE_KEY)
 
     def get_absolute_url(self):
         if self.charter.is_default:

@@ -8,14 +8,13 @@ becomes of it.
 
 import logging
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assembly.domain import DomainError
-from assembly.models import CACHED_ROW_SECONDS
+from assembly.page_cache.versioning import kept_row
 from decisions import services as decision_services
 from decisions.models import Decision
 
@@ -54,18 +53,17 @@ def ensure_default_charter() -> Charter:
 def current_version(charter: Charter | None = None) -> CharterVersion | None:
     """The charter's newest version (the default charter's when none is given), or None.
 
-    The default charter's comes from the shared cache (the home page shows it on every request);
-    a new version or a change to the charter forgets it (charter/models.py).
+    The default charter's is kept per content version in this process (the home page shows it on
+    every request): any write — a new version, the charter renamed, the adopting decision edited,
+    however it is made — is seen at the next request.
     """
     versions = CharterVersion.objects.select_related("charter", "decision")
     if charter is not None:
         return versions.filter(charter=charter).order_by("-number").first()
-    cached = cache.get(CURRENT_VERSION_CACHE_KEY)
-    if cached is not None:
-        return cached or None  # False: cached "no version yet"
-    version = versions.filter(charter__slug=DEFAULT_SLUG).order_by("-number").first()
-    cache.set(CURRENT_VERSION_CACHE_KEY, version or False, CACHED_ROW_SECONDS)
-    return version
+    return kept_row(
+        CURRENT_VERSION_CACHE_KEY,
+        lambda: versions.filter(charter__slug=DEFAULT_SLUG).order_by("-number").first(),
+    )
 
 
 def _normalise(text: str) -> str:

@@ -30,6 +30,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DATABASE_URL = env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'assemblee.sqlite3'}")
 REDIS_URL = env.str("REDIS_URL", default="")
+# The cache's own Redis (maxmemory, allkeys-lru) when the broker's (noeviction) is another server;
+# REDIS_URL serves both when it is not set.
+CACHE_URL = env.str("CACHE_URL", default="") or REDIS_URL
 CELERY_DATA_DIR = Path(env.str("CELERY_DATA_DIR", default=str(VAR_DIR / "celery")))
 EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Assemblée <assemblee@localhost>")
@@ -185,13 +188,14 @@ else:
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 
 # --- Cache (anonymous pages, allauth's rate limits) -----------------------------------------------
-if REDIS_URL:
+if CACHE_URL:
     CACHES = {
-        # Redis down reads as an empty cache (assembly/cache.py): pages keep answering.
+        # Redis failing reads as an empty cache (assembly/cache.py): pages keep answering, and
+        # a hung Redis costs one short timeout before the circuit breaker stops asking.
         "default": {
             "BACKEND": "assembly.cache.ForgivingRedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
         }
     }
 else:
@@ -344,6 +348,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "assembly.expire_stuck_deliveries",
         "schedule": crontab(minute="*/10"),
     },
+    # A content-version bump Redis refused (assembly/page_cache/recovery.py), made good.
+    "assembly-recover-page-cache": {"task": "assembly.recover_page_cache", "schedule": 60},
     # Tasks the broker refused while it was down (assembly/deferred.py), enqueued once it is back.
     "assembly-enqueue-deferred-tasks": {
         "task": "assembly.enqueue_deferred_tasks",
@@ -357,9 +363,9 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = SECURE
-# Read from the shared cache, written through to the database: a signed-in page spares a query,
-# and a session outlives a cache restart (issue 13).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# In the database only, read at every signed-in request: signing out ends a session even while
+# the shared cache does not answer (cached_db would go on reading a copy the cache kept).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CSRF_COOKIE_SECURE = SECURE
 SECURE_SSL_REDIRECT = SECURE
 SECURE_HSTS_SECONDS = HSTS_SECONDS if SECURE else 0

@@ -86,3 +86,7 @@ def person_client(client, person):
 def facilitator_client(client, facilitator):
     client.force_login(facilitator)
     return client
+
+
+# A redis-server of the test's own, for every test that asks for it (tests/redis_server.py).
+from tests.redis_server import own_redis  # noqa: E402, F401

@@ -3,17 +3,15 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from .. import fragments
-from ..page_cache import PLACEHOLDER
+from .. import fragments, page_cache
 
 register = template.Library()
 
 
 class FragmentNode(template.Node):
-    def __init__(self, nodelist, name, values, *, versioned: bool, extra=None):
+    def __init__(self, nodelist, name, *, versioned: bool, extra=None):
         self.nodelist = nodelist
         self.name = name
-        self.values = values
         self.versioned = versioned
         self.extra = extra
 
@@ -31,36 +29,31 @@ class FragmentNode(template.Node):
             if version is None:
                 return self.render_part(context)
         name = self.name.resolve(context)
-        part_key = fragments.key(
-            name, [value.resolve(context) for value in self.values], version=version
-        )
+        part_key = fragments.key(name, fragments.key_values(name, context), version=version)
         html = fragments.get(part_key)
         if html is None:
-            with context.push(csrf_token=PLACEHOLDER):
+            with context.push(csrf_token=page_cache.placeholder()):
                 html = str(self.render_part(context))
             fragments.put(part_key, html)
-        if PLACEHOLDER in html:
-            html = html.replace(PLACEHOLDER, str(context.get("csrf_token", "")))
+        if page_cache.holds_placeholder(html):
+            html = page_cache.insert_token(html, context.get("csrf_token", ""))
         # Our own template's output, rendered above (or the same, kept).
         return mark_safe(html)
 
 
 def _parse(parser, token, end: str, *, versioned: bool):
     bits = token.split_contents()
-    if len(bits) < 2:
-        raise template.TemplateSyntaxError(f"{bits[0]} needs a name.")
     extra = None
     if bits[-1].startswith("with="):
         extra = parser.compile_filter(bits.pop()[len("with=") :])
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError(
+            f"{bits[0]} takes a name only (and with=): its key values come from its Python key "
+            "function (assembly/fragments.py, @part)."
+        )
     nodelist = parser.parse((end,))
     parser.delete_first_token()
-    return FragmentNode(
-        nodelist,
-        parser.compile_filter(bits[1]),
-        [parser.compile_filter(bit) for bit in bits[2:]],
-        versioned=versioned,
-        extra=extra,
-    )
+    return FragmentNode(nodelist, parser.compile_filter(bits[1]), versioned=versioned, extra=extra)
 
 
 @register.tag

@@ -101,6 +101,12 @@ def results_of(decision):
     }
 
 
+@fragments.part("decision")
+def decision_key(context):
+    """The page's body is one person's view of one decision (their vote, what they may do)."""
+    return (context["decision"].pk, context["user"].pk)
+
+
 def decision_detail(request, pk):
     # The page's body differs from one person to the next (their vote, what they may do) and
     # with the clock (a vote closes): kept as a fragment per person, content version and minute,

@@ -22,6 +22,12 @@ from .detail import decision_queryset
 PAGE_SIZE = 20
 
 
+@fragments.part("decision-log")
+def decision_log_key(context):
+    """The log's rows are the same for everyone: per filter and page."""
+    return (context["request"].GET.urlencode(),)
+
+
 def decision_list(request):
     # The log's rows are the same for everyone: kept as a fragment under the content version.
     fragments.remember_content_version(request)

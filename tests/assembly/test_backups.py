@@ -20,6 +20,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
+from assembly import page_cache
 from assembly.backups import app_version, create_backup
 from assembly.models import User
 from tests.factories import UserFactory
@@ -182,6 +183,17 @@ def test_restore_refuses_a_database_that_holds_people_unless_forced(tmp_path):
     call_command("restore", str(archive), "--force", stdout=io.StringIO())
 
     assert list(User.objects.values_list("display_name", flat=True)) == [kept.display_name]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_moves_the_content_version_on(tmp_path):
+    UserFactory(display_name="In the archive")
+    archive = create_backup(tmp_path)
+    before = page_cache.content_version()
+
+    call_command("restore", str(archive), "--force", stdout=io.StringIO())
+
+    assert page_cache.content_version() != before
 
 
 @pytest.mark.django_db(transaction=True)

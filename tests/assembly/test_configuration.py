@@ -1,9 +1,12 @@
-"""The assembly's configuration row from the shared cache: read once, forgotten on every save."""
+"""The assembly's configuration row, kept per content version: read once, and again after any
+write however made (save(), QuerySet.update(), loaddata)."""
+
+import json
 
 import pytest
-from django.core.cache import cache
+from django.core.management import call_command
 
-from assembly.models import CONFIGURATION_CACHE_KEY, AssemblyConfiguration
+from assembly.models import AssemblyConfiguration
 from workshops import membership
 
 pytestmark = pytest.mark.django_db
@@ -32,16 +35,44 @@ def test_saving_the_configuration_shows_at_once(client):
     assert "Assemblée des Communs de Roubaix" in client.get("/").content.decode()
 
 
-def test_a_stale_read_stored_before_the_commit_is_forgotten_after_it(
+def test_a_stale_read_kept_before_the_commit_is_not_used_after_it(
     django_capture_on_commit_callbacks,
 ):
     config = AssemblyConfiguration.get()
-    stale = AssemblyConfiguration.current()
+    AssemblyConfiguration.current()
 
     with django_capture_on_commit_callbacks(execute=True):
         config.membership_min_sessions = 3
         config.save()
-        # A request that read the row before the commit stores it meanwhile.
-        cache.set(CONFIGURATION_CACHE_KEY, stale)
 
     assert membership.current_rule().min_sessions == 3
+
+
+def test_a_bulk_update_shows_at_once():
+    AssemblyConfiguration.get()
+    AssemblyConfiguration.current()
+
+    AssemblyConfiguration.objects.filter(pk=1).update(membership_min_sessions=4)
+
+    assert membership.current_rule().min_sessions == 4
+
+
+def test_loaddata_shows_at_once(tmp_path):
+    AssemblyConfiguration.get()
+    AssemblyConfiguration.current()
+    fixture = tmp_path / "configuration.json"
+    fixture.write_text(
+        json.dumps(
+            [
+                {
+                    "model": "assembly.assemblyconfiguration",
+                    "pk": 1,
+                    "fields": {"name": "Assemblée des Communs de Tourcoing"},
+                }
+            ]
+        )
+    )
+
+    call_command("loaddata", str(fixture), verbosity=0)
+
+    assert AssemblyConfiguration.current().name == "Assemblée des Communs de Tourcoing"

@@ -57,7 +57,7 @@ def test_home_query_count_does_not_grow_with_content(client, django_assert_num_q
         CommonsFactory(state=Commons.State.PUBLISHED)
     add_version(default_charter(), text="# Charte")
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get("/")
 
     assert response.status_code == 200

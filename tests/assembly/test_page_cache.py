@@ -142,7 +142,7 @@ def text(response) -> str:
 
 
 def test_every_cached_page_has_a_write_test():
-    assert set(PAGES) == page_cache.PUBLIC_PAGES
+    assert set(PAGES) == set(page_cache.PUBLIC_PAGES)
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
@@ -179,10 +179,19 @@ def test_publishing_through_the_moderation_page_shows_at_once(client, facilitato
 
 
 def test_raw_sql_write_replaces_the_content_version():
+    CommonsFactory()
     before = page_cache.content_version()
     with connection.cursor() as cursor:
         cursor.execute("UPDATE commons_registry_commons SET name = name")
     assert page_cache.content_version() != before
+
+
+def test_a_statement_that_changed_no_row_replaces_nothing():
+    before = page_cache.content_version()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE commons_registry_commons SET name = name WHERE id = -1")
+        cursor.execute("DELETE FROM decisions_comment WHERE id = -1")
+    assert page_cache.content_version() == before
 
 
 def test_session_writes_leave_cached_pages_alone():
@@ -217,7 +226,11 @@ def test_a_configuration_edit_shows_at_once(client, configuration):
     [
         ('INSERT INTO "commons_registry_commons" ("name") VALUES (%s)', True),
         ('INSERT OR IGNORE INTO "workshops_attendance" VALUES (1)', True),
-        ('UPDATE "assembly_user" SET "last_login" = %s', True),
+        ('UPDATE "assembly_user" SET "display_name" = %s', True),
+        ('UPDATE "assembly_user" SET "last_login" = %s WHERE "assembly_user"."id" = %s', False),
+        ('INSERT INTO "assembly_digestitem" ("kind") VALUES (%s)', False),
+        ('INSERT INTO "assembly_deferredtask" ("name") VALUES (%s)', False),
+        ('INSERT INTO "assembly_subscriber" ("email") VALUES (%s)', False),
         ('DELETE FROM "decisions_vote" WHERE "id" = 1', True),
         ("WITH moved AS (UPDATE assembly_user SET x = 1 RETURNING id) SELECT 1", True),
         ('UPDATE "django_session" SET "session_data" = %s', False),
@@ -293,17 +306,24 @@ def test_a_view_that_queues_a_message_is_not_kept(rf):
         request._messages.add(constants.INFO, "Bonjour")
         return HttpResponse("page")
 
-    request = rf.get("/")
-    request.resolver_match = type("Match", (), {"view_name": "home"})()
-    middleware = page_cache.AnonymousPageCacheMiddleware(lambda request: None)
-    middleware.process_view(request, view, (), {})
-
-    assert page_cache._may_keep(request, view(rf.get("/"))) is False
-    second = rf.get("/")
-    second.resolver_match = request.resolver_match
     calls = []
-    middleware.process_view(second, lambda request: calls.append(1) or HttpResponse("x"), (), {})
-    assert calls == [1], "nothing was kept, so the view ran again"
+
+    def handler(request):
+        # What Django's handler does between the middleware's two phases: the view, unless the
+        # first phase answered.
+        answer = middleware.process_view(request, view, (), {})
+        if answer is not None:
+            return answer
+        calls.append(1)
+        return view(request)
+
+    middleware = page_cache.AnonymousPageCacheMiddleware(handler)
+    for _ in range(2):
+        request = rf.get("/")
+        request.resolver_match = type("Match", (), {"view_name": "home"})()
+        middleware(request)
+
+    assert calls == [1, 1], "nothing was kept, so the view ran again"
 
 
 def _token(response) -> str:
@@ -320,7 +340,7 @@ def test_two_anonymous_visitors_get_their_own_valid_token():
         second = second_visitor.get(reverse("home"))
 
     assert len(queries) == 0, "the second visitor's page came from the cache"
-    assert page_cache.PLACEHOLDER not in text(first) + text(second)
+    assert page_cache.placeholder() not in text(first) + text(second)
     first_secret = first_visitor.cookies["csrftoken"].value
     second_secret = second_visitor.cookies["csrftoken"].value
     assert first_secret != second_secret
@@ -431,12 +451,12 @@ def test_a_page_with_a_csrf_token_is_never_compressed(client):
 
     assert "Content-Encoding" not in page
     assert 'name="csrfmiddlewaretoken"' in text(page)
-    assert page_cache.PLACEHOLDER not in text(page)
+    assert page_cache.placeholder() not in text(page)
 
 
 def _lose_the_shared_copies():
     """The shared cache forgets every page but keeps the content version."""
-    version = page_cache.content_version()
+    version = cache.get(page_cache.VERSION_KEY)
     cache.clear()
     cache.set(page_cache.VERSION_KEY, version, None)
 
@@ -504,3 +524,66 @@ def test_the_workers_memory_keeps_the_most_recent_pages_within_its_size():
     assert pages.get("b") is None
     assert pages.get("c") is kept[2]
     assert pages.get("small") is None
+
+
+def test_twenty_sign_ins_keep_the_anonymous_home_page(client):
+    CommonsFactory()
+    people = [UserFactory(password="un mot de passe assez long") for _ in range(20)]
+    client.get(reverse("home"))
+
+    for person in people:
+        browser = Client()
+        signed_in = browser.post(
+            reverse("account_login"),
+            {"login": person.email, "password": "un mot de passe assez long"},
+        )
+        assert signed_in.status_code == 302
+        assert browser.get(reverse("me")).status_code == 200
+
+    with CaptureQueriesContext(connection) as queries:
+        assert Client().get(reverse("home")).status_code == 200
+    assert len(queries) == 0, "sign-ins change no public page"
+
+
+def _kept_pages() -> int:
+    # The test settings' LocMemCache, whose keys are Django's made keys (":1:page-cache:…").
+    return sum(
+        1 for key in cache._cache if "page-cache:" in key and page_cache.VERSION_KEY not in key
+    )
+
+
+def test_query_parameters_a_page_does_not_read_keep_no_copy_of_their_own(client):
+    NeighbourCommonsFactory()
+    url = reverse("network:export-geojson")
+    for n in range(5):
+        assert client.get(url, {"x": n}).status_code == 200
+    assert _kept_pages() == 0
+    client.get(url)  # the canonical copy
+    assert _kept_pages() == 1
+    with CaptureQueriesContext(connection) as queries:
+        for n in range(5, 10):
+            assert client.get(url, {"x": n}).status_code == 200
+    assert len(queries) == 0, "served the canonical copy"
+
+
+def test_parameters_a_page_reads_keep_a_copy_each(client):
+    CommonsFactory(name=BEFORE, status=Commons.Status.ACTIVE)
+    active = client.get(reverse("commons:directory"), {"status": "active"})
+    ended = client.get(reverse("commons:directory"), {"status": "ended"})
+    assert BEFORE in text(active)
+    assert BEFORE not in text(ended)
+
+
+def test_every_kept_response_says_how_others_may_keep_it(client):
+    CommonsFactory.create_batch(3)
+    for url in (reverse("commons:directory"), reverse("feeds:commons")):
+        for response in (client.get(url), Client().get(url)):
+            vary = response["Vary"]
+            assert "Cookie" in vary
+            assert "Accept-Language" in vary
+            assert response.has_header("Cache-Control")
+    page = Client().get(reverse("commons:directory"))
+    assert "private" in page["Cache-Control"], "a page with a visitor's token"
+    feed = Client().get(reverse("feeds:commons"))
+    assert "max-age=60" in feed["Cache-Control"]
+    assert "private" not in feed["Cache-Control"]

@@ -218,8 +218,8 @@ def test_search_queries_are_constant_for_a_facilitator(
     write_about_helene(per_kind)
     client.force_login(facilitator)
 
-    # The person (the session comes from the cache), whether they facilitate, one query per kind, the layout.
-    with django_assert_num_queries(9):
+    # The session, the person, whether they facilitate, one query per kind, the layout.
+    with django_assert_num_queries(10):
         response = client.get(reverse("search"), {"q": "helene"})
 
     # Five kinds, and the charter's current version.

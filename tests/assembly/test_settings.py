@@ -134,6 +134,19 @@ def test_redis_url_becomes_broker_and_cache():
     ]
 
 
+def test_cache_url_gives_the_cache_its_own_redis_beside_the_broker():
+    result = run_django(
+        "import django; django.setup(); from django.conf import settings as s;"
+        "print(s.CELERY_BROKER_URL, s.CACHES['default']['LOCATION'])",
+        DEBUG="1",
+        REDIS_URL="redis://broker:6379/0",
+        CACHE_URL="redis://cache:6379/0",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["redis://broker:6379/0", "redis://cache:6379/0"]
+
+
 def test_celery_is_configured_for_reliable_delivery():
 
     assert app.conf.task_acks_late is True

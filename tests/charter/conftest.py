@@ -1,8 +1,6 @@
 import pytest
 import time_machine
-from django.core.cache import cache
 
-from assembly.context_processors import CACHE_KEY
 from assembly.models import AssemblyConfiguration
 from tests.charter.factories import START
 from tests.decisions.factories import MemberFactory
@@ -23,4 +21,4 @@ def member(db):
 def cached_configuration(db, _clear_cache):
     """The layout's configuration row, cached as in production after the first page, so that
     query counts measure the page and not a first-request warm-up."""
-    cache.set(CACHE_KEY, AssemblyConfiguration.get(), 60)
+    AssemblyConfiguration.current()

@@ -2,14 +2,14 @@ import datetime
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.utils import translation
 
 from charter import services
-from charter.models import CURRENT_VERSION_CACHE_KEY, Amendment, Charter, CharterVersion
+from charter.models import Amendment, Charter, CharterVersion
 from decisions import services as decision_services
 from decisions.models import Decision
 from tests.charter.factories import START, TEXT, add_version, adopt, amendment, default_charter
+from tests.decisions.factories import discussion
 from tests.factories import FacilitatorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -266,10 +266,27 @@ def test_a_new_version_is_the_current_one_at_once_even_after_a_stale_read(
 
     with django_capture_on_commit_callbacks(execute=True):
         second = add_version()
-        # A request that read the old version before the commit stores it meanwhile.
-        cache.set(CURRENT_VERSION_CACHE_KEY, first)
 
     assert services.current_version() == second
+
+
+def test_a_bulk_rename_of_the_charter_shows_in_the_current_version():
+    add_version()
+    services.current_version()
+
+    Charter.objects.filter(pk=default_charter().pk).update(title="Charte renommée")
+
+    assert services.current_version().charter.title == "Charte renommée"
+
+
+def test_an_edit_of_the_adopting_decision_shows_in_the_current_version():
+    decision = discussion(kind=Decision.Kind.CHARTER_CHANGE, proposal="Relire la charte ensemble.")
+    add_version(decision=decision)
+    assert services.current_version().decision.title == decision.title
+
+    Decision.objects.filter(pk=decision.pk).update(title="Un titre corrigé")
+
+    assert services.current_version().decision.title == "Un titre corrigé"
 
 
 def test_renaming_the_charter_shows_in_the_current_version():

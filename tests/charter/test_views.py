@@ -68,7 +68,7 @@ def test_charter_page_query_count_is_constant(client, django_assert_num_queries,
     for n in range(count):
         amendment(base, text=base.text + f"Ajout {n}.\n", title=f"Amendement {n}")
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         response = client.get("/charter/")
 
     assert response.status_code == 200
@@ -82,7 +82,7 @@ def test_charter_page_query_count_for_a_facilitator(
     for _ in range(count):
         add_version()
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         response = facilitator_client.get("/charter/")
 
     assert response.status_code == 200
@@ -107,7 +107,7 @@ def test_versions_page_query_count_is_constant(client, django_assert_num_queries
     for _ in range(count):
         add_version()
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         response = client.get("/charter/versions/")
 
     html = response.content.decode()
@@ -120,7 +120,7 @@ def test_version_page_query_count_is_constant(client, django_assert_num_queries,
     for _ in range(count):
         add_version()
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         response = client.get("/charter/versions/1/")
 
     assert response.status_code == 200
@@ -150,7 +150,7 @@ def test_diff_page_query_count_is_constant(client, django_assert_num_queries, co
     for _ in range(count):
         add_version()
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         response = client.get(f"/charter/diff/1/{count}/")
 
     assert response.status_code == 200
@@ -211,7 +211,7 @@ def test_amend_form_starts_from_the_current_version(
         add_version()
     current = CharterVersion.objects.order_by("-number").first()
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):
         response = person_client.get("/charter/amend/")
 
     form = response.context["form"]
@@ -340,7 +340,7 @@ def test_conflict_page_shows_base_current_and_proposed_texts(
 ):
     pending = conflicting_amendment(member)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         response = facilitator_client.get(f"/charter/conflicts/{pending.pk}/")
 
     html = response.content.decode()
@@ -397,7 +397,7 @@ def test_conflicts_list_query_count_is_constant(
     for _ in range(count):
         conflicting_amendment(member)
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(5):
         response = facilitator_client.get("/charter/conflicts/")
 
     assert response.content.decode().count('class="card-title"') == count

@@ -88,7 +88,7 @@ def test_directory_empty_state(client):
 @pytest.mark.parametrize("count", [5, 200])
 def test_directory_query_count_constant(client, django_assert_num_queries, count, configured):
     CommonsFactory.create_batch(count, latitude=None, longitude=None)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get("/commons/", {"status": "active", "q": "jardin"})
     assert response.status_code == 200
 
@@ -99,7 +99,7 @@ def test_directory_query_count_constant_signed_in(
     person_client, django_assert_num_queries, count, configured
 ):
     CommonsFactory.create_batch(count)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         response = person_client.get("/commons/", {"category": "jardins-alimentation"})
     assert response.status_code == 200
 
@@ -145,7 +145,7 @@ def test_map_lists_entries_for_visitors_without_javascript(client):
 @pytest.mark.parametrize("count", [5, 200])
 def test_map_query_count_constant(client, django_assert_num_queries, count, configured):
     CommonsFactory.create_batch(count)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get("/commons/map/")
     assert response.status_code == 200
 
@@ -309,7 +309,7 @@ def test_entry_query_count_constant(client, django_assert_num_queries, count, co
     commons = CommonsFactory()
     OstromAssessmentFactory(commons=commons)
     _link_workshops_and_decisions(commons, count)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(commons.get_absolute_url())
     assert response.status_code == 200
 
@@ -323,7 +323,7 @@ def test_entry_query_count_constant_for_steward(
     commons = CommonsFactory(stewards=stewards)
     _link_workshops_and_decisions(commons, count)
     client.force_login(stewards[0])
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         response = client.get(commons.get_absolute_url())
     assert response.context["can_edit"] is True
 
@@ -360,7 +360,7 @@ def test_history_query_count_constant(client, django_assert_num_queries, edits, 
     commons = CommonsFactory(stewards=[steward])
     for n in range(edits):
         services.edit_commons(commons, by=steward, data={"summary": f"Résumé {n}"})
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get(reverse("commons:history", args=[commons.slug]))
     assert len(response.context["changes"]) == edits + 1
 
@@ -371,7 +371,7 @@ def test_steward_forms_query_count(client, django_assert_num_queries, url_name, 
     steward = UserFactory()
     commons = CommonsFactory(stewards=[steward])
     client.force_login(steward)
-    expected = {"commons:edit": 5, "commons:assess": 4}[url_name]
+    expected = {"commons:edit": 7, "commons:assess": 6}[url_name]
     with django_assert_num_queries(expected):
         response = client.get(reverse(url_name, args=[commons.slug]))
     assert response.status_code == 200
@@ -379,7 +379,7 @@ def test_steward_forms_query_count(client, django_assert_num_queries, url_name, 
 
 @pytest.mark.django_db
 def test_propose_page_query_count(person_client, django_assert_num_queries, configured):
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):
         response = person_client.get("/commons/propose/")
     assert response.status_code == 200
 

@@ -48,8 +48,8 @@ def test_log_queries_are_constant_signed_in(client, count, django_assert_num_que
     for n in range(count):
         voting(title=f"Decision {n}") if n % 2 else closed_decision(voters[:1])
     client.force_login(UserFactory())
-    # user (the session comes from the cache), configuration, count, page
-    with django_assert_num_queries(4):
+    # session, user, configuration, count, page
+    with django_assert_num_queries(5):
         response = client.get("/decisions/")
     assert response.status_code == 200
 
@@ -62,9 +62,9 @@ def test_detail_in_discussion_queries_are_constant(client, count, django_assert_
     for _n in range(count):
         services.add_comment(decision, author=UserFactory(), text="Comment")
     client.force_login(UserFactory())
-    # user (the session comes from the cache), configuration, decision, related commons, next rounds, comments, versions,
+    # session, user, configuration, decision, related commons, next rounds, comments, versions,
     # facilitator
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(decision.get_absolute_url())
     assert response.content.decode().count('class="comment"') == count
 
@@ -77,9 +77,9 @@ def test_detail_during_vote_queries_are_constant(client, count, django_assert_nu
     for voter in voters:
         services.cast_vote(decision, voter=voter, choice="object", reason="No")
     client.force_login(voters[0])
-    # user (the session comes from the cache), configuration, decision, related commons, next rounds, comments, roll entry
+    # session, user, configuration, decision, related commons, next rounds, comments, roll entry
     # and vote, tally, objections, versions, facilitator
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(decision.get_absolute_url())
     assert response.content.decode().count("<li><strong>") == count
 

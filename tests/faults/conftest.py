@@ -2,7 +2,6 @@
 we restart. These tests run on PostgreSQL and Redis only, outside the default run (`-m faults`)."""
 
 import os
-import shutil
 import signal
 import subprocess
 import uuid
@@ -13,7 +12,8 @@ from django.db import connection
 
 from config.celery import app as celery_app
 from tests.conftest import celery_worker_command, skip_or_fail, use_broker
-from tests.services.conftest import REDIS_URL, free_port, redis_answers, smtp_sink, wait_for  # noqa: F401
+from tests.redis_server import OwnRedis, own_redis
+from tests.services.conftest import REDIS_URL, redis_answers, smtp_sink  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -101,48 +101,5 @@ def killable_worker(postgres_database, django_db_blocker, smtp_sink):  # noqa: F
     yield from start_worker_on(REDIS_URL, django_db_blocker, smtp_sink.port)
 
 
-class OwnRedis:
-    """A redis-server of our own on a free port, that the test stops and starts. Never the
-    machine's shared Redis: other people's tests use it."""
-
-    def __init__(self):
-
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_for(lambda: redis_answers(self.url), timeout=20)
-
-    def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=20)
-
-
-@pytest.fixture
-def own_redis():
-
-    if shutil.which("redis-server") is None:
-        skip_or_fail("redis-server is not installed")
-    redis = OwnRedis()
-    redis.start()
-    try:
-        yield redis
-    finally:
-        redis.stop()
+# A redis-server of the test's own (tests/redis_server.py).
+__all__ = ["OwnRedis", "own_redis"]

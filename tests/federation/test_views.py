@@ -38,7 +38,7 @@ def test_network_page_shows_every_assembly_in_constant_queries(
     neighbours_with_data(count)
     client.get("/network/")  # warm the configuration cache
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         response = client.get("/network/")
 
     page = response.content.decode()
@@ -145,7 +145,7 @@ def test_nearby_meetings_lists_upcoming_meetings_in_constant_queries(
     )
     client.get("/network/meetings/")
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         partial = client.get("/network/meetings/", headers={"HX-Request": "true"})
 
     page = partial.content.decode()

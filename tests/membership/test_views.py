@@ -153,9 +153,9 @@ def test_me_runs_a_constant_number_of_queries(client, sessions, django_assert_nu
     attend(person, *[paris(2026, month, 26) for month in range(1, 1 + sessions)], workshop=True)
     client.force_login(person)
 
-    # user (the session comes from the cache), configuration (read once, then cached for the rule and the context
+    # session, user, configuration (read once, then cached for the rule and the context
     # processor), sessions, and what is waiting: votes, discussions, workshop notes
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get("/me/")
 
     assert response.status_code == 200
@@ -297,11 +297,11 @@ def test_member_list_runs_a_constant_number_of_queries(client, members, django_a
         member()
     client.force_login(FacilitatorFactory())
 
-    # user (the session comes from the cache), facilitator group, members (the configuration is in the cache since the
+    # session, user, facilitator group, members (the configuration is in the cache since the
     # members were made)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(5):
         client.get("/people/members/")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         client.get("/people/members.csv")
 
 
@@ -388,11 +388,11 @@ def test_export_runs_a_constant_number_of_queries(client, rows, django_assert_nu
         Vote.objects.create(decision=decision, roll_entry=entry, choice="consent", cast_at=TODAY)
     client.force_login(person)
 
-    # user (the session comes from the cache), then one per section after the profile (two for the roles, the votes and
+    # session, user, then one per section after the profile (two for the roles, the votes and
     # the chantiers: participations and chantiers started); one each for preferences,
     # subscriptions and digest items (issue 11); the merges, the notes' revisions and the
     # phone ticks' log (issue 12)
-    with django_assert_num_queries(32):
+    with django_assert_num_queries(33):
         client.get("/me/export.json")
 
 

@@ -101,7 +101,7 @@ def test_agenda_feed_runs_a_constant_number_of_queries(client, items, django_ass
         )
 
     # meetings with their venue, workshops with their meeting
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         response = client.get(URL)
 
     assert response.status_code == 200

@@ -98,7 +98,7 @@ def test_minutes_query_count_is_constant(client, django_assert_num_queries, froz
         AttendanceFactory(meeting=meeting, workshop=workshop)
         discussion(title=f"Decision {number}", now=NOW - datetime.timedelta(days=10))
         add_version(default_charter(), now=NOW - datetime.timedelta(days=9))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(reverse("meetings:minutes", args=[meeting.pk]))
     assert response.content.decode().count('class="minutes-workshop"') == count
 

@@ -156,7 +156,7 @@ def test_refused_plenary_notes_page_query_count_is_constant(
     meeting = PastMeetingFactory()
     for number in range(count):
         services.write_plenary_notes(meeting, f"Revision {number}.")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         response = facilitator_client.post(
             reverse("meetings:notes", args=[meeting.pk]), {"notes": "\x00"}
         )
@@ -174,7 +174,7 @@ def test_workshop_notes_history_query_count_is_constant(client, django_assert_nu
     workshop = WorkshopFactory(meeting=PastMeetingFactory())
     for number in range(count):
         services.write_workshop_notes(workshop, f"Revision {number}", by=UserFactory())
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         response = client.get(reverse("workshops:notes-history", args=[workshop.pk]))
     assert response.content.decode().count('class="revision-diff"') == count
 
@@ -185,7 +185,7 @@ def test_meeting_notes_history_query_count_is_constant(client, django_assert_num
     meeting = PastMeetingFactory()
     for number in range(count):
         services.write_plenary_notes(meeting, f"Revision {number}")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         response = client.get(reverse("meetings:notes-history", args=[meeting.pk]))
     assert response.content.decode().count('class="revision-diff"') == count
 

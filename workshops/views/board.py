@@ -42,6 +42,13 @@ def agenda(request):
     )
 
 
+@fragments.part("board-cards")
+def board_cards_key(context):
+    """The cards per meeting and per what makes one viewer's differ: whether sign-ups are open,
+    whether they may hide, which workshops they signed up to and which they run."""
+    return (context["meeting"].pk, context["board_viewer"])
+
+
 @require_GET
 def meeting_detail(request, pk):
     # The workshops' cards are kept as a fragment per what makes one person's differ from

@@ -11,11 +11,9 @@ from importlib.util import find_spec
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from assembly.context_processors import CACHE_KEY
 from assembly.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, TOWN
 from assembly.models import FACILITATORS_GROUP, AssemblyConfiguration, User
 
@@ -84,7 +82,6 @@ class Command(BaseCommand):
             for app in APPS_IN_ORDER:
                 if find_spec(f"{app}.demo") is not None:
                     import_module(f"{app}.demo").seed(scale=scale, stdout=self.stdout)
-        cache.delete(CACHE_KEY)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Accounts (password: {DEMO_PASSWORD}):")
         )
