@@ -50,12 +50,6 @@ def healthz(request):
     return JsonResponse(status, status=200 if healthy else 503)
 
 
-@fragments.part("me")
-def me_key(context):
-    """Everything on /me/ is the person's own."""
-    return (context["user"].pk,)
-
-
 @login_required
 @require_GET
 @never_cache

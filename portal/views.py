@@ -47,6 +47,12 @@ def home(request):
     return render(request, "assembly/home.html", context)
 
 
+@fragments.part("me")
+def me_key(context):
+    """Everything on /me/ is the person's own."""
+    return (context["user"].pk,)
+
+
 @login_required
 def me(request):
     fragments.remember_content_version(request)

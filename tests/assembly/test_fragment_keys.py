@@ -11,11 +11,11 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import resolve
 
-import assembly.urls  # noqa: F401 (loads every view module, and so every key function)
+import config.urls  # noqa: F401 (loads every view module, and so every key function)
 from assembly import fragments
-from assembly.views import me_key
 from decisions.views.detail import decision_key
 from decisions.views.log import decision_log_key
+from portal.views import me_key
 from workshops.views.board import board_cards_key
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
