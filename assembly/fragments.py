@@ -72,12 +72,19 @@ def registered_parts() -> frozenset[str]:
     return frozenset(_key_functions)
 
 
+def _field(row, name: str):
+    # The configuration row, or the plain mapping the 503 page stands in for it with.
+    return row.get(name, "") if isinstance(row, dict) else getattr(row, name)
+
+
 # The layout's parts (templates/base.html).
 @part("header")
 def header_key(context):
-    here = context["request"].resolver_match
+    # The 503 page renders the layout without a request (assembly/unavailable.py).
+    here = getattr(context.get("request"), "resolver_match", None)
     namespace, url_name = (here.namespace, here.url_name) if here is not None else ("", "")
-    return (namespace, url_name, context["assembly"].name, context["assembly"].city)
+    assembly = context["assembly"]
+    return (namespace, url_name, _field(assembly, "name"), _field(assembly, "city"))
 
 
 @part("account-nav")
@@ -87,7 +94,7 @@ def account_nav_key(context):
 
 @part("footer")
 def footer_key(context):
-    return (context["assembly"].name,)
+    return (_field(context["assembly"], "name"),)
 
 
 for _name in ("head", "search-button", "language-form", "language-choice", "scripts"):

@@ -17,14 +17,20 @@ def test_compose_file_has_the_whole_stack_with_real_commands():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
 
-    assert set(services) == {"web", "worker", "beat", "backup", "db", "redis"}
+    assert set(services) == {"web", "worker", "beat", "backup", "db", "redis", "cache"}
     assert services["db"]["image"].startswith("postgres:15")
     assert services["redis"]["image"].startswith("redis")
+    # maxmemory and its policy are per server: the broker never drops a task, the cache its oldest.
+    assert services["redis"]["command"][-2:] == ["--maxmemory-policy", "noeviction"]
+    cache = services["cache"]["command"]
+    assert cache[cache.index("--maxmemory-policy") + 1] == "allkeys-lru"
+    assert "--maxmemory" in cache
     for name in ("web", "worker", "beat", "backup"):
         service = services[name]
         assert service["build"] == "."
         assert service["environment"]["DATABASE_URL"].startswith("postgres://")
         assert service["environment"]["REDIS_URL"].startswith("redis://redis:6379")
+        assert service["environment"]["CACHE_URL"].startswith("redis://cache:6379")
     # Each service starts its part of the profile's process set, as `make serve` does.
     assert "exec python -m config.serve web" in services["web"]["command"]
     assert services["web"]["environment"]["HOST"] == "0.0.0.0"

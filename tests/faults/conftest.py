@@ -13,7 +13,7 @@ from django.db import connection
 from config.celery import app as celery_app
 from tests.conftest import celery_worker_command, skip_or_fail, use_broker
 from tests.redis_server import OwnRedis, own_redis
-from tests.services.conftest import REDIS_URL, redis_answers, smtp_sink  # noqa: F401
+from tests.services.conftest import REDIS_URL, redis_answers, smtp_sink, wait_for  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 
