@@ -185,7 +185,7 @@ def bump_content_version() -> bool:
 def _remember_lost_bump() -> None:
     logger.error("page cache: a write could not replace the content version (shared cache down)")
     # Not at module level: assembly.models reads rows through kept_row below, from this module.
-    from ..models import CacheOutage  # noqa: PLC0415
+    from ..models import CacheOutage  # noqa: PLC0415 - cycle: assembly.models -> page_cache.versioning
 
     try:
         # One row says it all: the next new version makes every lost bump good.

@@ -128,7 +128,7 @@ def test_forbidden_page_says_who_may_see_it(client):
 
 
 def test_server_error_page_renders_without_a_request():
-
-    page = render_to_string("500.html")
+    # As handler500 renders it: no request, the assembly's name only (assembly/unavailable.py).
+    page = render_to_string("500.html", {"assembly": {"name": "Assemblée"}})
 
     assert "<h1>Quelque chose s’est mal passé</h1>" in page
