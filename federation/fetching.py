@@ -205,3 +205,40 @@ def _validators_of(response, previous: dict) -> dict:
             :100
         ],
     }
+
+
+def post(url: str, body: bytes, headers: dict) -> int:
+    """POST body to url (an inbox), to a checked address, following no redirect.
+
+    Returns the status; FetchError when the address is refused or cannot be reached. The answer's
+    body is read up to a small cap and dropped: an inbox says nothing we need.
+    """
+    scheme, host, port = check_url(url)
+    address = resolve(host, port)
+    parts = urlsplit(url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    pool = _pool(scheme, host, address, port)
+    try:
+        response = pool.urlopen(
+            "POST",
+            target,
+            body=body,
+            headers={"User-Agent": USER_AGENT, **headers},
+            redirect=False,
+            retries=False,
+            preload_content=False,
+            assert_same_host=False,
+        )
+        try:
+            for _chunk in response.stream(CHUNK):
+                break
+            return response.status
+        finally:
+            response.release_conn()
+            response.close()
+    except (urllib3.exceptions.HTTPError, OSError) as error:
+        raise FetchError(
+            _("%(url)s could not be reached: %(error)s") % {"url": url, "error": error}
+        ) from error
+    finally:
+        pool.close()
