@@ -59,8 +59,9 @@ WRITE_RATE_LIMITS = {
     "commons_proposal": env.str("RATE_LIMIT_COMMONS_PROPOSAL", default="10/h/user,60/h/ip"),
     "walk_in": env.str("RATE_LIMIT_WALK_IN", default="60/10m/user,120/10m/ip"),
     "subscription": env.str("RATE_LIMIT_SUBSCRIPTION", default="5/h/ip,3/h/key"),
-    # POSTs to the fediverse inbox, per address and per remote server (the key's domain).
-    "activitypub_inbox": env.str("RATE_LIMIT_ACTIVITYPUB_INBOX", default="120/m/ip,300/m/key"),
+    # POSTs to the fediverse inbox, per address, and per remote server (the signing key's domain).
+    "activitypub_inbox": env.str("RATE_LIMIT_ACTIVITYPUB_INBOX", default="120/m/ip"),
+    "activitypub_server": env.str("RATE_LIMIT_ACTIVITYPUB_SERVER", default="300/m/key"),
 }
 
 _RATE = r"\d+/\d*[smhd]/(ip|user|key)"

@@ -18,7 +18,7 @@ from . import activitypub, inbox as inbox_rules, publishing
 from .models import Follower, Publication
 
 logger = logging.getLogger(__name__)
-INBOX_RATE = "activitypub_inbox"
+INBOX_RATE, SERVER_RATE = "activitypub_inbox", "activitypub_server"
 
 
 def _publication() -> Publication:
@@ -145,7 +145,7 @@ def inbox(request):
         key_id = inbox_rules.httpsig.parse_signature(headers.get("signature", "")).key_id
     except inbox_rules.httpsig.SignatureError:
         key_id = ""
-    if key_id and not ratelimits.allow(request, INBOX_RATE, inbox_rules.domain_of(key_id)):
+    if key_id and not ratelimits.allow(request, SERVER_RATE, inbox_rules.domain_of(key_id)):
         return _refused("too many requests", 429)
     body = request.read(inbox_rules.MAX_BODY_BYTES + 1)
     target = request.get_full_path()

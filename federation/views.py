@@ -218,8 +218,8 @@ def fediverse_settings(request):
     )
 
 
-@require_POST
 @administrator_required
+@require_POST
 def forget_follower(request, pk):
     follower = get_object_or_404(Follower, pk=pk)
     personal_data.forget_follower(follower)
@@ -227,8 +227,8 @@ def forget_follower(request, pk):
     return redirect("network:fediverse")
 
 
-@require_GET
 @administrator_required
+@require_GET
 def follower_export(request, pk):
     follower = get_object_or_404(Follower, pk=pk)
     response = JsonResponse(
