@@ -13,6 +13,7 @@ urlpatterns = [
     path("moderation/", moderation.moderation, name="moderation"),
     path("export.geojson", directory.export_geojson, name="export-geojson"),
     path("export.csv", directory.export_csv, name="export-csv"),
+    path("export.gogocarto.json", directory.export_gogocarto, name="export-gogocarto"),
     path("<slug:slug>/", entry.detail, name="detail"),
     path("<slug:slug>/edit/", contributing.edit, name="edit"),
     path("<slug:slug>/history/", entry.history, name="history"),

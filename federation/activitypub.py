@@ -138,7 +138,7 @@ def nodeinfo_document(local_posts: int) -> dict:
 
 
 def _when(meeting) -> str:
-    """"jeudi 28 janvier 2027, 18:00–21:00", in the site's language (Mastodon shows summary)."""
+    """ "jeudi 28 janvier 2027, 18:00–21:00", in the site's language (Mastodon shows summary)."""
     starts = timezone.localtime(meeting.starts_at)
     ends = timezone.localtime(meeting.ends_at)
     day = formats.date_format(starts, "l j F Y")

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assembly import ratelimits
 
-from . import activitypub, inbox as inbox_rules, publishing
+from . import activitypub, publishing
+from . import inbox as inbox_rules
 from .models import Follower, Publication
 
 logger = logging.getLogger(__name__)

@@ -48,7 +48,9 @@ def record_activity(payload: dict, inboxes, public: bool, now) -> Activity:
     )  # fmt: skip
     ActivityDelivery.objects.bulk_create(
         [
-            ActivityDelivery(activity=activity, inbox_url=inbox, created_at=now, next_attempt_at=now)
+            ActivityDelivery(
+                activity=activity, inbox_url=inbox, created_at=now, next_attempt_at=now
+            )
             for inbox in inboxes
         ],
         ignore_conflicts=True,

@@ -4,14 +4,14 @@ import hashlib
 import json
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.contrib import messages
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import cache_control
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import etag, require_GET, require_POST
 
 from assembly.models import AssemblyConfiguration

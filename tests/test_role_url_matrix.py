@@ -98,6 +98,7 @@ ROUTES = {
     "commons:map": everyone(),
     "commons:export-geojson": everyone(),
     "commons:export-csv": everyone(),
+    "commons:export-gogocarto": everyone(),
     "commons:propose": signed_in(),
     "commons:moderation": facilitators(),
     "commons:detail": everyone(args="commons"),

@@ -71,11 +71,19 @@ def test_replayed_request_refused(client, published, alice_key):
     headers = httpsig.signed_headers(
         alice_key, f"{ALICE}#main-key", "POST", INBOX, body, timezone.now()
     )
-    first = client.post(reverse("activitypub:inbox"), data=body,
-                        content_type="application/activity+json", headers=headers)
+    first = client.post(
+        reverse("activitypub:inbox"),
+        data=body,
+        content_type="application/activity+json",
+        headers=headers,
+    )
 
-    again = client.post(reverse("activitypub:inbox"), data=body,
-                        content_type="application/activity+json", headers=headers)
+    again = client.post(
+        reverse("activitypub:inbox"),
+        data=body,
+        content_type="application/activity+json",
+        headers=headers,
+    )
 
     assert (first.status_code, again.status_code) == (202, 401)
     assert InboxItem.objects.count() == 1
@@ -175,7 +183,11 @@ def test_inbox_absent_while_switched_off(client, alice_key, settings):
 
 
 def _actor_document() -> dict:
-    return {"id": ALICE, "inbox": f"{ALICE}/inbox", "endpoints": {"sharedInbox": "https://social.example/inbox"}}
+    return {
+        "id": ALICE,
+        "inbox": f"{ALICE}/inbox",
+        "endpoints": {"sharedInbox": "https://social.example/inbox"},
+    }
 
 
 def test_follow_stores_follower_and_queues_accept(published):
@@ -217,13 +229,22 @@ def test_delete_of_own_actor_removes_follower(published):
 
 
 def test_join_answered_with_ignore(published):
-    join = {"id": f"{ALICE}#join", "type": "Join", "actor": ALICE, "object": "http://testserver/meetings/1/"}
+    join = {
+        "id": f"{ALICE}#join",
+        "type": "Join",
+        "actor": ALICE,
+        "object": "http://testserver/meetings/1/",
+    }
 
     outcome = inbox.act(join, _actor_document(), timezone.now())
 
     assert outcome == "ignored"
     ignore = Activity.objects.get()
-    assert (ignore.kind, ignore.payload["object"]["id"], ignore.public) == ("Ignore", join["id"], False)
+    assert (ignore.kind, ignore.payload["object"]["id"], ignore.public) == (
+        "Ignore",
+        join["id"],
+        False,
+    )
     assert ActivityDelivery.objects.get().inbox_url == f"{ALICE}/inbox"
 
 

@@ -76,7 +76,9 @@ def test_remote_server_follows_and_receives_signed_accept_and_create_event(
 
     accept = remote_fediverse.received[-1]
     assert accept["path"] == "/users/alice/inbox"
-    key_id = _verified_by_apsig(accept, actor["publicKey"]["publicKeyPem"], remote_fediverse.base_url)
+    key_id = _verified_by_apsig(
+        accept, actor["publicKey"]["publicKeyPem"], remote_fediverse.base_url
+    )
     assert key_id == actor["publicKey"]["id"]
     accepted = json.loads(accept["body"])
     assert (accepted["type"], accepted["actor"], accepted["object"]["id"]) == (
@@ -99,9 +101,10 @@ def test_remote_server_follows_and_receives_signed_accept_and_create_event(
 
     create = remote_fediverse.received[-1]
     assert create["path"] == "/inbox"
-    assert _verified_by_apsig(
-        create, actor["publicKey"]["publicKeyPem"], remote_fediverse.base_url
-    ) == actor["publicKey"]["id"]
+    assert (
+        _verified_by_apsig(create, actor["publicKey"]["publicKeyPem"], remote_fediverse.base_url)
+        == actor["publicKey"]["id"]
+    )
     activity = json.loads(create["body"])
     event = activity["object"]
     assert (activity["type"], event["type"], event["name"]) == (

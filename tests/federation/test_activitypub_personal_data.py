@@ -20,8 +20,12 @@ def alice(settings):
     publishing.configure(True, "assemblee")
     RemoteKey.objects.create(key_id=f"{ALICE}#main-key", owner=ALICE, public_key_pem="k")
     InboxItem.objects.create(actor_url=ALICE, target="/fediverse/inbox", body=b"{}")
-    follow = {"id": f"{ALICE}#f", "type": "Follow", "actor": ALICE,
-              "object": "http://testserver/fediverse/actor"}
+    follow = {
+        "id": f"{ALICE}#f",
+        "type": "Follow",
+        "actor": ALICE,
+        "object": "http://testserver/fediverse/actor",
+    }
     inbox.act(follow, {"id": ALICE, "inbox": f"{ALICE}/inbox"}, timezone.now())
     return Follower.objects.get()
 

@@ -139,7 +139,9 @@ def test_event_follows_fep_8a8e(published):
 def test_delivery_retried_with_backoff_and_signed_anew(remote_fediverse, allow_loopback, settings):
     settings.SITE_URL = "https://assemblee.example"
     publishing.configure(True, "assemblee")
-    Follower.objects.create(actor_url=remote_fediverse.actor_url, inbox_url=f"{remote_fediverse.base_url}/inbox")
+    Follower.objects.create(
+        actor_url=remote_fediverse.actor_url, inbox_url=f"{remote_fediverse.base_url}/inbox"
+    )
     MeetingFactory()
     publishing.publish_events()
     start = timezone.now()

@@ -58,7 +58,9 @@ def test_nodeinfo_links_to_application_actor(client, published):
 
 
 def test_actor_json_to_servers_html_to_browsers(client, published):
-    as_json = client.get(reverse("activitypub:actor"), headers={"Accept": "application/activity+json"})
+    as_json = client.get(
+        reverse("activitypub:actor"), headers={"Accept": "application/activity+json"}
+    )
     as_html = client.get(reverse("activitypub:actor"), headers={"Accept": "text/html"})
 
     actor = json.loads(as_json.content)
@@ -71,14 +73,24 @@ def test_actor_json_to_servers_html_to_browsers(client, published):
 
 
 def test_key_pair_kept_across_requests(client, published):
-    first = json.loads(client.get(reverse("activitypub:actor"), headers={"Accept": "application/activity+json"}).content)
-    second = json.loads(client.get(reverse("activitypub:actor"), headers={"Accept": "application/activity+json"}).content)
+    first = json.loads(
+        client.get(
+            reverse("activitypub:actor"), headers={"Accept": "application/activity+json"}
+        ).content
+    )
+    second = json.loads(
+        client.get(
+            reverse("activitypub:actor"), headers={"Accept": "application/activity+json"}
+        ).content
+    )
 
     assert first["publicKey"] == second["publicKey"]
 
 
 def test_followers_collection_counts_without_listing(client, published):
-    Follower.objects.create(actor_url="https://s.example/u/a", inbox_url="https://s.example/u/a/inbox")
+    Follower.objects.create(
+        actor_url="https://s.example/u/a", inbox_url="https://s.example/u/a/inbox"
+    )
 
     collection = json.loads(client.get(reverse("activitypub:followers")).content)
 
@@ -87,8 +99,15 @@ def test_followers_collection_counts_without_listing(client, published):
 
 
 @pytest.mark.parametrize(
-    "name", ["activitypub:webfinger", "activitypub:nodeinfo-links", "activitypub:nodeinfo",
-             "activitypub:actor", "activitypub:outbox", "activitypub:followers"],
+    "name",
+    [
+        "activitypub:webfinger",
+        "activitypub:nodeinfo-links",
+        "activitypub:nodeinfo",
+        "activitypub:actor",
+        "activitypub:outbox",
+        "activitypub:followers",
+    ],
 )
 def test_everything_absent_while_switched_off(client, name):
     assert Publication.get().enabled is False

@@ -183,8 +183,9 @@ def test_unreadable_signature_header_refused(value):
 def test_our_signed_headers_verify_with_our_verifier():
     private, public = httpsig.generate_key_pair()
     url = "https://mobilizon.example/inbox?x=1"
-    headers = httpsig.signed_headers(private, "https://us.example/actor#main-key", "POST", url,
-                                     BODY, SENT_AT)
+    headers = httpsig.signed_headers(
+        private, "https://us.example/actor#main-key", "POST", url, BODY, SENT_AT
+    )
     lower = {name.lower(): value for name, value in headers.items()}
 
     signature = httpsig.verify_request(
