@@ -141,8 +141,12 @@ def _read_capped(response, deadline: float) -> bytes:
     return b"".join(chunks)
 
 
-def fetch(url: str, validators: dict | None = None, accept: str = "*/*") -> Fetched:
-    """GET url, following at most MAX_REDIRECTS redirects, each one checked like the first."""
+def fetch(url: str, validators: dict | None = None, accept: str = "*/*", sign=None) -> Fetched:
+    """GET url, following at most MAX_REDIRECTS redirects, each one checked like the first.
+
+    `sign(url)`, when given, returns the headers that sign a GET of that URL (servers in
+    Mastodon's "authorized fetch" mode answer only signed requests); called at each hop.
+    """
     validators = validators or {}
     headers = {"User-Agent": USER_AGENT, "Accept": accept}
     if validators.get("etag"):
@@ -161,10 +165,11 @@ def fetch(url: str, validators: dict | None = None, accept: str = "*/*") -> Fetc
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         pool = _pool(scheme, host, address, port)
         try:
+            signature = sign(url) if sign else {}
             response = pool.urlopen(
                 "GET",
                 target,
-                headers={**headers, "Host": host_header},
+                headers={**headers, **signature, "Host": host_header},
                 redirect=False,
                 retries=False,
                 preload_content=False,

@@ -24,7 +24,10 @@ class RemoteServer:
             .decode()
         )
         self.received: list[dict] = []
+        self.fetched: list[dict] = []
         self.inbox_status = 202
+        # As Mastodon's "authorized fetch" mode: unsigned GETs of the actor get 401.
+        self.require_signed_fetch = False
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -39,7 +42,10 @@ class RemoteServer:
                 self.wfile.write(body)
 
             def do_GET(self):
-                if self.path == "/users/alice":
+                server.fetched.append({"path": self.path, "headers": dict(self.headers.items())})
+                if server.require_signed_fetch and "Signature" not in self.headers:
+                    self._answer(401)
+                elif self.path == "/users/alice":
                     self._answer(200, json.dumps(server.actor_document()).encode())
                 else:
                     self._answer(404)

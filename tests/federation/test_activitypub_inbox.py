@@ -266,3 +266,13 @@ def test_processing_twice_acts_once(client, published, alice_key, monkeypatch):
 
     assert (first, second) == ({"followed": 1}, {})
     assert Activity.objects.filter(kind="Accept").count() == 1
+
+
+def test_signature_with_rotated_key_checked_again_by_the_worker(client, published, alice_key):
+    RemoteKey.objects.update(fetched_at=timezone.now() - datetime.timedelta(days=2))
+    rotated, _public = httpsig.generate_key_pair()
+
+    response = _post(client, _follow(), rotated)
+
+    assert response.status_code == 202
+    assert InboxItem.objects.get().verified_key_id == ""

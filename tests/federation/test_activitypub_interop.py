@@ -19,10 +19,10 @@ def _get_json(url: str, accept: str) -> dict:
     return json.loads(fetching.fetch(url, accept=accept).body)
 
 
-def _verified_by_apsig(received: dict, public_pem: str, remote_base: str) -> str:
+def _verified_by_apsig(received: dict, public_pem: str, remote_base: str, method="POST") -> str:
     return Verifier(
         public_pem=public_pem,
-        method="POST",
+        method=method,
         url=remote_base + received["path"],
         headers=received["headers"],
         body=received["body"],
@@ -62,12 +62,25 @@ def test_remote_server_follows_and_receives_signed_accept_and_create_event(
         "actor": remote_fediverse.actor_url,
         "object": actor_url,
     }
+    remote_fediverse.require_signed_fetch = True
     body, headers = remote_fediverse.signed(actor["inbox"], follow)
     answer = urllib3.request("POST", actor["inbox"], body=body, headers=headers)
     assert answer.status == 202
 
     # The worker: fetches Alice's key, verifies, stores her, and sends the Accept.
     assert inbox.process_received() == {"followed": 1}
+    # It fetched Alice's key with a GET signed by the assembly's key (authorized fetch).
+    fetch = remote_fediverse.fetched[-1]
+    assert fetch["path"] == "/users/alice"
+    assert (
+        _verified_by_apsig(
+            {**fetch, "body": b""},
+            actor["publicKey"]["publicKeyPem"],
+            remote_fediverse.base_url,
+            method="GET",
+        )
+        == actor["publicKey"]["id"]
+    )
     follower = Follower.objects.get()
     assert (follower.actor_url, follower.shared_inbox_url) == (
         remote_fediverse.actor_url, f"{remote_fediverse.base_url}/inbox",

@@ -6,7 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from assembly import personal_data
 from federation import inbox, publishing
+from federation import personal_data as federation_data
 from federation.models import Activity, ActivityDelivery, Follower, InboxItem, RemoteKey
 from tests.factories import UserFactory
 
@@ -28,6 +30,14 @@ def alice(settings):
     }
     inbox.act(follow, {"id": ALICE, "inbox": f"{ALICE}/inbox"}, timezone.now())
     return Follower.objects.get()
+
+
+def test_personal_data_registry_covers_followers():
+    [records] = [r for r in personal_data.records() if r.model is Follower]
+
+    assert records.name == "fediverse-followers"
+    assert records.export is federation_data.follower_records
+    assert records.forget is federation_data.forget_follower
 
 
 def test_follower_export_holds_what_we_keep(client, alice):
