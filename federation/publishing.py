@@ -148,12 +148,25 @@ def ensure_keys(now=None) -> Publication:
 
 def configure(enabled: bool, handle: str, now=None) -> Publication:
     """An administrator's choice: publish or not, and under which handle."""
+    now = now or timezone.now()
     publication = ensure_keys(now) if enabled else Publication.get()
     with transaction.atomic():
         publication = Publication.objects.select_for_update().get(pk=1)
+        renamed = publication.handle != handle
         publication.enabled, publication.handle = enabled, handle
         publication.save(update_fields=["enabled", "handle"])
+        if renamed and enabled:
+            # Followers' servers show the new name once they hear of it.
+            _send_actor_update(publication, now)
     return publication
+
+
+def _send_actor_update(publication: Publication, now) -> None:
+    actor = activitypub.actor_document(publication)
+    actor.pop("@context")
+    record_activity(
+        activitypub.public_activity("Update", actor, now), delivery_inboxes(), False, now
+    )
 
 
 def rotate_keys(now=None) -> Publication:
@@ -165,8 +178,5 @@ def rotate_keys(now=None) -> Publication:
         publication.private_key_pem, publication.public_key_pem = private, public
         publication.key_created_at = now
         publication.save(update_fields=["private_key_pem", "public_key_pem", "key_created_at"])
-        actor = activitypub.actor_document(publication)
-        actor.pop("@context")
-        payload = activitypub.public_activity("Update", actor, now)
-        record_activity(payload, delivery_inboxes(), public=False, now=now)
+        _send_actor_update(publication, now)
     return publication

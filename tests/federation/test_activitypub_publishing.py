@@ -208,3 +208,11 @@ def test_outbox_lists_public_activities(published, client, settings):
 
     assert outbox["totalItems"] == 1
     assert outbox["orderedItems"][0]["type"] == "Create"
+
+
+def test_renaming_handle_sends_update_of_actor(published):
+    publishing.configure(True, "lillebonne")
+    publishing.configure(True, "lillebonne")
+
+    [update] = Activity.objects.filter(kind="Update")
+    assert update.payload["object"]["preferredUsername"] == "lillebonne"
