@@ -72,6 +72,7 @@ PUBLIC_PAGES = frozenset(
         "commons:detail",
         "commons:export-geojson",
         "commons:export-csv",
+        "commons:export-gogocarto",
         "meetings:index",
         "meetings:detail",
         "meetings:ics",

@@ -16,7 +16,7 @@ from assembly import ratelimits
 
 from . import activitypub, publishing
 from . import inbox as inbox_rules
-from .models import Follower, Publication
+from .models import Activity, Follower, Publication
 
 logger = logging.getLogger(__name__)
 INBOX_RATE, SERVER_RATE = "activitypub_inbox", "activitypub_server"
@@ -71,7 +71,7 @@ def nodeinfo_links(request):
 @require_GET
 def nodeinfo(request):
     _publication()
-    local_posts = len(publishing.outbox_items())
+    local_posts = Activity.objects.filter(public=True).count()
     response = JsonResponse(
         activitypub.nodeinfo_document(local_posts),
         content_type='application/json; profile="http://nodeinfo.diaspora.software/ns/schema/2.1#"',
