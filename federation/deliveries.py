@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from . import activitypub, fetching, httpsig
-from .models import ActivityDelivery, Publication
+from .models import Activity, ActivityDelivery, Publication
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +24,7 @@ GIVE_UP_AFTER = datetime.timedelta(days=1)
 MAX_DELAY = datetime.timedelta(hours=6)
 STUCK_AFTER = datetime.timedelta(minutes=10)
 BATCH = 100
+KEEP_SENT = datetime.timedelta(days=30)
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:
@@ -71,10 +72,20 @@ def send_one(delivery_id: int, now=None) -> str:
     return delivery.state
 
 
+def prune(now) -> None:
+    """Forget sent deliveries after a month, and the answers (Accept, Ignore) they carried: the
+    inboxes they name are personal data of a kind. The public activities stay: the outbox."""
+    ActivityDelivery.objects.filter(
+        state=ActivityDelivery.State.SENT, sent_at__lt=now - KEEP_SENT
+    ).delete()
+    Activity.objects.filter(public=False, created_at__lt=now - KEEP_SENT, deliveries=None).delete()
+
+
 def deliver_due(now=None) -> dict:
     """Send every delivery that is due, up to BATCH of them; the next run takes the rest."""
     now = now or timezone.now()
     release_stuck(now)
+    prune(now)
     counts: dict[str, int] = {}
     due = ActivityDelivery.objects.due(now).order_by("next_attempt_at", "pk")[:BATCH]
     for delivery_id in list(due.values_list("pk", flat=True)):

@@ -216,3 +216,22 @@ def test_renaming_handle_sends_update_of_actor(published):
 
     [update] = Activity.objects.filter(kind="Update")
     assert update.payload["object"]["preferredUsername"] == "lillebonne"
+
+
+def test_sent_answers_forgotten_after_a_month_outbox_kept(published):
+    MeetingFactory()
+    publishing.publish_events()
+    accept = publishing.record_activity(
+        activitypub.answer("Accept", {"id": "https://s.example/f", "type": "Follow",
+                                      "actor": "https://s.example/u"}, timezone.now()),
+        ["https://s.example/u/inbox"], public=False, now=timezone.now(),
+    )  # fmt: skip
+    long_ago = timezone.now() - datetime.timedelta(days=31)
+    ActivityDelivery.objects.update(state="sent", sent_at=long_ago)
+    Activity.objects.update(created_at=long_ago)
+
+    deliveries.deliver_due()
+
+    assert ActivityDelivery.objects.count() == 0
+    assert not Activity.objects.filter(pk=accept.pk).exists()
+    assert list(Activity.objects.values_list("kind", flat=True)) == ["Create"]
