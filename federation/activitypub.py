@@ -13,8 +13,10 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from assembly.addresses import split_address
+from assembly.markdown import render_markdown
 from assembly.models import AssemblyConfiguration
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
@@ -202,6 +204,31 @@ def event_object(meeting) -> dict:
         "cc": [followers_url()],
         "published": meeting.created_at.isoformat(),
         "updated": meeting.updated_at.isoformat(),
+    }
+
+
+def decision_note(decision) -> dict:
+    """An adopted decision as a Note: its title, the proposal adopted, the link to its page."""
+    url = absolute(decision.get_absolute_url())
+    with translation.override(settings.LANGUAGE_CODE):
+        adopted = str(_("Adopted by consent"))
+    return {
+        "id": url + "#adopted",
+        "type": "Note",
+        "name": decision.title,
+        "summary": None,
+        "content": (
+            f"<p><strong>{escape(adopted)} : {escape(decision.title)}</strong></p>"
+            f"{render_markdown(decision.proposal)}"
+            f'<p><a href="{escape(url)}">{escape(url)}</a></p>'
+        ),
+        "mediaType": "text/html",
+        "url": url,
+        "attributedTo": actor_url(),
+        "published": decision.closed_at.isoformat(),
+        "to": [PUBLIC],
+        "cc": [followers_url()],
+        "attachment": [],
     }
 
 

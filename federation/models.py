@@ -291,6 +291,18 @@ class PublishedEvent(models.Model):
         return self.object_id
 
 
+class PublishedDecision(models.Model):
+    """An adopted decision we sent as a Note, once."""
+
+    decision = models.OneToOneField(
+        "decisions.Decision", on_delete=models.CASCADE, related_name="published_note"
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return str(self.decision_id)
+
+
 class Activity(models.Model):
     """An activity we sent: public ones (Create, Update, Delete of Events) make the outbox;
     Accept and Ignore answer one actor."""

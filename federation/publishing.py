@@ -3,11 +3,13 @@
 The meetings anonymous visitors see on the agenda, still to come, are compared with what we last
 sent about them (`PublishedEvent`): a new one gets a `Create`, one whose content changed an
 `Update` (a cancellation is an Update with `eventStatus: EventCancelled`), one deleted a
-`Delete` of a Tombstone. Past meetings are never sent. A sweep does the comparing (every minute,
+`Delete` of a Tombstone. Past meetings are never sent. A decision adopted since the last week
+is sent once, as a `Note`. A sweep does the comparing (every minute,
 and at once after a meeting is saved through the task), so that no app on our left has to call
 us, and running it twice sends nothing twice.
 """
 
+import datetime
 import hashlib
 import json
 import logging
@@ -15,14 +17,23 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from decisions.models import Decision
 from workshops.models import Meeting
 
 from . import activitypub, httpsig
-from .models import Activity, ActivityDelivery, Follower, Publication, PublishedEvent
+from .models import (
+    Activity,
+    ActivityDelivery,
+    Follower,
+    Publication,
+    PublishedDecision,
+    PublishedEvent,
+)
 
 logger = logging.getLogger(__name__)
 # Left out of the digest: they change without anything a follower would see changing.
 VOLATILE = ("published", "updated")
+DECISIONS_SINCE = datetime.timedelta(days=7)
 
 
 def publishable_meetings(now):
@@ -65,7 +76,7 @@ def record_activity(payload: dict, inboxes, public: bool, now) -> Activity:
 def publish_events(now=None) -> dict:
     """Send what changed among the published meetings since the last sweep. Idempotent."""
     now = now or timezone.now()
-    counts = {"Create": 0, "Update": 0, "Delete": 0}
+    counts = {"Create": 0, "Update": 0, "Delete": 0, "Note": 0}
     if not Publication.get().enabled:
         return counts
     published = {row.meeting_id: row for row in PublishedEvent.objects.filter(deleted_at=None)}
@@ -83,6 +94,9 @@ def publish_events(now=None) -> dict:
     for row in PublishedEvent.objects.filter(meeting=None, deleted_at=None):
         if _send_delete(row, now):
             counts["Delete"] += 1
+    for decision in newly_adopted(now):
+        if _send_decision(decision, now):
+            counts["Note"] += 1
     if any(counts.values()):
         logger.info("fediverse: %s", counts)
     return counts
@@ -108,6 +122,29 @@ def _send_event(meeting, event, digest, kind, now) -> bool:
             row.save(update_fields=["digest", "updated_at"])
             kind = "Update"
         payload = activitypub.public_activity(kind, event, now)
+        record_activity(payload, delivery_inboxes(), public=True, now=now)
+    return True
+
+
+def newly_adopted(now):
+    """Decisions adopted in the last week and not sent yet: the news of the assembly's choices.
+    Older ones stay out, so that turning the switch on does not flood anyone's timeline."""
+    return Decision.objects.filter(
+        outcome=Decision.Outcome.ADOPTED,
+        closed_at__gte=now - DECISIONS_SINCE,
+        closed_at__lte=now,
+        published_note__isnull=True,
+    ).order_by("closed_at", "pk")
+
+
+def _send_decision(decision, now) -> bool:
+    with transaction.atomic():
+        _row, created = PublishedDecision.objects.get_or_create(
+            decision=decision, defaults={"published_at": now}
+        )
+        if not created:
+            return False
+        payload = activitypub.public_activity("Create", activitypub.decision_note(decision), now)
         record_activity(payload, delivery_inboxes(), public=True, now=now)
     return True
 

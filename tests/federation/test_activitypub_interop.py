@@ -109,7 +109,7 @@ def test_remote_server_follows_and_receives_signed_accept_and_create_event(
             latitude=50.63, longitude=3.06,
         ),
     )  # fmt: skip
-    assert publishing.publish_events() == {"Create": 1, "Update": 0, "Delete": 0}
+    assert publishing.publish_events() == {"Create": 1, "Update": 0, "Delete": 0, "Note": 0}
     assert deliveries.deliver_due() == {"sent": 1}
 
     create = remote_fediverse.received[-1]

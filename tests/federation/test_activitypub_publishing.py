@@ -7,8 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from decisions.models import Decision
 from federation import activitypub, deliveries, publishing
 from federation.models import Activity, ActivityDelivery, Follower, Publication
+from tests.decisions.factories import voting
 from tests.factories import UserFactory
 from tests.workshops.factories import MeetingFactory, PastMeetingFactory
 from workshops.models import Meeting
@@ -235,3 +237,25 @@ def test_sent_answers_forgotten_after_a_month_outbox_kept(published):
     assert ActivityDelivery.objects.count() == 0
     assert not Activity.objects.filter(pk=accept.pk).exists()
     assert list(Activity.objects.values_list("kind", flat=True)) == ["Create"]
+
+
+def _adopted(title, closed_at):
+    decision = voting(title=title, proposal="Nous achetons un **vélo-cargo**.")
+    Decision.objects.filter(pk=decision.pk).update(
+        phase=Decision.Phase.CLOSED, outcome=Decision.Outcome.ADOPTED, closed_at=closed_at
+    )
+    return decision
+
+
+def test_adopted_decision_sent_once_as_note(published):
+    _adopted("Un vélo-cargo", timezone.now() - datetime.timedelta(days=1))
+    _adopted("Une vieille décision", timezone.now() - datetime.timedelta(days=30))
+
+    first = publishing.publish_events()
+    second = publishing.publish_events()
+
+    assert (first["Note"], second["Note"]) == (1, 0)
+    note = Activity.objects.get().payload["object"]
+    assert (note["type"], note["name"]) == ("Note", "Un vélo-cargo")
+    assert "<strong>vélo-cargo</strong>" in note["content"]
+    assert note["to"] == [activitypub.PUBLIC]
