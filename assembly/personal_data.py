@@ -48,6 +48,31 @@ def export(person, *, now=None) -> dict:
     }
 
 
+@dataclasses.dataclass(frozen=True)
+class Records:
+    """Records about someone who has no account here (a fediverse account following the
+    assembly), known by an address, not by a person: an administrator exports or forgets them
+    at that someone's request, since /me/export.json cannot reach them."""
+
+    name: str
+    model: type
+    export: Callable[[object], dict]
+    forget: Callable[[object], None]
+
+
+_RECORDS: dict[str, Records] = {}
+
+
+def register_records(
+    name: str, model: type, *, export: Callable[[object], dict], forget: Callable[[object], None]
+) -> None:
+    _RECORDS[name] = Records(name, model, export, forget)
+
+
+def records() -> list[Records]:
+    return list(_RECORDS.values())
+
+
 @transaction.atomic
 def delete_person(person, delete_account: Callable[[object], None]) -> None:
     """Run each section's preparation, then delete the account, in one transaction."""

@@ -5,6 +5,7 @@ import io
 
 from django.urls import reverse
 
+from assembly.addresses import split_address
 from assembly.domain import spreadsheet_text
 
 from .models import Commons
@@ -122,3 +123,47 @@ def csv_text(queryset, absolute_url) -> str:
             ]
         )
     return buffer.getvalue()
+
+
+# The directory's licence as the GoGoCarto wrapper states it: the Open Database Licence, which
+# Transiscope and most French commons maps publish under.
+GOGOCARTO_LICENCE = "https://opendatacommons.org/licenses/odbl/1-0/"
+
+
+def gogocarto_document(queryset, absolute_url) -> dict:
+    """The directory in GoGoCarto's JSON ("gogofull" ontology), as Transiscope aggregates it.
+
+    `categories` holds the entry's category, then its kind (a place on the map, or an
+    organisation without one, as its schema.org type says); `email` is the contact address an
+    entry's page shows to everyone, and only published entries ever leave (exported()).
+    """
+    status_labels = {value: str(label) for value, label in Commons.Status.choices}
+    data = []
+    for commons in exported(queryset):
+        element = {
+            "id": commons.slug,
+            "name": commons.name,
+            "description": commons.summary,
+            "descriptionMore": commons.description,
+            "categories": [
+                commons.category.name,
+                "Lieu" if commons.has_location else "Organisation",
+            ],
+            "address": {
+                **split_address(commons.address),
+                "addressCountry": "",
+                "customFormatedAddress": commons.address,
+            },
+            "website": commons.website,
+            "status": status_labels.get(commons.status, commons.status),
+            "url": absolute_url(commons.get_absolute_url()),
+        }
+        if commons.has_location:
+            element["geo"] = {
+                "latitude": float(commons.latitude),
+                "longitude": float(commons.longitude),
+            }
+        if commons.contact_email:
+            element["email"] = commons.contact_email
+        data.append(element)
+    return {"licence": GOGOCARTO_LICENCE, "ontology": "gogofull", "data": data}

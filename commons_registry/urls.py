@@ -14,6 +14,7 @@ urlpatterns = [
     path("export.geojson", directory.export_geojson, name="export-geojson"),
     path("export.csv", directory.export_csv, name="export-csv"),
     path("choices.json", directory.choices_json, name="choices"),
+    path("export.gogocarto.json", directory.export_gogocarto, name="export-gogocarto"),
     path("<slug:slug>/", entry.detail, name="detail"),
     path("<slug:slug>/edit/", contributing.edit, name="edit"),
     path("<slug:slug>/history/", entry.history, name="history"),

@@ -64,6 +64,9 @@ WRITE_RATE_LIMITS = {
     "commons_proposal": env.str("RATE_LIMIT_COMMONS_PROPOSAL", default="10/h/user,60/h/ip"),
     "walk_in": env.str("RATE_LIMIT_WALK_IN", default="60/10m/user,120/10m/ip"),
     "subscription": env.str("RATE_LIMIT_SUBSCRIPTION", default="5/h/ip,3/h/key"),
+    # POSTs to the fediverse inbox, per address, and per remote server (the signing key's domain).
+    "activitypub_inbox": env.str("RATE_LIMIT_ACTIVITYPUB_INBOX", default="120/m/ip"),
+    "activitypub_server": env.str("RATE_LIMIT_ACTIVITYPUB_SERVER", default="300/m/key"),
 }
 
 _RATE = r"\d+/\d*[smhd]/(ip|user|key)"
@@ -343,6 +346,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "federation.refresh_neighbours",
         "schedule": crontab(minute=20),
     },
+    # The fediverse (off unless turned on): meetings changed since the last sweep are sent, and
+    # deliveries due (first tries and retries with backoff) and received activities are handled.
+    "federation-publish-events": {"task": "federation.publish_events", "schedule": 60},
+    "federation-deliver-activities": {"task": "federation.deliver_activities", "schedule": 60},
+    "federation-process-inbox": {"task": "federation.process_inbox", "schedule": 5 * 60},
     # E-mails whose sender died mid-send (claimed over 30 minutes ago) become "uncertain".
     "assembly-expire-stuck-deliveries": {
         "task": "assembly.expire_stuck_deliveries",

@@ -64,6 +64,7 @@ urlpatterns = [
     path("feeds/", include((feeds_urlpatterns, "feeds"))),
     path(".well-known/assemblee.json", federation_views.well_known, name="assemblee-json"),
     path("network/", include("federation.urls")),
+    path("", include("federation.activitypub_urls")),
     path("chantiers/", include("chantiers.urls")),
     path("budget/", include("budget.urls")),
 ]

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Neighbour, NeighbourCommons, NeighbourMeeting
+from .models import ActivityDelivery, Follower, Neighbour, NeighbourCommons, NeighbourMeeting
 
 
 class FollowForm(forms.ModelForm):
@@ -129,3 +129,21 @@ class NeighbourMeetingAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# The fediverse: for repairs only; administrators run it from /network/fediverse/.
+
+
+@admin.register(Follower)
+class FollowerAdmin(admin.ModelAdmin):
+    list_display = ["actor_url", "shared_inbox_url", "followed_at"]
+    search_fields = ["actor_url"]
+    readonly_fields = ["actor_url", "inbox_url", "shared_inbox_url", "follow_activity_id"]
+
+
+@admin.register(ActivityDelivery)
+class ActivityDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["activity", "inbox_url", "state", "attempts", "next_attempt_at"]
+    list_filter = ["state"]
+    list_select_related = ["activity"]
+    readonly_fields = ["activity", "inbox_url", "attempts", "created_at", "sent_at", "last_error"]

@@ -2,7 +2,8 @@
 
 Its address does not exist, so `make run` shows the network layer without any network, and its
 refreshes fail the way a real neighbour's outage does (the copy stays). `--scale large` adds the
-benchmark's five neighbours of 1,000 commons each. Safe to run twice.
+benchmark's five neighbours of 1,000 commons each. It also turns the fediverse actor on.
+Safe to run twice.
 """
 
 import datetime
@@ -12,8 +13,8 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from . import discovery, parsing, services
-from .models import Neighbour
+from . import discovery, parsing, publishing, services
+from .models import Neighbour, Publication
 
 FIXTURES = Path(__file__).parent / "fixtures" / "demo_neighbour"
 LARGE_NEIGHBOURS = 5
@@ -68,6 +69,9 @@ def seed(scale: str, stdout) -> None:
     if scale == "large":
         _seed_large(now, profile)
     stdout.write(f"Neighbours: {Neighbour.objects.count()} followed (Valenbrune from fixtures)")
+    # The fediverse is off by default; the demo turns it on, so that `make run` shows it.
+    publication = publishing.configure(True, Publication.get().handle)
+    stdout.write(f"Fediverse: on, followed as @{publication.handle}")
 
 
 def _seed_large(now, profile) -> None:

@@ -141,8 +141,12 @@ def _read_capped(response, deadline: float) -> bytes:
     return b"".join(chunks)
 
 
-def fetch(url: str, validators: dict | None = None, accept: str = "*/*") -> Fetched:
-    """GET url, following at most MAX_REDIRECTS redirects, each one checked like the first."""
+def fetch(url: str, validators: dict | None = None, accept: str = "*/*", sign=None) -> Fetched:
+    """GET url, following at most MAX_REDIRECTS redirects, each one checked like the first.
+
+    `sign(url)`, when given, returns the headers that sign a GET of that URL (servers in
+    Mastodon's "authorized fetch" mode answer only signed requests); called at each hop.
+    """
     validators = validators or {}
     headers = {"User-Agent": USER_AGENT, "Accept": accept}
     if validators.get("etag"):
@@ -161,10 +165,11 @@ def fetch(url: str, validators: dict | None = None, accept: str = "*/*") -> Fetc
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         pool = _pool(scheme, host, address, port)
         try:
+            signature = sign(url) if sign else {}
             response = pool.urlopen(
                 "GET",
                 target,
-                headers={**headers, "Host": host_header},
+                headers={**headers, **signature, "Host": host_header},
                 redirect=False,
                 retries=False,
                 preload_content=False,
@@ -205,3 +210,40 @@ def _validators_of(response, previous: dict) -> dict:
             :100
         ],
     }
+
+
+def post(url: str, body: bytes, headers: dict) -> int:
+    """POST body to url (an inbox), to a checked address, following no redirect.
+
+    Returns the status; FetchError when the address is refused or cannot be reached. The answer's
+    body is read up to a small cap and dropped: an inbox says nothing we need.
+    """
+    scheme, host, port = check_url(url)
+    address = resolve(host, port)
+    parts = urlsplit(url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    pool = _pool(scheme, host, address, port)
+    try:
+        response = pool.urlopen(
+            "POST",
+            target,
+            body=body,
+            headers={"User-Agent": USER_AGENT, **headers},
+            redirect=False,
+            retries=False,
+            preload_content=False,
+            assert_same_host=False,
+        )
+        try:
+            for _chunk in response.stream(CHUNK):
+                break
+            return response.status
+        finally:
+            response.release_conn()
+            response.close()
+    except (urllib3.exceptions.HTTPError, OSError) as error:
+        raise FetchError(
+            _("%(url)s could not be reached: %(error)s") % {"url": url, "error": error}
+        ) from error
+    finally:
+        pool.close()

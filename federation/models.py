@@ -4,6 +4,7 @@ Their commons and meetings live in tables of their own, each row marked with its
 source's id: they never enter our directory's moderation, our agenda's meetings or our membership.
 """
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -147,3 +148,222 @@ class NeighbourMeeting(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# ActivityPub, publish-only (docs/federation.md, "Following the assembly from the fediverse").
+
+
+class Publication(models.Model):
+    """The one row that says whether the assembly publishes to the fediverse, and as whom.
+
+    Off until an administrator turns it on (seed_demo does, for `make run`). The key pair is made
+    once, the first time the actor is shown, and kept: followers know us by it.
+    """
+
+    enabled = models.BooleanField(
+        _("publish to the fediverse"),
+        default=False,
+        help_text=_(
+            "People on Mastodon, Mobilizon or Gancio may follow the assembly; its public meetings "
+            "to come are sent to them."
+        ),
+    )
+    handle = models.CharField(
+        _("handle"),
+        max_length=30,
+        default="assemblee",
+        validators=[
+            RegexValidator(
+                r"^[a-z0-9_]+\Z",
+                _("Lower-case letters, digits and underscores only."),
+            )
+        ],
+        help_text=_("Followed as @handle@this-site's-address."),
+    )
+    private_key_pem = models.TextField(blank=True, editable=False)
+    public_key_pem = models.TextField(blank=True, editable=False)
+    key_created_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("fediverse publication")
+        verbose_name_plural = _("fediverse publication")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="publication_single_row")]
+
+    def __str__(self):
+        return f"@{self.handle}"
+
+    @classmethod
+    def get(cls) -> "Publication":
+        publication, _created = cls.objects.get_or_create(pk=1)
+        return publication
+
+
+class Follower(models.Model):
+    """A fediverse account that follows the assembly: its actor and where to deliver to it.
+
+    An actor's address and inbox are personal data of a kind (an account's address names a
+    person): `/me/export.json` does not know them (no account links them to a person), but an
+    `Undo` or the actor's `Delete` removes them, and so does an administrator.
+    """
+
+    actor_url = models.URLField(_("actor"), max_length=500, unique=True)
+    inbox_url = models.URLField(_("inbox"), max_length=500)
+    shared_inbox_url = models.URLField(_("shared inbox"), max_length=500, blank=True)
+    follow_activity_id = models.URLField(max_length=500, blank=True)
+    followed_at = models.DateTimeField(_("following since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("follower on the fediverse")
+        verbose_name_plural = _("followers on the fediverse")
+        ordering = ["followed_at", "pk"]
+
+    def __str__(self):
+        return self.actor_url
+
+    @property
+    def delivery_inbox(self) -> str:
+        """One delivery per server: the shared inbox when the server has one."""
+        return self.shared_inbox_url or self.inbox_url
+
+
+class RemoteKey(models.Model):
+    """A remote actor's public key, fetched once through the guarded fetcher and kept."""
+
+    key_id = models.URLField(max_length=500, unique=True)
+    owner = models.URLField(max_length=500)
+    public_key_pem = models.TextField()
+    fetched_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.key_id
+
+
+class InboxItem(models.Model):
+    """An activity POSTed to our inbox, kept as received until the worker has dealt with it.
+
+    The inbox answers at once; the worker verifies (after fetching an unknown key) and acts.
+    """
+
+    class State(models.TextChoices):
+        RECEIVED = "received", _("received")
+        DONE = "done", _("done")
+        REFUSED = "refused", _("refused")
+
+    method = models.CharField(max_length=10, default="POST")
+    actor_url = models.URLField(max_length=500, blank=True)
+    target = models.CharField(max_length=500)
+    headers = models.JSONField(default=dict)
+    body = models.BinaryField()
+    verified_key_id = models.URLField(max_length=500, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RECEIVED)
+    outcome = models.CharField(max_length=300, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["received_at", "pk"]
+        indexes = [models.Index(fields=["state", "received_at"])]
+
+    def __str__(self):
+        return f"{self.received_at:%Y-%m-%d %H:%M} {self.state}"
+
+
+class PublishedEvent(models.Model):
+    """What we last sent about a meeting: its Event's id and a digest of its content.
+
+    A meeting edited since gets an Update; a meeting gone (deleted) gets a Delete, and this row
+    remembers that it was sent, so nothing is ever sent twice.
+    """
+
+    meeting = models.OneToOneField(
+        "workshops.Meeting",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="published_event",
+    )
+    object_id = models.URLField(max_length=500, unique=True)
+    digest = models.CharField(max_length=64)
+    published_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.object_id
+
+
+class PublishedDecision(models.Model):
+    """An adopted decision we sent as a Note, once."""
+
+    decision = models.OneToOneField(
+        "decisions.Decision", on_delete=models.CASCADE, related_name="published_note"
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return str(self.decision_id)
+
+
+class Activity(models.Model):
+    """An activity we sent: public ones (Create, Update, Delete of Events) make the outbox;
+    Accept and Ignore answer one actor."""
+
+    activity_id = models.URLField(max_length=500, unique=True)
+    kind = models.CharField(max_length=20)
+    payload = models.JSONField()
+    public = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("activity sent")
+        verbose_name_plural = _("activities sent")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["public", "created_at"])]
+
+    def __str__(self):
+        return f"{self.kind} {self.activity_id}"
+
+
+class ActivityDeliveryQuerySet(models.QuerySet):
+    def due(self, now):
+        return self.filter(state=ActivityDelivery.State.PENDING, next_attempt_at__lte=now)
+
+    def given_up(self):
+        return self.filter(state=ActivityDelivery.State.GIVEN_UP)
+
+
+class ActivityDelivery(models.Model):
+    """One activity to one inbox (a server's shared inbox when it has one): signed when sent,
+    signed anew at each retry, retried with a growing delay, given up after a day."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        GIVEN_UP = "given_up", _("given up")
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="deliveries")
+    inbox_url = models.URLField(_("inbox"), max_length=500)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    objects = ActivityDeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("activity delivery")
+        verbose_name_plural = _("activity deliveries")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "inbox_url"], name="activity_delivery_once_per_inbox"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.activity} → {self.inbox_url}"

@@ -4,20 +4,31 @@ import hashlib
 import json
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import etag, require_GET
+from django.views.decorators.http import etag, require_GET, require_POST
 
 from assembly.models import AssemblyConfiguration
 from commons_registry import exports
 from commons_registry.models import Commons
 
-from . import discovery
-from .models import Neighbour, NeighbourCommons, NeighbourMeeting
+from . import activitypub, discovery, personal_data, publishing
+from .forms import PublicationForm
+from .models import (
+    ActivityDelivery,
+    Follower,
+    Neighbour,
+    NeighbourCommons,
+    NeighbourMeeting,
+    Publication,
+)
+from .permissions import administrator_required
 
 AGENDA_MEETINGS = 10
 # Decimal places of a neighbour's coordinates in our export: about 10 cm, the precision RFC 7946
@@ -177,3 +188,51 @@ def nearby_meetings(request):
             "chosen_ids": chosen_ids,
         },
     )
+
+
+@administrator_required
+def fediverse_settings(request):
+    """Administrators: publish to the fediverse or not, under which handle; followers and the
+    deliveries given up. /settings/ links here."""
+    publication = Publication.get()
+    form = PublicationForm(request.POST or None, instance=publication)
+    if request.method == "POST" and form.is_valid():
+        publishing.configure(form.cleaned_data["enabled"], form.cleaned_data["handle"])
+        messages.success(request, _("The fediverse settings are saved."))
+        return redirect("network:fediverse")
+    return render(
+        request,
+        "federation/fediverse_settings.html",
+        {
+            "form": form,
+            "publication": publication,
+            "address": f"@{publication.handle}@{activitypub.host()}",
+            "followers": Follower.objects.order_by("followed_at", "pk"),
+            "given_up": ActivityDelivery.objects.given_up()
+            .select_related("activity")
+            .order_by("-created_at", "-pk")[:50],
+            "waiting": ActivityDelivery.objects.filter(
+                state=ActivityDelivery.State.PENDING
+            ).count(),
+        },
+    )
+
+
+@administrator_required
+@require_POST
+def forget_follower(request, pk):
+    follower = get_object_or_404(Follower, pk=pk)
+    personal_data.forget_follower(follower)
+    messages.success(request, _("The follower and what we kept about it are forgotten."))
+    return redirect("network:fediverse")
+
+
+@administrator_required
+@require_GET
+def follower_export(request, pk):
+    follower = get_object_or_404(Follower, pk=pk)
+    response = JsonResponse(
+        personal_data.follower_records(follower), json_dumps_params={"ensure_ascii": False}
+    )
+    response["Content-Disposition"] = 'attachment; filename="follower.json"'
+    return response

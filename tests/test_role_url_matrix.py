@@ -20,6 +20,7 @@ from budget import services as budget_services
 from chantiers import services as chantier_services
 from charter.models import DEFAULT_SLUG
 from decisions import services as decision_services
+from federation.models import Follower
 from tests.charter.factories import add_version, amendment, default_charter
 from tests.commons_registry.factories import CommonsFactory
 from tests.decisions.factories import MemberFactory, discussion
@@ -58,6 +59,10 @@ def facilitators(answer="200", args=None):
     return Route(("login", "403", "403", answer, answer), args)
 
 
+def administrators(answer="200", args=None):
+    return Route(("login", "403", "403", "403", answer), args)
+
+
 # One entry per route; a name used by two routes (the charter's default document and the other
 # documents) is told apart by its parameters: "charter:diff (a,b,slug)".
 ROUTES = {
@@ -94,6 +99,7 @@ ROUTES = {
     "commons:export-geojson": everyone(),
     "commons:export-csv": everyone(),
     "commons:choices": everyone(),
+    "commons:export-gogocarto": everyone(),
     "commons:propose": signed_in(),
     "commons:moderation": facilitators(),
     "commons:detail": everyone(args="commons"),
@@ -199,6 +205,18 @@ ROUTES = {
     "network:index": everyone(),
     "network:export-geojson": everyone(),
     "network:meetings": everyone(),
+    # The fediverse: administrators switch it and see its followers (personal data of a kind).
+    "network:fediverse": administrators(),
+    "network:forget-follower": administrators("405", args="follower"),
+    "network:follower-export": administrators(args="follower"),
+    # Switched off in this world, so nothing says the assembly is on the fediverse.
+    "activitypub:webfinger": everyone("404"),
+    "activitypub:nodeinfo-links": everyone("404"),
+    "activitypub:nodeinfo": everyone("404"),
+    "activitypub:actor": everyone("404"),
+    "activitypub:inbox": everyone("405"),
+    "activitypub:outbox": everyone("404"),
+    "activitypub:followers": everyone("404"),
 }
 
 
@@ -272,6 +290,10 @@ def _world():
     }
     people["facilitator"].groups.add(Group.objects.get_or_create(name=FACILITATORS_GROUP)[0])
     walk_in = UserFactory(email=None, display_name="Walk-in")
+    follower = Follower.objects.create(
+        actor_url="https://social.example/users/alice",
+        inbox_url="https://social.example/users/alice/inbox",
+    )
     entry = budget_services.record_income(
         by=people["facilitator"],
         date=datetime.date(2026, 3, 1),
@@ -286,6 +308,7 @@ def _world():
         "workshop": {"pk": workshop.pk},
         "meeting_workshop": {"pk": meeting.pk, "workshop_pk": workshop.pk},
         "delivery": {"pk": delivery.pk},
+        "follower": {"pk": follower.pk},
         "calendar": {"token": participant.calendar_token},
         "commons": {"slug": commons.slug},
         "decision": {"pk": decision.pk},

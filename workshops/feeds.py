@@ -33,7 +33,7 @@ def meeting_entry(meeting: Meeting) -> FeedEntry:
         title=title,
         link=meeting.get_absolute_url(),
         published=meeting.created_at,
-        updated=meeting.created_at,
+        updated=meeting.updated_at,
         summary=str(summary),
         categories=(str(meeting.get_kind_display()),),
     )

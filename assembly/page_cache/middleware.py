@@ -33,6 +33,7 @@ PUBLIC_PAGES: dict[str, frozenset[str]] = {
     "commons:detail": frozenset(),
     "commons:export-geojson": _COMMONS_FILTERS,
     "commons:export-csv": _COMMONS_FILTERS,
+    "commons:export-gogocarto": _COMMONS_FILTERS,
     "meetings:index": frozenset({"page"}),
     "meetings:detail": frozenset(),
     "meetings:ics": frozenset(),

@@ -136,6 +136,18 @@ def choices_json(request):
 
 
 @require_GET
+def export_gogocarto(request):
+    """/commons/export.gogocarto.json: the directory for GoGoCarto maps and Transiscope."""
+    filterset = CommonsFilter(request.GET or None, queryset=Commons.objects.all())
+    response = JsonResponse(
+        exports.gogocarto_document(filterset.qs, request.build_absolute_uri),
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
 def export_csv(request):
     filterset = CommonsFilter(request.GET or None, queryset=Commons.objects.all())
     text = exports.csv_text(filterset.qs, request.build_absolute_uri)

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 from .. import permissions
 from ..charts import assessment_bars
 from ..models import Category, Commons
+from ..structured_data import commons_entity
 
 HISTORY_LENGTH = 50
 HIDDEN_HISTORY_FIELDS = {"confirmation_requested_at"}
@@ -25,6 +26,7 @@ def detail(request, slug):
     user = request.user
     return render(request, "commons_registry/detail.html", {
         "commons": commons,
+        "structured_data": commons_entity(commons, request.build_absolute_uri),
         "assessment": assessment,
         "chart": assessment_bars(assessment) if assessment else None,
         "workshops": workshops,

@@ -117,6 +117,7 @@ PAGES = {
     "commons:detail": (_commons, lambda c: c.get_absolute_url()),
     "commons:export-geojson": (_commons, lambda _: reverse("commons:export-geojson")),
     "commons:export-csv": (_commons, lambda _: reverse("commons:export-csv")),
+    "commons:export-gogocarto": (_commons, lambda _: reverse("commons:export-gogocarto")),
     "meetings:index": (_meeting, lambda _: reverse("meetings:index")),
     "meetings:detail": (_workshop, lambda w: reverse("meetings:detail", args=[w.meeting_id])),
     "meetings:ics": (_meeting, lambda m: reverse("meetings:ics", args=[m.pk])),

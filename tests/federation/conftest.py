@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.federation.remote_fediverse import RemoteServer
+
 RECORDED = Path(__file__).parent / "recorded"
 # The recorded calendar's meetings are in January and February 2027.
 NOW = datetime.datetime(2027, 1, 15, 12, 0, tzinfo=datetime.UTC)
@@ -140,5 +142,12 @@ def neighbour_server():
 @pytest.fixture
 def second_neighbour_server():
     server = start_neighbour()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def remote_fediverse():
+    server = RemoteServer().start()
     yield server
     server.stop()

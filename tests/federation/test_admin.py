@@ -2,7 +2,7 @@
 
 import pytest
 
-from federation.models import Neighbour
+from federation.models import Follower, Neighbour
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +58,17 @@ def test_admin_shows_a_neighbours_state(admin_client, allow_loopback, neighbour_
 
     assert change.status_code == 200 and neighbour_server.base_url in change.content.decode()
     assert "Jardin des Tisserands" in listing.content.decode()
+
+
+def test_admin_lists_fediverse_followers_and_deliveries(admin_client):
+
+    Follower.objects.create(
+        actor_url="https://social.example/users/alice",
+        inbox_url="https://social.example/users/alice/inbox",
+    )
+
+    followers = admin_client.get("/admin/federation/follower/")
+    deliveries = admin_client.get("/admin/federation/activitydelivery/")
+
+    assert "https://social.example/users/alice" in followers.content.decode()
+    assert deliveries.status_code == 200

@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from federation.models import Neighbour
+from federation.models import Neighbour, Publication
 
 pytestmark = pytest.mark.django_db
 
@@ -23,3 +23,5 @@ def test_seed_demo_follows_a_fictional_neighbour_from_fixtures(client):
     assert "8 communs" in page
     layer = client.get("/network/export.geojson?local=0").json()["features"]
     assert len([f for f in layer if f["geometry"]]) == 7
+    assert Publication.get().enabled is True
+    assert client.get("/.well-known/nodeinfo").status_code == 200

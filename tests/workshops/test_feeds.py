@@ -105,3 +105,15 @@ def test_agenda_feed_runs_a_constant_number_of_queries(client, items, django_ass
         response = client.get(URL)
 
     assert response.status_code == 200
+
+
+def test_agenda_feed_entry_updated_when_meeting_edited(client):
+    meeting = MeetingFactory(title="Assemblée d'avril")
+    with time_machine.travel(NOW + datetime.timedelta(days=2), tick=False):
+        meeting.title = "Assemblée d'avril (salle changée)"
+        meeting.save()
+
+    entry = next(e for e in read_feed(client, URL).entries if "salle changée" in e.title)
+
+    assert entry.updated == "2027-03-03T11:00:00+01:00"
+    assert entry.published == "2027-03-01T11:00:00+01:00"

@@ -1,13 +1,14 @@
 """The ticks a phone sent before the log of applied ids existed are logged by its migration, so
 that a replay of one of them after an undo is recognised too."""
 
+import datetime
 import uuid
 
 import pytest
+from django.utils import timezone
 
 from tests.factories import UserFactory
 from tests.migrations import migrate
-from tests.workshops.factories import AttendanceFactory, MeetingFactory
 
 BEFORE = [("workshops", "0006_notes_history")]
 
@@ -15,13 +16,20 @@ BEFORE = [("workshops", "0006_notes_history")]
 @pytest.mark.django_db(transaction=True)
 def test_ticks_recorded_with_a_phone_id_are_logged_as_applied():
     try:
-        migrate(BEFORE)
-        # Only workshops 0007 is unapplied: the other tables are as the factories know them.
-        meeting = MeetingFactory()
-        from_phone = AttendanceFactory(meeting=meeting, person=UserFactory())
+        old = migrate(BEFORE)
+        # The workshops' tables as of BEFORE (later migrations add columns the factories know).
+        meeting_model = old.get_model("workshops", "Meeting")
+        attendance_model = old.get_model("workshops", "Attendance")
+        starts_at = timezone.now() - datetime.timedelta(days=7)
+        meeting = meeting_model.objects.create(
+            title="Assemblée", starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=3)
+        )
         client_id = uuid.uuid4()
-        type(from_phone).objects.filter(pk=from_phone.pk).update(client_id=client_id)
-        AttendanceFactory(meeting=meeting, person=UserFactory())  # ticked on the sheet, no id
+        from_phone = attendance_model.objects.create(
+            meeting=meeting, person_id=UserFactory().pk, client_id=client_id
+        )
+        # ticked on the sheet, no id
+        attendance_model.objects.create(meeting=meeting, person_id=UserFactory().pk)
 
         new = migrate(None)
 

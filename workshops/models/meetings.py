@@ -93,6 +93,8 @@ class Meeting(models.Model):
     # Set when the rhythm planned this meeting: the planner never creates two for one slot.
     planned_for = models.DateField(_("planned for"), null=True, blank=True, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Every save: Atom's <updated> and ActivityPub's `updated` of the meeting's Event.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # When its announcement was handed to the delivery log (which sends each e-mail once): marked
     # only after delivery, so a crash in between means "try again", never "lost".
     announced_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -110,6 +112,7 @@ class Meeting(models.Model):
             "cancellation_reason",
             "planned_for",
             "created_at",
+            "updated_at",
             "announced_at",
         ]
     )

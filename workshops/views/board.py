@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assembly import fragments
 
-from .. import chart, permissions, services
+from .. import chart, permissions, services, structured_data
 from ..forms import (
     NotesForm,
 )
@@ -92,6 +92,7 @@ def meeting_detail(request, pk):
         "workshops/meeting_detail.html",
         {
             "meeting": meeting,
+            "structured_data": structured_data.meeting_event(meeting, request.build_absolute_uri),
             "hosts": [name for _pk, name in hosts],
             "is_host": is_host,
             # Read only when the fragment is rendered, not when it is copied.

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from assembly.permissions import facilitator_required
 from assembly.ratelimits import rate_limited
 
-from .. import extensions, permissions, services
+from .. import extensions, permissions, services, structured_data
 from ..forms import (
     NotesForm,
     WorkshopForm,
@@ -46,6 +46,7 @@ def workshop_detail(request, pk):
         {
             **_card(request, workshop),
             "meeting": workshop.meeting,
+            "structured_data": structured_data.workshop_event(workshop, request.build_absolute_uri),
             "can_write_notes": can_write_notes,
             "notes_form": NotesForm(
                 initial={"notes": workshop.notes, "revision": latest_revision_id(workshop)}
