@@ -22,6 +22,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from assembly.tasking import enqueue_on_commit
+
 from . import activitypub, fetching, httpsig
 from .models import Follower, InboxItem, Publication, RemoteKey
 from .publishing import record_activity
@@ -107,9 +109,7 @@ def receive(method: str, target: str, headers: dict, body: bytes, now=None) -> I
         actor_url=_id_of(activity["actor"])[:500],
         headers={name: headers[name] for name in KEPT_HEADERS if name in headers},
     )  # fmt: skip
-    from .tasks import process_inbox  # noqa: PLC0415 - tasks imports this module
-
-    process_inbox.delay_on_commit()
+    enqueue_on_commit("federation.process_inbox")
     return item
 
 

@@ -17,6 +17,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from assembly.tasking import enqueue_on_commit
 from decisions.models import Decision
 from workshops.models import Meeting
 
@@ -67,9 +68,7 @@ def record_activity(payload: dict, inboxes, public: bool, now) -> Activity:
         ignore_conflicts=True,
     )
     if inboxes:
-        from .tasks import deliver_activities  # noqa: PLC0415 - tasks imports this module
-
-        deliver_activities.delay_on_commit()
+        enqueue_on_commit("federation.deliver_activities")
     return activity
 
 
