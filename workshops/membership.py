@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from assembly.domain import DomainError
-from assembly.models import AssemblyConfiguration, Delivery, User
+from assembly.models import AssemblyConfiguration, Delivery, User, unclaimed_imports
 from assembly.notifications import Outgoing, deliver, render_email
 
 from .models import Attendance, Meeting
@@ -175,7 +175,9 @@ def recompute(
         people = people.filter(pk__in=list(person_ids))
     report = RecomputeReport()
     not_eligible = Q(eligible_until__isnull=True) | Q(eligible_until__lt=today)
-    reachable = Q(is_active=True, email__isnull=False) & ~Q(email="")
+    # People an import created hear nothing about their membership until they claim the account:
+    # their history is older than the assembly's use of Assemblée, and they never signed up here.
+    reachable = Q(is_active=True, email__isnull=False) & ~Q(email="") & ~unclaimed_imports()
     eligible_until = _eligible_until_expression(rule, today)
     due: list[Delivery] = []
     with transaction.atomic():
@@ -230,6 +232,8 @@ def recompute(
 
 def _notice_still_holds(delivery: Delivery, today: datetime.date) -> bool:
     person = delivery.person
+    if person.is_unclaimed_import:
+        return False
     day = datetime.date.fromisoformat(delivery.topic.removeprefix(TOPIC_PREFIX))
     if delivery.kind == Notice.ELIGIBLE:
         return person.is_eligible(today) and not person.is_member(today)
@@ -285,6 +289,35 @@ def on_attendance_recorded(person_ids: Iterable[int]) -> None:
     person_ids = sorted({pk for pk in person_ids if pk is not None})
     if person_ids:
         recompute_memberships.delay_on_commit(person_ids=person_ids)
+
+
+def eligible_until_from(days: Iterable[datetime.date], rule: Rule) -> datetime.date | None:
+    """The rule of `recompute()` on a list of meeting dates (one per distinct meeting attended,
+    none after today): the date of the N-th most recent + the window. For an import's preview,
+    which must say who becomes eligible without writing anything."""
+    days = sorted(days, reverse=True)
+    if len(days) < rule.min_sessions:
+        return None
+    return days[rule.min_sessions - 1] + datetime.timedelta(days=rule.window_days)
+
+
+def attended_days(person_ids: Iterable[int], *, today: datetime.date) -> dict[int, dict]:
+    """person id → {meeting id: local date} of the meetings (not cancelled, not after today)
+    they attended, in one query: what `eligible_until_from` needs for people already known."""
+    local_zone = timezone.get_current_timezone()
+    rows = (
+        Attendance.objects.filter(
+            person_id__in=list(person_ids),
+            meeting__starts_at__lt=_local_midnight(today + datetime.timedelta(days=1)),
+        )
+        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        .values_list("person_id", "meeting_id", "meeting__starts_at")
+        .distinct()
+    )
+    days: dict[int, dict] = {}
+    for person_id, meeting_id, starts_at in rows:
+        days.setdefault(person_id, {})[meeting_id] = starts_at.astimezone(local_zone).date()
+    return days
 
 
 def recompute_after_merge(kept: User) -> None:
