@@ -33,10 +33,12 @@ def lines(*rows):
 
 
 def run(*rows, today=TODAY):
-    with time_machine.travel(paris(today.year, today.month, today.day, 10), tick=False):
-        with transaction.atomic():
-            plan = history.plan(lines(*rows), today=today)
-            applied = history.apply(plan) if not plan.errors else None
+    with (
+        time_machine.travel(paris(today.year, today.month, today.day, 10), tick=False),
+        transaction.atomic(),
+    ):
+        plan = history.plan(lines(*rows), today=today)
+        applied = history.apply(plan) if not plan.errors else None
     return plan, applied
 
 
@@ -70,7 +72,9 @@ def test_missing_meetings_are_created_held_and_imported_and_newcomers_like_walk_
         ("Assemblée des communs", Meeting.Status.HELD, True),
         ("Assemblée des communs", Meeting.Status.HELD, True),
     ]
-    assert [m.starts_at.astimezone(history.timezone.get_current_timezone()).date() for m in meetings] == [
+    assert [
+        m.starts_at.astimezone(history.timezone.get_current_timezone()).date() for m in meetings
+    ] == [
         datetime.date(2026, 1, 29),
         datetime.date(2026, 2, 26),
     ]
@@ -214,7 +218,9 @@ def test_the_preview_names_who_becomes_eligible():
     assert Meeting.objects.count() == 3  # the preview wrote nothing
 
 
-def test_apply_recomputes_membership_without_any_email(mailoutbox, django_capture_on_commit_callbacks):
+def test_apply_recomputes_membership_without_any_email(
+    mailoutbox, django_capture_on_commit_callbacks
+):
     known = UserFactory(display_name="Une De Plus", language="en")
     AttendanceFactory(person=known, meeting=MeetingFactory(starts_at=paris(2026, 10, 29)))
 
