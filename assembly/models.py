@@ -444,3 +444,12 @@ class SubscriberDelivery(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.topic} → subscriber {self.subscriber_id} ({self.state})"
+
+
+# The import engine's tables belong to this app (assembly/imports/models.py).
+from .imports.models import (  # noqa: E402, F401
+    ImportBatch,
+    ImportFile,
+    ImportMapping,
+    ImportRecord,
+)
