@@ -66,6 +66,14 @@ class AssemblyConfig(AppConfig):
         merging.register_merge(Subscriber, "person")
         merging.register_merge(DigestItem, "person", unique_with=["kind", "group_key", "url"])
 
+        # Exported; the batches stay, without who imported or undid them (SET_NULL).
+        from .imports.engine import batches_of
+        from .imports.models import ImportBatch
+
+        personal_data.register("imports", batches_of, covers=[ImportBatch])
+        merging.register_merge(ImportBatch, "created_by")
+        merging.register_merge(ImportBatch, "undone_by")
+
         # The SQLite fallback of search folds accents in SQL (assembly/search.py).
         connection_created.connect(
             search.register_fold_function, dispatch_uid="assembly-search-fold", weak=False

@@ -538,3 +538,12 @@ class DoNotMail(models.Model):
         if subscribing:
             entries = entries.exclude(reason=cls.Reason.UNSUBSCRIBED_HERE)
         return entries.exists()
+
+
+# The import engine's tables belong to this app (assembly/imports/models.py).
+from .imports.models import (  # noqa: E402, F401
+    ImportBatch,
+    ImportFile,
+    ImportMapping,
+    ImportRecord,
+)

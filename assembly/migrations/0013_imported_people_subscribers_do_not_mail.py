@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assembly', '0011_deferredtask'),
+        ('assembly', '0012_imports'),
     ]
 
     operations = [
