@@ -18,16 +18,18 @@ workshops/membership.py).
 
 import dataclasses
 import datetime
-import re
 from collections.abc import Iterable, Mapping
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assembly.folding import fold
+from assembly.imports import parse_date
 from assembly.matching import Directory, Match, Newcomer, clean_email, clean_name
 from assembly.models import User
-from assembly.people import register_imported
+from assembly.people import comparable_name, register_imported
 
 from . import membership
 from .models import Attendance, Meeting, Rhythm, Workshop
@@ -41,31 +43,18 @@ EARLIEST = datetime.date(1900, 1, 1)
 
 CREATE, UNCHANGED, SKIP, ERROR = "create", "unchanged", "skip", "error"
 
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_FRENCH = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+def parse_day(text: str) -> datetime.date:
+    """`2023-01-26` or `26/01/2023` (and the other ways the import engine reads a date);
+    BadDate when it is no day (31/02/2023)."""
+    try:
+        return parse_date(text)
+    except ValueError:
+        raise BadDate(text) from None
 
 
 class BadDate(ValueError):
     pass
-
-
-def parse_day(text: str) -> datetime.date:
-    """`2023-01-26` or `26/01/2023` (as French spreadsheets write it); a time after an ISO date
-    (`2023-01-26 00:00:00`, as some programs export) is ignored. BadDate otherwise, or when the
-    day does not exist (31/02/2023)."""
-    text = (text or "").strip()
-    iso = _ISO.fullmatch(text.split(" ")[0].split("T")[0]) if text else None
-    french = _FRENCH.fullmatch(text)
-    if iso:
-        year, month, day = (int(part) for part in iso.groups())
-    elif french:
-        day, month, year = (int(part) for part in french.groups())
-    else:
-        raise BadDate(text)
-    try:
-        return datetime.date(year, month, day)
-    except ValueError:
-        raise BadDate(text) from None
 
 
 def _key(title: str) -> str:
@@ -99,59 +88,81 @@ class Line:
     workshop: Workshop | NewWorkshop | None = None
     day: datetime.date | None = None
 
+    @property
+    def key(self) -> str:
+        """The line's stable key, the same in every file that names this attendance: the
+        meeting's day and title, the person (e-mail, else folded name), the workshop."""
+        if self.outcome == ERROR:
+            return ""
+        person = (
+            f"email:{self.person.email.lower()}"
+            if self.person.email
+            else f"name:{comparable_name(self.person.display_name)}"
+        )
+        workshop = _key(self.workshop.title) if self.workshop else ""
+        return "|".join((self.day.isoformat(), _key(self.meeting.title), person, workshop))
+
+    @property
+    def label(self) -> str:
+        if self.person is None:
+            return ""
+        where = self.meeting.title if self.meeting else ""
+        if self.workshop:
+            where += f" · {self.workshop.title}"
+        return f"{self.person.display_name} · {self.day.isoformat()} · {where}"
+
 
 @dataclasses.dataclass
-class Plan:
-    lines: list[Line]
+class Summary:
+    """What the lines to create bring besides attendance: the preview's side effects."""
+
     new_meetings: list[NewMeeting]
     new_workshops: list[NewWorkshop]
     newcomers: list[Newcomer]
     becoming_eligible: list[str]  # names, sorted
-    today: datetime.date
 
-    @property
-    def errors(self) -> list[Line]:
-        return [line for line in self.lines if line.outcome == ERROR]
+    def effects(self) -> list[str]:
+        meetings, workshops = len(self.new_meetings), len(self.new_workshops)
+        people, eligible = len(self.newcomers), len(self.becoming_eligible)
+        becoming = ngettext(
+            "%(count)s person becomes eligible for membership",
+            "%(count)s people become eligible for membership",
+            eligible,
+        ) % {"count": eligible}
+        if self.becoming_eligible:
+            becoming += _(": %(names)s") % {"names": ", ".join(self.becoming_eligible)}
+        return [
+            ngettext("%(count)s meeting created", "%(count)s meetings created", meetings)
+            % {"count": meetings},
+            ngettext("%(count)s workshop created", "%(count)s workshops created", workshops)
+            % {"count": workshops},
+            ngettext(
+                "%(count)s person registered (an unclaimed profile, as at the door)",
+                "%(count)s people registered (unclaimed profiles, as at the door)",
+                people,
+            )
+            % {"count": people},
+            becoming,
+        ]
 
-    def count(self, outcome: str) -> int:
-        return sum(1 for line in self.lines if line.outcome == outcome)
 
-    def side_effects(self) -> list[str]:
-        """What applying would do besides the lines, in words (the preview's summary)."""
-        return side_effects(
-            meetings=len(self.new_meetings),
-            workshops=len(self.new_workshops),
-            people=len(self.newcomers),
-            eligible=self.becoming_eligible,
-        )
-
-
-def side_effects(*, meetings: int, workshops: int, people: int, eligible: list[str]) -> list[str]:
-    from django.utils.translation import ngettext  # noqa: PLC0415 - kept next to its only use
-
-    effects = [
-        ngettext("%(count)s meeting created", "%(count)s meetings created", meetings)
-        % {"count": meetings},
-        ngettext("%(count)s workshop created", "%(count)s workshops created", workshops)
-        % {"count": workshops},
-        ngettext(
-            "%(count)s person registered (unclaimed profile)",
-            "%(count)s people registered (unclaimed profiles)",
-            people,
-        )
-        % {"count": people},
-    ]
-    count = len(eligible)
-    becoming = ngettext(
-        "%(count)s person becomes eligible for membership",
-        "%(count)s people become eligible for membership",
-        count,
-    ) % {"count": count}
-    if eligible:
-        becoming += _(": %(names)s") % {"names": ", ".join(eligible)}
-    effects.append(becoming)
-    effects.append(_("0 e-mails sent"))
-    return effects
+def summarise(lines: list[Line], today: datetime.date) -> Summary:
+    """The meetings, workshops and people the lines to create bring, and who becomes eligible."""
+    creating = [line for line in lines if line.outcome == CREATE]
+    meetings, workshops, newcomers = {}, {}, {}
+    for line in creating:
+        if isinstance(line.meeting, NewMeeting):
+            meetings.setdefault(id(line.meeting), line.meeting)
+        if isinstance(line.workshop, NewWorkshop):
+            workshops.setdefault(id(line.workshop), line.workshop)
+        if isinstance(line.person, Newcomer):
+            newcomers.setdefault(id(line.person), line.person)
+    return Summary(
+        new_meetings=list(meetings.values()),
+        new_workshops=list(workshops.values()),
+        newcomers=list(newcomers.values()),
+        becoming_eligible=_becoming_eligible(creating, today),
+    )
 
 
 class _Meetings:
@@ -216,9 +227,9 @@ class _Meetings:
 
 def plan(
     lines: Iterable[tuple[int, Mapping[str, str]]], *, today: datetime.date | None = None
-) -> Plan:
-    """What importing these lines (number as a spreadsheet shows it, cells by field) would do.
-    Reads a constant number of queries whatever the sheet's length; writes nothing."""
+) -> list[Line]:
+    """What importing these lines (number as a spreadsheet shows it, cells by field) would do,
+    line by line. A constant number of queries whatever the sheet's length; writes nothing."""
     today = today or timezone.localdate()
     lines = [
         (number, {field: (cells.get(field) or "") for field in FIELDS}) for number, cells in lines
@@ -245,20 +256,7 @@ def plan(
                 seen[key] = number
         outcomes.append(line)
     _mark_recorded(outcomes)
-    used = {
-        id(thing)
-        for line in outcomes
-        if line.outcome == CREATE
-        for thing in (line.meeting, line.workshop, line.person)
-    }
-    return Plan(
-        lines=outcomes,
-        new_meetings=[meeting for meeting in meetings.new.values() if id(meeting) in used],
-        new_workshops=[w for w in meetings.new_workshops.values() if id(w) in used],
-        newcomers=[newcomer for newcomer in newcomers if id(newcomer) in used],
-        becoming_eligible=_becoming_eligible(outcomes, today),
-        today=today,
-    )
+    return outcomes
 
 
 def _plan_line(number, cells, day, today, meetings, directory, newcomers) -> Line:
@@ -375,21 +373,22 @@ def _becoming_eligible(outcomes: list[Line], today: datetime.date) -> list[str]:
 
 @dataclasses.dataclass
 class Applied:
-    """What apply() wrote: the ids, for the import's batch (undo) and its counts."""
+    """What apply() wrote, each with what asked for it: for the import's batch (undo)."""
 
-    meeting_ids: list[int]
-    workshop_ids: list[int]
-    person_ids: list[int]
-    attendance_ids: list[int]
+    meetings: list[tuple[NewMeeting, Meeting]]
+    workshops: list[tuple[NewWorkshop, Workshop]]
+    people: list[tuple[Newcomer, User]]
+    attendance: list[tuple[Line, Attendance]]
     recompute: membership.RecomputeReport
 
 
-def apply(plan: Plan, *, by: User | None = None, now=None) -> Applied:
-    """Write the plan's lines to create (the caller holds the transaction, and plans in it):
-    meetings, workshops, people, then attendance in bulk, then membership recomputed once for
+def apply(lines: list[Line], *, today: datetime.date, by: User | None = None, now=None) -> Applied:
+    """Write the lines to create (planned in the caller's transaction): the meetings, workshops
+    and people they bring, then their attendance in bulk, then membership recomputed once for
     everyone concerned, without any e-mail."""
     now = now or timezone.now()
-    lines = [line for line in plan.lines if line.outcome == CREATE]
+    lines = [line for line in lines if line.outcome == CREATE]
+    summary = summarise(lines, today)
     rhythm = Rhythm.get()
     meetings = [
         Meeting(
@@ -400,16 +399,18 @@ def apply(plan: Plan, *, by: User | None = None, now=None) -> Applied:
             status=Meeting.Status.HELD,
             imported_at=now,
         )
-        for new in plan.new_meetings
+        for new in summary.new_meetings
     ]
     Meeting.objects.bulk_create(meetings)
-    for new, meeting in zip(plan.new_meetings, meetings, strict=True):
+    for new, meeting in zip(summary.new_meetings, meetings, strict=True):
         new.pk = meeting.pk
-    workshops = [Workshop(meeting_id=new.meeting.pk, title=new.title) for new in plan.new_workshops]
+    workshops = [
+        Workshop(meeting_id=new.meeting.pk, title=new.title) for new in summary.new_workshops
+    ]
     Workshop.objects.bulk_create(workshops)
-    for new, workshop in zip(plan.new_workshops, workshops, strict=True):
+    for new, workshop in zip(summary.new_workshops, workshops, strict=True):
         new.pk = workshop.pk
-    people = register_imported(plan.newcomers, now=now)
+    people = register_imported(summary.newcomers, now=now)
     attendance = [
         Attendance(
             person_id=line.person.pk,
@@ -424,11 +425,69 @@ def apply(plan: Plan, *, by: User | None = None, now=None) -> Applied:
     person_ids = sorted({line.person.pk for line in lines})
     report = membership.RecomputeReport()
     if person_ids:
-        report = membership.recompute(person_ids=person_ids, today=plan.today, notify=False)
+        report = membership.recompute(person_ids=person_ids, today=today, notify=False)
     return Applied(
-        meeting_ids=[meeting.pk for meeting in meetings],
-        workshop_ids=[workshop.pk for workshop in workshops],
-        person_ids=[person.pk for person in people],
-        attendance_ids=[row.pk for row in attendance],
+        meetings=list(zip(summary.new_meetings, meetings, strict=True)),
+        workshops=list(zip(summary.new_workshops, workshops, strict=True)),
+        people=list(zip(summary.newcomers, people, strict=True)),
+        attendance=list(zip(lines, attendance, strict=True)),
         recompute=report,
     )
+
+
+# --- Undoing an attendance import (assembly.imports.undo) ----------------------------------------
+
+
+def _records_of(batch, model) -> list[int]:
+    from django.contrib.contenttypes.models import ContentType  # noqa: PLC0415 - only for undo
+
+    return list(
+        batch.records.filter(
+            content_type=ContentType.objects.get_for_model(model), action="created"
+        ).values_list("object_id", flat=True)
+    )
+
+
+def undo_refusals(batch) -> list[str]:
+    """What depends on the batch since: people it registered who claimed their account or were
+    recorded elsewhere, meetings it created where attendance was recorded since. Notes the
+    people concerned on `batch`, for `after_undo`'s recompute."""
+    attendance_ids = _records_of(batch, Attendance)
+    people_ids = _records_of(batch, User)
+    meeting_ids = _records_of(batch, Meeting)
+    refusals = []
+    claimed = User.objects.filter(pk__in=people_ids, password__regex=r"^[^!]").order_by("pk")
+    for person in claimed[:5]:
+        refusals.append(
+            _("%(name)s, registered by this import, has claimed their account since.")
+            % {"name": person.display_name}
+        )
+    later = (
+        Attendance.objects.filter(Q(person_id__in=people_ids) | Q(meeting_id__in=meeting_ids))
+        .exclude(pk__in=attendance_ids)
+        .select_related("meeting")
+        .order_by("meeting__starts_at")
+    )
+    for attendance in later[:5]:
+        refusals.append(
+            _(
+                "Attendance was recorded since at %(meeting)s, with people or a meeting of this "
+                "import."
+            )
+            % {"meeting": attendance.meeting}
+        )
+    batch.attendance_people = list(
+        Attendance.objects.filter(pk__in=attendance_ids)
+        .exclude(person_id__in=people_ids)
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+    return refusals
+
+
+def after_undo(batch) -> None:
+    """The attendance is gone: the membership of the people who remain is recomputed, without
+    e-mail (the history they lose was never announced to them either)."""
+    person_ids = [pk for pk in getattr(batch, "attendance_people", []) if pk]
+    if person_ids:
+        membership.recompute(person_ids=person_ids, notify=False)
