@@ -45,6 +45,7 @@ urlpatterns = [
     path("admin/login/", views.admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("deliveries/", include("assembly.notifications.urls")),
+    path("settings/imports/", include("assembly.follow_ups.urls")),
     # The page's old address, from when the delivery log belonged to meetings.
     path(
         "meetings/deliveries/",
