@@ -286,10 +286,10 @@ def resolve_mapping(
     importer: Importer, columns: list[str], given: dict | None = None, saved: dict | None = None
 ) -> dict[str, str]:
     """{column: field} for every column: what was given, else what was saved for the kind, else
-    the field whose name or synonym the header is; "" leaves a column out. A field takes one
-    column: the first that claims it."""
+    the field whose name or synonym the header is; "" leaves a column out. Several
+    columns may give one field: in each row, the first that is not empty wins."""
     names = {f.name for f in importer.fields}
-    mapping, taken = {}, set()
+    mapping = {}
     folded_given = {header_key(c): f for c, f in (given or {}).items()}
     for column in columns:
         field = None
@@ -299,9 +299,8 @@ def resolve_mapping(
             field = saved[column]
         else:
             field = next((f.name for f in importer.fields if f.recognises(column)), "")
-        if field and (field in taken or field not in names):
+        if field not in names:
             field = ""
-        taken.add(field)
         mapping[column] = field
     return mapping
 
@@ -394,21 +393,26 @@ def plan(kind: str, uploads: list[Upload], mapping: dict | None = None, *, now=N
         now=now or timezone.now(),
     )
     rows = [
-        Row(
-            line=row.line,
-            values={
-                field: row.values[column]
-                for column, field in resolved.items()
-                if field and column in row.values
-            },
-            source=row.source,
-        )
+        Row(line=row.line, values=_fields_of(row, resolved), source=row.source)
         for row in table.rows
     ]
     result.rows = importer.plan_rows(rows, result)
     _skip_repeats_and_tombstones(result)
     result.effects = [*importer.effects(result), _("No e-mail is sent.")]
     return result
+
+
+def _fields_of(row: Row, mapping: dict[str, str]) -> dict:
+    """The row's values by field; where several columns give a field (GoGoCarto's `lat` and
+    `geo.latitude`), the first that is not empty."""
+    values = {}
+    for column, field in mapping.items():
+        if not field or column not in row.values:
+            continue
+        value = row.values[column]
+        if field not in values or values[field] in ("", None, [], {}):
+            values[field] = value
+    return values
 
 
 def _skip_repeats_and_tombstones(plan: Plan) -> None:
