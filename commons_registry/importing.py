@@ -198,11 +198,10 @@ class CommonsImporter(imports.Importer):
         website = changes.get("website", "")
         if website and "://" not in website and "." in website and " " not in website:
             changes["website"] = f"https://{website}"  # "www.example.org", as maps often write
-        if "summary" not in values or not changes.get("summary"):
+        if not changes.get("summary") and (is_new or "summary" in values):
             # GoGoCarto elements have a description and no summary: its start serves as one.
-            if is_new or "summary" in values:
-                text = changes.get("description") or ""
-                changes["summary"] = Truncator(" ".join(text.split())).chars(SUMMARY_LENGTH)
+            text = changes.get("description") or ""
+            changes["summary"] = Truncator(" ".join(text.split())).chars(SUMMARY_LENGTH)
         if external_id:
             changes["external_id"] = external_id
         address = _address(values)
