@@ -392,10 +392,13 @@ def plan(kind: str, uploads: list[Upload], mapping: dict | None = None, *, now=N
         marker=_marker(kind),
         now=now or timezone.now(),
     )
-    rows = [
-        Row(line=row.line, values=_fields_of(row, resolved), source=row.source)
-        for row in table.rows
-    ]
+    if importer.mappable:
+        rows = [
+            Row(line=row.line, values=_fields_of(row, resolved), source=row.source)
+            for row in table.rows
+        ]
+    else:
+        rows = table.rows
     result.rows = importer.plan_rows(rows, result)
     _skip_repeats_and_tombstones(result)
     result.effects = [*importer.effects(result), _("No e-mail is sent.")]
@@ -404,8 +407,9 @@ def plan(kind: str, uploads: list[Upload], mapping: dict | None = None, *, now=N
 
 def _fields_of(row: Row, mapping: dict[str, str]) -> dict:
     """The row's values by field; where several columns give a field (GoGoCarto's `lat` and
-    `geo.latitude`), the first that is not empty."""
-    values = {}
+    `geo.latitude`), the first that is not empty. Keys starting with "__" are what the reader
+    found wrong with the row (`__geometry_error`): they pass as they are."""
+    values = {key: value for key, value in row.values.items() if key.startswith("__")}
     for column, field in mapping.items():
         if not field or column not in row.values:
             continue
@@ -544,8 +548,9 @@ def undo(batch: ImportBatch, by) -> ImportBatch:
         try:
             with transaction.atomic():
                 for model, ids in created.items():
-                    for obj in model._base_manager.filter(pk__in=ids):
-                        obj.delete()
+                    # The base manager: undo is the one deletion an importer's entries allow,
+                    # whatever the model's own manager forbids (charter versions).
+                    model._base_manager.filter(pk__in=ids).delete()
         except (ProtectedError, RestrictedError) as error:
             objects = getattr(error, "protected_objects", None) or error.restricted_objects
             blocking = sorted({str(type(obj)._meta.verbose_name_plural) for obj in objects})
