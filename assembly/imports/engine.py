@@ -62,6 +62,16 @@ class ImportRefused(DomainError):
     """The plan cannot be applied (error rows, or the data changed under it); nothing written."""
 
 
+class MappingIncomplete(FileRefused):
+    """No column gives a required field: the file's columns and the mapping so far come along,
+    so that the page can ask for the mapping."""
+
+    def __init__(self, table: Table, mapping: dict[str, str], message):
+        super().__init__(message)
+        self.table = table
+        self.mapping = mapping
+
+
 class UndoRefused(DomainError):
     """The batch cannot be undone: `message` says what depends on it."""
 
@@ -104,6 +114,10 @@ class RowPlan:
     @property
     def is_error(self) -> bool:
         return self.outcome == Outcome.ERROR
+
+    @property
+    def outcome_label(self) -> str:
+        return str(Outcome(self.outcome).label)
 
 
 COUNTED = {
@@ -377,12 +391,11 @@ def plan(kind: str, uploads: list[Upload], mapping: dict | None = None, *, now=N
         resolved = {column: column for column in table.columns}
     missing = missing_fields(importer, resolved) if importer.mappable else []
     if missing:
-        raise FileRefused(
-            _("No column gives %(fields)s. Name a column so, or map one to it (%(example)s).")
-            % {
-                "fields": ", ".join(f"“{f.name}” ({f.label})" for f in missing),
-                "example": f"--map COLUMN={missing[0].name}",
-            }
+        raise MappingIncomplete(
+            table,
+            resolved,
+            _("No column gives %(fields)s. Name a column so, or say which column gives it.")
+            % {"fields": ", ".join(f"“{f.name}” ({f.label})" for f in missing)},
         )
     result = Plan(
         importer=importer,
