@@ -375,7 +375,8 @@ def _address(values) -> str | None:
 
 
 def _validation_problems(commons, is_new, already) -> list[str]:
-    exclude = {"category"} if commons.category_id is None else set()
+    # The category was found among those read at the start: validating it again is a query a row.
+    exclude = {"category"}
     if not is_new:
         exclude |= {"slug", "external_id"}
     try:

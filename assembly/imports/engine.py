@@ -586,7 +586,8 @@ def errors_csv(the_plan: Plan) -> str:
     fields = [f.name for f in the_plan.importer.fields]
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([_("line"), _("file"), _("reason"), *fields])
+    # Column names stay English whatever the language, like every export's: scripts read them.
+    writer.writerow(["line", "file", "reason", *fields])
     for row in the_plan.errors:
         writer.writerow(
             [
