@@ -62,6 +62,7 @@ urlpatterns = [
     path("network/", include("federation.urls")),
     path("chantiers/", include("chantiers.urls")),
     path("budget/", include("budget.urls")),
+    path("settings/imports/", include("assembly.imports.urls")),
 ]
 
 # A 500 caused by a database that stopped answering is a 503 "try again" page.

@@ -14,6 +14,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from assembly.imports import engine as imports_engine
+from assembly.imports.formats import Upload
 from assembly.models import FACILITATORS_GROUP, Delivery, Subscriber, Topic
 from assembly.notifications import subscriptions, topics
 from budget import services as budget_services
@@ -56,6 +58,10 @@ def signed_in(answer="200", args=None):
 
 def facilitators(answer="200", args=None):
     return Route(("login", "403", "403", answer, answer), args)
+
+
+def administrators(answer="200", args=None):
+    return Route(("login", "403", "403", "403", answer), args)
 
 
 # One entry per route; a name used by two routes (the charter's default document and the other
@@ -181,6 +187,15 @@ ROUTES = {
     "chantiers:card": everyone(args="card"),
     "chantiers:card-move": signed_in("405", args="card"),
     # budget (public by default in the configuration); the world's entry has no receipt
+    # imports (/settings/imports/): administrators only; the world's batch is pending
+    "imports:index": administrators(),
+    "imports:new": administrators(args="import_kind"),
+    "imports:batch": administrators(args="import_batch"),
+    "imports:mapping": administrators("405", args="import_batch"),
+    "imports:apply": administrators("405", args="import_batch"),
+    "imports:errors": administrators(args="import_batch"),
+    "imports:undo": administrators("405", args="import_batch"),
+    "imports:abandon": administrators("405", args="import_batch"),
     "budget:index": everyone(),
     "budget:bilan": everyone(args="year"),
     "budget:export-csv": everyone(),
@@ -277,7 +292,12 @@ def _world():
         amount=Decimal("500.00"),
         counterparty="Métropole",
     )
+    pending = imports_engine.keep_pending(
+        "commons", [Upload("communs.csv", b"name,summary\nJardin,Un jardin.\n")], None
+    )
     objects = {
+        "import_kind": {"kind": "commons"},
+        "import_batch": {"pk": pending.pk},
         "person": {"pk": walk_in.pk},
         "merge": {"kept": participant.pk, "merged": walk_in.pk},
         "meeting": {"pk": meeting.pk},

@@ -62,6 +62,16 @@ class ImportRefused(DomainError):
     """The plan cannot be applied (error rows, or the data changed under it); nothing written."""
 
 
+class MappingIncomplete(FileRefused):
+    """No column gives a required field: the file's columns and the mapping so far come along,
+    so that the page can ask for the mapping."""
+
+    def __init__(self, table: Table, mapping: dict[str, str], message):
+        super().__init__(message)
+        self.table = table
+        self.mapping = mapping
+
+
 class UndoRefused(DomainError):
     """The batch cannot be undone: `message` says what depends on it."""
 
@@ -104,6 +114,10 @@ class RowPlan:
     @property
     def is_error(self) -> bool:
         return self.outcome == Outcome.ERROR
+
+    @property
+    def outcome_label(self) -> str:
+        return str(Outcome(self.outcome).label)
 
 
 COUNTED = {
@@ -286,10 +300,10 @@ def resolve_mapping(
     importer: Importer, columns: list[str], given: dict | None = None, saved: dict | None = None
 ) -> dict[str, str]:
     """{column: field} for every column: what was given, else what was saved for the kind, else
-    the field whose name or synonym the header is; "" leaves a column out. A field takes one
-    column: the first that claims it."""
+    the field whose name or synonym the header is; "" leaves a column out. Several
+    columns may give one field: in each row, the first that is not empty wins."""
     names = {f.name for f in importer.fields}
-    mapping, taken = {}, set()
+    mapping = {}
     folded_given = {header_key(c): f for c, f in (given or {}).items()}
     for column in columns:
         field = None
@@ -299,9 +313,8 @@ def resolve_mapping(
             field = saved[column]
         else:
             field = next((f.name for f in importer.fields if f.recognises(column)), "")
-        if field and (field in taken or field not in names):
+        if field not in names:
             field = ""
-        taken.add(field)
         mapping[column] = field
     return mapping
 
@@ -378,12 +391,11 @@ def plan(kind: str, uploads: list[Upload], mapping: dict | None = None, *, now=N
         resolved = {column: column for column in table.columns}
     missing = missing_fields(importer, resolved) if importer.mappable else []
     if missing:
-        raise FileRefused(
-            _("No column gives %(fields)s. Name a column so, or map one to it (%(example)s).")
-            % {
-                "fields": ", ".join(f"“{f.name}” ({f.label})" for f in missing),
-                "example": f"--map COLUMN={missing[0].name}",
-            }
+        raise MappingIncomplete(
+            table,
+            resolved,
+            _("No column gives %(fields)s. Name a column so, or say which column gives it.")
+            % {"fields": ", ".join(f"“{f.name}” ({f.label})" for f in missing)},
         )
     result = Plan(
         importer=importer,
@@ -393,22 +405,31 @@ def plan(kind: str, uploads: list[Upload], mapping: dict | None = None, *, now=N
         marker=_marker(kind),
         now=now or timezone.now(),
     )
-    rows = [
-        Row(
-            line=row.line,
-            values={
-                field: row.values[column]
-                for column, field in resolved.items()
-                if field and column in row.values
-            },
-            source=row.source,
-        )
-        for row in table.rows
-    ]
+    if importer.mappable:
+        rows = [
+            Row(line=row.line, values=_fields_of(row, resolved), source=row.source)
+            for row in table.rows
+        ]
+    else:
+        rows = table.rows
     result.rows = importer.plan_rows(rows, result)
     _skip_repeats_and_tombstones(result)
     result.effects = [*importer.effects(result), _("No e-mail is sent.")]
     return result
+
+
+def _fields_of(row: Row, mapping: dict[str, str]) -> dict:
+    """The row's values by field; where several columns give a field (GoGoCarto's `lat` and
+    `geo.latitude`), the first that is not empty. Keys starting with "__" are what the reader
+    found wrong with the row (`__geometry_error`): they pass as they are."""
+    values = {key: value for key, value in row.values.items() if key.startswith("__")}
+    for column, field in mapping.items():
+        if not field or column not in row.values:
+            continue
+        value = row.values[column]
+        if field not in values or values[field] in ("", None, [], {}):
+            values[field] = value
+    return values
 
 
 def _skip_repeats_and_tombstones(plan: Plan) -> None:
@@ -540,8 +561,9 @@ def undo(batch: ImportBatch, by) -> ImportBatch:
         try:
             with transaction.atomic():
                 for model, ids in created.items():
-                    for obj in model._base_manager.filter(pk__in=ids):
-                        obj.delete()
+                    # The base manager: undo is the one deletion an importer's entries allow,
+                    # whatever the model's own manager forbids (charter versions).
+                    model._base_manager.filter(pk__in=ids).delete()
         except (ProtectedError, RestrictedError) as error:
             objects = getattr(error, "protected_objects", None) or error.restricted_objects
             blocking = sorted({str(type(obj)._meta.verbose_name_plural) for obj in objects})
@@ -564,7 +586,8 @@ def errors_csv(the_plan: Plan) -> str:
     fields = [f.name for f in the_plan.importer.fields]
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([_("line"), _("file"), _("reason"), *fields])
+    # Column names stay English whatever the language, like every export's: scripts read them.
+    writer.writerow(["line", "file", "reason", *fields])
     for row in the_plan.errors:
         writer.writerow(
             [

@@ -74,6 +74,11 @@ def unpack(uploads: list[Upload]) -> list[Upload]:
     files = []
     for upload in uploads:
         if not zipfile.is_zipfile(io.BytesIO(upload.content)):
+            if upload.name.lower().endswith(".zip"):
+                raise FileRefused(
+                    _("The archive %(name)s cannot be opened: it is not a complete zip file.")
+                    % {"name": upload.name}
+                )
             files.append(upload)
             continue
         try:

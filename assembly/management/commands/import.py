@@ -50,7 +50,13 @@ class Command(BaseCommand):
             the_plan = imports.plan(kind, uploads, mapping)
         except FileRefused as refusal:
             self.stdout.write(SUMMARY_ZERO)
-            raise CommandError(str(refusal), returncode=1) from refusal
+            message = str(refusal)
+            if isinstance(refusal, engine.MappingIncomplete):
+                columns = ", ".join(refusal.table.columns)
+                message += " " + _("The file's columns: %(columns)s; give --map COLUMN=FIELD.") % {
+                    "columns": columns
+                }
+            raise CommandError(message, returncode=1) from refusal
         for row in the_plan.rows:
             self.stdout.write(_row_line(row))
         for effect in the_plan.effects:
