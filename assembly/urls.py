@@ -45,7 +45,6 @@ urlpatterns = [
     path("admin/login/", views.admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("deliveries/", include("assembly.notifications.urls")),
-    path("settings/imports/", include("assembly.follow_ups.urls")),
     # The page's old address, from when the delivery log belonged to meetings.
     path(
         "meetings/deliveries/",
@@ -63,6 +62,8 @@ urlpatterns = [
     path("chantiers/", include("chantiers.urls")),
     path("budget/", include("budget.urls")),
     path("settings/imports/", include("assembly.imports.urls")),
+    # What follows an import (invitations, the notice to subscribers), beside its pages.
+    path("settings/imports/", include("assembly.follow_ups.urls")),
 ]
 
 # A 500 caused by a database that stopped answering is a 503 "try again" page.

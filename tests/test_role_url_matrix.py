@@ -196,6 +196,9 @@ ROUTES = {
     "imports:errors": administrators(args="import_batch"),
     "imports:undo": administrators("405", args="import_batch"),
     "imports:abandon": administrators("405", args="import_batch"),
+    # what follows an applied import: a page saying what and to whom, then POST
+    "import-follow-ups:invite": administrators(args="people_batch"),
+    "import-follow-ups:notice": administrators(args="subscribers_batch"),
     "budget:index": everyone(),
     "budget:bilan": everyone(args="year"),
     "budget:export-csv": everyone(),
@@ -295,8 +298,19 @@ def _world():
     pending = imports_engine.keep_pending(
         "commons", [Upload("communs.csv", b"name,summary\nJardin,Un jardin.\n")], None
     )
+    people_batch = imports_engine.apply(
+        imports_engine.plan(
+            "people", [Upload("personnes.csv", b"name,email\nImported,imported@example.org\n")]
+        ),
+        None,
+    )
+    subscribers_batch = imports_engine.apply(
+        imports_engine.plan("subscribers", [Upload("liste.txt", b"list@example.org\n")]), None
+    )
     objects = {
         "import_kind": {"kind": "commons"},
+        "people_batch": {"pk": people_batch.pk},
+        "subscribers_batch": {"pk": subscribers_batch.pk},
         "import_batch": {"pk": pending.pk},
         "person": {"pk": walk_in.pk},
         "merge": {"kept": participant.pk, "merged": walk_in.pk},
