@@ -12,7 +12,7 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from assembly import announcement, follow_ups, imports
+from assembly import announcement, follow_ups, imports, personal_data
 from assembly.celery import app as celery_app
 from assembly.models import DoNotMail, Subscriber, SubscriberDelivery
 from assembly.notifications import subscriptions
@@ -224,3 +224,14 @@ def test_an_address_with_an_account_is_left_to_its_own_choices():
 
     assert plan.rows[1].outcome == "skip"
     assert "Has an account" in plan.rows[1].reason
+
+
+def test_a_person_sees_in_their_export_that_their_address_is_not_written_to():
+    person = UserFactory(email="rebond@example.org")
+    other = UserFactory()
+    imported()
+
+    sections = personal_data.export(person)["sections"]
+
+    assert sections["do_not_mail"]["reason"] == "bounced"
+    assert personal_data.export(other)["sections"]["do_not_mail"] is None
