@@ -20,6 +20,7 @@ import dataclasses
 import datetime
 from collections.abc import Iterable, Mapping
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -438,7 +439,7 @@ def apply(lines: list[Line], *, today: datetime.date, by: User | None = None, no
 # --- Undoing an attendance import (assembly.imports.undo) ----------------------------------------
 
 
-def _records_of(batch, model) -> list[int]:
+def records_of(batch, model) -> list[int]:
     from django.contrib.contenttypes.models import ContentType  # noqa: PLC0415 - only for undo
 
     return list(
@@ -448,20 +449,29 @@ def _records_of(batch, model) -> list[int]:
     )
 
 
+def claimed_since(people_ids) -> list[str]:
+    """People an import registered who have claimed their account since: undoing the import
+    would delete an account someone uses."""
+    claimed = (
+        User.objects.filter(pk__in=people_ids)
+        .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        .order_by("pk")
+    )
+    return [
+        _("%(name)s, registered by this import, has claimed their account since.")
+        % {"name": person.display_name}
+        for person in claimed[:5]
+    ]
+
+
 def undo_refusals(batch) -> list[str]:
     """What depends on the batch since: people it registered who claimed their account or were
     recorded elsewhere, meetings it created where attendance was recorded since. Notes the
     people concerned on `batch`, for `after_undo`'s recompute."""
-    attendance_ids = _records_of(batch, Attendance)
-    people_ids = _records_of(batch, User)
-    meeting_ids = _records_of(batch, Meeting)
-    refusals = []
-    claimed = User.objects.filter(pk__in=people_ids, password__regex=r"^[^!]").order_by("pk")
-    for person in claimed[:5]:
-        refusals.append(
-            _("%(name)s, registered by this import, has claimed their account since.")
-            % {"name": person.display_name}
-        )
+    attendance_ids = records_of(batch, Attendance)
+    people_ids = records_of(batch, User)
+    meeting_ids = records_of(batch, Meeting)
+    refusals = claimed_since(people_ids)
     later = (
         Attendance.objects.filter(Q(person_id__in=people_ids) | Q(meeting_id__in=meeting_ids))
         .exclude(pk__in=attendance_ids)

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from assembly import imports
 from assembly.imports import RowPlan
+from assembly.models import User
 
 from . import history, roster
 
@@ -190,3 +191,16 @@ class PeopleImporter(imports.Importer):
             recorder.created(
                 _about(by_line[id(line)], f"facilitator:{line.person.pk}"), membership_row
             )
+
+    def undo_refusals(self, batch):
+        """A person this import registered who claimed their account, or was recorded at a
+        meeting since, is someone now: undoing would delete them."""
+        people_ids = history.records_of(batch, User)
+        refusals = history.claimed_since(people_ids)
+        attended = User.objects.filter(pk__in=people_ids, attendances__isnull=False).distinct()
+        refusals += [
+            _("%(name)s, registered by this import, was recorded at a meeting since.")
+            % {"name": person.display_name}
+            for person in attended.order_by("pk")[:5]
+        ]
+        return refusals

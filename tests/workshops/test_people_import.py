@@ -218,3 +218,45 @@ def test_inviting_the_people_imported_sends_the_door_invitation_once_each(
     assert (first, second) == (1, 0)
     assert [message.to for message in mailoutbox] == [["helene@example.org"]]
     assert "/accounts/password/reset/key/" in mailoutbox[0].body
+
+
+def test_undo_puts_everything_back_while_nobody_claimed_an_account():
+    walk_in = UserFactory(display_name="Karim Benali", email=None)
+    member = eligible(UserFactory(display_name="Chloé Lefèvre", email="chloe@example.org"))
+    batch = imports.apply(
+        imports.plan(
+            "people",
+            upload(
+                "name,email,facilitator,member_since\n"
+                "Hélène Dupont,helene@example.org,yes,\n"
+                "Karim Benali,karim@example.org,yes,\n"
+                "Chloé Lefèvre,,,2025-03-15\n"
+            ),
+        ),
+        None,
+    )
+
+    imports.undo(batch, None)
+
+    walk_in.refresh_from_db()
+    member.refresh_from_db()
+    assert not User.objects.filter(display_name="Hélène Dupont").exists()
+    assert walk_in.email is None
+    assert not walk_in.emailaddress_set.exists()
+    assert not walk_in.is_facilitator
+    assert member.membership_declared_at is None
+
+
+def test_undo_is_refused_once_someone_it_registered_claimed_their_account():
+    batch = imports.apply(
+        imports.plan("people", upload("name,email\nHélène Dupont,helene@example.org\n")), None
+    )
+    helene = User.objects.get(email="helene@example.org")
+    helene.set_password("chosen by Hélène")
+    helene.save()
+
+    with pytest.raises(imports.UndoRefused) as refusal:
+        imports.undo(batch, None)
+
+    assert "Hélène Dupont" in refusal.value.message
+    assert User.objects.filter(pk=helene.pk).exists()
