@@ -4,7 +4,6 @@
 root: it may call other apps' public functions (workshops.membership), never their internals.
 """
 
-import csv
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -33,7 +32,7 @@ from workshops import membership
 from workshops import services as workshops_services
 
 from . import fragments, health, permissions, personal_data, ratelimits, search, waiting
-from .domain import spreadsheet_text
+from .domain import SpreadsheetWriter
 from .forms import DeleteAccountForm, NotificationPreferencesForm, ProfileForm, SubscribeForm
 from .models import User
 from .notifications import subscriptions, topics
@@ -177,13 +176,13 @@ def members_csv(request):
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="members-{stamp}.csv"'
     response.write("\ufeff")  # a BOM, so spreadsheets read the accented names as UTF-8
-    writer = csv.writer(response)
+    writer = SpreadsheetWriter(response)
     writer.writerow(["name", "email", "declared_at", "member_until"])
     for person in _members():
         writer.writerow(
             [
-                spreadsheet_text(person.display_name),
-                spreadsheet_text(person.email),
+                person.display_name,
+                person.email,
                 timezone.localtime(person.membership_declared_at).date().isoformat(),
                 person.eligible_until.isoformat(),
             ]

@@ -26,7 +26,6 @@ Every row has a stable key (a source and its id, an e-mail, a meeting and a pers
 the same file again finds every row unchanged.
 """
 
-import csv
 import dataclasses
 import datetime
 import hashlib
@@ -42,7 +41,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from assembly.domain import DomainError, spreadsheet_text
+from assembly.domain import DomainError, SpreadsheetWriter
 from assembly.folding import fold
 
 from . import formats
@@ -585,16 +584,16 @@ def errors_csv(the_plan: Plan) -> str:
     """The error rows as a CSV a spreadsheet opens safely: line, reason, then the row's fields."""
     fields = [f.name for f in the_plan.importer.fields]
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SpreadsheetWriter(out)
     # Column names stay English whatever the language, like every export's: scripts read them.
     writer.writerow(["line", "file", "reason", *fields])
     for row in the_plan.errors:
         writer.writerow(
             [
                 row.line,
-                spreadsheet_text(row.source),
-                spreadsheet_text(row.reason),
-                *(spreadsheet_text(_cell(row.values.get(name))) for name in fields),
+                row.source,
+                row.reason,
+                *(_cell(row.values.get(name)) for name in fields),
             ]
         )
     return out.getvalue()

@@ -393,7 +393,8 @@ def test_export_runs_a_constant_number_of_queries(client, rows, django_assert_nu
     # user (the session comes from the cache), then one per section after the profile (two for the roles, the votes and
     # the chantiers: participations and chantiers started); one each for preferences,
     # subscriptions and digest items (issue 11); the merges, the notes' revisions and the
-    # phone ticks' log (issue 12); the imports and the do-not-mail list (issue 22)
+    # phone ticks' log (issue 12); the imports a person applied or undid, and whether their
+    # address is on the do-not-mail list (issue 22)
     with django_assert_num_queries(34):
         client.get("/me/export.json")
 
