@@ -55,7 +55,14 @@ HEADERS = [
     "e-mail", "meeting", "réunion", "workshop", "atelier", "facilitator", "member_since",
     "statut", "website", "", "name",
 ]  # fmt: skip
-IMPOSSIBLE_DATES = ["2023-02-30", "31/04/2023", "2023-13-01", "00/00/0000", "29/02/2023", "9999-99-99"]
+IMPOSSIBLE_DATES = [
+    "2023-02-30",
+    "31/04/2023",
+    "2023-13-01",
+    "00/00/0000",
+    "29/02/2023",
+    "9999-99-99",
+]
 FORMULAS = ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", '=HYPERLINK("http://x";"y")']
 cell = st.one_of(
     v.text,
@@ -87,9 +94,7 @@ feature = st.one_of(
     st.fixed_dictionaries(
         {"type": st.just("Feature")},
         optional={
-            "properties": st.one_of(
-                json_value, st.dictionaries(st.sampled_from(HEADERS), cell)
-            ),
+            "properties": st.one_of(json_value, st.dictionaries(st.sampled_from(HEADERS), cell)),
             "geometry": st.one_of(
                 json_value,
                 st.fixed_dictionaries(
@@ -100,7 +105,9 @@ feature = st.one_of(
     ),
 )
 geojson_text = st.builds(
-    lambda features, extra: json.dumps({"type": "FeatureCollection", "features": features, **extra}),
+    lambda features, extra: json.dumps(
+        {"type": "FeatureCollection", "features": features, **extra}
+    ),
     st.one_of(st.lists(feature, max_size=4), json_value),
     st.dictionaries(st.sampled_from(["type", "crs"]), json_value, max_size=1),
 )
@@ -234,7 +241,9 @@ def test_the_pages_never_answer_a_500_whatever_the_file(client, kind):
                         {"expected": expected, "skip_errors": "1"},
                     )
                     assert applied.status_code == 302
-                    assert client.get(reverse("imports:errors", kwargs={"pk": batch.pk})).status_code in (200, 404)
+                    assert client.get(
+                        reverse("imports:errors", kwargs={"pk": batch.pk})
+                    ).status_code in (200, 404)
             transaction.set_rollback(True)
 
     upload_anything()
