@@ -69,9 +69,18 @@ cell = st.one_of(
     v.number,
     v.coordinate,
     st.sampled_from(
-        ["autre", "active", "ext-1", "2023-01-26", "26/01/2023", "a@example.org", "oui", "x"]
-        + IMPOSSIBLE_DATES
-        + FORMULAS
+        [
+            "autre",
+            "active",
+            "ext-1",
+            "2023-01-26",
+            "26/01/2023",
+            "a@example.org",
+            "oui",
+            "x",
+            *IMPOSSIBLE_DATES,
+            *FORMULAS,
+        ]
     ),
 )
 row = st.lists(cell, max_size=10)
