@@ -4,12 +4,19 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from assembly import imports
 
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = Path(settings.BASE_DIR) / "docs" / "import-examples"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
 
 
 def upload(path: Path) -> imports.Upload:
