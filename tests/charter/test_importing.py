@@ -64,7 +64,7 @@ def test_versions_are_stored_in_date_order_and_the_newest_is_current(given):
 
 def test_the_version_page_says_it_was_adopted_before_assemblee(client):
     imports.apply(imports.plan("charter", HISTORY), None)
-    page = client.get("/charter/versions/1/")
+    page = client.get("/charter/versions/1/", HTTP_ACCEPT_LANGUAGE="en")
     assert "Adopted before the assembly used this site" in page.content.decode()
 
 

@@ -1,6 +1,7 @@
 """A small importer of commons categories, to test the engine without any app's own importer."""
 
 import pytest
+from django.utils import translation
 from django.utils.text import slugify
 
 from assembly import imports
@@ -74,3 +75,10 @@ def category_importer():
     imports.register(importer)
     yield importer
     engine._importers.pop(importer.kind, None)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The refusals are matched on their English words.
+    with translation.override("en"):
+        yield

@@ -36,6 +36,7 @@ def administrator():
 @pytest.fixture
 def admin_client(client, administrator):
     client.force_login(administrator)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the pages' words are matched in English
     return client
 
 
@@ -171,6 +172,7 @@ def test_the_charter_takes_several_files(admin_client):
 
 
 def test_a_staff_member_is_an_administrator_and_a_facilitator_is_not(client, facilitator):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     client.force_login(facilitator)
     assert client.get(reverse("imports:index")).status_code == 403
     client.force_login(UserFactory(is_staff=True))
