@@ -427,6 +427,7 @@ def apply(lines: list[Line], *, today: datetime.date, by: User | None = None, no
     report = membership.RecomputeReport()
     if person_ids:
         report = membership.recompute(person_ids=person_ids, today=today, notify=False)
+        membership.mark_known(person_ids, today=today)
     return Applied(
         meetings=list(zip(summary.new_meetings, meetings, strict=True)),
         workshops=list(zip(summary.new_workshops, workshops, strict=True)),

@@ -291,6 +291,28 @@ def on_attendance_recorded(person_ids: Iterable[int]) -> None:
         recompute_memberships.delay_on_commit(person_ids=person_ids)
 
 
+def mark_known(person_ids: Iterable[int], *, today: datetime.date) -> int:
+    """Record as told, never to be sent, the notices these people are due today: that they may
+    declare themselves members, or that their membership lapses soon. An import calls it after
+    its recompute, since the history it brought predates it: the nightly notices then find each
+    (topic, person, kind) already there and send nothing about it. A notice already queued by
+    something that happened here stays as it is. Returns how many were recorded."""
+    people = User.objects.filter(pk__in=list(person_ids))
+    eligible = people.filter(eligible_until__gte=today, membership_declared_at__isnull=True)
+    expiring = people.filter(
+        membership_declared_at__isnull=False,
+        eligible_until__gte=today,
+        eligible_until__lte=today + datetime.timedelta(days=WARN_DAYS_BEFORE_LAPSE),
+    )
+    rows = [
+        Delivery(person_id=pk, topic=topic_for(until), kind=kind, state=Delivery.State.KNOWN)
+        for kind, queryset in ((Notice.ELIGIBLE, eligible), (Notice.EXPIRING, expiring))
+        for pk, until in queryset.values_list("pk", "eligible_until")
+    ]
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
 def eligible_until_from(days: Iterable[datetime.date], rule: Rule) -> datetime.date | None:
     """The rule of `recompute()` on a list of meeting dates (one per distinct meeting attended,
     none after today): the date of the N-th most recent + the window. For an import's preview,

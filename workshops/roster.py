@@ -237,6 +237,11 @@ def apply(lines: list[Line], *, now=None) -> Applied:
             person.membership_declared_at = _local_midnight(line.declare_since)
             person.save(update_fields=["membership_declared_at"])
             applied.memberships.append((line, person))
+    if applied.memberships:
+        # Declared from the assembly's own records: a lapse already near is known, not news.
+        membership.mark_known(
+            [person.pk for _line, person in applied.memberships], today=timezone.localdate(now)
+        )
     to_facilitate = [line for line in lines if line.make_facilitator]
     if to_facilitate:
         group, _created = Group.objects.get_or_create(name=FACILITATORS_GROUP)

@@ -13,10 +13,11 @@ from django.utils import translation
 
 from assembly import follow_ups, imports
 from assembly.celery import app as celery_app
-from assembly.models import FACILITATORS_GROUP, DoNotMail, User
+from assembly.models import FACILITATORS_GROUP, Delivery, DoNotMail, User
 from tests.factories import UserFactory
 from tests.membership.factories import AttendanceFactory, MeetingFactory, paris
 from workshops import membership
+from workshops.tasks import recompute_memberships
 
 pytestmark = pytest.mark.django_db
 
@@ -260,3 +261,30 @@ def test_undo_is_refused_once_someone_it_registered_claimed_their_account():
 
     assert "Hélène Dupont" in refusal.value.message
     assert User.objects.filter(pk=helene.pk).exists()
+
+
+def test_a_lapse_already_near_when_the_import_declares_a_member_is_not_news(mailoutbox):
+    # Eligible until 2026-12-10: six days after the import.
+    near = UserFactory(display_name="Presque Parti", email="presque@example.org", language="en")
+    AttendanceFactory(person=near, meeting=MeetingFactory(starts_at=paris(2025, 12, 10)))
+    AttendanceFactory(person=near, meeting=MeetingFactory(starts_at=paris(2026, 1, 29)))
+    membership.recompute(person_ids=[near.pk], notify=False)
+
+    imports.apply(
+        imports.plan("people", upload("name,email,member_since\nPresque Parti,,2025-01-01\n")),
+        None,
+    )
+    for day in (5, 6):
+        with time_machine.travel(paris(2026, 12, day, 3), tick=False):
+            recompute_memberships()
+
+    near.refresh_from_db()
+    assert near.is_member(datetime.date(2026, 12, 6))
+    assert mailoutbox == []
+    assert list(Delivery.objects.values_list("kind", "state")) == [("membership-expiring", "known")]
+
+    # The lapse itself, later, is news: it happens here.
+    with time_machine.travel(paris(2026, 12, 11, 3), tick=False):
+        recompute_memberships()
+
+    assert [message.to for message in mailoutbox] == [["presque@example.org"]]
