@@ -67,6 +67,9 @@ urlpatterns = [
     path("", include("federation.activitypub_urls")),
     path("chantiers/", include("chantiers.urls")),
     path("budget/", include("budget.urls")),
+    path("settings/imports/", include("assembly.imports.urls")),
+    # What follows an import (invitations, the notice to subscribers), beside its pages.
+    path("settings/imports/", include("assembly.follow_ups.urls")),
 ]
 
 # A 500 caused by a database that stopped answering is a 503 "try again" page.
