@@ -38,8 +38,9 @@ DECISIONS_SINCE = datetime.timedelta(days=7)
 
 
 def publishable_meetings(now):
-    """The meetings we publish: on the public agenda, not over yet."""
-    return Meeting.objects.upcoming(now).select_related("venue")
+    """The meetings we publish: on the public agenda, not over yet, and never one an import of
+    past attendance created (issue 22)."""
+    return Meeting.objects.upcoming(now).filter(imported_at__isnull=True).select_related("venue")
 
 
 def digest_of(event: dict) -> str:

@@ -111,6 +111,14 @@ def test_past_meeting_never_sent(published):
     assert _kinds() == []
 
 
+def test_a_meeting_an_import_created_is_never_sent(published):
+    MeetingFactory(imported_at=timezone.now())
+
+    publishing.publish_events()
+
+    assert _kinds() == []
+
+
 def test_nothing_sent_while_switched_off(published):
     Publication.objects.update(enabled=False)
     MeetingFactory()
