@@ -217,6 +217,8 @@ def page_key(request, version: str) -> str:
         request.scheme,
         request.get_host(),
         request.get_full_path(),
+        # A read-only season's banner: pages kept before it began must not be served during it.
+        "read-only" if settings.READ_ONLY else "",
     )
     return "page-cache:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
