@@ -108,6 +108,11 @@ IGNORED_TABLES = frozenset(
 # (assembly/context_processors.py).
 FORGET_ON_WRITE = {"assembly_assemblyconfiguration": (CONFIGURATION_KEY,)}
 
+# The static archive (portal/archive.py) asks for every page once: keeping them all would push
+# out the pages people ask for. A WSGI environ key, which no HTTP header can set (those all become
+# HTTP_*).
+ARCHIVE_REQUEST = "assemblee.archive"
+
 _WRITE = re.compile(
     r"""^\s*(?:
         (?:INSERT|REPLACE)\s+(?:OR\s+\w+\s+)?INTO\s+["`]?(?P<insert>\w+)
@@ -365,6 +370,7 @@ class AnonymousPageCacheMiddleware:
             or match is None
             or match.view_name not in PUBLIC_PAGES
             or not _anonymous_without_state(request)
+            or ARCHIVE_REQUEST in request.META
         ):
             return None
         # Read before the view reads anything: the page, and its fragments (assembly/fragments.py),
