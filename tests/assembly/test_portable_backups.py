@@ -156,7 +156,8 @@ def test_demo_assembly_goes_from_sqlite_to_postgresql_and_back_whole(tmp_path, p
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_portable_archive_says_so_and_holds_rows_not_a_dump(tmp_path):
+def test_a_portable_archive_says_so_and_holds_rows_not_a_dump(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
     UserFactory(display_name="Ada")
 
     archive = create_portable_backup(tmp_path, now=NOW)
