@@ -38,6 +38,8 @@ from . import load as benchmark
 from . import wrk
 from .announcement import BUDGET_SECONDS as ANNOUNCEMENT_BUDGET_SECONDS
 from .announcement import measure_announcement_send
+from .archive import BUDGET_SECONDS as ARCHIVE_BUDGET_SECONDS
+from .archive import measure_archive
 from .load import LOOPBACK, SEARCH_P95_BUDGET_MS, BenchmarkError, Page, Row, wanted
 from .profiling import profile_page
 from .run import BASE_DIR, CHILD_FLAG, parse
@@ -272,6 +274,7 @@ def measure(
     recompute_seconds = time_recompute() if wanted("recompute", only) else []
     recompute_median = statistics.median(recompute_seconds) if recompute_seconds else 0.0
     announcement = measure_announcement() if wanted("announcement", only) else None
+    archive = run_archive() if wanted("archive", only) else None
 
     table = list(rows.values())
     over = benchmark.flag_rows(table, max_queries=max_queries, max_ratio=max_ratio)
@@ -321,6 +324,7 @@ def measure(
         ],
         "memory": memory,
         "announcement": announcement,
+        "archive": archive,
         "search_alone": search_alone,
         "first_views": first_views,
         "recompute": {
@@ -353,6 +357,8 @@ def measure(
         problems.append("worker memory grew more than the budget")
     if search_alone is not None and not search_alone["within_budget"]:
         problems.append("search latency over budget")
+    if archive is not None and not archive["within_budget"]:
+        problems.append("static archive over budget")
     if problems:
         message = "; ".join(problems)
         if strict:
@@ -437,6 +443,18 @@ def measure_announcement() -> dict:
         f"Announcement to {result['recipients']:,} recipients over SMTP: "
         f"{result['seconds']:.1f} s, {result['distinct_received']:,} received {once} "
         f"(budget {ANNOUNCEMENT_BUDGET_SECONDS} s) "
+        f"{'ok' if result['within_budget'] else 'OVER BUDGET'}"
+    )
+    return result
+
+
+def run_archive() -> dict:
+    """`manage.py archive` on the large data, both languages (issue 26)."""
+    result = measure_archive()
+    say(
+        f"Static archive: {result['pages']:,} pages ({result['files']:,} files) in "
+        f"{', '.join(result['languages'])}, {result['processes']} process(es): "
+        f"{result['seconds']:.1f} s (budget {ARCHIVE_BUDGET_SECONDS} s) "
         f"{'ok' if result['within_budget'] else 'OVER BUDGET'}"
     )
     return result

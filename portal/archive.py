@@ -99,7 +99,9 @@ def _site():
 
 def _client(language: str) -> Client:
     scheme, host, _prefix = _site()
-    client = Client(HTTP_HOST=host, secure=scheme == "https", **{ARCHIVE_REQUEST: "1"})
+    # Secure when the site is (or redirects there): an HTTPS redirect would otherwise be all it gets.
+    secure = scheme == "https" or bool(settings.SECURE_SSL_REDIRECT)
+    client = Client(HTTP_HOST=host, secure=secure, **{ARCHIVE_REQUEST: "1"})
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     return client
 
