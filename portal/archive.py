@@ -200,14 +200,15 @@ def crawl(language: str, scratch: Path, *, start: str = "/") -> dict[str, Page]:
                 queued.add(target)
                 queue.append(target)
             continue
-        if response.status_code != 200 or response.streaming:
+        if response.status_code != 200:
             continue
+        body = b"".join(response.streaming_content) if response.streaming else response.content
         page.content_type = response.get("Content-Type", "")
         page.saved = scratch / str(len(pages))
-        page.saved.write_bytes(response.content)
+        page.saved.write_bytes(body)
         if not page.is_html:
             continue
-        tree = _parse(response.content)
+        tree = _parse(body)
         page.acts = _acts(tree)
         if page.acts:
             acting_paths.add(url.partition("?")[0])
