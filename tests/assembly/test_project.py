@@ -113,6 +113,7 @@ TOP_LEVEL = {
     "Makefile", ".ci", "locale",
     "Dockerfile", "Procfile", ".gitignore",  # the image, `make run`'s processes, git itself
     "bench", "docs", "chantiers", "budget", "federation",
+    "portal",  # the composition root (DESIGN.md's layout; the static archive of issue 26)
 }  # fmt: skip
 
 
