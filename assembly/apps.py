@@ -9,10 +9,11 @@ class AssemblyConfig(AppConfig):
     def ready(self):
         from allauth.account.models import EmailAddress
         from allauth.account.signals import password_reset
+        from celery.signals import worker_init
         from django.contrib.admin.models import LogEntry
         from django.db.backends.signals import connection_created
 
-        from . import cache, merging, page_cache, personal_data, search
+        from . import cache, merging, page_cache, personal_data, read_only, search
         from .models import (
             Delivery,
             DigestItem,
@@ -106,3 +107,6 @@ class AssemblyConfig(AppConfig):
             dispatch_uid="assembly-claim-verifies-email",
             weak=False,
         )
+
+        # A read-only season: a task left in the queue from before cannot write either.
+        worker_init.connect(read_only.guard_worker, dispatch_uid="assembly-read-only", weak=False)

@@ -38,6 +38,8 @@ from . import load as benchmark
 from . import wrk
 from .announcement import BUDGET_SECONDS as ANNOUNCEMENT_BUDGET_SECONDS
 from .announcement import measure_announcement_send
+from .archive import BUDGET_SECONDS as ARCHIVE_BUDGET_SECONDS
+from .archive import measure_archive
 from .imports import describe as describe_import
 from .imports import measure_attendance_import
 from .load import LOOPBACK, SEARCH_P95_BUDGET_MS, BenchmarkError, Page, Row, wanted
@@ -290,6 +292,7 @@ def measure(
     recompute_median = statistics.median(recompute_seconds) if recompute_seconds else 0.0
     announcement = measure_announcement() if wanted("announcement", only) else None
     attendance_import = measure_attendance_import() if wanted("import", only) else None
+    archive = run_archive() if wanted("archive", only) else None
 
     table = list(rows.values())
     over = benchmark.flag_rows(table, max_queries=max_queries, max_ratio=max_ratio)
@@ -343,6 +346,7 @@ def measure(
         "stack_memory": stack,
         "announcement": announcement,
         "attendance_import": attendance_import,
+        "archive": archive,
         "search_alone": search_alone,
         "first_views": first_views,
         "recompute": {
@@ -379,6 +383,8 @@ def measure(
         problems.append("search latency over budget")
     if attendance_import is not None and attendance_import.get("within_budget") is False:
         problems.append("attendance import over budget")
+    if archive is not None and not archive["within_budget"]:
+        problems.append("static archive over budget")
     if problems:
         message = "; ".join(problems)
         if strict:
@@ -463,6 +469,18 @@ def measure_announcement() -> dict:
         f"Announcement to {result['recipients']:,} recipients over SMTP: "
         f"{result['seconds']:.1f} s, {result['distinct_received']:,} received {once} "
         f"(budget {ANNOUNCEMENT_BUDGET_SECONDS} s) "
+        f"{'ok' if result['within_budget'] else 'OVER BUDGET'}"
+    )
+    return result
+
+
+def run_archive() -> dict:
+    """`manage.py archive` on the large data, both languages (issue 26)."""
+    result = measure_archive()
+    say(
+        f"Static archive: {result['pages']:,} pages ({result['files']:,} files) in "
+        f"{', '.join(result['languages'])}, {result['processes']} process(es): "
+        f"{result['seconds']:.1f} s (budget {ARCHIVE_BUDGET_SECONDS} s) "
         f"{'ok' if result['within_budget'] else 'OVER BUDGET'}"
     )
     return result

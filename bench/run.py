@@ -89,7 +89,8 @@ def arguments() -> argparse.ArgumentParser:
         metavar="NAME",
         help=(
             "Measure only the pages whose name or path contains NAME, or 'recompute', "
-            "'announcement', 'memory', 'stack' (the small profile's PSS) or 'search alone' (repeatable; default: everything)."
+            "'announcement', 'archive', 'import', 'memory', 'stack' (the small profile's PSS) or "
+            "'search alone' (repeatable; default: everything)."
         ),
     )
     parser.add_argument(

@@ -88,7 +88,12 @@ def index(request):
 
 @permissions.budget_visible
 def bilan(request, year):
+    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        raise Http404
     start = datetime.date(year, 1, 1)
+    # The reports it links to: the nearest years with entries (or this one), never an endless
+    # chain of empty years (a crawler, the static archive, follows every link).
+    years = {d.year for d in Entry.objects.dates("date", "year")} | {timezone.localdate().year}
     opening = Entry.objects.filter(date__lt=start).totals()["balance"]
     in_year = Entry.objects.of_year(year)
     totals = in_year.totals()
@@ -109,6 +114,8 @@ def bilan(request, year):
         "budget/bilan.html",
         {
             "year": year,
+            "previous_year": max((other for other in years if other < year), default=None),
+            "next_year": min((other for other in years if other > year), default=None),
             "opening": opening,
             "totals": totals,
             "closing": opening + totals["balance"],

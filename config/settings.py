@@ -5,7 +5,9 @@ fresh clone runs with nothing else installed. Production sets DATABASE_URL, REDI
 SECRET_KEY and ALLOWED_HOSTS, and refuses to start with DEBUG off and no SECRET_KEY.
 """
 
+import datetime
 import re
+import zoneinfo
 from pathlib import Path
 
 import environ
@@ -89,6 +91,26 @@ if ASSEMBLEE_PROFILE not in PROFILES:
         f"ASSEMBLEE_PROFILE={ASSEMBLEE_PROFILE!r}: expected one of {', '.join(sorted(PROFILES))}."
     )
 
+# A read-only season (issue 26, assembly/read_only.py): pages answer, every write is refused.
+READ_ONLY = env.bool("READ_ONLY", default=False)
+READ_ONLY_MESSAGE = env.str("READ_ONLY_MESSAGE", default="")
+# When it began (ISO 8601, e.g. 2026-12-04T18:00): shown in the banner. Keep it set when turning
+# READ_ONLY off: the next decisions sweep then extends the discussions and votes open at that moment
+# by the season's length, once (decisions.services.extend_after_read_only_season).
+READ_ONLY_SINCE = env.str("READ_ONLY_SINCE", default="")
+try:
+    READ_ONLY_SINCE = datetime.datetime.fromisoformat(READ_ONLY_SINCE) if READ_ONLY_SINCE else None
+except ValueError as _error:
+    raise ImproperlyConfigured(
+        f"READ_ONLY_SINCE={READ_ONLY_SINCE!r}: expected a date and time, e.g. 2026-12-04T18:00."
+    ) from _error
+if READ_ONLY_SINCE is not None and READ_ONLY_SINCE.tzinfo is None:
+    READ_ONLY_SINCE = READ_ONLY_SINCE.replace(tzinfo=zoneinfo.ZoneInfo(TIME_ZONE))
+if READ_ONLY and READ_ONLY_SINCE is None:
+    raise ImproperlyConfigured(
+        "READ_ONLY=1 needs READ_ONLY_SINCE, the moment the season began (e.g. 2026-12-04T18:00)."
+    )
+
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -139,6 +161,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A read-only season refuses every write before any view runs (assembly/read_only.py).
+    "assembly.read_only.ReadOnlyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -364,6 +388,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 5 * 60,
     },
 }
+# A read-only season pauses the periodic tasks: every one of them writes.
+if READ_ONLY:
+    CELERY_BEAT_SCHEDULE = {}
 
 # --- Security -------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -9,9 +9,11 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from assembly import read_only
 from commons_registry.models import Commons
 
 
@@ -163,6 +165,10 @@ class Decision(models.Model):
     reminded_3_days_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminded_1_day_at = models.DateTimeField(null=True, blank=True, editable=False)
     outcome_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The time given back after read-only seasons that began while it was open (issue 26).
+    read_only_extension = models.DurationField(
+        _("extended after read-only seasons by"), null=True, blank=True, editable=False
+    )
 
     objects = DecisionQuerySet.as_manager()
 
@@ -217,6 +223,25 @@ class Decision(models.Model):
             if text and (not versions or versions[-1]["text"] != text):
                 versions.append({"number": len(versions) + 1, "text": text, "at": written_at})
         return versions
+
+    def open_at(self, moment: datetime.datetime) -> bool:
+        """Whether people could still comment or vote on it at `moment` (as far as its dates say)."""
+        if self.phase in (self.Phase.DISCUSSION, self.Phase.AWAITING_PROPOSAL):
+            return self.phase == self.Phase.DISCUSSION and self.discussion_ends_at > moment
+        return self.phase == self.Phase.VOTING and self.vote_closes_at > moment
+
+    @property
+    def awaits_read_only_extension(self) -> bool:
+        """Open when the current read-only season began: it will be extended once it ends."""
+        return read_only.is_read_only() and self.open_at(read_only.season_since())
+
+    @property
+    def read_only_extension_text(self) -> str:
+        """ "3 days, 4 hours": how long read-only seasons added, in the reader's language."""
+        if not self.read_only_extension:
+            return ""
+        reference = timezone.now()
+        return timesince(reference - self.read_only_extension, reference)
 
     @property
     def is_open_for_comments(self) -> bool:
@@ -311,3 +336,20 @@ class Vote(models.Model):
 
     def __str__(self):
         return f"{self.roll_entry_id}: {self.choice}"
+
+
+class ReadOnlySeason(models.Model):
+    """A read-only season whose open discussions and votes were extended: once per season, keyed
+    by when it began (READ_ONLY_SINCE); its end is the first sweep that ran after it."""
+
+    since = models.DateTimeField(_("read-only since"), unique=True)
+    ended_at = models.DateTimeField(_("ended at"))
+    extended = models.PositiveIntegerField(_("decisions extended"), default=0)
+
+    class Meta:
+        verbose_name = _("read-only season")
+        verbose_name_plural = _("read-only seasons")
+        ordering = ["-since"]
+
+    def __str__(self):
+        return f"{self.since:%Y-%m-%d %H:%M} – {self.ended_at:%Y-%m-%d %H:%M}"

@@ -16,16 +16,18 @@ from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from assembly import read_only
 from assembly.domain import DomainError
 from assembly.models import AssemblyConfiguration, User
 from assembly.tasking import enqueue_on_commit
 
 from . import effects
-from .models import Comment, Decision, RollEntry, Vote
+from .models import Comment, Decision, ReadOnlySeason, RollEntry, Vote
 
 logger = logging.getLogger(__name__)
 
 COMMENT_EDIT_WINDOW = datetime.timedelta(minutes=15)
+ZERO = datetime.timedelta(0)
 
 
 class DecisionError(DomainError):
@@ -379,6 +381,39 @@ def advance(decision: Decision, *, now) -> Decision:
         except DecisionError:
             return decision
     return decision
+
+
+def extend_after_read_only_season(*, now) -> int:
+    """Once a read-only season is over, give back the time nobody could use: every discussion and
+    vote open when it began (READ_ONLY_SINCE) ends later by the season's length. Runs once per
+    season (its row is the claim); returns how many decisions were extended."""
+    since = read_only.season_since()
+    if since is None or read_only.is_read_only() or now <= since:
+        return 0
+    with transaction.atomic():
+        season, created = ReadOnlySeason.objects.get_or_create(
+            since=since, defaults={"ended_at": now}
+        )
+        if not created:
+            return 0
+        length = now - since
+        extended = 0
+        open_then = Decision.objects.select_for_update().filter(
+            Q(phase=Decision.Phase.DISCUSSION, discussion_ends_at__gt=since)
+            | Q(phase=Decision.Phase.VOTING, vote_closes_at__gt=since)
+        )
+        for decision in open_then.order_by("pk"):
+            if decision.phase == Decision.Phase.DISCUSSION:
+                decision.discussion_ends_at += length
+            else:
+                decision.vote_closes_at += length
+            decision.read_only_extension = (decision.read_only_extension or ZERO) + length
+            decision.save()
+            extended += 1
+        season.extended = extended
+        season.save(update_fields=["extended"])
+    logger.info("read-only season since %s: %s decisions extended by %s", since, extended, length)
+    return extended
 
 
 def advance_due(*, now) -> int:

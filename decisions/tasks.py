@@ -15,6 +15,8 @@ logger = logging.getLogger(__name__)
 def advance_decisions() -> None:
     """Open votes whose discussion ended, close votes whose time is up, send due e-mails."""
     now = timezone.now()
+    # First, after a read-only season: its decisions get their time back before any closes.
+    services.extend_after_read_only_season(now=now)
     moved = services.advance_due(now=now)
     looked_at = notices.send_due_notices(now=now)
     replies = notices.send_due_replies(now=now)

@@ -14,7 +14,7 @@ docs/architecture.md ("Page cache") and docs/security.md say what each page does
 
 from .csrf import csrf_placeholder, holds_placeholder, insert_token, placeholder
 from .keys import current_minute, page_key
-from .middleware import PUBLIC_PAGES, AnonymousPageCacheMiddleware, _may_keep
+from .middleware import ARCHIVE_REQUEST, PUBLIC_PAGES, AnonymousPageCacheMiddleware, _may_keep
 from .storage import TIMEOUT, Kept, LocalPages, local_pages
 from .versioning import (
     IGNORED_TABLES,
@@ -28,6 +28,7 @@ from .versioning import (
 )
 
 __all__ = [
+    "ARCHIVE_REQUEST",
     "IGNORED_TABLES",
     "PUBLIC_PAGES",
     "TIMEOUT",

@@ -6,6 +6,7 @@ canonical copy, and keeps none of its own)."""
 import hashlib
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -35,5 +36,7 @@ def page_key(request, version: str, reads: frozenset[str]) -> str:
         request.get_host(),
         request.path,
         read_query(request, reads),
+        # A read-only season's banner: pages kept before it began must not be served during it.
+        "read-only" if settings.READ_ONLY else "",
     )
     return "page-cache:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()

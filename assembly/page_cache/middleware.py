@@ -55,6 +55,10 @@ PUBLIC_PAGES: dict[str, frozenset[str]] = {
 _TOKEN_MARKS = re.compile(rb'name="csrfmiddlewaretoken"|"X-CSRFToken"')
 # Seconds a shared proxy or a client may keep a page without a token (feeds and exports).
 PUBLIC_MAX_AGE = 60
+# The static archive (portal/archive.py) asks for every page once: keeping them all would push
+# out the pages people ask for. A WSGI environ key, which no HTTP header can set (those all become
+# HTTP_*).
+ARCHIVE_REQUEST = "assemblee.archive"
 
 
 def _anonymous_without_state(request) -> bool:
@@ -104,7 +108,12 @@ class AnonymousPageCacheMiddleware:
         """Phase one: a kept copy, or a note for phase two of where to keep this one."""
         match = request.resolver_match
         reads = PUBLIC_PAGES.get(match.view_name) if match is not None else None
-        if reads is None or request.method != "GET" or not _anonymous_without_state(request):
+        if (
+            reads is None
+            or request.method != "GET"
+            or not _anonymous_without_state(request)
+            or ARCHIVE_REQUEST in request.META
+        ):
             return None
         # Read before the view reads anything: the page, and its parts (assembly/fragments.py),
         # are kept under it, so a write after this moment can only make them unreachable.

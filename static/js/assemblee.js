@@ -9,4 +9,15 @@
       event.preventDefault();
     }
   });
+
+  // A 503 page in the layout (a read-only season, a database restarting) replaces the page, as it
+  // would after a plain form's submit, instead of being ignored as htmx ignores errors by default.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr && event.detail.xhr.status === 503) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+      event.detail.target = document.body;
+      event.detail.swapOverride = "innerHTML";
+    }
+  });
 })();

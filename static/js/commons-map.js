@@ -8,6 +8,9 @@
     return;
   }
   var config = JSON.parse(configElement.textContent);
+  // The static archive (portal/archive.py) gives the data in a script file: fetch() does not work
+  // from file://. The network layer, which needs the live site, is then left out.
+  var archived = window.assembleeCommonsMap;
   var status = document.getElementById("commons-map-status");
   var DEFAULT_CENTRE = [50.63, 3.06];
 
@@ -91,7 +94,7 @@
 
   // The network layer: neighbours' commons, off by default, loaded the first time it is turned on.
   var toggle = document.getElementById("network-layer-toggle");
-  if (toggle) {
+  if (toggle && !archived) {
     var networkLayer = null;
     var legend = document.getElementById("network-legend");
     document.getElementById("network-toggle-row").hidden = false;
@@ -169,6 +172,10 @@
     });
   }
 
+  if (archived) {
+    show(archived);
+    return;
+  }
   fetch(config.dataUrl, { headers: { Accept: "application/geo+json" }, credentials: "same-origin" })
     .then(function (response) {
       if (!response.ok) {

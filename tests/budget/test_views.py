@@ -175,6 +175,28 @@ def test_bilan_adds_up(client):
     assert response.context["closing"] == Decimal("464.50")
 
 
+def test_bilan_links_to_the_nearest_years_with_entries_only(client):
+    year = timezone.localdate().year
+    services.record_income(
+        by=FacilitatorFactory(), date=datetime.date(year - 3, 6, 1), amount=Decimal("40"),
+        counterparty="Reliquat",
+    )  # fmt: skip
+
+    this_year = client.get(f"/budget/bilan/{year}/").content.decode()
+    oldest = client.get(f"/budget/bilan/{year - 3}/").content.decode()
+
+    # Never an endless chain of empty years for a crawler (the static archive) to follow.
+    assert f"/budget/bilan/{year - 3}/" in this_year
+    assert f"/budget/bilan/{year - 1}/" not in this_year
+    assert f"/budget/bilan/{year + 1}/" not in this_year
+    assert f"/budget/bilan/{year - 4}/" not in oldest
+    assert f"/budget/bilan/{year}/" in oldest
+
+
+def test_bilan_of_a_year_a_date_cannot_hold_is_not_found(client):
+    assert client.get("/budget/bilan/0/").status_code == 404
+
+
 # --- Constant query counts -------------------------------------------------------------------------
 
 
@@ -206,7 +228,8 @@ def test_bilan_and_csv_queries_are_constant(
         services.record_income(
             by=facilitator, date=timezone.localdate(), amount=Decimal("10"), counterparty="Don"
         )
-    with django_assert_num_queries(5):  # opening balance, totals, income, expenses
+    # the session, the years with entries (its links), opening balance, totals, income, expenses
+    with django_assert_num_queries(6):
         client.get(f"/budget/bilan/{timezone.localdate().year}/")
     with django_assert_num_queries(1):
         client.get("/budget/export.csv")

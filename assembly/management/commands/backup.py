@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from assembly.backups import BackupError, create_backup, prune_backups
+from assembly.portable_backups import create_portable_backup
 
 
 class Command(BaseCommand):
@@ -25,11 +26,20 @@ class Command(BaseCommand):
             help="Afterwards, keep only the N newest archives in that folder.",
         )
 
-    def handle(self, *args, output, keep, **options):
+        parser.add_argument(
+            "--portable",
+            action="store_true",
+            help="Rows rather than the engine's dump: restores on SQLite or PostgreSQL alike "
+            "(to move from `make run` to a server, or back).",
+        )
+
+    def handle(self, *args, output, keep, portable, **options):
         if keep is not None and keep < 1:
             raise CommandError("--keep must be at least 1.")
+        if portable and keep is not None:
+            raise CommandError("--keep prunes the usual archives, not portable ones.")
         try:
-            archive = create_backup(output)
+            archive = create_portable_backup(output) if portable else create_backup(output)
         except BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(str(archive))

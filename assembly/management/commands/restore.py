@@ -1,10 +1,12 @@
-"""Restore a backup archive: checksums first, never over an assembly unless --force, then migrate."""
+"""Restore a backup archive: checksums first, never over an assembly unless --force, then migrate.
+A portable archive (`backup --portable`) restores on SQLite or PostgreSQL, whichever wrote it."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from assembly.backups import BackupError, restore_backup
+from assembly.portable_backups import is_portable, restore_portable_backup
 
 
 class Command(BaseCommand):
@@ -21,6 +23,19 @@ class Command(BaseCommand):
     def handle(self, *args, archive, force, **options):
         if not archive.is_file():
             raise CommandError(f"{archive}: no such file.")
+        if is_portable(archive):
+            # Written by `backup --portable`, on either engine: rows, not a dump.
+            try:
+                done = restore_portable_backup(archive, force=force, stdout=self.stdout)
+            except BackupError as error:
+                raise CommandError(str(error)) from error
+            manifest = done["manifest"]
+            self.stdout.write(
+                f"Restored {archive.name} (portable, from {manifest['source_engine']}): "
+                f"{sum(done['rows'].values())} rows in {len(done['rows'])} tables, "
+                f"{done['media']} uploaded file(s)."
+            )
+            return
         try:
             done = restore_backup(archive, force=force, stdout=self.stdout)
         except BackupError as error:
