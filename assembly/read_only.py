@@ -20,6 +20,7 @@ import datetime
 from django.conf import settings
 from django.db import connection
 from django.db.backends.signals import connection_created
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 
@@ -65,8 +66,6 @@ def refuse_writes(execute, sql, params, many, context):
 
 def refused_response(request):
     """The 503 page in our layout, with Retry-After."""
-    from django.http import HttpResponse  # noqa: PLC0415 - keeps this module light for settings
-
     body = render_to_string("read_only.html", {"season": season()}, request=request)
     response = HttpResponse(body, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)

@@ -34,7 +34,7 @@ def manage(*arguments, database_url: str, media: Path, tmp_path: Path):
     clean = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
     environment = {
         **clean,
-        "DJANGO_SETTINGS_MODULE": "assembly.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DEBUG": "1",
         "SECRET_KEY": "portable-backup-tests",
         "DATABASE_URL": database_url,

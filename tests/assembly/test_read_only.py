@@ -11,8 +11,8 @@ from django.test import override_settings
 from django.urls import path
 
 from assembly import read_only
-from assembly import urls as site_urls
 from assembly.models import AssemblyConfiguration
+from config import urls as site_urls
 from decisions.models import Decision
 from tests.assembly.test_settings import run_django
 

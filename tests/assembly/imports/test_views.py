@@ -192,7 +192,7 @@ def test_the_list_of_imports_reads_a_constant_number_of_queries(
             else {"expected": "created=2 updated=0 unchanged=0 skipped=0 errors=0"},
         )
     assert ImportBatch.objects.filter(status="applied").count() == count
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         admin_client.get(reverse("imports:index"))
 
 
@@ -202,5 +202,5 @@ def test_the_preview_reads_a_constant_number_of_queries(
 ):
     text = "name,summary\n" + "".join(f"Jardin {n},Un jardin.\n" for n in range(rows))
     batch = upload(admin_client, text)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         admin_client.get(reverse("imports:batch", kwargs={"pk": batch.pk}))
