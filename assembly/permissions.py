@@ -47,3 +47,23 @@ def can_see_member_list(user) -> bool:
 def can_declare_membership(user) -> bool:
     """Declaring is one's own act; whether one is eligible is the membership rule's answer."""
     return is_signed_in(user)
+
+
+def is_administrator(user) -> bool:
+    """An administrator sets the assembly up and keeps it (/setup/, /settings/, imports): a
+    superuser, or staff (who may already use the Django admin)."""
+    return is_signed_in(user) and bool(user.is_superuser or user.is_staff)
+
+
+def administrator_required(view):
+    """Administrators only: anonymous visitors go to sign in, others get 403."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_administrator(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -5,7 +5,7 @@ import logging
 
 from celery import shared_task
 
-from . import deferred, notifications
+from . import deferred, facilitators, notifications
 from .models import User
 from .notifications import digest, subscriptions
 from .people import send_claim_invitation
@@ -56,3 +56,11 @@ def send_weekly_digests() -> dict:
     report = digest.send_weekly_digests()
     logger.info("weekly digests: %s", report)
     return {"sent": report.sent, "already": report.already, "failed": report.failed}
+
+
+@shared_task(name="assembly.send_facilitator_invitation")
+def send_facilitator_invitation(*, invitation_id: int) -> bool:
+    """The invitation to facilitate; nothing is sent once it is accepted or cancelled."""
+    sent = facilitators.send_invitation(invitation_id)
+    logger.info("facilitator invitation %s: %s", invitation_id, "sent" if sent else "not due")
+    return sent

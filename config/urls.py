@@ -10,6 +10,7 @@ from commons_registry.feeds import CommonsFeed
 from decisions.feeds import DecisionsFeed
 from federation import views as federation_views
 from portal import views as portal_views
+from portal.urls import settings_urlpatterns, setup_urlpatterns
 from workshops.feeds import AgendaFeed
 from workshops.urls import calendar_urlpatterns, meetings_urlpatterns, workshops_urlpatterns
 
@@ -66,6 +67,8 @@ urlpatterns = [
     path("network/", include("federation.urls")),
     path("chantiers/", include("chantiers.urls")),
     path("budget/", include("budget.urls")),
+    path("setup/", include((setup_urlpatterns, "setup"))),
+    path("settings/", include((settings_urlpatterns, "settings"))),
 ]
 
 # A 500 caused by a database that stopped answering is a 503 "try again" page.

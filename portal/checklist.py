@@ -1,0 +1,103 @@
+"""The moving-in checklist: what a new assembly still has to bring in, shown to administrators on
+home and /settings/ until every item is done or an administrator puts it away.
+
+Each item is done when its data exists or its step was taken: the set-up finished, a facilitator
+named or invited, an import of that kind applied (assembly/imports, when that engine is
+installed), or the rows such an import would have made (a commons, an attendance, a subscriber, a
+charter version).
+"""
+
+import dataclasses
+
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+
+from assembly import permissions
+from assembly.models import (
+    FACILITATORS_GROUP,
+    AssemblyConfiguration,
+    FacilitatorInvitation,
+    Subscriber,
+    User,
+)
+from charter.models import CharterVersion
+from commons_registry.models import Commons
+from workshops.models import Attendance
+
+# The import pages' addresses are fixed by the URL contract (DESIGN.md), whichever branch
+# brings them.
+IMPORTS_URL = "/settings/imports/"
+
+
+def import_url(kind: str) -> str:
+    return f"{IMPORTS_URL}new/{kind}/"
+
+
+@dataclasses.dataclass(frozen=True)
+class Item:
+    key: str
+    label: str
+    done: bool
+    url: str
+
+
+def _applied_import_kinds() -> set[str]:
+    try:
+        batch = apps.get_model("assembly", "ImportBatch")
+    except LookupError:  # the import engine is not installed in this version
+        return set()
+    return set(batch.objects.filter(status="applied").values_list("kind", flat=True).distinct())
+
+
+def items(config: AssemblyConfiguration) -> list[Item]:
+    imported = _applied_import_kinds()
+    has_facilitator = (
+        User.objects.filter(groups__name=FACILITATORS_GROUP).exists()
+        or FacilitatorInvitation.objects.exists()
+    )
+    has_people = User.objects.filter(is_staff=False, is_superuser=False).exists()
+    return [
+        Item("setup", _("Set the assembly up"), config.set_up_at is not None, "/setup/"),
+        Item("facilitators", _("Invite facilitators"), has_facilitator, "/settings/facilitators/"),
+        Item(
+            "commons",
+            _("Import the commons"),
+            "commons" in imported or Commons.objects.exists(),
+            import_url("commons"),
+        ),
+        Item(
+            "history",
+            _("Import past attendance"),
+            "attendance" in imported or Attendance.objects.exists(),
+            import_url("attendance"),
+        ),
+        Item(
+            "people", _("Import people"), "people" in imported or has_people, import_url("people")
+        ),
+        Item(
+            "subscribers",
+            _("Import the mailing list's subscribers"),
+            "subscribers" in imported or Subscriber.objects.exists(),
+            import_url("subscribers"),
+        ),
+        Item(
+            "charter",
+            _("Import the charter's history"),
+            "charter" in imported or CharterVersion.objects.exists(),
+            import_url("charter"),
+        ),
+    ]
+
+
+def checklist_for(user) -> list[Item] | None:
+    """The checklist to show this person, or None: administrators only, until it is dismissed
+    or every item is done."""
+    if not permissions.is_administrator(user):
+        return None
+    config = AssemblyConfiguration.current()
+    if config.checklist_dismissed_at is not None:
+        return None
+    found = items(config)
+    if all(item.done for item in found):
+        return None
+    return found
