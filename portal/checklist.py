@@ -1,10 +1,9 @@
 """The moving-in checklist: what a new assembly still has to bring in, shown to administrators on
 home and /settings/ until every item is done or an administrator puts it away.
 
-Each item is done when its data exists or its step was taken: the set-up finished, a facilitator
-named or invited, an import of that kind applied (assembly/imports, when that engine is
-installed), or the rows such an import would have made (a commons, an attendance, a subscriber, a
-charter version).
+Each item is done when its step was taken: the set-up finished, a facilitator named or invited,
+an import of that kind applied (assembly/imports, when that engine is installed; without it, the
+rows such an import would have made: a commons, an attendance, a subscriber, a charter version).
 """
 
 import dataclasses
@@ -41,49 +40,58 @@ class Item:
     url: str
 
 
-def _applied_import_kinds() -> set[str]:
+def _applied_import_kinds() -> set[str] | None:
+    """The kinds of the applied imports; None when the import engine is not installed here."""
     try:
         batch = apps.get_model("assembly", "ImportBatch")
-    except LookupError:  # the import engine is not installed in this version
-        return set()
+    except LookupError:
+        return None
     return set(batch.objects.filter(status="applied").values_list("kind", flat=True).distinct())
 
 
 def items(config: AssemblyConfiguration) -> list[Item]:
+    """With the import engine, an import item is done once an import of its kind was applied
+    (the demo's own data, made by seed_demo, does not count); without it, once the data exists."""
     imported = _applied_import_kinds()
     has_facilitator = (
         User.objects.filter(groups__name=FACILITATORS_GROUP).exists()
         or FacilitatorInvitation.objects.exists()
     )
-    has_people = User.objects.filter(is_staff=False, is_superuser=False).exists()
+
+    def brought_in(kind, data) -> bool:
+        return kind in imported if imported is not None else data.exists()
+
     return [
         Item("setup", _("Set the assembly up"), config.set_up_at is not None, "/setup/"),
         Item("facilitators", _("Invite facilitators"), has_facilitator, "/settings/facilitators/"),
         Item(
             "commons",
             _("Import the commons"),
-            "commons" in imported or Commons.objects.exists(),
+            brought_in("commons", Commons.objects.all()),
             import_url("commons"),
         ),
         Item(
             "history",
             _("Import past attendance"),
-            "attendance" in imported or Attendance.objects.exists(),
+            brought_in("attendance", Attendance.objects.all()),
             import_url("attendance"),
         ),
         Item(
-            "people", _("Import people"), "people" in imported or has_people, import_url("people")
+            "people",
+            _("Import people"),
+            brought_in("people", User.objects.filter(is_staff=False, is_superuser=False)),
+            import_url("people"),
         ),
         Item(
             "subscribers",
             _("Import the mailing list's subscribers"),
-            "subscribers" in imported or Subscriber.objects.exists(),
+            brought_in("subscribers", Subscriber.objects.all()),
             import_url("subscribers"),
         ),
         Item(
             "charter",
             _("Import the charter's history"),
-            "charter" in imported or CharterVersion.objects.exists(),
+            brought_in("charter", CharterVersion.objects.all()),
             import_url("charter"),
         ),
     ]

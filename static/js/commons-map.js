@@ -9,7 +9,8 @@
   }
   var config = JSON.parse(configElement.textContent);
   var status = document.getElementById("commons-map-status");
-  var DEFAULT_CENTRE = [50.63, 3.06];
+  // The town's position from the settings (/settings/who-we-are/), else Lille.
+  var DEFAULT_CENTRE = config.centre || [50.63, 3.06];
 
   element.hidden = false;
   var map = L.map(element, { scrollWheelZoom: false }).setView(DEFAULT_CENTRE, 12);
