@@ -14,6 +14,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from assembly import setup
 from assembly.models import FACILITATORS_GROUP, Delivery, Subscriber, Topic
 from assembly.notifications import subscriptions, topics
 from budget import services as budget_services
@@ -56,6 +57,10 @@ def signed_in(answer="200", args=None):
 
 def facilitators(answer="200", args=None):
     return Route(("login", "403", "403", answer, answer), args)
+
+
+def administrators(answer="200", args=None):
+    return Route(("login", "403", "403", "403", answer), args)
 
 
 # One entry per route; a name used by two routes (the charter's default document and the other
@@ -198,6 +203,26 @@ ROUTES = {
     "network:index": everyone(),
     "network:export-geojson": everyone(),
     "network:meetings": everyone(),
+    # moving in (issue 22): the wizard and the settings are the administrators'; the one-time
+    # set-up link is anyone's who holds it (an administrator already is one: sent to /setup/)
+    "setup:index": administrators(),
+    "setup:identity": administrators(),
+    "setup:rhythm": administrators(),
+    "setup:rules": administrators(),
+    "setup:facilitators": administrators(),
+    "setup:email": administrators(),
+    "setup:done": administrators(),
+    "setup:claim": Route(("200", "200", "200", "200", "302"), "setup_link"),
+    "settings:index": administrators(),
+    "settings:identity": administrators(),
+    "settings:rules": administrators(),
+    "settings:rhythm": administrators(),
+    "settings:facilitators": administrators(),
+    "settings:email": administrators(),
+    "settings:categories": administrators(),
+    "settings:category-new": administrators(),
+    "settings:category": administrators(args="category"),
+    "settings:dismiss-checklist": administrators("405"),
 }
 
 
@@ -303,6 +328,8 @@ def _world():
         "workshop_notes_diff": {"pk": workshop.pk, "a": workshop_revision, "b": workshop_revision},
         "subscription": {"token": subscriptions.confirmation_token(subscriber)},
         "unsubscription": {"token": topics.unsubscribe_token(participant, Topic.ASSEMBLIES)},
+        "setup_link": {"token": setup.create_setup_link().rstrip("/").rsplit("/", 1)[1]},
+        "category": {"pk": commons.category_id},
     }
     return people, objects
 
