@@ -9,6 +9,7 @@ rows such an import would have made: a commons, an attendance, a subscriber, a c
 import dataclasses
 
 from django.apps import apps
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from assembly import permissions
@@ -23,13 +24,20 @@ from charter.models import CharterVersion
 from commons_registry.models import Commons
 from workshops.models import Attendance
 
-# The import pages' addresses are fixed by the URL contract (DESIGN.md), whichever branch
-# brings them.
-IMPORTS_URL = "/settings/imports/"
+
+def imports_url() -> str | None:
+    """/settings/imports/ (URL contract), or None while the import engine is not installed."""
+    try:
+        return reverse("imports:index")
+    except NoReverseMatch:
+        return None
 
 
-def import_url(kind: str) -> str:
-    return f"{IMPORTS_URL}new/{kind}/"
+def import_url(kind: str) -> str | None:
+    try:
+        return reverse("imports:new", kwargs={"kind": kind})
+    except NoReverseMatch:
+        return None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,7 +45,7 @@ class Item:
     key: str
     label: str
     done: bool
-    url: str
+    url: str | None
 
 
 def _applied_import_kinds() -> set[str] | None:
@@ -62,8 +70,15 @@ def items(config: AssemblyConfiguration) -> list[Item]:
         return kind in imported if imported is not None else data.exists()
 
     return [
-        Item("setup", _("Set the assembly up"), config.set_up_at is not None, "/setup/"),
-        Item("facilitators", _("Invite facilitators"), has_facilitator, "/settings/facilitators/"),
+        Item(
+            "setup", _("Set the assembly up"), config.set_up_at is not None, reverse("setup:index")
+        ),
+        Item(
+            "facilitators",
+            _("Invite facilitators"),
+            has_facilitator,
+            reverse("settings:facilitators"),
+        ),
         Item(
             "commons",
             _("Import the commons"),

@@ -117,7 +117,7 @@ def done(request):
     context.update({
         "config": config,
         "items": checklist.items(config),
-        "imports_url": checklist.IMPORTS_URL,
+        "imports_url": checklist.imports_url(),
     })  # fmt: skip
     return render(request, "portal/setup/done.html", context)
 

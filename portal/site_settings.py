@@ -210,7 +210,7 @@ def index(request):
         "category_count": Category.objects.count(),
         "facilitator_count": facilitators.facilitators().count(),
         "neighbours": list(Neighbour.objects.order_by("name")[:20]),
-        "imports_url": checklist.IMPORTS_URL,
+        "imports_url": checklist.imports_url(),
         "time_zone": settings.TIME_ZONE,
     }
     return render(request, "portal/settings/index.html", context)
