@@ -167,3 +167,22 @@ def test_each_page_answers_in_a_fixed_number_of_queries(
 
     with django_assert_num_queries(expected):
         assert admin_client.get(reverse(url)).status_code == 200
+
+
+def test_the_map_opens_on_the_town_set_in_the_settings(client, admin_client):
+    before = client.get(reverse("commons:map")).context["map_config"]["centre"]
+    admin_client.post(
+        reverse("settings:identity"),
+        {
+            "name": "Assemblée des Communs de Roubaix",
+            "city": "Roubaix",
+            "languages": ["fr", "en"],
+            "map_latitude": "50.6942",
+            "map_longitude": "3.1746",
+        },
+    )
+
+    after = client.get(reverse("commons:map")).content.decode()
+
+    assert before is None
+    assert '"centre": [50.6942, 3.1746]' in after
