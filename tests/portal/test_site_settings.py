@@ -7,6 +7,7 @@ from assembly.models import AssemblyConfiguration, SettingChange
 from assembly.settings_log import record_change
 from commons_registry.models import Category
 from tests.factories import UserFactory
+from workshops.models import Venue
 
 from .conftest import CHECKLIST_QUERIES
 
@@ -186,3 +187,21 @@ def test_the_map_opens_on_the_town_set_in_the_settings(client, admin_client):
 
     assert before is None
     assert '"centre": [50.6942, 3.1746]' in after
+
+
+def test_venue_changes_are_recorded_in_the_settings_log(admin_client, administrator):
+    admin_client.post(reverse("meetings:new-venue"), {"name": "La Maison des Communs"})
+    venue = Venue.objects.get(name="La Maison des Communs")
+    admin_client.post(
+        reverse("meetings:edit-venue", kwargs={"pk": venue.pk}),
+        {"name": "La Maison des Communs", "address": "1 rue des Communs"},
+    )
+
+    changes = list(SettingChange.objects.order_by("id"))
+    assert [change.subject for change in changes] == [
+        "Lieu : La Maison des Communs",
+        "Lieu : La Maison des Communs",
+    ]
+    assert changes[1].before == {"address": ""}
+    assert changes[1].after == {"address": "1 rue des Communs"}
+    assert changes[1].changed_by == administrator
