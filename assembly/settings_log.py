@@ -6,21 +6,16 @@ venue, a commons category): it locks the row, compares, saves and records in one
 a save that changes nothing records nothing.
 """
 
-import datetime
-import decimal
-
 from django.db import models, transaction
 
 from .models import SettingChange
 
 
 def _plain(value):
+    """A value as JSON holds it: numbers, text and booleans as they are, the rest as text (a
+    Decimal, a time, a related row by its name)."""
     if value is None or isinstance(value, bool | int | str):
         return value
-    if isinstance(value, decimal.Decimal | datetime.date | datetime.time | datetime.datetime):
-        return str(value)
-    if isinstance(value, models.Model):
-        return str(value)
     return str(value)
 
 

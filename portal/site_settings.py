@@ -47,15 +47,11 @@ PARTS = {
 }
 
 
-def configuration_for_update() -> AssemblyConfiguration:
-    # A fresh row, never the cached copy: the form changes it in memory before it is saved.
-    return AssemblyConfiguration.get()
-
-
 def save_part(request, part: str):
     """The POST of an identity or rules form: saved and logged, or the bound form with errors."""
     form_class, fields, subject = PARTS[part]
-    form = form_class(request.POST, instance=configuration_for_update())
+    # A fresh row, never the cached copy: the form changes it in memory before it is saved.
+    form = form_class(request.POST, instance=AssemblyConfiguration.get())
     if form.is_valid():
         change = save_settings(form.instance, fields, by=request.user, subject=str(subject))
         messages.success(request, _("Saved.") if change else _("Nothing changed."))
@@ -279,6 +275,5 @@ def category(request, pk=None):
 def dismiss_checklist(request):
     setup.dismiss_checklist(by=request.user)
     messages.success(request, _("The moving-in checklist is put away."))
-    return redirect(
-        request.POST.get("next") if request.POST.get("next") == "/" else "settings:index"
-    )
+    # Back where the checklist was: home, or else the settings.
+    return redirect("home" if request.POST.get("next") == "/" else "settings:index")
