@@ -86,6 +86,23 @@ class AssemblyConfig(AppConfig):
         merging.register_merge(FacilitatorInvitation, "accepted_by")
         merging.register_merge(SetupLink, "used_by")
 
+        # Exported; the batches stay, without who imported or undid them (SET_NULL).
+        from .imports.engine import batches_of
+        from .imports.models import ImportBatch
+
+        personal_data.register("imports", batches_of, covers=[ImportBatch])
+
+        # The mailing list importer; the do-not-mail list holds addresses, not people: a person
+        # whose address is on it sees so in their export, and the entry outlives their account
+        # (it is what keeps them from being written to again).
+        from . import imports
+        from .notifications import mailing_list
+
+        imports.register(mailing_list.SubscribersImporter())
+        personal_data.register("do_not_mail", mailing_list.export_entry)
+        merging.register_merge(ImportBatch, "created_by")
+        merging.register_merge(ImportBatch, "undone_by")
+
         # The SQLite fallback of search folds accents in SQL (assembly/search.py).
         connection_created.connect(
             search.register_fold_function, dispatch_uid="assembly-search-fold", weak=False

@@ -1,6 +1,9 @@
 """What every app's rules share: the refusal a person reads, the fields of a place on a map, and
 text that spreadsheets must not run."""
 
+import csv
+import re
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -22,10 +25,33 @@ class DomainError(Exception):
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+# A plain number ("-12.50", "+33612345678") starts like a formula but a spreadsheet reads it as a
+# number, never runs it: it stays as it is, so amounts and coordinates stay numbers.
+PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+
+
 def spreadsheet_text(value) -> str:
     """Text a spreadsheet shows as it is, never runs as a formula."""
     text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    if text.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(text):
+        return f"'{text}"
+    return text
+
+
+class SpreadsheetWriter:
+    """csv.writer whose every cell goes through spreadsheet_text: every CSV export writes with
+    it (tests/assembly/test_spreadsheets.py refuses a csv.writer elsewhere), so no cell, whatever column
+    it is in, is run as a formula by the spreadsheet that opens it (CSV injection)."""
+
+    def __init__(self, stream, **options):
+        self._writer = csv.writer(stream, **options)
+
+    def writerow(self, row):
+        return self._writer.writerow([spreadsheet_text(cell) for cell in row])
+
+    def writerows(self, rows):
+        for row in rows:
+            self.writerow(row)
 
 
 def latitude_field() -> models.DecimalField:

@@ -6,6 +6,7 @@ import datetime
 import secrets
 
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -93,6 +94,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     # The name and e-mail folded (lower case, no accents), kept by save() for the door's search.
     search_name = models.CharField(max_length=400, blank=True, default="", editable=False)
+    # Set when an import (attendance, people) created the person: until they claim the account
+    # (choose a password), no membership e-mail reaches them (workshops/membership.py).
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True, editable=False)
+    # When "invite these people" (after a people import) queued their claim invitation: once each.
+    claim_invited_at = models.DateTimeField(
+        _("invited to claim the account at"), null=True, blank=True, editable=False
+    )
 
     objects = UserManager()
 
@@ -141,6 +149,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_eligible(self, on: datetime.date | None = None) -> bool:
         on = on or timezone.localdate()
         return bool(self.eligible_until and self.eligible_until >= on)
+
+    @property
+    def is_unclaimed_import(self) -> bool:
+        """Brought in by an import and never signed in with a password of their own."""
+        return self.imported_at is not None and not self.has_usable_password()
+
+
+def unclaimed_imports() -> Q:
+    """People an import created who have not claimed their account yet (no usable password:
+    Django marks an unusable one with a leading "!")."""
+    return Q(imported_at__isnull=False, password__startswith=UNUSABLE_PASSWORD_PREFIX)
 
 
 class AssemblyConfiguration(models.Model):
@@ -463,19 +482,60 @@ class SubscriberQuerySet(models.QuerySet):
         """Subscribers who clicked the confirmation link and have no account of their own."""
         return self.filter(confirmed_at__isnull=False, person__isnull=True)
 
+    def told(self):
+        """Imported subscribers who were sent the one-time notice (GDPR Art. 14)."""
+        return self.filter(_notice_sent())
+
+    def receiving(self):
+        """Who the announcement goes to: subscribers without an account who confirmed here, or
+        who came from an imported list and were sent the notice first; never an address on the
+        do-not-mail list."""
+        imported_and_told = Q(source=Subscriber.Source.IMPORT) & _notice_sent()
+        return self.filter(
+            Q(confirmed_at__isnull=False) | imported_and_told, person__isnull=True
+        ).exclude(email__in=DoNotMail.objects.values("email"))
+
+
+def _notice_sent() -> models.Exists:
+    return models.Exists(
+        SubscriberDelivery.objects.filter(
+            subscriber=models.OuterRef("pk"),
+            kind=IMPORT_NOTICE_KIND,
+            state=SubscriberDelivery.State.SENT,
+        )
+    )
+
+
+# The kind of the one-time notice sent to each imported subscriber (assembly.notifications.lists).
+IMPORT_NOTICE_KIND = "import-notice"
+
 
 class Subscriber(models.Model):
     """Someone without an account who receives the assembly's announcement (the "info" list).
 
     Nothing but the confirmation is sent until `confirmed_at` is set (double opt-in). When the
     address signs up, `person` points at the account, which receives the announcement instead.
+    An address imported from the assembly's former list is active at once, but receives nothing
+    before the one-time notice that says who we are and why (`receiving()`).
     """
+
+    class Source(models.TextChoices):
+        FORM = "form", _("the subscription page")
+        IMPORT = "import", _("an imported mailing list")
 
     email = models.EmailField(_("e-mail address"), unique=True)
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     created_at = models.DateTimeField(_("subscribed at"), default=timezone.now)
+    # Where the address came from: the page (double opt-in), or a list the assembly kept before
+    # (then `source_name` is the file, `name` the name it gave, and the one-time notice is due
+    # before anything else is sent: assembly.notifications.lists).
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.FORM
+    )
+    source_name = models.CharField(_("imported from"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=150, blank=True)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     person = models.ForeignKey(
@@ -567,3 +627,46 @@ class SubscriberDelivery(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.topic} → subscriber {self.subscriber_id} ({self.state})"
+
+
+class DoNotMail(models.Model):
+    """An address the assembly never writes to again: it unsubscribed or bounced on the list the
+    assembly kept before (imported), or unsubscribed here. No import brings it back and the
+    subscription page answers as usual without subscribing it; only an address that unsubscribed
+    here may subscribe again itself, by confirming (double opt-in)."""
+
+    class Reason(models.TextChoices):
+        UNSUBSCRIBED = "unsubscribed", _("unsubscribed from the former list")
+        BOUNCED = "bounced", _("bounced on the former list")
+        UNSUBSCRIBED_HERE = "left", _("unsubscribed here")
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    source_name = models.CharField(_("recorded from"), max_length=200, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("address not to write to")
+        verbose_name_plural = _("do-not-mail list")
+        ordering = ["email"]
+
+    def __str__(self):
+        return f"{self.email} ({self.reason})"
+
+    @classmethod
+    def blocks(cls, email: str, *, subscribing: bool = False) -> bool:
+        """Whether this address is on the list (for a person subscribing themselves, an address
+        that only unsubscribed here does not count: they may come back)."""
+        entries = cls.objects.filter(email__iexact=(email or "").strip())
+        if subscribing:
+            entries = entries.exclude(reason=cls.Reason.UNSUBSCRIBED_HERE)
+        return entries.exists()
+
+
+# The import engine's tables belong to this app (assembly/imports/models.py).
+from .imports.models import (  # noqa: E402, F401
+    ImportBatch,
+    ImportFile,
+    ImportMapping,
+    ImportRecord,
+)

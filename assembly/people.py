@@ -7,6 +7,7 @@ from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -15,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .domain import DomainError
-from .models import Delivery, MergeLog, User
+from .folding import fold
+from .models import Delivery, DoNotMail, MergeLog, User
 from .notifications import render_email
 from .tasking import enqueue_on_commit
 
@@ -40,6 +42,71 @@ def register_at_door(display_name: str, email: str | None = None) -> User:
     if email:
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
     return user
+
+
+def register_imported(newcomers, *, now=None) -> list[User]:
+    """Create the people an import introduces, as the door does (no password: they claim the
+    account later, an unverified address when the sheet gave one) but marked imported and without
+    any e-mail: the invitation to claim is a separate action (`invite_to_claim`). Sets each
+    newcomer's pk. Bulk inserts: an attendance sheet may introduce hundreds."""
+    now = now or timezone.now()
+    newcomers = list(newcomers)
+    users = [
+        User(
+            email=newcomer.email or None,
+            display_name=newcomer.display_name,
+            search_name=fold(f"{newcomer.display_name} {newcomer.email or ''}"),
+            password=make_password(None),
+            imported_at=now,
+            date_joined=now,
+        )
+        for newcomer in newcomers
+    ]
+    User.objects.bulk_create(users, batch_size=1000)
+    EmailAddress.objects.bulk_create(
+        [
+            EmailAddress(user=user, email=user.email, primary=True, verified=False)
+            for user in users
+            if user.email
+        ],
+        batch_size=1000,
+    )
+    for newcomer, user in zip(newcomers, users, strict=True):
+        newcomer.pk = user.pk
+    return users
+
+
+def invitable(people):
+    """Among `people`, those an invitation to claim the account can reach: active, with an
+    address not on the do-not-mail list, who have not chosen a password yet."""
+    return (
+        people.filter(
+            is_active=True, email__isnull=False, password__startswith=UNUSABLE_PASSWORD_PREFIX
+        )
+        .exclude(email="")
+        .exclude(email__in=DoNotMail.objects.values("email"))
+    )
+
+
+def invite_to_claim(people, *, now=None) -> int:
+    """Invite these people (after a people import) to claim their account: the door's claim
+    e-mail, queued once per person after commit. Running it again invites nobody twice: the
+    conditional update on `claim_invited_at` lets only the first run through. Returns how many
+    were invited now."""
+    from .tasks import send_claim_invitation_task  # noqa: PLC0415 - assembly.tasks imports people
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        ids = list(
+            invitable(people)
+            .filter(claim_invited_at=None)
+            .select_for_update()
+            .values_list("pk", flat=True)
+        )
+        User.objects.filter(pk__in=ids, claim_invited_at=None).update(claim_invited_at=now)
+        for pk in ids:
+            send_claim_invitation_task.delay_on_commit(user_id=pk)
+    return len(ids)
 
 
 class PeopleError(DomainError):

@@ -5,7 +5,8 @@ import logging
 
 from celery import shared_task
 
-from . import deferred, facilitators, notifications
+from . import deferred, facilitators, follow_ups, notifications
+from .imports.models import ImportBatch
 from .models import User
 from .notifications import digest, subscriptions
 from .people import send_claim_invitation
@@ -64,3 +65,16 @@ def send_facilitator_invitation(*, invitation_id: int) -> bool:
     sent = facilitators.send_invitation(invitation_id)
     logger.info("facilitator invitation %s: %s", invitation_id, "sent" if sent else "not due")
     return sent
+
+
+@shared_task(name="assembly.send_import_notices")
+def send_import_notices(*, batch_id: int) -> dict:
+    """The one-time notice to the subscribers a mailing-list import brought: once each (a row per
+    address, claimed before sending), so a retry or a second click sends nothing twice."""
+    batch = ImportBatch.objects.filter(pk=batch_id).first()
+    if batch is None:
+        logger.info("import notices: batch %s is gone", batch_id)
+        return {"sent": 0, "already": 0, "failed": 0}
+    report = follow_ups.send_notice(batch)
+    logger.info("import notices of batch %s: %s", batch_id, report)
+    return report

@@ -38,6 +38,8 @@ from . import load as benchmark
 from . import wrk
 from .announcement import BUDGET_SECONDS as ANNOUNCEMENT_BUDGET_SECONDS
 from .announcement import measure_announcement_send
+from .imports import describe as describe_import
+from .imports import measure_attendance_import
 from .load import LOOPBACK, SEARCH_P95_BUDGET_MS, BenchmarkError, Page, Row, wanted
 from .profiling import profile_page
 from .run import BASE_DIR, CHILD_FLAG, parse
@@ -272,6 +274,7 @@ def measure(
     recompute_seconds = time_recompute() if wanted("recompute", only) else []
     recompute_median = statistics.median(recompute_seconds) if recompute_seconds else 0.0
     announcement = measure_announcement() if wanted("announcement", only) else None
+    attendance_import = measure_attendance_import() if wanted("import", only) else None
 
     table = list(rows.values())
     over = benchmark.flag_rows(table, max_queries=max_queries, max_ratio=max_ratio)
@@ -288,6 +291,8 @@ def measure(
             f"{recompute_median:.2f} s (median of {len(recompute_seconds)}; budget "
             f"{benchmark.RECOMPUTE_BUDGET_SECONDS:g} s) {'ok' if recompute_ok else 'OVER BUDGET'}"
         )
+    if attendance_import is not None:
+        say(describe_import(attendance_import))
     memory_ok = memory is None or memory["within_budget"]
     report = {
         "measured_at": timezone.now().isoformat(timespec="seconds"),
@@ -321,6 +326,7 @@ def measure(
         ],
         "memory": memory,
         "announcement": announcement,
+        "attendance_import": attendance_import,
         "search_alone": search_alone,
         "first_views": first_views,
         "recompute": {
@@ -353,6 +359,8 @@ def measure(
         problems.append("worker memory grew more than the budget")
     if search_alone is not None and not search_alone["within_budget"]:
         problems.append("search latency over budget")
+    if attendance_import is not None and attendance_import.get("within_budget") is False:
+        problems.append("attendance import over budget")
     if problems:
         message = "; ".join(problems)
         if strict:

@@ -1,7 +1,6 @@
 """The budget pages: the balance, the lines and the ledger by month; the facilitators' forms; the
 receipts (signed-in people only); the CSV export and the printable yearly bilan."""
 
-import csv
 import datetime
 import itertools
 
@@ -15,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assembly.domain import spreadsheet_text
+from assembly.domain import SpreadsheetWriter
 
 from . import permissions, services
 from .charts import lines_chart
@@ -128,7 +127,7 @@ def export_csv(request):
         f'attachment; filename="ledger-{timezone.localdate().isoformat()}.csv"'
     )
     response.write("\ufeff")  # a BOM, so spreadsheets read the accented names as UTF-8
-    writer = csv.writer(response)
+    writer = SpreadsheetWriter(response)
     writer.writerow(
         [
             "date",
@@ -149,9 +148,9 @@ def export_csv(request):
                 entry.kind,
                 f"{entry.signed_amount:.2f}",
                 currency,
-                spreadsheet_text(entry.counterparty),
-                spreadsheet_text(entry.description),
-                spreadsheet_text(entry.line.purpose if entry.line else ""),
+                entry.counterparty,
+                entry.description,
+                entry.line.purpose if entry.line else "",
                 entry.reverses_id or "",
                 entry.pk,
             ]

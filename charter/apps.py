@@ -42,3 +42,10 @@ class CharterConfig(AppConfig):
 
         # A merge (assembly.merging): the resolved conflict names the kept person.
         merging.register_merge(Amendment, "resolved_by")
+
+        # The charter history importer of the import engine (manage.py import charter).
+        from assembly import imports
+
+        from .importing import CharterImporter
+
+        imports.register(CharterImporter())

@@ -92,6 +92,9 @@ class CharterVersion(models.Model):
         verbose_name=_("adopted by decision"),
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # A version adopted before the assembly used this site, brought in by the charter history
+    # import (charter/importing.py): it has a date and no decision, and no vote is invented.
+    adopted_before_assemblee = models.BooleanField(_("adopted before Assemblée"), default=False)
 
     objects = CharterVersionQuerySet.as_manager()
 

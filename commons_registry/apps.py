@@ -45,3 +45,10 @@ class CommonsRegistryConfig(AppConfig):
         merging.register_merge(Commons.history.model, "submitted_by")
         merging.register_merge(Commons.history.model, "history_user")
         merging.register_merge(OstromAssessment, "assessed_by")
+
+        # The commons importer of the import engine (manage.py import commons, /settings/imports/).
+        from assembly import imports
+
+        from .importing import CommonsImporter
+
+        imports.register(CommonsImporter())

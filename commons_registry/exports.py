@@ -1,11 +1,10 @@
 """The directory as open data: GeoJSON (RFC 7946) and CSV, built from a filtered QuerySet."""
 
-import csv
 import io
 
 from django.urls import reverse
 
-from assembly.domain import spreadsheet_text
+from assembly.domain import SpreadsheetWriter
 
 from .models import Commons
 
@@ -19,13 +18,8 @@ GEOJSON_FIELDS = [
     "name", "slug", "latitude", "longitude", "status", "summary",
     "category__name", "category__slug", "category__colour",
 ]  # fmt: skip
-# Text cells that look like formulas are written after an apostrophe (assembly.domain); the import
-# takes the apostrophe off again, so an export imports back unchanged.
-# Free text a participant or steward typed; the other columns are generated or validated values.
-CSV_TEXT_COLUMNS = {
-    "name", "summary", "address", "contact_email", "licence", "resource", "community",
-    "governance", "external_id", "description",
-}  # fmt: skip
+# Every cell that looks like a formula is written after an apostrophe (assembly.domain's
+# SpreadsheetWriter); the import takes the apostrophe off again, so an export imports back unchanged.
 # A slug that never occurs: its place in the reversed entry URL is where each slug goes.
 _SLUG_PLACEHOLDER = "slug-placeholder"
 
@@ -90,9 +84,8 @@ def csv_text(queryset, absolute_url) -> str:
     """UTF-8 CSV with a byte-order mark, so that spreadsheets read the accents right."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    writer = csv.writer(buffer)
+    writer = SpreadsheetWriter(buffer)
     writer.writerow(CSV_COLUMNS)
-    text_columns = [column in CSV_TEXT_COLUMNS for column in CSV_COLUMNS]
     for commons in exported(queryset):
         row = [
             commons.name,
@@ -115,10 +108,5 @@ def csv_text(queryset, absolute_url) -> str:
             commons.last_confirmed_at.isoformat() if commons.last_confirmed_at else "",
             commons.description,
         ]  # fmt: skip
-        writer.writerow(
-            [
-                spreadsheet_text(value) if is_text else value
-                for value, is_text in zip(row, text_columns, strict=True)
-            ]
-        )
+        writer.writerow(row)
     return buffer.getvalue()

@@ -67,6 +67,9 @@ urlpatterns = [
     path("network/", include("federation.urls")),
     path("chantiers/", include("chantiers.urls")),
     path("budget/", include("budget.urls")),
+    path("settings/imports/", include("assembly.imports.urls")),
+    # What follows an import (invitations, the notice to subscribers), beside its pages.
+    path("settings/imports/", include("assembly.follow_ups.urls")),
     path("setup/", include((setup_urlpatterns, "setup"))),
     path("settings/", include((settings_urlpatterns, "settings"))),
 ]

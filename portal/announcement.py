@@ -139,7 +139,7 @@ def send_announcement(
     totals = {"sent": 0, "already": 0, "failed": 0}
     people = topics.hearing(Topic.ASSEMBLIES, people=people).order_by("pk")
     if subscribers is None:
-        subscribers = Subscriber.objects.confirmed()
+        subscribers = Subscriber.objects.receiving()
     for batch in _batches(people, batch_size):
         report = notifications.deliver(
             [
@@ -157,7 +157,10 @@ def send_announcement(
             totals[key] += getattr(report, key)
     for batch in _batches(subscribers.order_by("pk"), batch_size):
         counts = subscriptions.deliver_to_subscribers(
-            [(s, topic, KIND, lambda s=s: _message(s, context, "subscriber")) for s in batch],
+            [
+                (s, topic, KIND, lambda s=s: _message(s, context, topics.subscriber_reason(s)))
+                for s in batch
+            ],
             now=now,
         )
         for key in totals:

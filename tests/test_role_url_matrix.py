@@ -15,6 +15,8 @@ from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assembly import setup
+from assembly.imports import engine as imports_engine
+from assembly.imports.formats import Upload
 from assembly.models import FACILITATORS_GROUP, Delivery, Subscriber, Topic
 from assembly.notifications import subscriptions, topics
 from budget import services as budget_services
@@ -186,6 +188,18 @@ ROUTES = {
     "chantiers:card": everyone(args="card"),
     "chantiers:card-move": signed_in("405", args="card"),
     # budget (public by default in the configuration); the world's entry has no receipt
+    # imports (/settings/imports/): administrators only; the world's batch is pending
+    "imports:index": administrators(),
+    "imports:new": administrators(args="import_kind"),
+    "imports:batch": administrators(args="import_batch"),
+    "imports:mapping": administrators("405", args="import_batch"),
+    "imports:apply": administrators("405", args="import_batch"),
+    "imports:errors": administrators(args="import_batch"),
+    "imports:undo": administrators("405", args="import_batch"),
+    "imports:abandon": administrators("405", args="import_batch"),
+    # what follows an applied import: a page saying what and to whom, then POST
+    "import-follow-ups:invite": administrators(args="people_batch"),
+    "import-follow-ups:notice": administrators(args="subscribers_batch"),
     "budget:index": everyone(),
     "budget:bilan": everyone(args="year"),
     "budget:export-csv": everyone(),
@@ -302,7 +316,23 @@ def _world():
         amount=Decimal("500.00"),
         counterparty="Métropole",
     )
+    pending = imports_engine.keep_pending(
+        "commons", [Upload("communs.csv", b"name,summary\nJardin,Un jardin.\n")], None
+    )
+    people_batch = imports_engine.apply(
+        imports_engine.plan(
+            "people", [Upload("personnes.csv", b"name,email\nImported,imported@example.org\n")]
+        ),
+        None,
+    )
+    subscribers_batch = imports_engine.apply(
+        imports_engine.plan("subscribers", [Upload("liste.txt", b"list@example.org\n")]), None
+    )
     objects = {
+        "import_kind": {"kind": "commons"},
+        "people_batch": {"pk": people_batch.pk},
+        "subscribers_batch": {"pk": subscribers_batch.pk},
+        "import_batch": {"pk": pending.pk},
         "person": {"pk": walk_in.pk},
         "merge": {"kept": participant.pk, "merged": walk_in.pk},
         "meeting": {"pk": meeting.pk},

@@ -67,3 +67,11 @@ class WorkshopsConfig(AppConfig):
             sections.notes_revisions,
             covers=[Meeting.history.model, Workshop.history.model],
         )
+
+        # The attendance and people importers (manage.py import, /settings/imports/).
+        from assembly import imports
+
+        from .importers import AttendanceImporter, PeopleImporter
+
+        imports.register(AttendanceImporter())
+        imports.register(PeopleImporter())

@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from assembly.domain import DomainError
-from assembly.models import AssemblyConfiguration, Delivery, User
+from assembly.models import AssemblyConfiguration, Delivery, User, unclaimed_imports
 from assembly.notifications import Outgoing, deliver, render_email
 from assembly.tasking import enqueue_on_commit
 
@@ -176,7 +176,9 @@ def recompute(
         people = people.filter(pk__in=list(person_ids))
     report = RecomputeReport()
     not_eligible = Q(eligible_until__isnull=True) | Q(eligible_until__lt=today)
-    reachable = Q(is_active=True, email__isnull=False) & ~Q(email="")
+    # People an import created hear nothing about their membership until they claim the account:
+    # their history is older than the assembly's use of Assemblée, and they never signed up here.
+    reachable = Q(is_active=True, email__isnull=False) & ~Q(email="") & ~unclaimed_imports()
     eligible_until = _eligible_until_expression(rule, today)
     due: list[Delivery] = []
     with transaction.atomic():
@@ -231,6 +233,8 @@ def recompute(
 
 def _notice_still_holds(delivery: Delivery, today: datetime.date) -> bool:
     person = delivery.person
+    if person.is_unclaimed_import:
+        return False
     day = datetime.date.fromisoformat(delivery.topic.removeprefix(TOPIC_PREFIX))
     if delivery.kind == Notice.ELIGIBLE:
         return person.is_eligible(today) and not person.is_member(today)
@@ -285,6 +289,57 @@ def on_attendance_recorded(person_ids: Iterable[int]) -> None:
     person_ids = sorted({pk for pk in person_ids if pk is not None})
     if person_ids:
         enqueue_on_commit("workshops.recompute_memberships", person_ids=person_ids)
+
+
+def mark_known(person_ids: Iterable[int], *, today: datetime.date) -> int:
+    """Record as told, never to be sent, the notices these people are due today: that they may
+    declare themselves members, or that their membership lapses soon. An import calls it after
+    its recompute, since the history it brought predates it: the nightly notices then find each
+    (topic, person, kind) already there and send nothing about it. A notice already queued by
+    something that happened here stays as it is. Returns how many were recorded."""
+    people = User.objects.filter(pk__in=list(person_ids))
+    eligible = people.filter(eligible_until__gte=today, membership_declared_at__isnull=True)
+    expiring = people.filter(
+        membership_declared_at__isnull=False,
+        eligible_until__gte=today,
+        eligible_until__lte=today + datetime.timedelta(days=WARN_DAYS_BEFORE_LAPSE),
+    )
+    rows = [
+        Delivery(person_id=pk, topic=topic_for(until), kind=kind, state=Delivery.State.KNOWN)
+        for kind, queryset in ((Notice.ELIGIBLE, eligible), (Notice.EXPIRING, expiring))
+        for pk, until in queryset.values_list("pk", "eligible_until")
+    ]
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def eligible_until_from(days: Iterable[datetime.date], rule: Rule) -> datetime.date | None:
+    """The rule of `recompute()` on a list of meeting dates (one per distinct meeting attended,
+    none after today): the date of the N-th most recent + the window. For an import's preview,
+    which must say who becomes eligible without writing anything."""
+    days = sorted(days, reverse=True)
+    if len(days) < rule.min_sessions:
+        return None
+    return days[rule.min_sessions - 1] + datetime.timedelta(days=rule.window_days)
+
+
+def attended_days(person_ids: Iterable[int], *, today: datetime.date) -> dict[int, dict]:
+    """person id → {meeting id: local date} of the meetings (not cancelled, not after today)
+    they attended, in one query: what `eligible_until_from` needs for people already known."""
+    local_zone = timezone.get_current_timezone()
+    rows = (
+        Attendance.objects.filter(
+            person_id__in=list(person_ids),
+            meeting__starts_at__lt=_local_midnight(today + datetime.timedelta(days=1)),
+        )
+        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        .values_list("person_id", "meeting_id", "meeting__starts_at")
+        .distinct()
+    )
+    days: dict[int, dict] = {}
+    for person_id, meeting_id, starts_at in rows:
+        days.setdefault(person_id, {})[meeting_id] = starts_at.astimezone(local_zone).date()
+    return days
 
 
 def recompute_after_merge(kept: User) -> None:

@@ -25,6 +25,9 @@ class Delivery(models.Model):
         SENT = "sent", _("sent")
         UNCERTAIN = "uncertain", _("uncertain")
         FAILED = "failed", _("failed")
+        # Never sent: what it would say was known before (an import brought the history that
+        # made it due), so it is recorded as told (workshops/membership.py, mark_known).
+        KNOWN = "known", _("not sent: known before")
 
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries"

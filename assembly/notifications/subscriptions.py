@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from assembly.models import Subscriber, User
+from assembly.models import DoNotMail, Subscriber, User
 from assembly.models import SubscriberDelivery as Row
 from assembly.tasking import enqueue_on_commit
 
@@ -38,6 +38,10 @@ def subscribe(email: str, language: str, *, now=None) -> Subscriber | None:
 
     now = now or timezone.now()
     email = email.strip().lower()
+    if DoNotMail.blocks(email, subscribing=True):
+        # Unsubscribed or bounced on the list the assembly kept before: never written to again.
+        # The page answers as for any address, so it reveals nothing.
+        return None
     with transaction.atomic():
         subscriber, created = Subscriber.objects.select_for_update().get_or_create(
             email=email, defaults={"language": language, "created_at": now}
@@ -71,6 +75,8 @@ def subscriber_for(token: str) -> Subscriber:
     subscriber = Subscriber.objects.filter(pk=payload.get("s"), email=payload.get("e")).first()
     if subscriber is None:
         raise BadConfirmation("subscription gone")
+    if DoNotMail.blocks(subscriber.email, subscribing=True):
+        raise BadConfirmation("address on the do-not-mail list")
     return subscriber
 
 
@@ -83,6 +89,10 @@ def confirm(token: str, *, now=None) -> Subscriber:
     Subscriber.objects.filter(pk=subscriber.pk, confirmed_at=None).update(
         confirmed_at=now or timezone.now()
     )
+    # They came back themselves: their earlier unsubscription here no longer holds.
+    DoNotMail.objects.filter(
+        email__iexact=subscriber.email, reason=DoNotMail.Reason.UNSUBSCRIBED_HERE
+    ).delete()
     person = User.objects.filter(email__iexact=subscriber.email, is_active=True).first()
     if person is not None:
         join_subscription(person)
@@ -131,7 +141,10 @@ def export(person) -> list[dict]:
     return [
         {
             "email": subscriber.email,
+            "name": subscriber.name,
             "language": subscriber.language,
+            "source": subscriber.source,
+            "imported_from": subscriber.source_name,
             "subscribed_at": timezone.localtime(subscriber.created_at).isoformat(),
             "confirmed_at": (
                 timezone.localtime(subscriber.confirmed_at).isoformat()

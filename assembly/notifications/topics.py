@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assembly.models import (
     DEFAULT_FREQUENCIES,
+    DoNotMail,
     Frequency,
     NotificationPreferences,
     Subscriber,
@@ -65,6 +66,10 @@ REASONS = {
     "proposer": _("you proposed this entry for the directory of commons."),
     "steward": _("you are a steward of this entry in the directory of commons."),
     "subscriber": _("you confirmed your subscription to the announcement of each assembly."),
+    "imported_subscriber": _(
+        "your address was on the mailing list the assembly kept before, and was brought here "
+        "with it."
+    ),
 }
 
 
@@ -172,7 +177,14 @@ def unsubscribe(token: str) -> dict:
     """
     payload = read_unsubscribe_token(token)
     if "s" in payload:
-        Subscriber.objects.filter(pk=payload["s"], email=payload.get("e")).delete()
+        deleted, _rows = Subscriber.objects.filter(pk=payload["s"], email=payload.get("e")).delete()
+        if deleted:
+            # Remembered, so that no import of an old list brings the address back (they may
+            # still subscribe again themselves, confirming it).
+            DoNotMail.objects.get_or_create(
+                email=str(payload.get("e", "")).lower(),
+                defaults={"reason": DoNotMail.Reason.UNSUBSCRIBED_HERE},
+            )
         return {"topics": topic_labels([SUBSCRIBER_TOPIC]), "subscriber": True}
     person = User.objects.filter(pk=payload["p"]).first()
     if person is not None:
@@ -233,3 +245,9 @@ def export(person) -> dict:
     """The person's choice per topic, for their data export."""
     preferences = preferences_of(person)
     return {topic: getattr(preferences, topic) for topic in Topic.values}
+
+
+def subscriber_reason(subscriber) -> str:
+    """Why a subscriber receives the announcement, truthfully: they confirmed here, or their
+    address came with the list the assembly kept before."""
+    return "imported_subscriber" if subscriber.source == Subscriber.Source.IMPORT else "subscriber"

@@ -1,13 +1,14 @@
 """The ticks a phone sent before the log of applied ids existed are logged by its migration, so
 that a replay of one of them after an undo is recognised too."""
 
+import datetime
 import uuid
 
 import pytest
+from django.utils import timezone
 
 from tests.factories import UserFactory
 from tests.migrations import migrate
-from tests.workshops.factories import AttendanceFactory, MeetingFactory
 
 BEFORE = [("workshops", "0006_notes_history")]
 
@@ -15,13 +16,18 @@ BEFORE = [("workshops", "0006_notes_history")]
 @pytest.mark.django_db(transaction=True)
 def test_ticks_recorded_with_a_phone_id_are_logged_as_applied():
     try:
-        migrate(BEFORE)
-        # Only workshops 0007 is unapplied: the other tables are as the factories know them.
-        meeting = MeetingFactory()
-        from_phone = AttendanceFactory(meeting=meeting, person=UserFactory())
+        old = migrate(BEFORE)
+        # Only the workshops' migrations after 0006 are unapplied: people are as the factories
+        # know them, meetings and attendance as the models were then.
+        person, other = UserFactory(), UserFactory()
+        starts = timezone.now()
+        meeting = old.get_model("workshops", "Meeting").objects.create(
+            title="Assemblée", starts_at=starts, ends_at=starts + datetime.timedelta(hours=3)
+        )
+        attendance = old.get_model("workshops", "Attendance").objects
         client_id = uuid.uuid4()
-        type(from_phone).objects.filter(pk=from_phone.pk).update(client_id=client_id)
-        AttendanceFactory(meeting=meeting, person=UserFactory())  # ticked on the sheet, no id
+        from_phone = attendance.create(meeting=meeting, person_id=person.pk, client_id=client_id)
+        attendance.create(meeting=meeting, person_id=other.pk)  # ticked on the sheet, no id
 
         new = migrate(None)
 

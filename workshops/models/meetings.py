@@ -96,6 +96,9 @@ class Meeting(models.Model):
     # When its announcement was handed to the delivery log (which sends each e-mail once): marked
     # only after delivery, so a crash in between means "try again", never "lost".
     announced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set when an attendance import created this meeting from a past sheet (workshops/history.py):
+    # held, without workshops or notes the sheet did not give.
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True, editable=False)
 
     objects = MeetingQuerySet.as_manager()
     # Every revision of the plenary notes is kept (workshops/notes.py): only the notes are recorded.
@@ -111,6 +114,7 @@ class Meeting(models.Model):
             "planned_for",
             "created_at",
             "announced_at",
+            "imported_at",
         ]
     )
 
