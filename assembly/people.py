@@ -93,8 +93,6 @@ def invite_to_claim(people, *, now=None) -> int:
     e-mail, queued once per person after commit. Running it again invites nobody twice: the
     conditional update on `claim_invited_at` lets only the first run through. Returns how many
     were invited now."""
-    from .tasks import send_claim_invitation_task  # noqa: PLC0415 - assembly.tasks imports people
-
     now = now or timezone.now()
     with transaction.atomic():
         ids = list(
@@ -105,7 +103,7 @@ def invite_to_claim(people, *, now=None) -> int:
         )
         User.objects.filter(pk__in=ids, claim_invited_at=None).update(claim_invited_at=now)
         for pk in ids:
-            send_claim_invitation_task.delay_on_commit(user_id=pk)
+            enqueue_on_commit("assembly.send_claim_invitation", user_id=pk)
     return len(ids)
 
 

@@ -5,8 +5,6 @@ internals; the pages that belong to the foot of the chain alone (health, the per
 subscriptions, the admin's door) stay in assembly/views.py.
 """
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from assembly import fragments, permissions, search
-from assembly.domain import spreadsheet_text
+from assembly.domain import SpreadsheetWriter
 from assembly.forms import ProfileForm
 from assembly.models import User
 from assembly.permissions import facilitator_required
@@ -120,13 +118,13 @@ def members_csv(request):
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="members-{stamp}.csv"'
     response.write("\ufeff")  # a BOM, so spreadsheets read the accented names as UTF-8
-    writer = csv.writer(response)
+    writer = SpreadsheetWriter(response)
     writer.writerow(["name", "email", "declared_at", "member_until"])
     for person in _members():
         writer.writerow(
             [
-                spreadsheet_text(person.display_name),
-                spreadsheet_text(person.email),
+                person.display_name,
+                person.email,
                 timezone.localtime(person.membership_declared_at).date().isoformat(),
                 person.eligible_until.isoformat(),
             ]

@@ -21,6 +21,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -441,7 +442,6 @@ def apply(lines: list[Line], *, today: datetime.date, by: User | None = None, no
 
 
 def records_of(batch, model) -> list[int]:
-    from django.contrib.contenttypes.models import ContentType  # noqa: PLC0415 - only for undo
 
     return list(
         batch.records.filter(

@@ -14,7 +14,6 @@ batch, safe to run twice.
 import dataclasses
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import ngettext
 
@@ -22,6 +21,7 @@ from assembly.imports.models import ImportBatch, ImportRecord
 from assembly.models import Subscriber, User
 from assembly.notifications import mailing_list
 from assembly.people import invitable, invite_to_claim
+from assembly.tasking import enqueue_on_commit
 
 # The kinds of import that register people who may claim an account.
 PEOPLE_KINDS = ("people", "attendance")
@@ -58,11 +58,9 @@ def subscribers_owed_notice(batch: ImportBatch):
 def queue_notice(batch: ImportBatch) -> int:
     """Queue the notice to the batch's subscribers still owed it (a task sends it once commit
     is done); returns how many are owed it now."""
-    from assembly.tasks import send_import_notices  # noqa: PLC0415 - assembly.tasks imports this
-
     count = subscribers_owed_notice(batch).count()
     if count:
-        transaction.on_commit(lambda: send_import_notices.delay(batch_id=batch.pk))
+        enqueue_on_commit("assembly.send_import_notices", batch_id=batch.pk)
     return count
 
 

@@ -115,7 +115,7 @@ def test_a_new_host_moves_in(page, tmp_path):
     sheet.write_text(ATTENDANCE, encoding="utf-8")
     history.get_by_role("link").click()
     page.locator('input[type="file"]').set_input_files(str(sheet))
-    page.locator("form.stacked-form").get_by_role("button").click()
+    page.get_by_role("button", name="Envoyer et voir l’aperçu").click()
     expect(page.locator("form[action$='/apply/'] button")).to_be_visible()
     assert not Attendance.objects.exists()  # the preview writes nothing
     page.locator("form[action$='/apply/'] button").click()

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assembly', '0011_deferredtask'),
+        ('assembly', '0013_imported_people_subscribers_do_not_mail'),
     ]
 
     operations = [
