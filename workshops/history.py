@@ -6,14 +6,14 @@ sheets typed up, a wiki's lists): one line per person present, `date`, `name`, o
 missing on those dates (created as held, marked imported), the people found (by e-mail first,
 then by name with accents and case set aside: assembly.matching), the names several people share
 (an error line listing them, to resolve by hand), the people introduced (unclaimed profiles,
-exactly like walk-ins at the door), and who becomes eligible for membership. `apply()` writes the
-plan's valid lines in bulk, in the caller's transaction, then recomputes membership once for the
-people concerned. A line already recorded (meeting + person, and workshop when given) is
+exactly like walk-ins at the door); `summarise()` says what the lines to create bring, and who
+becomes eligible for membership. `apply()` writes those lines in bulk, in the caller's
+transaction, then recomputes membership once for the people concerned. A line already recorded (meeting + person, and workshop when given) is
 unchanged: the same sheet imported twice creates nothing.
 
-Nothing here sends an e-mail: the recompute queues no membership notice (the imported eligibility
-counts as told, and people introduced here hear nothing until they claim their account:
-workshops/membership.py).
+Nothing here sends an e-mail: the recompute queues no membership notice, the notices the history
+made due are recorded as known (`membership.mark_known`), and people introduced here hear
+nothing of their membership until they claim their account (workshops/membership.py).
 """
 
 import dataclasses
@@ -59,7 +59,8 @@ class BadDate(ValueError):
     pass
 
 
-def _key(title: str) -> str:
+def title_key(title: str) -> str:
+    """A title as compared: folded, single-spaced ("Assemblée  de JANVIER" ~ "assemblee de janvier")."""
     return " ".join(fold(title).split())
 
 
@@ -101,8 +102,8 @@ class Line:
             if self.person.email
             else f"name:{comparable_name(self.person.display_name)}"
         )
-        workshop = _key(self.workshop.title) if self.workshop else ""
-        return "|".join((self.day.isoformat(), _key(self.meeting.title), person, workshop))
+        workshop = title_key(self.workshop.title) if self.workshop else ""
+        return "|".join((self.day.isoformat(), title_key(self.meeting.title), person, workshop))
 
     @property
     def label(self) -> str:
@@ -189,7 +190,7 @@ class _Meetings:
             "meeting_id", "title"
         ):
             self.workshops.setdefault(workshop.meeting_id, {}).setdefault(
-                _key(workshop.title), workshop
+                title_key(workshop.title), workshop
             )
         self.new_workshops: dict[tuple, NewWorkshop] = {}
 
@@ -199,7 +200,7 @@ class _Meetings:
         if held:
             if len(held) == 1:
                 return held[0]
-            named = [m for m in held if title and _key(m.title) == _key(title)]
+            named = [m for m in held if title and title_key(m.title) == title_key(title)]
             if len(named) == 1:
                 return named[0]
             return _(
@@ -211,17 +212,17 @@ class _Meetings:
                 "day": day.isoformat()
             }
         title = title or self.rhythm.meeting_title
-        key = (day, _key(title))
+        key = (day, title_key(title))
         if key not in self.new:
             self.new[key] = NewMeeting(day, title, number)
         return self.new[key]
 
     def workshop(self, meeting: Meeting | NewMeeting, title: str) -> Workshop | NewWorkshop:
         if isinstance(meeting, Meeting):
-            found = self.workshops.get(meeting.pk, {}).get(_key(title))
+            found = self.workshops.get(meeting.pk, {}).get(title_key(title))
             if found is not None:
                 return found
-        key = (id(meeting), _key(title))
+        key = (id(meeting), title_key(title))
         if key not in self.new_workshops:
             self.new_workshops[key] = NewWorkshop(meeting, title)
         return self.new_workshops[key]

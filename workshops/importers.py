@@ -97,10 +97,12 @@ class AttendanceImporter(imports.Importer):
         # Meetings, workshops and people first: undo deletes in the reverse order.
         first = rows[0]
         for new, meeting in applied.meetings:
-            recorder.created(_about(first, f"meeting:{new.day}|{history._key(new.title)}"), meeting)
+            recorder.created(
+                _about(first, f"meeting:{new.day}|{history.title_key(new.title)}"), meeting
+            )
         for new, workshop in applied.workshops:
             recorder.created(
-                _about(first, f"workshop:{new.meeting.pk}|{history._key(new.title)}"), workshop
+                _about(first, f"workshop:{new.meeting.pk}|{history.title_key(new.title)}"), workshop
             )
         for newcomer, person in applied.people:
             recorder.created(_about(first, f"person:{newcomer.first_line}:{person.pk}"), person)

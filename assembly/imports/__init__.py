@@ -25,6 +25,13 @@ the tests:
     errors_csv(plan)                       → the error rows as a formula-safe CSV
     tombstoned(kind, keys)                 → keys an import created and someone deleted since
 
+What an importer may rely on: `plan.now` (the moment of the plan, for dates it writes),
+`plan.state` (a dict of its own, filled in `plan_rows`, read again in `effects` and `apply_rows`),
+`row.values` keyed by field name (keys starting with "__" are what the reader found wrong, such as
+`__geometry_error`), `row.line` as a spreadsheet shows it; `by` is the administrator, or None on
+the command line without `--by`. The engine itself skips a row whose key repeats an earlier one,
+and a create whose key an earlier import created and someone deleted since (`tombstoned`).
+
 Rules every importer keeps: writes only in `apply_rows`/`after_apply` (the engine's transaction);
 never sends an e-mail nor enqueues a task that does; looks rows up in bulk (10,000 rows in
 seconds); gives every row a stable key so that the same file again changes nothing.

@@ -562,7 +562,9 @@ def undo(batch: ImportBatch, by) -> ImportBatch:
                 for model, ids in created.items():
                     # The base manager: undo is the one deletion an importer's entries allow,
                     # whatever the model's own manager forbids (charter versions).
-                    model._base_manager.filter(pk__in=ids).delete()
+                    # In slices: PostgreSQL takes at most 65,535 parameters in one statement.
+                    for start in range(0, len(ids), 1000):
+                        model._base_manager.filter(pk__in=ids[start : start + 1000]).delete()
         except (ProtectedError, RestrictedError) as error:
             objects = getattr(error, "protected_objects", None) or error.restricted_objects
             blocking = sorted({str(type(obj)._meta.verbose_name_plural) for obj in objects})

@@ -186,8 +186,21 @@ def csv_table(text: str) -> Table:
 
 
 def load_json(text: str):
+    if re.search(r"\\u0000", text, re.IGNORECASE):
+        # A NUL written as JSON's escape: no database text can hold it (PostgreSQL refuses it).
+        raise FileRefused(
+            _("The JSON file holds NUL characters (\\u0000), which cannot be imported.")
+        )
     try:
-        return json.loads(text)
+        data = json.loads(text)
+        # A lone surrogate written as an escape (\ud800) is no character: no database takes it.
+        json.dumps(data, ensure_ascii=False).encode()
+        return data
+    except UnicodeEncodeError as error:
+        raise FileRefused(
+            _("The JSON file holds characters that do not exist (%s).")
+            % error.object[error.start : error.end].encode("unicode_escape").decode()
+        ) from error
     except json.JSONDecodeError as error:
         raise FileRefused(
             _("The file is not valid JSON (line %(line)s, column %(column)s: %(error)s).")

@@ -163,6 +163,16 @@ def test_geojson_reads_longitude_first():
     assert Commons.objects.get(name="Monnaie locale").has_location is False
 
 
+def test_a_geojson_line_is_an_error_on_its_feature():
+    data = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[3, 50], [3.1, 50.1]]},
+         "properties": {"name": "Voie verte", "summary": "Une piste.", "category": "mobilite"}},
+    ]}  # fmt: skip
+    plan = imports.plan("commons", files(json.dumps(data), "c.geojson"))
+    assert outcomes(plan) == [(1, "error")]
+    assert plan.rows[0].reason == "only Point geometries can be imported"
+
+
 GOGOCARTO = {
     "licence": "https://opendatacommons.org/licenses/odbl/summary/",
     "ontology": "gogofull",

@@ -151,3 +151,13 @@ def test_headers_are_recognised_whatever_their_case_accents_and_punctuation():
     field = engine.Field("email", "e-mail", synonyms=("courriel", "e-mail"))
     assert all(field.recognises(h) for h in ("E-mail", "EMAIL", " Courriel ", "e_mail", "Email"))
     assert not field.recognises("emails")
+
+
+def test_a_nul_written_as_a_json_escape_is_refused():
+    with pytest.raises(FileRefused, match="NUL characters"):
+        table(b'[{"name": "Jar\\u0000din"}]', "f.json")
+
+
+def test_a_lone_surrogate_written_as_a_json_escape_is_refused():
+    with pytest.raises(FileRefused, match="characters that do not exist"):
+        table(b'[{"name": "Jar\\ud800din"}]', "f.json")
