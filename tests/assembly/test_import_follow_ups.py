@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from assembly import imports
-from assembly.celery import app as celery_app
 from assembly.models import SubscriberDelivery, User
+from config.celery import app as celery_app
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,10 +12,11 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from assembly import announcement, follow_ups, imports, personal_data
-from assembly.celery import app as celery_app
+from assembly import follow_ups, imports, personal_data
 from assembly.models import DoNotMail, Subscriber, SubscriberDelivery
 from assembly.notifications import subscriptions
+from config.celery import app as celery_app
+from portal import announcement
 from tests.factories import UserFactory
 from tests.membership.factories import paris
 from tests.unsubscribe import one_click

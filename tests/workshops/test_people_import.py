@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from assembly import follow_ups, imports
-from assembly.celery import app as celery_app
 from assembly.models import FACILITATORS_GROUP, Delivery, DoNotMail, User
+from config.celery import app as celery_app
 from tests.factories import UserFactory
 from tests.membership.factories import AttendanceFactory, MeetingFactory, paris
 from workshops import membership

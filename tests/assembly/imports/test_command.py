@@ -106,7 +106,7 @@ def test_a_refusal_says_why_and_exits_1(tmp_path, capsys, arguments, says):
 def test_the_exit_code_seen_by_a_shell(tmp_path):
     """The same rules through `python manage.py import`, as a script would run it."""
     env = {
-        "DJANGO_SETTINGS_MODULE": "assembly.settings_test",
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
         "PYTHONPATH": str(settings.BASE_DIR),
         "PATH": "/usr/bin:/bin",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
