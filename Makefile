@@ -29,9 +29,13 @@ migrate: install env
 
 # Web, Celery worker and beat together (Procfile). SQLite + filesystem broker unless
 # DATABASE_URL / REDIS_URL say otherwise.
+# E-mail links point at the address the site runs on (HOST, PORT) unless SITE_URL is set, in the
+# environment or in .env.
 run: migrate
 	@if $(PY) manage.py database_is_empty; then $(PY) manage.py seed_demo; fi
-	$(BIN)/honcho start
+	SITE_URL="$${SITE_URL:-$$(sed -n 's/^SITE_URL=//p' .env 2>/dev/null | tail -n 1)}"; \
+	SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"; export SITE_URL; \
+	echo "SITE_URL=$$SITE_URL"; $(BIN)/honcho start
 
 # The production process set of ASSEMBLEE_PROFILE (small by default, config/profiles.py) in the
 # foreground, as compose runs it: gunicorn (config/gunicorn.py), the Celery worker, and beat inside

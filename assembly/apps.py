@@ -13,12 +13,24 @@ class AssemblyConfig(AppConfig):
         from django.contrib.admin.models import LogEntry
         from django.db.backends.signals import connection_created
 
-        from . import cache, merging, page_cache, personal_data, read_only, search
+        from . import (
+            cache,
+            facilitators,
+            merging,
+            page_cache,
+            personal_data,
+            read_only,
+            search,
+            settings_log,
+        )
         from .models import (
             Delivery,
             DigestItem,
+            FacilitatorInvitation,
             MergeLog,
             NotificationPreferences,
+            SettingChange,
+            SetupLink,
             Subscriber,
             User,
         )
@@ -67,6 +79,23 @@ class AssemblyConfig(AppConfig):
         merging.register_merge(NotificationPreferences, "person")
         merging.register_merge(Subscriber, "person")
         merging.register_merge(DigestItem, "person", unique_with=["kind", "group_key", "url"])
+
+        # Moving in (issue 22): the settings log keeps what each administrator changed, without
+        # them once their account is gone (SET_NULL); invitations to a deleted person's addresses
+        # go with the account; the set-up link keeps who used it (SET_NULL).
+        personal_data.register(
+            "settings_changes", settings_log.changes_by, covers=[SettingChange, SetupLink]
+        )
+        personal_data.register(
+            "facilitator_invitations",
+            facilitators.invitations_of,
+            covers=[FacilitatorInvitation],
+            before_delete=facilitators.forget_invitations_to,
+        )
+        merging.register_merge(SettingChange, "changed_by")
+        merging.register_merge(FacilitatorInvitation, "invited_by")
+        merging.register_merge(FacilitatorInvitation, "accepted_by")
+        merging.register_merge(SetupLink, "used_by")
 
         # Exported; the batches stay, without who imported or undid them (SET_NULL).
         from .imports.engine import batches_of

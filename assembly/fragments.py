@@ -89,7 +89,21 @@ def header_key(context):
 
 @part("account-nav")
 def account_nav_key(context):
-    return (context["user"].is_authenticated, context["user"].is_staff)
+    # The administrators' Settings link (is_staff or is_superuser), and the section it marks.
+    here = getattr(context.get("request"), "resolver_match", None)
+    user = context["user"]
+    return (
+        user.is_authenticated,
+        user.is_staff,
+        user.is_superuser,
+        here.namespace if here is not None else "",
+    )
+
+
+@part("language-choice")
+def language_choice_key(context):
+    # The languages the assembly offers (/settings/): the switcher lists only those.
+    return (_field(context["assembly"], "languages"),)
 
 
 @part("footer")
@@ -97,7 +111,7 @@ def footer_key(context):
     return (_field(context["assembly"], "name"),)
 
 
-for _name in ("head", "search-button", "language-form", "language-choice", "scripts"):
+for _name in ("head", "search-button", "language-form", "scripts"):
     # The same for every page and person: only the language and the code.
     part(_name)(lambda context: ())
 

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .domain import latitude_field, longitude_field
 from .folding import fold
 
 # Imported here so that Django finds the model: the assembly app's models are those of this module.
@@ -193,6 +194,21 @@ class AssemblyConfiguration(models.Model):
         default=True,
         help_text=_("Unticked: only members and facilitators see the budget ledger."),
     )
+    languages = models.CharField(
+        _("languages"),
+        max_length=50,
+        default="fr,en",
+        help_text=_("The languages the site offers, comma-separated codes (fr, en)."),
+    )
+    # The map's default view (the town), where it opens before any commons is shown.
+    map_latitude = latitude_field()
+    map_longitude = longitude_field()
+    # Moving in (issue 22): the wizard at /setup/ was finished once (its steps may be skipped),
+    # and the checklist on home and /settings/ was put away by an administrator.
+    set_up_at = models.DateTimeField(_("set up at"), null=True, blank=True)
+    checklist_dismissed_at = models.DateTimeField(
+        _("moving-in checklist dismissed at"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("assembly configuration")
@@ -208,6 +224,13 @@ class AssemblyConfiguration(models.Model):
         self.pk = 1
         super().save(*args, **kwargs)
 
+    @property
+    def language_codes(self) -> list[str]:
+        """The offered languages, in the order of settings.LANGUAGES; all of them if none is."""
+        chosen = {code.strip() for code in self.languages.split(",") if code.strip()}
+        codes = [code for code, _name in settings.LANGUAGES if code in chosen]
+        return codes or [code for code, _name in settings.LANGUAGES]
+
     @classmethod
     def get(cls) -> "AssemblyConfiguration":
         config, _created = cls.objects.get_or_create(pk=1)
@@ -222,6 +245,106 @@ class AssemblyConfiguration(models.Model):
 
 # The name the configuration row is kept under (page_cache.versioning.kept_row).
 CONFIGURATION_ROW = "assembly-configuration"
+
+
+class SettingChange(models.Model):
+    """One change an administrator made at /setup/ or /settings/: who, when, what, and the values
+    before and after (listed on /settings/; the Django admin's own log covers repairs)."""
+
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    subject = models.CharField(_("what"), max_length=200)
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("settings change")
+        verbose_name_plural = _("settings changes")
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["-changed_at", "-id"], name="settingchange_recent")]
+
+    def __str__(self):
+        return f"{self.subject} ({self.changed_at:%Y-%m-%d %H:%M})"
+
+
+class FacilitatorInvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(accepted_at__isnull=True)
+
+
+class FacilitatorInvitation(models.Model):
+    """An e-mail address invited to become a facilitator. Following the e-mailed link and signing
+    in (or up) with that address accepts it (assembly/facilitators.py)."""
+
+    email = models.EmailField(_("e-mail address"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    invited_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("last sent at"), null=True, blank=True)
+    times_sent = models.PositiveSmallIntegerField(_("times sent"), default=0)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+
+    objects = FacilitatorInvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("facilitator invitation")
+        verbose_name_plural = _("facilitator invitations")
+        ordering = ["-invited_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=Q(accepted_at__isnull=True),
+                name="one_pending_facilitator_invitation_per_email",
+            )
+        ]
+
+    def __str__(self):
+        return self.email
+
+
+class SetupLink(models.Model):
+    """A one-time link printed by `manage.py setup_link`: whoever follows it first, before it
+    expires, becomes an administrator. Only the SHA-256 of its secret is kept."""
+
+    secret_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("set-up link")
+        verbose_name_plural = _("set-up links")
+
+    def __str__(self):
+        return f"set-up link of {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class MergeLog(models.Model):

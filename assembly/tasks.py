@@ -5,7 +5,7 @@ import logging
 
 from celery import shared_task
 
-from . import deferred, follow_ups, notifications
+from . import deferred, facilitators, follow_ups, notifications
 from .imports.models import ImportBatch
 from .models import User
 from .notifications import digest, subscriptions
@@ -64,6 +64,14 @@ def send_weekly_digests() -> dict:
     report = digest.send_weekly_digests()
     logger.info("weekly digests: %s", report)
     return {"sent": report.sent, "already": report.already, "failed": report.failed}
+
+
+@shared_task(name="assembly.send_facilitator_invitation")
+def send_facilitator_invitation(*, invitation_id: int) -> bool:
+    """The invitation to facilitate; nothing is sent once it is accepted or cancelled."""
+    sent = facilitators.send_invitation(invitation_id)
+    logger.info("facilitator invitation %s: %s", invitation_id, "sent" if sent else "not due")
+    return sent
 
 
 @shared_task(name="assembly.send_import_notices")

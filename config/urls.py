@@ -10,6 +10,7 @@ from commons_registry.feeds import CommonsFeed
 from decisions.feeds import DecisionsFeed
 from federation import views as federation_views
 from portal import views as portal_views
+from portal.urls import settings_urlpatterns, setup_urlpatterns
 from workshops.feeds import AgendaFeed
 from workshops.urls import calendar_urlpatterns, meetings_urlpatterns, workshops_urlpatterns
 
@@ -70,6 +71,8 @@ urlpatterns = [
     path("settings/imports/", include("assembly.imports.urls")),
     # What follows an import (invitations, the notice to subscribers), beside its pages.
     path("settings/imports/", include("assembly.follow_ups.urls")),
+    path("setup/", include((setup_urlpatterns, "setup"))),
+    path("settings/", include((settings_urlpatterns, "settings"))),
 ]
 
 # A 500 caused by a database that stopped answering is a 503 "try again" page.

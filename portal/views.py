@@ -30,7 +30,7 @@ from decisions import services as decisions_services
 from workshops import membership
 from workshops import services as workshops_services
 
-from . import waiting
+from . import checklist, waiting
 
 
 def home(request):
@@ -41,6 +41,7 @@ def home(request):
         "open_decisions": decisions_services.open_decisions()[:5],
         "charter_version": charter_services.current_version(),
         "waiting": waiting.waiting_for(request.user),
+        "moving_in": checklist.checklist_for(request.user),
     }
     return render(request, "assembly/home.html", context)
 

@@ -336,6 +336,27 @@ SIGNED_IN = set(ROLES) - {"anonymous"}
 
 # Each case, and who is offered its form: the rule, written out. The test then checks that
 # exactly these people can also save it.
+# --- Moving in (issue 22) ------------------------------------------------------------------------
+
+
+def checklist_dismiss(people):
+    return Form("/", reverse("settings:dismiss-checklist"), {"next": "/"})
+
+
+def settings_rules(people):
+    return Form(
+        reverse("settings:index"),
+        reverse("settings:rules"),
+        {
+            "membership_min_sessions": 2,
+            "membership_window_days": 365,
+            "discussion_days": 7,
+            "vote_days": 7,
+            "vote_quorum_percent": 10,
+        },
+    )
+
+
 CASES: dict[str, tuple[Callable, set[str]]] = {
     "plenary_notes_by_a_workshop_proposer": (
         plenary_notes_by_a_workshop_proposer,
@@ -383,6 +404,8 @@ CASES: dict[str, tuple[Callable, set[str]]] = {
     "charter_amend": (charter_amend, SIGNED_IN),
     "charter_conflict_resolution": (charter_conflict_resolution, FACILITATORS),
     "membership_declaration": (membership_declaration, OWNER),
+    "checklist_dismiss": (checklist_dismiss, {"administrator"}),
+    "settings_rules": (settings_rules, {"administrator"}),
 }
 
 

@@ -14,6 +14,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from assembly import setup
 from assembly.imports import engine as imports_engine
 from assembly.imports.formats import Upload
 from assembly.models import FACILITATORS_GROUP, Delivery, Subscriber, Topic
@@ -231,6 +232,26 @@ ROUTES = {
     "activitypub:inbox": everyone("405"),
     "activitypub:outbox": everyone("404"),
     "activitypub:followers": everyone("404"),
+    # moving in (issue 22): the wizard and the settings are the administrators'; the one-time
+    # set-up link is anyone's who holds it (an administrator already is one: sent to /setup/)
+    "setup:index": administrators(),
+    "setup:identity": administrators(),
+    "setup:rhythm": administrators(),
+    "setup:rules": administrators(),
+    "setup:facilitators": administrators(),
+    "setup:email": administrators(),
+    "setup:done": administrators(),
+    "setup:claim": Route(("200", "200", "200", "200", "302"), "setup_link"),
+    "settings:index": administrators(),
+    "settings:identity": administrators(),
+    "settings:rules": administrators(),
+    "settings:rhythm": administrators(),
+    "settings:facilitators": administrators(),
+    "settings:email": administrators(),
+    "settings:categories": administrators(),
+    "settings:category-new": administrators(),
+    "settings:category": administrators(args="category"),
+    "settings:dismiss-checklist": administrators("405"),
 }
 
 
@@ -357,6 +378,8 @@ def _world():
         "workshop_notes_diff": {"pk": workshop.pk, "a": workshop_revision, "b": workshop_revision},
         "subscription": {"token": subscriptions.confirmation_token(subscriber)},
         "unsubscription": {"token": topics.unsubscribe_token(participant, Topic.ASSEMBLIES)},
+        "setup_link": {"token": setup.create_setup_link().rstrip("/").rsplit("/", 1)[1]},
+        "category": {"pk": commons.category_id},
     }
     return people, objects
 

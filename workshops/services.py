@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assembly import settings_log
 from assembly.domain import DomainError
 from assembly.models import User
 from assembly.people import register_at_door
@@ -152,12 +153,14 @@ VENUE_FIELDS = (
 
 
 @transaction.atomic
-def save_venue(venue: Venue | None = None, **fields) -> Venue:
-    """Create a venue, or change one under a row lock so that two edits never mix their fields."""
+def save_venue(venue: Venue | None = None, *, by: User | None = None, **fields) -> Venue:
+    """Create a venue, or change one under a row lock so that two edits never mix their fields.
+    With `by`, the change is recorded in the settings log (listed on /settings/)."""
     unknown = set(fields) - set(VENUE_FIELDS)
     if unknown:
         raise TypeError(f"unknown venue fields: {sorted(unknown)}")
     venue = Venue() if venue is None else Venue.objects.select_for_update().get(pk=venue.pk)
+    before = settings_log.snapshot(venue, VENUE_FIELDS) if venue.pk else {}
     for name, value in fields.items():
         setattr(venue, name, value)
     venue.name = venue.name.strip()
@@ -166,6 +169,16 @@ def save_venue(venue: Venue | None = None, **fields) -> Venue:
     if (venue.latitude is None) != (venue.longitude is None):
         raise WorkshopError(_("Give both the latitude and the longitude, or neither."))
     venue.save()
+    if by is not None:
+        after = settings_log.snapshot(venue, VENUE_FIELDS)
+        changed = [name for name in VENUE_FIELDS if before.get(name, ...) != after[name]]
+        if changed:
+            settings_log.record_change(
+                by=by,
+                subject=_("Venue: %(name)s") % {"name": venue.name},
+                before={name: before[name] for name in changed if name in before},
+                after={name: after[name] for name in changed},
+            )
     return venue
 
 

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
+from assembly.models import AssemblyConfiguration
+
 from .. import exports, permissions
 from ..filters import CommonsFilter
 from ..models import Category, Commons
@@ -83,6 +85,7 @@ def map_page(request):
             "attribution": settings.MAP_ATTRIBUTION,
             "embed": embed,
             "linkLabel": _("Open the entry"),
+            "centre": _town_centre(),
         },
     })  # fmt: skip
     if not embed:
@@ -93,6 +96,14 @@ def map_page(request):
         # No site may frame the map: X-Frame-Options DENY and frame-ancestors 'none' stay.
         return response
     return _framable_by(response, origins)
+
+
+def _town_centre() -> list[float] | None:
+    """Where the map opens before its markers load: the town set by the administrators."""
+    config = AssemblyConfiguration.current()
+    if config.map_latitude is None or config.map_longitude is None:
+        return None
+    return [float(config.map_latitude), float(config.map_longitude)]
 
 
 def _framable_by(response, origins):

@@ -20,4 +20,12 @@
       event.detail.swapOverride = "innerHTML";
     }
   });
+  // The header's menu is open on wide screens by CSS (::details-content); older browsers without
+  // that selector get it opened here instead.
+  var supportsDetailsContent = window.CSS && CSS.supports && CSS.supports("selector(::details-content)");
+  if (!supportsDetailsContent && window.matchMedia("(min-width: 64rem)").matches) {
+    document.querySelectorAll(".site-menu").forEach(function (menu) {
+      menu.open = true;
+    });
+  }
 })();

@@ -12,7 +12,8 @@
   // from file://. The network layer, which needs the live site, is then left out.
   var archived = window.assembleeCommonsMap;
   var status = document.getElementById("commons-map-status");
-  var DEFAULT_CENTRE = [50.63, 3.06];
+  // The town's position from the settings (/settings/who-we-are/), else Lille.
+  var DEFAULT_CENTRE = config.centre || [50.63, 3.06];
 
   element.hidden = false;
   var map = L.map(element, { scrollWheelZoom: false }).setView(DEFAULT_CENTRE, 12);

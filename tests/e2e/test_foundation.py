@@ -43,12 +43,14 @@ def test_person_signs_up_verifies_email_and_logs_in(page):
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mail.outbox[0].body).group(0)
     page.goto(link)
     page.get_by_role("button", name="Confirmer").click()
+    page.get_by_text("Mon compte").click()  # the account menu, folded from 64rem on
     page.get_by_role("button", name="Se déconnecter").click()
 
     page.goto("/accounts/login/")
     page.get_by_label("Courriel").fill("camille@example.org")
     page.get_by_label(re.compile(r"^Mot de passe\W*$")).fill("une-phrase-de-passe-solide")
     page.get_by_role("button", name="Connexion").click()
+    page.get_by_text("Mon compte").click()
     page.get_by_role("link", name="Mon profil").click()
 
     assert page.get_by_role("heading", level=1).inner_text() == "Mon profil"

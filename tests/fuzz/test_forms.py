@@ -27,7 +27,7 @@ from django.utils.html import escape
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from assembly.models import Frequency, Subscriber, Topic
+from assembly.models import FacilitatorInvitation, Frequency, Subscriber, Topic
 from budget.models import Entry, FinanceProposal
 from chantiers.models import Card, Chantier
 from charter.models import Amendment, CharterVersion
@@ -365,6 +365,48 @@ def _discussion_fields(valid):
     )
 
 
+def _identity_fields(valid):
+    return v.body(
+        {
+            "name": TITLE,
+            "city": v.Field(v.optional_text(120), required=False),
+            "tagline": v.Field(v.optional_text(300), required=False),
+            "contact_email": v.Field(v.valid_emails(), EMAIL_ODD, required=False),
+            "languages": v.choice("fr", "en"),
+            "map_latitude": v.Field(v.valid_coordinates(90), v.coordinate, required=False),
+            "map_longitude": v.Field(v.valid_coordinates(180), v.coordinate, required=False),
+        },
+        valid=st.fixed_dictionaries(
+            {"name": TITLE.valid, "languages": st.sampled_from(["fr", "en"])},
+            optional={
+                "city": v.optional_text(120),
+                "contact_email": v.valid_emails(),
+            },
+        ),
+    )
+
+
+def _rules_fields(valid):
+    return v.body(
+        {
+            "membership_min_sessions": v.Field(v.valid_integers(1, 50), v.number),
+            "membership_window_days": v.Field(v.valid_integers(1, 3650), v.number),
+            "discussion_days": v.Field(v.valid_integers(1, 60), v.number),
+            "vote_days": v.Field(v.valid_integers(1, 60), v.number),
+            "vote_quorum_percent": v.Field(v.valid_integers(0, 100), v.number),
+        }
+    )
+
+
+def _invite_fields(valid):
+    return v.body(
+        {
+            "action": v.choice("invite"),
+            "email": v.Field(v.valid_emails(), EMAIL_ODD),
+        }
+    )
+
+
 def _text_fields(valid):
     return v.body({"text": v.Field(v.valid_text())})
 
@@ -561,6 +603,17 @@ CASES = {
     ),
     "chantier_edit": Case(chantier_edit, "owner", _chantier_edit_fields),
     "card_edit": Case(card_edit, "participant", _card_fields),
+    # Moving in (issue 22): the administrators' settings.
+    "settings_identity": Case(
+        lambda people: (reverse("settings:identity"), {}), "administrator", _identity_fields
+    ),
+    "settings_rules": Case(_action(offered.settings_rules), "administrator", _rules_fields),
+    "facilitator_invite": Case(
+        lambda people: (reverse("settings:facilitators"), {}),
+        "administrator",
+        _invite_fields,
+        {FacilitatorInvitation: 1},
+    ),
 }
 
 

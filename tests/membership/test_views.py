@@ -337,6 +337,8 @@ def test_export_gives_my_data_as_json_sections(client):
         "notification_preferences",
         "subscriptions",
         "digest_items",
+        "settings_changes",
+        "facilitator_invitations",
         "imports",
         "do_not_mail",
         "stewarded_commons",
@@ -393,9 +395,10 @@ def test_export_runs_a_constant_number_of_queries(client, rows, django_assert_nu
     # session, user, then one per section after the profile (two for the roles, the votes and
     # the chantiers: participations and chantiers started); one each for preferences,
     # subscriptions and digest items (issue 11); the merges, the notes' revisions and the
-    # phone ticks' log (issue 12); the imports a person applied or undid, and whether their
-    # address is on the do-not-mail list (issue 22)
-    with django_assert_num_queries(35):
+    # phone ticks' log (issue 12); the settings changes one made, the facilitator invitations to
+    # one's addresses (two: the addresses, then the invitations), the imports a person applied
+    # or undid, and whether their address is on the do-not-mail list (issue 22)
+    with django_assert_num_queries(38):
         client.get("/me/export.json")
 
 

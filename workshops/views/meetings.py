@@ -94,7 +94,7 @@ def _venue_form_page(request, venue):
     form = VenueForm(request.POST if request.method == "POST" else None, instance=venue)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.save_venue(venue, **form.venue_fields())
+            saved = services.save_venue(venue, by=request.user, **form.venue_fields())
         except services.WorkshopError as refusal:
             form.add_error(None, str(refusal))
         else:

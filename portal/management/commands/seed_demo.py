@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from assembly.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, TOWN
 from assembly.models import FACILITATORS_GROUP, AssemblyConfiguration, User
@@ -75,7 +76,11 @@ class Command(BaseCommand):
             if not config.city:
                 config.name = TOWN["assembly_name"]
                 config.city = TOWN["city"]
-                config.save()
+            # The demo is set up already; its moving-in checklist shows what imports would add.
+            if config.set_up_at is None:
+                config.set_up_at = timezone.now()
+                config.map_latitude, config.map_longitude = (str(x) for x in TOWN["centre"])
+            config.save()
             Group.objects.get_or_create(name=FACILITATORS_GROUP)
             for email, name, role in DEMO_ACCOUNTS:
                 ensure_account(email, name, role)
