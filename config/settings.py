@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "charter",
     "budget",
     "federation",
+    "gatherings",
     "portal",
 ]
 

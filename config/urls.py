@@ -66,6 +66,8 @@ urlpatterns = [
     path("network/", include("federation.urls")),
     path("chantiers/", include("chantiers.urls")),
     path("budget/", include("budget.urls")),
+    path("gatherings/", include("gatherings.urls")),
+    path("polls/", include("gatherings.poll_urls")),
 ]
 
 # A 500 caused by a database that stopped answering is a 503 "try again" page.

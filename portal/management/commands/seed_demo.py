@@ -28,6 +28,7 @@ APPS_IN_ORDER = [
     "charter",
     "budget",
     "federation",
+    "gatherings",
 ]
 
 
