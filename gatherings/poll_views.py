@@ -21,7 +21,7 @@ def poll_list(request):
     gathering = Gathering.objects.filter(slug=request.GET.get("gathering", "")[:80]).first()
     if gathering is not None:
         initial["gathering"] = gathering
-    form = PollForm(request.POST or None, initial=initial)
+    form = PollForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             poll = services.create_poll(
@@ -48,7 +48,9 @@ def poll_detail(request, pk):
     dates = list(poll.dates.all())
     answers = list(poll.answers.prefetch_related("choices").order_by("answered_at", "pk"))
     initial = {"name": request.user.display_name} if is_signed_in(request.user) else {}
-    form = AnswerForm(request.POST or None, dates=dates, initial=initial)
+    form = AnswerForm(
+        request.POST if request.method == "POST" else None, dates=dates, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.answer_poll(

@@ -137,7 +137,7 @@ def gathering_detail(request, slug):
 @login_required
 def gathering_edit(request, slug):
     gathering = permissions.gathering_for_organiser(request, slug)
-    form = GatheringEditForm(request.POST or None, instance=gathering)
+    form = GatheringEditForm(request.POST if request.method == "POST" else None, instance=gathering)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_gathering(
@@ -235,7 +235,7 @@ def propose(request, slug):
     gathering = get_object_or_404(Gathering, slug=slug)
     if not permissions.can_propose(request.user, gathering):
         raise PermissionDenied
-    form = ProposalForm(request.POST or None, gathering=gathering)
+    form = ProposalForm(request.POST if request.method == "POST" else None, gathering=gathering)
     if request.method == "POST" and form.is_valid():
         try:
             session = services.propose_session(gathering, by=request.user, **form.cleaned_data)
@@ -412,7 +412,9 @@ def session_edit(request, slug, pk):
     if not organiser and not permissions.can_revise(request.user, session):
         raise PermissionDenied
     form_class = SessionForm if organiser else ProposalForm
-    form = form_class(request.POST or None, instance=session, gathering=gathering)
+    form = form_class(
+        request.POST if request.method == "POST" else None, instance=session, gathering=gathering
+    )
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
@@ -518,7 +520,9 @@ def volunteer(request, slug):
         services.withdraw_volunteering(gathering, request.user)
         messages.success(request, _("You left the facilitators' pool."))
         return redirect(gathering)
-    form = VolunteerForm(request.POST or None, instance=existing, gathering=gathering)
+    form = VolunteerForm(
+        request.POST if request.method == "POST" else None, instance=existing, gathering=gathering
+    )
     if request.method == "POST" and form.is_valid():
         services.volunteer_as_facilitator(
             gathering,
@@ -667,7 +671,9 @@ def organise_desk(request, gathering):
 def minutes(request, slug):
     gathering = get_object_or_404(Gathering, slug=slug)
     organiser = permissions.is_organiser(request.user, gathering)
-    form = NotesForm(request.POST or None, initial={"notes": gathering.minutes})
+    form = NotesForm(
+        request.POST if request.method == "POST" else None, initial={"notes": gathering.minutes}
+    )
     if request.method == "POST":
         if not organiser:
             raise PermissionDenied
