@@ -574,11 +574,12 @@ def split_threshold(session: Session) -> int | None:
 @transaction.atomic
 def register_for_session(session: Session, person, *, now=None) -> SessionRegistration:
     """A place if there is one, else the end of the waitlist. Idempotent. The session's row lock
-    orders people who ask at once, so the places and the waitlist's order are exact."""
-    now = now or timezone.now()
+    orders people who ask at once, so the places and the waitlist's order are exact: the time a
+    person joined is read once they hold the lock, so it follows the order of the places."""
     session = (
         Session.objects.select_for_update().select_related("gathering", "format").get(pk=session.pk)
     )
+    now = now or timezone.now()
     existing = SessionRegistration.objects.filter(session=session, person=person).first()
     if existing is not None:
         return existing
