@@ -62,6 +62,32 @@ def _check_days(starts_on, ends_on) -> None:
         raise GatheringError(_("The last day cannot come before the first day."))
 
 
+# The formats every gathering offers (their names are translated in Format.BUILT_IN), with the
+# threshold each is split past. The migration that adds them and this function agree.
+BUILT_IN_FORMATS = {
+    "plenary": Format.SplitRule.PLENARY,
+    "workshop": Format.SplitRule.WORKSHOP,
+    "walk": Format.SplitRule.NONE,
+    "fishbowl": Format.SplitRule.WORKSHOP,
+    "world-cafe": Format.SplitRule.WORKSHOP,
+    "meal": Format.SplitRule.NONE,
+    "welcome-desk": Format.SplitRule.NONE,
+}
+
+
+def ensure_built_in_formats() -> None:
+    """Put back any built-in format that is missing (a database emptied by hand or by a test)."""
+    present = set(Format.objects.filter(gathering=None).values_list("key", flat=True))
+    Format.objects.bulk_create(
+        [
+            Format(gathering=None, key=key, name=str(Format.BUILT_IN[key]), split_rule=rule)
+            for key, rule in BUILT_IN_FORMATS.items()
+            if key not in present
+        ],
+        ignore_conflicts=True,
+    )
+
+
 @transaction.atomic
 def create_gathering(*, by, title: str, slug: str, starts_on, ends_on, **fields) -> Gathering:
     """A new gathering; the person who creates it is its first organiser."""
@@ -77,6 +103,7 @@ def create_gathering(*, by, title: str, slug: str, starts_on, ends_on, **fields)
         **fields,
     )
     Organiser.objects.create(gathering=gathering, person=by)
+    ensure_built_in_formats()
     return gathering
 
 
