@@ -89,6 +89,11 @@ PUBLIC_PAGES = frozenset(
         "feeds:commons",
         "network:index",
         "network:export-geojson",
+        "gatherings:list",
+        "gatherings:detail",
+        "gatherings:programme",
+        "gatherings:programme-ics",
+        "gatherings:changes",
     }
 )
 
