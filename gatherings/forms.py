@@ -155,6 +155,31 @@ class PlaceForm(forms.Form):
         }
 
 
+class SplitForm(forms.Form):
+    """The rooms (or sites without rooms) where the other groups of a split session meet."""
+
+    places = forms.MultipleChoiceField(
+        label=_("Rooms or spaces for the other groups"), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, gathering, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.places = {}
+        choices = []
+        for site in gathering.sites.select_related("venue").prefetch_related("rooms"):
+            rooms = list(site.rooms.all())
+            if not rooms:
+                self.places[f"site:{site.pk}"] = site
+                choices.append((f"site:{site.pk}", str(site)))
+            for room in rooms:
+                self.places[f"room:{room.pk}"] = room
+                choices.append((f"room:{room.pk}", f"{site} — {room.name}"))
+        self.fields["places"].choices = choices
+
+    def chosen(self) -> list:
+        return [self.places[key] for key in self.cleaned_data["places"]]
+
+
 class AssignForm(forms.Form):
     person = forms.ModelChoiceField(label=_("Facilitator"), queryset=User.objects.none())
 

@@ -673,6 +673,61 @@ def withdraw_from_session(session: Session, person, *, now=None) -> list[Session
     return _promote_waitlisted(session, now or timezone.now())
 
 
+@transaction.atomic
+def split_session(session: Session, *, places, now=None) -> list[Session]:
+    """The charter's rule applied: the session becomes parallel groups at the same time, one per
+    extra place (a room, or a site without rooms), each to get its own facilitators. The
+    registered people are shared out in the order they joined, the first ones staying; each
+    group is a session of its own, with the same capacity and the waitlist left where it was."""
+    Gathering.objects.select_for_update().filter(pk=session.gathering_id).first()
+    session = Session.objects.select_for_update().select_related("gathering").get(pk=session.pk)
+    if not session.is_placed or session.stop_id:
+        raise GatheringError(_("Only a session placed in a room or on a site can be split."))
+    if not places:
+        raise GatheringError(_("Choose at least one more room or space for the other groups."))
+    now = now or timezone.now()
+    count = len(places) + 1
+    title = session.title
+    groups = [session]
+    for number, place in enumerate(places, start=2):
+        room = place if isinstance(place, Room) else None
+        site = room.site if room else place
+        group = Session(
+            gathering=session.gathering,
+            title=_("%(title)s (group %(number)s)") % {"title": title, "number": number},
+            description=session.description,
+            format_id=session.format_id,
+            track_id=session.track_id,
+            state=Session.State.ACCEPTED,
+            capacity=session.capacity,
+            chantier_id=session.chantier_id,
+            online_link=session.online_link,
+            created_at=now,
+            updated_at=now,
+        )
+        _check_placement(group, session.starts_at, session.ends_at, site, room, None)
+        group.starts_at, group.ends_at, group.site, group.room = (
+            session.starts_at,
+            session.ends_at,
+            site,
+            room,
+        )
+        group.save()
+        groups.append(group)
+    session.title = _("%(title)s (group %(number)s)") % {"title": title, "number": 1}
+    _touch(session, now)
+    session.save()
+    registered = list(session.registrations.registered().order_by("joined_at", "pk"))
+    share = -(-len(registered) // count)  # the first groups take one more when it does not divide
+    for index, registration in enumerate(registered[share:]):
+        group = groups[1 + index // share] if share else groups[0]
+        registration.session = group
+        registration.save(update_fields=["session"])
+    for group in groups:
+        _announce_change(group)
+    return groups
+
+
 def conflicts(sessions) -> set[int]:
     """The ids of sessions that overlap another in the list (a person's own programme)."""
     placed = sorted((s for s in sessions if s.is_placed), key=lambda s: s.starts_at)

@@ -34,6 +34,12 @@ urlpatterns = [
     ),
     path("<slug:slug>/sessions/<int:pk>/review/", views.session_review, name="session-review"),
     path("<slug:slug>/sessions/<int:pk>/place/", views.session_place, name="session-place"),
+    path("<slug:slug>/sessions/<int:pk>/split/", views.session_split, name="session-split"),
     path("<slug:slug>/sessions/<int:pk>/assign/", views.session_assign, name="session-assign"),
     path("<slug:slug>/sessions/<int:pk>/notes/", views.session_notes, name="session-notes"),
+    path(
+        "<slug:slug>/sessions/<int:pk>/notes/history/",
+        views.session_notes_history,
+        name="session-notes-history",
+    ),
 ]

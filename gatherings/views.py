@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assembly import diffs
 from assembly.forms import reasons
 from assembly.models import User
 from assembly.permissions import is_signed_in
@@ -31,6 +32,7 @@ from .forms import (
     ReviewForm,
     SessionForm,
     SiteForm,
+    SplitForm,
     VolunteerForm,
 )
 from .models import (
@@ -309,6 +311,8 @@ def session_detail(request, slug, pk):
             },
         )
         context["assign_form"] = AssignForm(gathering=gathering)
+        if session.is_placed and not session.stop_id:
+            context["split_form"] = SplitForm(gathering=gathering)
     if context["can_write_notes"]:
         context["notes_form"] = NotesForm(initial={"notes": session.notes})
     return render(request, "gatherings/session.html", context)
@@ -386,6 +390,29 @@ def session_place(request, slug, pk):
 
 @login_required
 @require_POST
+def session_split(request, slug, pk):
+    session = _session(slug, pk)
+    if not permissions.is_organiser(request.user, session.gathering):
+        raise PermissionDenied
+    form = SplitForm(request.POST, gathering=session.gathering)
+    if not form.is_valid():
+        messages.error(request, reasons(form))
+        return redirect(session)
+    try:
+        groups = services.split_session(session, places=form.chosen())
+    except services.GatheringError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The session is split into %(count)s parallel groups: assign each its facilitators.")
+            % {"count": len(groups)},
+        )
+    return redirect(session)
+
+
+@login_required
+@require_POST
 def session_assign(request, slug, pk):
     session = _session(slug, pk)
     if not permissions.is_organiser(request.user, session.gathering):
@@ -449,6 +476,31 @@ def session_notes(request, slug, pk):
         services.write_session_notes(session, form.cleaned_data["notes"], by=request.user)
         messages.success(request, _("The notes are saved; earlier versions are kept."))
     return redirect(session)
+
+
+def session_notes_history(request, slug, pk):
+    """Every revision of a session's notes, newest first, each compared with the one before."""
+    session = _session(slug, pk)
+    if session.state == Session.State.DECLINED:
+        raise Http404
+    revisions = list(
+        session.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    rows, previous = [], ""
+    for revision in revisions:
+        if revision.notes != previous:
+            rows.append(
+                {
+                    "revision": revision,
+                    "inline": diffs.render_inline(diffs.word_diff(previous, revision.notes)),
+                }
+            )
+        previous = revision.notes
+    return render(
+        request,
+        "gatherings/notes_history.html",
+        {"gathering": session.gathering, "session": session, "rows": rows[::-1][:50]},
+    )
 
 
 # --- Each person's own programme -----------------------------------------------------------------

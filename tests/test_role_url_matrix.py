@@ -231,7 +231,9 @@ ROUTES = {
     "gatherings:session-review": signed_in("405", args="gathering_session"),
     "gatherings:session-place": signed_in("405", args="gathering_session"),
     "gatherings:session-assign": signed_in("405", args="gathering_session"),
+    "gatherings:session-split": signed_in("405", args="gathering_session"),
     "gatherings:session-notes": signed_in("405", args="gathering_session"),
+    "gatherings:session-notes-history": everyone(args="gathering_session"),
     # date polls: anyone with the link answers; only their creator closes them
     "polls:list": signed_in(),
     "polls:detail": everyone(args="poll"),

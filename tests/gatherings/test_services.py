@@ -322,3 +322,41 @@ def test_the_welcome_desk_is_one_meeting_so_the_gathering_counts_once():
 
     assert services.open_welcome_desk(g) == meeting
     assert meeting.starts_at.date() <= g.starts_on <= meeting.ends_at.date()
+
+
+def test_splitting_shares_the_registered_people_among_parallel_groups_in_order():
+    g = gathering()
+    session = place(g, "Atelier", hour=10)
+    people = [UserFactory() for _ in range(5)]
+    for person in people:
+        services.register_for_session(session, person)
+    jardin = g.sites.get(venue__name="Jardin")
+
+    groups = services.split_session(session, places=[room(g, "Atelier"), jardin])
+
+    assert [group.title for group in groups] == [
+        "Atelier (groupe 1)",
+        "Atelier (groupe 2)",
+        "Atelier (groupe 3)",
+    ]
+    by_group = [
+        list(SessionRegistration.objects.filter(session=group).order_by("joined_at", "pk"))
+        for group in groups
+    ]
+    assert [[r.person for r in rows] for rows in by_group] == [people[:2], people[2:4], people[4:]]
+    assert {(group.starts_at, group.ends_at) for group in groups} == {
+        (session.starts_at, session.ends_at)
+    }
+
+
+def test_a_split_into_an_occupied_room_writes_nothing():
+    g = gathering()
+    session = place(g, "Atelier", hour=10)
+    place(g, "Déjà là", hour=10, room=room(g, "Atelier"))
+
+    with pytest.raises(services.GatheringError):
+        services.split_session(session, places=[room(g, "Atelier")])
+
+    session.refresh_from_db()
+    assert session.title == "Atelier"
+    assert Session.objects.count() == 2

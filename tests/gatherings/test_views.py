@@ -299,3 +299,49 @@ def test_the_agenda_links_to_gatherings_and_polls(client):
 
     assert reverse("gatherings:list") in body
     assert reverse("polls:list") in body
+
+
+def test_an_organiser_splits_a_session_from_its_page(client):
+    organiser = UserFactory()
+    g = gathering(organiser=organiser)
+    session = place(g, "Atelier")
+    other = g.sites.get(venue__name="Halle").rooms.get(name="Atelier")
+    client.force_login(organiser)
+
+    page = client.get(session.get_absolute_url()).content.decode()
+    client.post(
+        reverse("gatherings:session-split", args=[g.slug, session.pk]),
+        {"places": [f"room:{other.pk}"]},
+    )
+
+    assert reverse("gatherings:session-split", args=[g.slug, session.pk]) in page
+    assert Session.objects.on_grid().filter(room=other).count() == 1
+
+
+def test_the_notes_keep_every_revision_with_its_author(client):
+    g = gathering()
+    session = place(g, "Atelier")
+    author = UserFactory(display_name="Ana")
+    services.register_for_session(session, author)
+    client.force_login(author)
+    url = reverse("gatherings:session-notes", args=[g.slug, session.pk])
+
+    client.post(url, {"notes": "Premier jet"})
+    client.post(url, {"notes": "Premier jet, relu"})
+    page = client.get(reverse("gatherings:session-notes-history", args=[g.slug, session.pk]))
+
+    assert page.content.decode().count("· Ana") == 2
+    assert "relu" in page.content.decode()
+
+
+def test_someone_not_registered_cannot_write_notes(client):
+    g = gathering()
+    session = place(g, "Atelier")
+    client.force_login(UserFactory())
+
+    response = client.post(
+        reverse("gatherings:session-notes", args=[g.slug, session.pk]), {"notes": "x"}
+    )
+
+    session.refresh_from_db()
+    assert (response.status_code, session.notes) == (403, "")
