@@ -15,10 +15,13 @@ from django.test import Client
 from django.utils import timezone
 
 from decisions.models import Comment
+from gatherings import services as gathering_services
 from tests.charter.factories import add_version
 from tests.commons_registry.factories import CommonsFactory, OstromAssessmentFactory
 from tests.decisions.factories import MemberFactory, voting
 from tests.e2e.conftest import PHONE
+from tests.gatherings.factories import gathering as gathering_for
+from tests.gatherings.factories import place
 from tests.workshops.factories import (
     AttendanceFactory,
     MeetingFactory,
@@ -48,8 +51,13 @@ PAGES = [
     "/people/",
     "/accounts/login/",
     "/accounts/signup/",
+    "/gatherings/",
+    "{gathering}",
+    "{gathering}programme/",
+    "{gathering_session}",
+    "{poll}",
 ]
-SIGNED_IN_PAGES = ["/me/", "{decision}", "{meeting}"]
+SIGNED_IN_PAGES = ["/me/", "{decision}", "{meeting}", "{gathering}me/", "{gathering_session}"]
 
 
 def arrange():
@@ -76,7 +84,19 @@ def arrange():
     )
     add_version()
     add_version()
+    gathering = gathering_for()
+    session = place(gathering, "Plénière d'ouverture", track=gathering.tracks.get())
+    gathering_services.register_for_session(session, member)
+    poll = gathering_services.create_poll(
+        by=member, title="Préparation", dates=[session.starts_at, session.ends_at]
+    )
+    gathering_services.answer_poll(
+        poll, name="Alex", choices={date.pk: "yes" for date in poll.dates.all()}
+    )
     return member, {
+        "gathering": gathering.get_absolute_url(),
+        "gathering_session": session.get_absolute_url(),
+        "poll": poll.get_absolute_url(),
         "commons": commons.get_absolute_url(),
         "meeting": meeting.get_absolute_url(),
         "workshop": workshop.get_absolute_url(),
