@@ -2,6 +2,7 @@
 call for sessions, a session, each person's own programme, and the organisers' page. Views parse,
 check permissions explicitly, call a service, then render or redirect with a message."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -106,6 +107,39 @@ def _parcours(gathering):
     )
 
 
+def _point(venue) -> list[float] | None:
+    if venue.latitude is None or venue.longitude is None:
+        return None
+    return [float(venue.latitude), float(venue.longitude)]
+
+
+def map_config(sites, parcours) -> dict:
+    """What the map draws: the sites with coordinates, and each walk's stops in order."""
+    return {
+        "tilesUrl": settings.MAP_TILES_URL,
+        "attribution": settings.MAP_ATTRIBUTION,
+        "sites": [
+            {
+                "name": site.venue.name,
+                "address": site.venue.address,
+                "latitude": point[0],
+                "longitude": point[1],
+            }
+            for site in sites
+            if (point := _point(site.venue))
+        ],
+        "walks": [
+            {
+                "title": walk.title,
+                "points": [
+                    point for stop in walk.stops.all() if (point := _point(stop.site.venue))
+                ],
+            }
+            for walk in parcours
+        ],
+    }
+
+
 def gathering_detail(request, slug):
     gathering = get_object_or_404(Gathering, slug=slug)
     user = request.user
@@ -116,14 +150,16 @@ def gathering_detail(request, slug):
         .select_related("format", "proposed_by")
         .order_by("-created_at", "-pk")
     )
+    sites, parcours = _sites(gathering), _parcours(gathering)
     return render(
         request,
         "gatherings/detail.html",
         {
             "gathering": gathering,
-            "sites": _sites(gathering),
+            "sites": sites,
             "tracks": list(gathering.tracks.all()),
-            "parcours": _parcours(gathering),
+            "parcours": parcours,
+            "map_config": map_config(sites, parcours),
             "proposals": proposals,
             "registered": registered,
             "registration_count": gathering.registrations.count(),

@@ -38,3 +38,15 @@ def test_the_demo_gathering_has_what_the_issue_asks_for(client):
     page = client.get(reverse("gatherings:programme", args=[gathering.slug]))
     assert page.status_code == 200
     assert "Plénière d&#x27;ouverture" in page.content.decode()
+
+
+def test_the_demo_gatherings_map_has_its_four_sites_and_its_walk(client):
+    seed()
+    gathering = Gathering.objects.get()
+
+    response = client.get(gathering.get_absolute_url())
+
+    config = response.context["map_config"]
+    assert len(config["sites"]) == 4
+    assert [len(walk["points"]) for walk in config["walks"]] == [4]
+    assert 'id="gathering-map-config"' in response.content.decode()
