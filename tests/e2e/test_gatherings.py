@@ -13,6 +13,7 @@ from tests.e2e.conftest import PHONE
 from tests.e2e.workshops_helpers import sign_in
 from tests.factories import UserFactory
 from tests.gatherings.factories import day_at, fmt, gathering, place
+from workshops.models import Venue
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -157,5 +158,30 @@ def test_the_programme_on_a_phone_without_javascript_is_a_list_that_filters(brow
     try:
         page.goto(f"/gatherings/{g.slug}/programme/")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()
+
+
+def test_the_gatherings_map_shows_its_sites_and_draws_its_walk(browser, live_server):
+    g = gathering()
+    hall, garden = g.sites.get(venue__name="Halle"), g.sites.get(venue__name="Jardin")
+    for site, (latitude, longitude) in ((hall, (50.64, 3.058)), (garden, (50.637, 3.029))):
+        Venue.objects.filter(pk=site.venue_id).update(latitude=latitude, longitude=longitude)
+    services.add_parcours(
+        g, "Parcours nord", [(hall, day_at(g, 0, 12)), (garden, day_at(g, 0, 13))]
+    )
+    context, page = _context(browser, live_server)
+
+    def only_live_server(route):
+        if route.request.url.startswith(live_server.url):
+            route.continue_()
+        else:
+            route.abort()
+
+    page.route("**/*", only_live_server)
+    try:
+        page.goto(g.get_absolute_url())
+        expect(page.locator("#gathering-map")).to_have_attribute("data-markers", "2")
+        expect(page.locator("#gathering-map path.leaflet-interactive")).to_have_count(1)
     finally:
         context.close()
