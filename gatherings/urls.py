@@ -8,6 +8,7 @@ app_name = "gatherings"
 urlpatterns = [
     path("", views.gathering_list, name="list"),
     path("new/", views.gathering_new, name="new"),
+    path("programme-worker.js", views.programme_worker, name="programme-worker"),
     path("<slug:slug>/", views.gathering_detail, name="detail"),
     path("<slug:slug>/edit/", views.gathering_edit, name="edit"),
     path("<slug:slug>/register/", views.gathering_register, name="register"),

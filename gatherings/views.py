@@ -5,10 +5,12 @@ check permissions explicitly, call a service, then render or redirect with a mes
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -586,6 +588,16 @@ def my_programme(request, slug):
             ),
         },
     )
+
+
+def programme_worker(request):
+    """The service worker of the programmes, served from /gatherings/ so that it may keep them."""
+    path = finders.find("js/programme-worker.js") or ""
+    with open(path, encoding="utf-8") as script:
+        body = script.read()
+    response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = reverse("gatherings:list")
+    return response
 
 
 def my_programme_ics(request, slug, token):

@@ -205,6 +205,7 @@ ROUTES = {
     # gathering only: facilitators and administrators are not its organisers)
     "gatherings:list": everyone(),
     "gatherings:new": facilitators(),
+    "gatherings:programme-worker": everyone(),
     "gatherings:detail": everyone(args="gathering"),
     "gatherings:edit": Route(("login", "200", "403", "403", "403"), "gathering"),
     "gatherings:register": signed_in("405", args="gathering"),

@@ -185,3 +185,26 @@ def test_the_gatherings_map_shows_its_sites_and_draws_its_walk(browser, live_ser
         expect(page.locator("#gathering-map path.leaflet-interactive")).to_have_count(1)
     finally:
         context.close()
+
+
+def test_my_programme_opens_offline_on_a_phone_once_loaded(browser, live_server):
+    g = gathering()
+    person = UserFactory()
+    services.register_for_session(place(g, "Plénière d'ouverture"), person)
+    context, page = _context(browser, live_server, **PHONE)
+    try:
+        sign_in(page, person, live_server.url)
+        page.goto(f"/gatherings/{g.slug}/me/")
+        page.evaluate(
+            """() => new Promise((resolve) => {
+                if (navigator.serviceWorker.controller) return resolve(true);
+                navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true));
+            })"""
+        )
+        page.reload()  # now through the service worker, which keeps a copy
+
+        context.set_offline(True)
+        page.reload()
+        expect(page.locator(".my-sessions")).to_contain_text("Plénière d'ouverture")
+    finally:
+        context.close()
