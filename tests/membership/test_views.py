@@ -357,6 +357,10 @@ def test_export_gives_my_data_as_json_sections(client):
         "charter_amendments",
         "charter_conflicts_resolved",
         "ledger_entries",
+        "gatherings",
+        "gathering_sessions",
+        "gathering_notes_revisions",
+        "polls",
     ]
     assert sections["profile"]["display_name"] == "Maxime"
     assert sections["profile"]["eligible_until"] == "2027-03-26"
@@ -391,8 +395,9 @@ def test_export_runs_a_constant_number_of_queries(client, rows, django_assert_nu
     # user (the session comes from the cache), then one per section after the profile (two for the roles, the votes and
     # the chantiers: participations and chantiers started); one each for preferences,
     # subscriptions and digest items (issue 11); the merges, the notes' revisions and the
-    # phone ticks' log (issue 12)
-    with django_assert_num_queries(32):
+    # phone ticks' log (issue 12); the gatherings' four sections (issue 27): eleven, the
+    # prefetches of rows one does not have not running
+    with django_assert_num_queries(43):
         client.get("/me/export.json")
 
 
