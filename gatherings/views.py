@@ -560,6 +560,7 @@ def my_sessions(gathering, person):
         ).values_list("session_id", "state")
     )
     for session in sessions:
+        session.gathering = gathering  # its address names the gathering: no query per session
         session.my_state = states.get(session.pk, "facilitating")
     return sessions
 

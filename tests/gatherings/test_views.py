@@ -345,3 +345,37 @@ def test_someone_not_registered_cannot_write_notes(client):
 
     session.refresh_from_db()
     assert (response.status_code, session.notes) == (403, "")
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_gathering_page_keeps_a_constant_query_count(
+    client, django_assert_num_queries, warm_configuration, count
+):
+    g = gathering()
+    garden = g.sites.get(venue__name="Jardin")
+    for index in range(count):
+        services.propose_session(g, by=UserFactory(), title=f"Proposition {index}", format=fmt())
+        services.add_parcours(g, f"Parcours {index}", [(garden, day_at(g, 0, 12 + index))])
+
+    with django_assert_num_queries(8):
+        response = client.get(g.get_absolute_url())
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_my_programme_keeps_a_constant_query_count(
+    client, django_assert_num_queries, warm_configuration, count
+):
+    g = gathering()
+    person = UserFactory()
+    for index in range(count):
+        services.register_for_session(place(g, f"Session {index}", hour=9 + index), person)
+    client.force_login(person)
+    url = reverse("gatherings:me", args=[g.slug])
+    client.get(url)  # the session is cached from then on
+
+    with django_assert_num_queries(4):
+        response = client.get(url)
+
+    assert response.status_code == 200
