@@ -379,3 +379,22 @@ def test_my_programme_keeps_a_constant_query_count(
         response = client.get(url)
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_a_polls_page_keeps_a_constant_query_count(
+    client, django_assert_num_queries, warm_configuration, count
+):
+    g = gathering()
+    poll = services.create_poll(
+        by=UserFactory(), title="P", dates=[day_at(g, 0, 18), day_at(g, 1, 18)]
+    )
+    for index in range(count):
+        services.answer_poll(
+            poll, name=f"N{index}", choices={date.pk: "yes" for date in poll.dates.all()}
+        )
+
+    with django_assert_num_queries(4):
+        response = client.get(poll.get_absolute_url())
+
+    assert response.status_code == 200
