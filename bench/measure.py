@@ -31,6 +31,7 @@ from assembly.models import User
 from charter.models import DEFAULT_SLUG, CharterVersion
 from commons_registry.models import Commons
 from decisions.models import Decision, Vote
+from gatherings.models import Gathering
 from workshops import membership
 from workshops.models import Attendance, Meeting, Workshop
 
@@ -115,6 +116,20 @@ def key_pages() -> list[Page]:
             "The demo data lacks a published commons, a past meeting, a closed decision, an open "
             "vote or a charter version."
         )
+    # The demo gathering (seed_demo), when there is one: its programme, the grid of every session.
+    gathering = Gathering.objects.order_by("pk").first()
+    gathering_pages = (
+        [
+            Page("gathering programme", f"/gatherings/{gathering.slug}/programme/"),
+            Page(
+                "my gathering programme (signed in)",
+                f"/gatherings/{gathering.slug}/me/",
+                signed_in=True,
+            ),
+        ]
+        if gathering is not None
+        else []
+    )
     return [
         Page("home", "/"),
         Page("commons directory", "/commons/"),
@@ -136,6 +151,7 @@ def key_pages() -> list[Page]:
         Page("meeting board (signed in)", f"/meetings/{meeting.pk}/", signed_in=True),
         Page("decisions (signed in)", "/decisions/", signed_in=True),
         Page("open vote (signed in)", f"/decisions/{open_vote.pk}/", signed_in=True),
+        *gathering_pages,
     ]
 
 

@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "charter",
     "budget",
     "federation",
+    "gatherings",
     "portal",
 ]
 

@@ -73,6 +73,8 @@ urlpatterns = [
     path("settings/imports/", include("assembly.follow_ups.urls")),
     path("setup/", include((setup_urlpatterns, "setup"))),
     path("settings/", include((settings_urlpatterns, "settings"))),
+    path("gatherings/", include("gatherings.urls")),
+    path("polls/", include("gatherings.poll_urls")),
 ]
 
 # A 500 caused by a database that stopped answering is a 503 "try again" page.

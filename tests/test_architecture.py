@@ -22,6 +22,7 @@ CHAIN = [
     "charter",
     "budget",
     "federation",
+    "gatherings",
     "portal",
 ]
 

@@ -20,11 +20,14 @@ from assembly.models import FACILITATORS_GROUP
 from charter.models import Amendment
 from commons_registry.models import Commons
 from decisions import services as decision_services
+from gatherings import services as gathering_services
+from gatherings.models import Format
 from tests.charter.factories import add_version, default_charter
 from tests.charter.factories import amendment as charter_amendment
 from tests.commons_registry.factories import CommonsFactory
 from tests.decisions.factories import MemberFactory, discussion, voting
 from tests.factories import UserFactory
+from tests.gatherings.factories import fmt, gathering, place
 from tests.workshops.factories import (
     AttendanceFactory,
     MeetingFactory,
@@ -328,6 +331,93 @@ def membership_declaration(people):
     return Form(reverse("me"), reverse("me-declare"))
 
 
+# --- Gatherings and polls: the owner organises the gathering, or is registered, or created the poll
+
+
+def _gathering(people):
+    return gathering(organiser=people["owner"])
+
+
+def gathering_new(people):
+    return Form(
+        reverse("gatherings:list"),
+        reverse("gatherings:new"),
+        {
+            "title": "Rencontre",
+            "slug": "nouvelle",
+            "starts_on": "2027-05-01",
+            "ends_on": "2027-05-02",
+            "workshop_split_threshold": "50",
+            "plenary_split_threshold": "100",
+        },
+    )
+
+
+def gathering_register(people):
+    g = _gathering(people)
+    return Form(g.get_absolute_url(), reverse("gatherings:register", args=[g.slug]))
+
+
+def gathering_propose(people):
+
+    g = _gathering(people)
+    return Form(
+        g.get_absolute_url(),
+        reverse("gatherings:propose", args=[g.slug]),
+        {"title": "Cartopartie", "format": Format.objects.get(gathering=None, key="workshop").pk},
+    )
+
+
+def gathering_organise_track(people):
+    g = _gathering(people)
+    return Form(
+        reverse("gatherings:organise", args=[g.slug]),
+        reverse("gatherings:organise-track", args=[g.slug]),
+        {"name": "Numérique"},
+    )
+
+
+def session_register(people):
+
+    session = place(_gathering(people), "Atelier")
+    return Form(
+        session.get_absolute_url(),
+        reverse("gatherings:session-register", args=[session.gathering.slug, session.pk]),
+    )
+
+
+def session_review(people):
+
+    g = _gathering(people)
+    proposal = gathering_services.propose_session(g, by=UserFactory(), title="Vélo", format=fmt())
+    return Form(
+        proposal.get_absolute_url(),
+        reverse("gatherings:session-review", args=[g.slug, proposal.pk]),
+        {"answer": "accept"},
+    )
+
+
+def session_notes_by_a_registrant(people):
+
+    session = place(gathering(), "Atelier")
+    gathering_services.register_for_session(session, people["owner"])
+    return Form(
+        session.get_absolute_url(),
+        reverse("gatherings:session-notes", args=[session.gathering.slug, session.pk]),
+        {"notes": "Notes"},
+    )
+
+
+def poll_close(people):
+
+    poll = gathering_services.create_poll(
+        by=people["owner"],
+        title="Préparation",
+        dates=[timezone.now() + datetime.timedelta(days=3)],
+    )
+    return Form(poll.get_absolute_url(), reverse("polls:close", args=[poll.pk]))
+
+
 NOBODY: set[str] = set()
 OWNER = {"owner"}
 FACILITATORS = {"facilitator", "administrator"}
@@ -406,6 +496,14 @@ CASES: dict[str, tuple[Callable, set[str]]] = {
     "membership_declaration": (membership_declaration, OWNER),
     "checklist_dismiss": (checklist_dismiss, {"administrator"}),
     "settings_rules": (settings_rules, {"administrator"}),
+    "gathering_new": (gathering_new, FACILITATORS),
+    "gathering_register": (gathering_register, SIGNED_IN),
+    "gathering_propose": (gathering_propose, SIGNED_IN),
+    "gathering_organise_track": (gathering_organise_track, OWNER),
+    "session_register": (session_register, SIGNED_IN),
+    "session_review": (session_review, OWNER),
+    "session_notes_by_a_registrant": (session_notes_by_a_registrant, OWNER),
+    "poll_close": (poll_close, OWNER),
 }
 
 

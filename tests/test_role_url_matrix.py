@@ -24,10 +24,13 @@ from chantiers import services as chantier_services
 from charter.models import DEFAULT_SLUG
 from decisions import services as decision_services
 from federation.models import Follower
+from gatherings import services as gathering_services
 from tests.charter.factories import add_version, amendment, default_charter
 from tests.commons_registry.factories import CommonsFactory
 from tests.decisions.factories import MemberFactory, discussion
 from tests.factories import UserFactory
+from tests.gatherings.factories import gathering as gathering_for
+from tests.gatherings.factories import place as place_session
 from tests.workshops.factories import MeetingFactory, WorkshopFactory
 from workshops import notes
 
@@ -252,6 +255,45 @@ ROUTES = {
     "settings:category-new": administrators(),
     "settings:category": administrators(args="category"),
     "settings:dismiss-checklist": administrators("405"),
+    # gatherings: the world's participant organises the world's gathering (a role for that
+    # gathering only: facilitators and administrators are not its organisers)
+    "gatherings:list": everyone(),
+    "gatherings:new": facilitators(),
+    "gatherings:programme-worker": everyone(),
+    "gatherings:detail": everyone(args="gathering"),
+    "gatherings:edit": Route(("login", "200", "403", "403", "403"), "gathering"),
+    "gatherings:register": signed_in("405", args="gathering"),
+    "gatherings:programme": everyone(args="gathering"),
+    "gatherings:programme-ics": everyone(args="gathering"),
+    "gatherings:changes": everyone(args="gathering"),
+    "gatherings:propose": signed_in(args="gathering"),
+    "gatherings:me": signed_in(args="gathering"),
+    # the private feed answers whoever holds its token
+    "gatherings:me-ics": everyone(args="gathering_feed"),
+    "gatherings:volunteer": signed_in(args="gathering"),
+    "gatherings:minutes": everyone(args="gathering"),
+    "gatherings:organise": Route(("login", "200", "403", "403", "403"), "gathering"),
+    "gatherings:organise-site": signed_in("405", args="gathering"),
+    "gatherings:organise-room": signed_in("405", args="gathering"),
+    "gatherings:organise-track": signed_in("405", args="gathering"),
+    "gatherings:organise-format": signed_in("405", args="gathering"),
+    "gatherings:organise-organiser": signed_in("405", args="gathering"),
+    "gatherings:organise-publish": signed_in("405", args="gathering"),
+    "gatherings:organise-desk": signed_in("405", args="gathering"),
+    "gatherings:session": everyone(args="gathering_session"),
+    "gatherings:session-edit": Route(("login", "200", "403", "403", "403"), "gathering_session"),
+    "gatherings:session-register": signed_in("405", args="gathering_session"),
+    "gatherings:session-review": signed_in("405", args="gathering_session"),
+    "gatherings:session-place": signed_in("405", args="gathering_session"),
+    "gatherings:session-assign": signed_in("405", args="gathering_session"),
+    "gatherings:session-split": signed_in("405", args="gathering_session"),
+    "gatherings:session-notes": signed_in("405", args="gathering_session"),
+    "gatherings:session-notes-history": everyone(args="gathering_session"),
+    # date polls: anyone with the link answers; only their creator closes them
+    "polls:list": signed_in(),
+    "polls:detail": everyone(args="poll"),
+    "polls:close": signed_in("405", args="poll"),
+    "polls:meeting": signed_in("405", args="poll"),
 }
 
 
@@ -347,11 +389,20 @@ def _world():
     subscribers_batch = imports_engine.apply(
         imports_engine.plan("subscribers", [Upload("liste.txt", b"list@example.org\n")]), None
     )
+    gathering = gathering_for(organiser=participant)
+    session = place_session(gathering, "Plénière")
+    poll = gathering_services.create_poll(
+        by=participant, title="Préparation", dates=[session.starts_at]
+    )
     objects = {
         "import_kind": {"kind": "commons"},
         "people_batch": {"pk": people_batch.pk},
         "subscribers_batch": {"pk": subscribers_batch.pk},
         "import_batch": {"pk": pending.pk},
+        "gathering": {"slug": gathering.slug},
+        "gathering_feed": {"slug": gathering.slug, "token": participant.calendar_token},
+        "gathering_session": {"slug": gathering.slug, "pk": session.pk},
+        "poll": {"pk": poll.pk},
         "person": {"pk": walk_in.pk},
         "merge": {"kept": participant.pk, "merged": walk_in.pk},
         "meeting": {"pk": meeting.pk},

@@ -51,6 +51,11 @@ PUBLIC_PAGES: dict[str, frozenset[str]] = {
     "feeds:commons": frozenset(),
     "network:index": frozenset({"neighbour", "local"}),
     "network:export-geojson": frozenset({"neighbour", "local"}),
+    "gatherings:list": frozenset(),
+    "gatherings:detail": frozenset(),
+    "gatherings:programme": frozenset({"track", "format"}),
+    "gatherings:programme-ics": frozenset(),
+    "gatherings:changes": frozenset(),
 }
 _TOKEN_MARKS = re.compile(rb'name="csrfmiddlewaretoken"|"X-CSRFToken"')
 # Seconds a shared proxy or a client may keep a page without a token (feeds and exports).

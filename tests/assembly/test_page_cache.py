@@ -27,11 +27,14 @@ from charter.models import Charter
 from commons_registry.models import Commons
 from decisions.models import Decision
 from federation.models import Neighbour, NeighbourCommons
+from gatherings.models import Gathering, Session
 from tests.charter.factories import add_version, default_charter
 from tests.commons_registry.factories import CommonsFactory
 from tests.decisions.factories import discussion
 from tests.factories import UserFactory
 from tests.federation.factories import NeighbourCommonsFactory, NeighbourFactory
+from tests.gatherings.factories import gathering as gathering_for
+from tests.gatherings.factories import place
 from tests.workshops.factories import MeetingFactory, WorkshopFactory
 from workshops.models import Meeting, Workshop
 
@@ -109,6 +112,16 @@ def _neighbour_commons():
     return copy, lambda: NeighbourCommons.objects.filter(pk=copy.pk).update(name=AFTER)
 
 
+def _gathering():
+    gathering = gathering_for(title=BEFORE)
+    return gathering, lambda: Gathering.objects.filter(pk=gathering.pk).update(title=AFTER)
+
+
+def _gathering_session():
+    session = place(gathering_for(), BEFORE)
+    return session, lambda: Session.objects.filter(pk=session.pk).update(title=AFTER)
+
+
 # URL name → (what it shows, and how to change it; the page's address from that object).
 PAGES = {
     "home": (_commons, lambda _: reverse("home")),
@@ -135,6 +148,20 @@ PAGES = {
     "feeds:commons": (_commons, lambda _: reverse("feeds:commons")),
     "network:index": (_neighbour, lambda _: reverse("network:index")),
     "network:export-geojson": (_neighbour_commons, lambda _: reverse("network:export-geojson")),
+    "gatherings:list": (_gathering, lambda _: reverse("gatherings:list")),
+    "gatherings:detail": (_gathering, lambda g: g.get_absolute_url()),
+    "gatherings:programme": (
+        _gathering_session,
+        lambda s: reverse("gatherings:programme", args=[s.gathering.slug]),
+    ),
+    "gatherings:programme-ics": (
+        _gathering_session,
+        lambda s: reverse("gatherings:programme-ics", args=[s.gathering.slug]),
+    ),
+    "gatherings:changes": (
+        _gathering_session,
+        lambda s: reverse("gatherings:changes", args=[s.gathering.slug]),
+    ),
 }
 
 

@@ -104,14 +104,14 @@ def test_compose_environment_is_documented_in_the_readme():
 def test_layout_is_the_one_design_gives():
     # chantiers and budget: issue 15 adds them (right of workshops and of decisions).
     for folder in ("config", "portal", "assembly", "commons_registry", "workshops", "decisions", "charter",
-                   "chantiers", "budget", "federation", "templates", "static", "tests", "locale", ".ci", "docs"):  # fmt: skip
+                   "chantiers", "budget", "federation", "gatherings", "templates", "static", "tests", "locale", ".ci", "docs"):  # fmt: skip
         assert (ROOT / folder).is_dir(), folder
     for name in ("manage.py", "docker-compose.yml", "Dockerfile", "pyproject.toml", "README.md",
                  "Makefile", ".ci/run", "tests/e2e/conftest.py", "tests/services/conftest.py"):  # fmt: skip
         assert (ROOT / name).is_file(), name
     # chantiers, budget (issue 15) and federation (issue 16) sit right of the apps they read.
     for app in ("assembly", "commons_registry", "workshops", "chantiers", "decisions", "charter",
-                "budget", "federation", "portal"):  # fmt: skip
+                "budget", "federation", "gatherings", "portal"):  # fmt: skip
         assert (ROOT / app / "apps.py").is_file(), app
     # config/ is the project package, not an app (issue 23).
     assert not (ROOT / "config" / "apps.py").exists()
@@ -124,7 +124,7 @@ TOP_LEVEL = {
     "templates", "static", "tests", "docker-compose.yml", "pyproject.toml", "README.md",
     "Makefile", ".ci", "locale",
     "Dockerfile", "Procfile", ".gitignore",  # the image, `make run`'s processes, git itself
-    "bench", "docs", "chantiers", "budget", "federation",
+    "bench", "docs", "chantiers", "budget", "federation", "gatherings",
     "config", "portal",  # the project package and the composition root (issue 23)
 }  # fmt: skip
 

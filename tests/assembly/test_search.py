@@ -14,11 +14,22 @@ from tests.charter.factories import add_version, default_charter
 from tests.commons_registry.factories import CommonsFactory
 from tests.decisions.factories import discussion
 from tests.factories import UserFactory
+from tests.gatherings.factories import gathering as gathering_for
+from tests.gatherings.factories import place
 from tests.workshops.factories import MeetingFactory, WorkshopFactory
 
 pytestmark = pytest.mark.django_db
 
-KINDS = ["commons", "meetings", "workshops", "decisions", "comments", "charter"]
+KINDS = [
+    "commons",
+    "meetings",
+    "workshops",
+    "decisions",
+    "comments",
+    "charter",
+    "gatherings",
+    "gathering_sessions",
+]
 
 
 def write_about_helene(n=1):
@@ -32,6 +43,10 @@ def write_about_helene(n=1):
             decision=decision, text="D'accord avec Hélène.", created_at=timezone.now()
         )
         add_version(text=f"# Charte\n\nHélène a relu la version {i}.")
+        gathering = gathering_for(
+            slug=f"rencontre-{i}", title=f"Rencontre {i}", description="Hélène accueille."
+        )
+        place(gathering, f"Session {i}", description="Hélène anime.")
 
 
 def found(client, query, **params):
@@ -203,12 +218,12 @@ def test_search_pages_through_one_kind(client):
 def test_search_queries_are_constant(client, django_assert_num_queries, per_kind):
     write_about_helene(per_kind)
 
-    # One query for each of the 6 kinds, then the layout's configuration.
-    with django_assert_num_queries(7):
+    # One query for each of the 8 kinds, then the layout's configuration.
+    with django_assert_num_queries(9):
         response = client.get(reverse("search"), {"q": "helene"})
 
-    # Five kinds, and the charter's current version.
-    assert sum(len(group.results) for group in response.context["groups"]) == 5 * per_kind + 1
+    # Seven kinds, and the charter's current version.
+    assert sum(len(group.results) for group in response.context["groups"]) == 7 * per_kind + 1
 
 
 @pytest.mark.parametrize("per_kind", [1, 3])
@@ -218,12 +233,13 @@ def test_search_queries_are_constant_for_a_facilitator(
     write_about_helene(per_kind)
     client.force_login(facilitator)
 
-    # The session, the person, whether they facilitate, one query per kind, the layout.
-    with django_assert_num_queries(10):
+    # The session, the person, whether they facilitate, one query per kind (gatherings and their
+    # sessions included), the layout.
+    with django_assert_num_queries(12):
         response = client.get(reverse("search"), {"q": "helene"})
 
-    # Five kinds, and the charter's current version.
-    assert sum(len(group.results) for group in response.context["groups"]) == 5 * per_kind + 1
+    # Seven kinds, and the charter's current version.
+    assert sum(len(group.results) for group in response.context["groups"]) == 7 * per_kind + 1
 
 
 INDEXES = {
@@ -233,6 +249,8 @@ INDEXES = {
     "decisions": "decision_search",
     "comments": "comment_search",
     "charter": "charter_version_search",
+    "gatherings": "gathering_search",
+    "gathering_sessions": "gathering_session_search",
 }
 
 

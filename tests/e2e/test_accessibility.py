@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from budget import services as budget_services
 from decisions.models import Comment
+from gatherings import services as gathering_services
 from tests.budget.factories import adopted_line
 from tests.chantiers.factories import chantier_with
 from tests.charter.factories import add_version
@@ -27,6 +28,8 @@ from tests.decisions.factories import MemberFactory, voting
 from tests.e2e.conftest import PHONE
 from tests.factories import FacilitatorFactory
 from tests.federation.factories import NeighbourFactory
+from tests.gatherings.factories import gathering as gathering_for
+from tests.gatherings.factories import place
 from tests.workshops.factories import (
     AttendanceFactory,
     MeetingFactory,
@@ -63,8 +66,16 @@ PAGES = [
     "/search/?q=jardin",
     "/subscribe/",
     "{minutes}",
+    "/gatherings/",
+    "{gathering}",
+    "{gathering}programme/",
+    "{gathering_session}",
+    "{poll}",
 ]
-SIGNED_IN_PAGES = ["/me/", "{decision}", "{meeting}", "/budget/", "{chantier}"]
+SIGNED_IN_PAGES = [
+    "/me/", "{decision}", "{meeting}", "/budget/", "{chantier}", "{gathering}me/",
+    "{gathering_session}",
+]  # fmt: skip
 
 
 def arrange():
@@ -96,7 +107,19 @@ def arrange():
     NeighbourFactory(name="Assemblée de Valenbrune")
     past = PastMeetingFactory(title="Assemblée de novembre", plenary_notes="Nous avons **semé**.")
     WorkshopFactory(meeting=past, title="Grainothèque", notes="Cent sachets de graines.")
+    gathering = gathering_for()
+    session = place(gathering, "Plénière d'ouverture", track=gathering.tracks.get())
+    gathering_services.register_for_session(session, member)
+    poll = gathering_services.create_poll(
+        by=member, title="Préparation", dates=[session.starts_at, session.ends_at]
+    )
+    gathering_services.answer_poll(
+        poll, name="Alex", choices={date.pk: "yes" for date in poll.dates.all()}
+    )
     return member, {
+        "gathering": gathering.get_absolute_url(),
+        "gathering_session": session.get_absolute_url(),
+        "poll": poll.get_absolute_url(),
         "commons": commons.get_absolute_url(),
         "meeting": meeting.get_absolute_url(),
         "workshop": workshop.get_absolute_url(),

@@ -33,11 +33,15 @@ from chantiers.models import Card, Chantier
 from charter.models import Amendment, CharterVersion
 from commons_registry.models import Commons, OstromAssessment
 from decisions.models import Comment, Decision, Vote
+from gatherings import services as gathering_services
+from gatherings.models import Format, Gathering, PollAnswer, Session, Volunteer
 from tests import test_forms_match_permissions as offered
 from tests.budget.factories import adopted_line
 from tests.chantiers.factories import chantier_with
 from tests.commons_registry.factories import CommonsFactory, category
 from tests.decisions.factories import discussion
+from tests.gatherings.factories import day_at
+from tests.gatherings.factories import gathering as gathering_for
 from tests.workshops.factories import MeetingFactory, PastMeetingFactory
 from workshops.models import Attendance, Meeting, Venue, Workshop
 
@@ -176,6 +180,40 @@ def card_edit(people):
     card = chantier.cards.order_by("pk").first()
     action = reverse("chantiers:card", args=[chantier.pk, card.pk])
     return action, {"assignee": people["participant"].pk}
+
+
+def gathering_new(people):
+    gathering_for(slug="deja-pris")  # a short name to collide with
+    return reverse("gatherings:new"), {}
+
+
+def session_propose(people):
+    gathering = gathering_for(organiser=people["owner"])
+    formats = [str(pk) for pk in Format.objects.filter(gathering=None).values_list("pk", flat=True)]
+    return reverse("gatherings:propose", args=[gathering.slug]), {
+        "formats": formats,
+        "track": str(gathering.tracks.get().pk),
+    }
+
+
+def volunteer(people):
+    gathering = gathering_for(organiser=people["owner"])
+    formats = [str(pk) for pk in Format.objects.filter(gathering=None).values_list("pk", flat=True)]
+    return reverse("gatherings:volunteer", args=[gathering.slug]), {"formats": formats}
+
+
+def poll_new(people):
+    return reverse("polls:list"), {"gathering": str(gathering_for().pk)}
+
+
+def poll_answer(people):
+    gathering = gathering_for()
+    poll = gathering_services.create_poll(
+        by=people["owner"],
+        title="Préparation",
+        dates=[day_at(gathering, 0, 18), day_at(gathering, 1, 18)],
+    )
+    return poll.get_absolute_url(), {"dates": list(poll.dates.values_list("pk", flat=True))}
 
 
 # --- The POST bodies ---------------------------------------------------------------------------------
@@ -551,6 +589,85 @@ def _expense_fields(valid):
     )
 
 
+SLUG = v.Field(
+    st.from_regex(r"\A[a-z0-9][a-z0-9-]{0,79}\Z"), st.one_of(v.text, st.just("deja-pris"))
+)
+
+
+def _gathering_fields(valid):
+    fields = {
+        "title": TITLE,
+        "slug": SLUG,
+        "starts_on": v.Field(v.valid_dates(), v.dates()),
+        "ends_on": v.Field(v.valid_dates(), v.dates()),
+        "description": OPTIONAL_TEXT,
+        "registration_open": v.boolean(),
+        "capacity": v.Field(
+            st.one_of(st.just(""), v.valid_integers(1, 2147483647)), v.number, required=False
+        ),
+        "call_open": v.boolean(),
+        "workshop_split_threshold": v.Field(v.valid_integers(0, 2147483647), v.number),
+        "plenary_split_threshold": v.Field(v.valid_integers(0, 2147483647), v.number),
+    }
+    whole = st.builds(
+        lambda title, slug, first, days, threshold: {
+            "title": title,
+            "slug": slug,
+            "starts_on": first.isoformat(),
+            "ends_on": (first + datetime.timedelta(days=days)).isoformat(),
+            "workshop_split_threshold": threshold,
+            "plenary_split_threshold": threshold,
+        },
+        TITLE.valid,
+        SLUG.valid.filter(lambda slug: slug != "deja-pris"),
+        st.dates(datetime.date(2027, 1, 1), datetime.date(2035, 12, 31)),
+        st.integers(0, 5),
+        v.valid_integers(0, 1000),
+    )
+    return v.body(fields, valid=whole)
+
+
+def _proposal_fields(valid):
+    return v.body(
+        {
+            "title": TITLE,
+            "format": v.choice(*valid["formats"], odd=v.number),
+            "track": v.choice("", valid["track"], odd=v.number, required=False),
+            "description": OPTIONAL_TEXT,
+            "needs": OPTIONAL_TEXT,
+            "preferred_slot": v.Field(v.optional_text(200), required=False),
+        }
+    )
+
+
+def _volunteer_fields(valid):
+    return v.body(
+        {
+            "formats": v.Field(st.sampled_from(valid["formats"]), v.number, required=False),
+            "availability": OPTIONAL_TEXT,
+        }
+    )
+
+
+def _poll_fields(valid):
+    lines = st.lists(v.valid_periods().map(lambda period: period[0]), min_size=1, max_size=8)
+    return v.body(
+        {
+            "title": TITLE,
+            "description": v.Field(v.optional_text(4000), required=False),
+            "dates": v.Field(lines.map("\n".join), st.one_of(v.text, v.local_datetimes())),
+            "gathering": v.choice("", valid["gathering"], odd=v.number, required=False),
+        }
+    )
+
+
+def _poll_answer_fields(valid):
+    fields = {"name": v.Field(v.valid_text(80))}
+    for pk in valid["dates"]:
+        fields[f"date_{pk}"] = v.choice("yes", "maybe", "no")
+    return v.body(fields)
+
+
 CASES = {
     "sign_up": Case(sign_up, "anonymous", _sign_up_fields, {get_user_model(): 1}),
     "profile": Case(profile, "participant", _profile_fields),
@@ -614,6 +731,11 @@ CASES = {
         _invite_fields,
         {FacilitatorInvitation: 1},
     ),
+    "gathering_new": Case(gathering_new, "facilitator", _gathering_fields, {Gathering: 1}),
+    "session_propose": Case(session_propose, "participant", _proposal_fields, {Session: 1}),
+    "volunteer": Case(volunteer, "participant", _volunteer_fields, {Volunteer: 1}),
+    "poll_new": Case(poll_new, "participant", _poll_fields),
+    "poll_answer": Case(poll_answer, "anonymous", _poll_answer_fields, {PollAnswer: 1}),
 }
 
 

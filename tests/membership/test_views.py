@@ -361,6 +361,10 @@ def test_export_gives_my_data_as_json_sections(client):
         "charter_amendments",
         "charter_conflicts_resolved",
         "ledger_entries",
+        "gatherings",
+        "gathering_sessions",
+        "gathering_notes_revisions",
+        "polls",
     ]
     assert sections["profile"]["display_name"] == "Maxime"
     assert sections["profile"]["eligible_until"] == "2027-03-26"
@@ -397,8 +401,9 @@ def test_export_runs_a_constant_number_of_queries(client, rows, django_assert_nu
     # subscriptions and digest items (issue 11); the merges, the notes' revisions and the
     # phone ticks' log (issue 12); the settings changes one made, the facilitator invitations to
     # one's addresses (two: the addresses, then the invitations), the imports a person applied
-    # or undid, and whether their address is on the do-not-mail list (issue 22)
-    with django_assert_num_queries(38):
+    # or undid, and whether their address is on the do-not-mail list (issue 22); the gatherings' four
+    # sections (issue 27): eleven, the prefetches of rows one does not have not running
+    with django_assert_num_queries(49):
         client.get("/me/export.json")
 
 

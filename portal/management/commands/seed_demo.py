@@ -27,6 +27,7 @@ APPS_IN_ORDER = [
     "charter",
     "budget",
     "federation",
+    "gatherings",
 ]
 
 
