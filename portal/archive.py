@@ -35,6 +35,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.db import connections
 from django.test import Client
+from django.utils import translation
 from django.utils.translation import get_language_info
 from lxml import etree
 from lxml import html as lxml_html
@@ -485,7 +486,8 @@ def build_archive(
     languages = languages or languages_to_archive()
     report = Report(output=output, languages=languages)
     static: set[str] = set()
-    with tempfile.TemporaryDirectory() as scratch:
+    # Each page activates its language in this thread: the caller's comes back afterwards.
+    with translation.override(translation.get_language()), tempfile.TemporaryDirectory() as scratch:
         crawled = dict(
             zip(
                 languages,
