@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import translation
 from lxml import html as lxml_html
 
 from assembly.page_cache import ARCHIVE_REQUEST
@@ -185,7 +186,10 @@ def test_canonical_urls_name_the_live_pages(archive):
 @pytest.mark.django_db(transaction=True)
 def test_a_zip_and_two_processes_give_the_same_pages(tmp_path):
     UserFactory()
-    folder = build_archive(tmp_path / "one", processes=1)
+    with translation.override("fr"):
+        folder = build_archive(tmp_path / "one", processes=1)
+        # English pages were the last asked for, in this thread: the caller's language is back.
+        assert translation.get_language() == "fr"
 
     zipped = build_archive(tmp_path / "archive.zip", processes=2)
 
