@@ -21,7 +21,7 @@ from charter.models import Amendment
 from commons_registry.models import Commons
 from decisions import services as decision_services
 from gatherings import services as gathering_services
-from gatherings.models import Format
+from gatherings.models import Format, Gathering
 from tests.charter.factories import add_version, default_charter
 from tests.charter.factories import amendment as charter_amendment
 from tests.commons_registry.factories import CommonsFactory
@@ -335,7 +335,11 @@ def membership_declaration(people):
 
 
 def _gathering(people):
-    return gathering(organiser=people["owner"])
+    # One gathering for every case built in the same database (the read-only browser test
+    # builds them all at once).
+    return Gathering.objects.filter(slug="rencontre").first() or gathering(
+        organiser=people["owner"]
+    )
 
 
 def gathering_new(people):
@@ -398,8 +402,8 @@ def session_review(people):
 
 
 def session_notes_by_a_registrant(people):
-
-    session = place(gathering(), "Atelier")
+    # Someone else's gathering: the owner is only registered for the session.
+    session = place(gathering(slug="rencontre-des-autres"), "Atelier")
     gathering_services.register_for_session(session, people["owner"])
     return Form(
         session.get_absolute_url(),

@@ -33,7 +33,9 @@ def test_every_part_a_template_names_has_a_key_function():
 
 
 def _person(pk, *, staff=False):
-    return SimpleNamespace(pk=pk, is_authenticated=pk is not None, is_staff=staff)
+    return SimpleNamespace(
+        pk=pk, is_authenticated=pk is not None, is_staff=staff, is_superuser=False
+    )
 
 
 def test_me_and_a_decision_are_kept_per_person():

@@ -3,7 +3,10 @@ resolves to a file inside it, no page holds a form or a CSRF token, and nothing 
 
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 import zipfile
 from importlib import import_module
 from pathlib import Path
@@ -13,7 +16,7 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import translation
 from lxml import html as lxml_html
 
@@ -191,7 +194,18 @@ def test_a_zip_and_two_processes_give_the_same_pages(tmp_path):
         # English pages were the last asked for, in this thread: the caller's language is back.
         assert translation.get_language() == "fr"
 
-    zipped = build_archive(tmp_path / "archive.zip", processes=2)
+    # Two forked processes from a single-threaded `manage.py archive`, as an operator runs it:
+    # forking this test process (pytest-xdist's and the browser tests' threads) could deadlock.
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
+        "TEST_DATABASE_NAME": str(connection.settings_dict["NAME"]),
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "archive", "--output", str(tmp_path / "archive.zip"),
+         "--processes", "2"],
+        cwd=settings.BASE_DIR, env=env, check=True, capture_output=True, timeout=600,
+    )  # fmt: skip
 
     with zipfile.ZipFile(tmp_path / "archive.zip") as archive:
         names = set(archive.namelist())
@@ -200,7 +214,7 @@ def test_a_zip_and_two_processes_give_the_same_pages(tmp_path):
     }
     assert names == in_folder
     assert {"index.html", "en/index.html", "static/css/assemblee.css"} <= names
-    assert zipped.pages == folder.pages
+    assert sum(1 for name in names if name.endswith(".html")) >= folder.pages
 
 
 @pytest.mark.django_db

@@ -145,7 +145,7 @@ def test_home_for_an_administrator_queries_do_not_grow(
 
     # The person and the home's sections, then the checklist (its questions are asked whatever
     # the number of invitations).
-    with django_assert_num_queries(7 + CHECKLIST_QUERIES):
+    with django_assert_num_queries(9 + CHECKLIST_QUERIES):
         admin_client.get("/")
 
 

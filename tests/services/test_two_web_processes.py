@@ -24,7 +24,14 @@ from tests.factories import FacilitatorFactory
 from .conftest import REDIS_URL, redis_answers
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_CACHE = {"default": {"BACKEND": "assembly.cache.ForgivingRedisCache", "LOCATION": REDIS_URL}}
+# As the servers see it, key prefix included (config/settings.py, CACHE_KEY_PREFIX).
+REDIS_CACHE = {
+    "default": {
+        "BACKEND": "assembly.cache.ForgivingRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": settings.CACHE_KEY_PREFIX,
+    }
+}
 
 
 class Browser:
