@@ -5,6 +5,7 @@ import sys
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from kombu import pools
 
 from assembly import fragments
@@ -53,6 +54,29 @@ def use_broker(url: str, queue: str | None = None):
         app._pool = None
     app.amqp._producer_pool = None
     pools.reset()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_database_session_left_behind(django_db_setup, django_db_blocker):
+    """At the end of the session, a connection that something the tests started still holds to
+    the test database (a server or worker process winding down, a thread's connection) would
+    stop pytest-django from dropping it. Say which, on stderr, then end them."""
+    yield
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid, application_name, state, left(query, 120) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            left = cursor.fetchall()
+            for row in left:
+                print(f"test database still in use at the end: {row}", file=sys.stderr)
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture(autouse=True)
