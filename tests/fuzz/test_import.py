@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from assembly import imports
 from assembly.imports import MAX_FILE_BYTES, engine
+from assembly.models import AssemblyConfiguration
 from tests.commons_registry.factories import CommonsFactory
 from tests.factories import UserFactory
 
@@ -215,6 +216,8 @@ def test_any_file_is_imported_or_refused_in_words_and_a_refusal_writes_nothing(k
     @given(files=uploads, skip_errors=st.booleans())
     def import_anything(files, skip_errors):
         with transaction.atomic():
+            # An assembly always has its configuration row; it is made at its first read.
+            AssemblyConfiguration.get()
             before = snapshot()
             if plan_and_apply(kind, files, skip_errors) == "refused":
                 assert snapshot() == before
