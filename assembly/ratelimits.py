@@ -9,13 +9,14 @@ import logging
 from functools import wraps
 
 from allauth.core import ratelimit
+from allauth.core.internal import ratelimit as counting
 from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
-from .pickers import PICKER_BUTTON
+from .pickers import sent_to_search
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +27,7 @@ REFUSALS = {
     "commons_proposal": _("You have proposed many commons in a short time."),
     "walk_in": _("Many newcomers have been registered from here in a short time."),
     "subscription": _("Many subscriptions have come from here in a short time."),
+    "people_choices": _("You have searched for many people in a short time."),
 }
 
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -54,13 +56,20 @@ def _shortest_period(rates: str) -> int:
 
 
 def allow(request, action: str, key: str | None = None) -> bool:
-    """Count one `action` by this request's person and address; False once over the limit."""
+    """Count one `action` by this request's person and address; False once over the limit.
+
+    A GET counts too (allauth's own `consume` leaves GETs alone): the people picker's
+    suggestions are reads that give out names."""
     rates = rates_for(action)
     if not rates:
         return True
     if _counts_per_user(rates) and not request.user.is_authenticated:
         # Anonymous requests to a signed-in action are refused by the view itself.
         return True
+    if request.method == "GET":
+        return bool(
+            counting.consume(request, app="allauth.account", action=action, key=key, limit_get=True)
+        )
     return ratelimit.consume(request, action=action, key=key)
 
 
@@ -92,9 +101,9 @@ def rate_limited(action: str, key=None):
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            # A picker's "Search" (assembly/pickers.py) sends the form back to be shown again and
+            # A picker's search (assembly/pickers.py) sends the form back to be shown again and
             # writes nothing: it is not an action to count.
-            acting = request.method == "POST" and PICKER_BUTTON not in request.POST
+            acting = request.method == "POST" and not sent_to_search(request.POST)
             if acting and not allow(request, action, key(request) if key else None):
                 return too_many_requests(request, action)
             return view(request, *args, **kwargs)

@@ -41,6 +41,9 @@ from .announcement import BUDGET_SECONDS as ANNOUNCEMENT_BUDGET_SECONDS
 from .announcement import measure_announcement_send
 from .archive import BUDGET_SECONDS as ARCHIVE_BUDGET_SECONDS
 from .archive import measure_archive
+from .forms import BUDGET_BYTES as FORM_BUDGET_BYTES
+from .forms import BUDGET_MS as FORM_BUDGET_MS
+from .forms import measure_form_pages
 from .imports import describe as describe_import
 from .imports import measure_attendance_import
 from .load import LOOPBACK, SEARCH_P95_BUDGET_MS, BenchmarkError, Page, Row, wanted
@@ -309,6 +312,13 @@ def measure(
     announcement = measure_announcement() if wanted("announcement", only) else None
     attendance_import = measure_attendance_import() if wanted("import", only) else None
     archive = run_archive() if wanted("archive", only) else None
+    form_pages = None
+    if wanted("forms", only):
+        say(
+            f"Form pages that choose among commons or people, on the large data (machine load "
+            f"average {os.getloadavg()[0]:.2f}):"
+        )
+        form_pages = measure_form_pages(say)
 
     table = list(rows.values())
     over = benchmark.flag_rows(table, max_queries=max_queries, max_ratio=max_ratio)
@@ -344,6 +354,8 @@ def measure(
             "ratio_signed_in": benchmark.SIGNED_IN_BUDGET,
             "recompute_seconds": benchmark.RECOMPUTE_BUDGET_SECONDS,
             "memory_growth": benchmark.MEMORY_GROWTH_BUDGET,
+            "form_page_bytes": FORM_BUDGET_BYTES,
+            "form_page_cpu_ms": FORM_BUDGET_MS,
         },
         "pages": [
             {
@@ -365,6 +377,7 @@ def measure(
         "archive": archive,
         "search_alone": search_alone,
         "first_views": first_views,
+        "form_pages": form_pages,
         "recompute": {
             "attendance_records": attendance,
             "seconds": [round(s, 3) for s in recompute_seconds],
@@ -401,6 +414,8 @@ def measure(
         problems.append("attendance import over budget")
     if archive is not None and not archive["within_budget"]:
         problems.append("static archive over budget")
+    if form_pages is not None and not all(row["within_budget"] for row in form_pages):
+        problems.append("form page(s) over 40 KB or 20 ms")
     if problems:
         message = "; ".join(problems)
         if strict:

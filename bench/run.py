@@ -89,8 +89,9 @@ def arguments() -> argparse.ArgumentParser:
         metavar="NAME",
         help=(
             "Measure only the pages whose name or path contains NAME, or 'recompute', "
-            "'announcement', 'archive', 'import', 'memory', 'stack' (the small profile's PSS) or "
-            "'search alone' (repeatable; default: everything)."
+            "'announcement', 'archive', 'import', 'memory', 'stack' (the small profile's PSS), "
+            "'forms' (the form pages' size and time) or 'search alone' (repeatable; default: "
+            "everything)."
         ),
     )
     parser.add_argument(
@@ -98,7 +99,8 @@ def arguments() -> argparse.ArgumentParser:
         action="store_true",
         help=(
             "Exit non-zero when a page exceeds the query budget or its cost budget, a worker's "
-            "memory grows more than 20%%, or the recompute takes 2 s."
+            "memory grows more than 20%%, the recompute takes 2 s, or a form page is over 40 KB "
+            "or 20 ms."
         ),
     )
     return parser

@@ -7,14 +7,16 @@ class ChantiersConfig(AppConfig):
     verbose_name = _("Chantiers")
 
     def ready(self):
-        from assembly import personal_data
+        from assembly import personal_data, pickers
         from workshops import extensions
 
         from . import personal_data as sections
         from .models import Card, Chantier, ChantierWorkshop, Participant
+        from .pickers import card_people_for
         from .views import workshop_section
 
         extensions.register_detail_section(workshop_section)
+        pickers.register_people_source("chantier", card_people_for)
         personal_data.register(
             "chantiers", sections.chantiers, covers=[Participant, Chantier, ChantierWorkshop]
         )

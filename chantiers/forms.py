@@ -3,11 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assembly.models import User
-from assembly.pickers import PickerFormMixin
+from assembly.pickers import PersonChoiceField, PickerFormMixin
 from commons_registry.forms import related_commons_field
 
 from .models import Card, Chantier, ChantierWorkshop, Column
+from .pickers import card_people
 
 
 class ChantierForm(PickerFormMixin, forms.ModelForm):
@@ -35,11 +35,14 @@ class ChantierEditForm(ChantierForm):
         return {stage: self.cleaned_data[f"{stage}_name"] for stage in Column.Stage.values}
 
 
-class CardForm(forms.ModelForm):
+class CardForm(PickerFormMixin, forms.ModelForm):
+    # Chosen with the people picker: the form stays small however many are in the chantier.
+    assignee = PersonChoiceField(source="chantier", label=_("Person (optional)"), required=False)
+
     class Meta:
         model = Card
         fields = ["title", "description", "assignee", "due_on"]
-        labels = {"assignee": _("Person (optional)"), "due_on": _("Due date (optional)")}
+        labels = {"due_on": _("Due date (optional)")}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -47,11 +50,7 @@ class CardForm(forms.ModelForm):
 
     def __init__(self, *args, chantier, **kwargs):
         super().__init__(*args, **kwargs)
-        # A card's person is someone in the chantier.
-        self.fields["assignee"].queryset = User.objects.filter(
-            chantier_participations__chantier=chantier
-        ).order_by("display_name")
-        self.fields["assignee"].required = False
+        self.fields["assignee"].among(card_people(chantier), chantier.pk)
 
 
 class LinkWorkshopForm(forms.ModelForm):

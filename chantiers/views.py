@@ -202,6 +202,9 @@ def card_new(request, pk):
     if not permissions.can_work_on_cards(request.user, chantier):
         raise PermissionDenied
     form = CardForm(request.POST, chantier=chantier)
+    if form.searching:
+        # The people picker's search without JavaScript: the form again, as typed, on its own.
+        return render(request, "chantiers/card_new.html", {"chantier": chantier, "form": form})
     if not form.is_valid():
         messages.error(
             request, _("The card was not added. %(reasons)s") % {"reasons": reasons(form)}

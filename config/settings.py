@@ -66,6 +66,8 @@ WRITE_RATE_LIMITS = {
     "commons_proposal": env.str("RATE_LIMIT_COMMONS_PROPOSAL", default="10/h/user,60/h/ip"),
     "walk_in": env.str("RATE_LIMIT_WALK_IN", default="60/10m/user,120/10m/ip"),
     "subscription": env.str("RATE_LIMIT_SUBSCRIPTION", default="5/h/ip,3/h/key"),
+    # Searches of the people picker (/people/choices.json): a name list is not read by a loop.
+    "people_choices": env.str("RATE_LIMIT_PEOPLE_CHOICES", default="120/m/user,1000/h/user"),
     # POSTs to the fediverse inbox, per address, and per remote server (the signing key's domain).
     "activitypub_inbox": env.str("RATE_LIMIT_ACTIVITYPUB_INBOX", default="120/m/ip"),
     "activitypub_server": env.str("RATE_LIMIT_ACTIVITYPUB_SERVER", default="300/m/key"),

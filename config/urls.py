@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from assembly import identity_views
+from assembly import identity_views, picker_views
 from assembly import views as assembly_views
 from commons_registry.feeds import CommonsFeed
 from decisions.feeds import DecisionsFeed
@@ -39,6 +39,7 @@ urlpatterns = [
     path("unsubscribe/<str:token>/", assembly_views.unsubscribe, name="unsubscribe"),
     path("people/", portal_views.people, name="people"),
     path("search/", portal_views.search_page, name="search"),
+    path("people/choices.json", picker_views.people_choices, name="people-choices"),
     path("people/members/", portal_views.members, name="people-members"),
     path("people/members.csv", portal_views.members_csv, name="people-members-csv"),
     path("people/duplicates/", identity_views.duplicates, name="people-duplicates"),

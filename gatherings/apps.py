@@ -7,7 +7,7 @@ class GatheringsConfig(AppConfig):
     verbose_name = _("Gatherings")
 
     def ready(self):
-        from assembly import merging, personal_data, search
+        from assembly import merging, personal_data, pickers, search
 
         from . import personal_data as sections
         from .models import (
@@ -20,10 +20,12 @@ class GatheringsConfig(AppConfig):
             SessionRegistration,
             Volunteer,
         )
+        from .pickers import facilitators_pool_for
         from .search import SOURCES
 
         for source in SOURCES:
             search.register(source)
+        pickers.register_people_source("gathering-pool", facilitators_pool_for)
 
         # Exported; registrations, roles and volunteering go with the account (CASCADE), the
         # gatherings and sessions stay without a name (SET_NULL).

@@ -5,10 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from assembly.forms import ModelMultipleChoiceField
 from assembly.models import User
+from assembly.pickers import PersonChoiceField, PickerFormMixin
 from workshops.forms import LOCAL_DATETIME_FORMAT, LocalDateTimeInput
 from workshops.models import Venue
 
 from .models import Format, Gathering, PollChoice, Session, Stop, Volunteer, formats_of
+from .pickers import facilitators_pool
 from .services import Review
 
 DATETIME_FORMATS = [LOCAL_DATETIME_FORMAT, "%Y-%m-%d %H:%M"]
@@ -180,14 +182,13 @@ class SplitForm(forms.Form):
         return [self.places[key] for key in self.cleaned_data["places"]]
 
 
-class AssignForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("Facilitator"), queryset=User.objects.none())
+class AssignForm(PickerFormMixin, forms.Form):
+    # Chosen with the people picker: the session's page stays small however large the pool.
+    person = PersonChoiceField(source="gathering-pool", label=_("Facilitator"))
 
     def __init__(self, *args, gathering, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = User.objects.filter(
-            gathering_volunteering__gathering=gathering
-        ).order_by("display_name", "pk")
+        self.fields["person"].among(facilitators_pool(gathering), gathering.slug)
 
 
 class VolunteerForm(forms.ModelForm):

@@ -348,7 +348,7 @@ def session_detail(request, slug, pk):
                 "ends_at": session.ends_at and timezone.localtime(session.ends_at),
             },
         )
-        context["assign_form"] = AssignForm(gathering=gathering)
+        context["assign_form"] = AssignForm(gathering=gathering, searched=request.GET)
         if session.is_placed and not session.stop_id:
             context["split_form"] = SplitForm(gathering=gathering)
     if context["can_write_notes"]:
@@ -456,6 +456,9 @@ def session_assign(request, slug, pk):
     if not permissions.is_organiser(request.user, session.gathering):
         raise PermissionDenied
     form = AssignForm(request.POST, gathering=session.gathering)
+    if form.searching:
+        # The people picker's search without JavaScript: the session's page shows the matches.
+        return redirect(f"{session.get_absolute_url()}?{form.search_parameters()}#assign")
     if not form.is_valid():
         messages.error(request, reasons(form))
         return redirect(session)

@@ -84,6 +84,8 @@ ROUTES = {
     "me-delete": signed_in(),
     "people": everyone(),
     "search": everyone(),
+    # the people picker's suggestions: each source checks its own viewers (without one, none)
+    "people-choices": signed_in("404"),
     "people-members": facilitators(),
     "people-members-csv": facilitators(),
     "people-duplicates": facilitators(),

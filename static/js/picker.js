@@ -1,6 +1,7 @@
 // The searchable picker (assembly/pickers.py) as a WAI-ARIA 1.2 combobox: as one types, a list of
-// suggestions from the widget's JSON URL; arrows move, Enter or a click ticks the row, Escape
-// closes. Without this file the picker is a search sent with the form, and works the same.
+// suggestions from the widget's JSON URL; arrows move, Enter or a click ticks the row (or, for one
+// choice, checks its radio button), Escape closes. Without this file the picker is a search sent
+// with the form, and works the same.
 (function () {
   "use strict";
   if (window.assembleePicker) {
@@ -11,7 +12,9 @@
   function enhance(picker) {
     var input = picker.querySelector('input[type="search"]');
     var options = picker.querySelector(".picker-options");
-    var button = picker.querySelector('button[type="submit"]');
+    var button = picker.querySelector('button[type="submit"][name]');
+    var searched = picker.querySelector('input[type="hidden"]');
+    var multiple = picker.getAttribute("data-multiple") !== "false";
     var status = picker.querySelector("[aria-live]");
     var field = picker.getAttribute("data-field");
     var listbox = document.createElement("ul");
@@ -57,7 +60,7 @@
         var item = document.createElement("li");
         var label = document.createElement("label");
         box = document.createElement("input");
-        box.type = "checkbox";
+        box.type = multiple ? "checkbox" : "radio";
         box.name = field;
         box.value = String(row.id);
         label.appendChild(box);
@@ -98,7 +101,8 @@
         show([]);
         return;
       }
-      var url = picker.getAttribute("data-suggestions") + "?q=" + encodeURIComponent(query);
+      var base = picker.getAttribute("data-suggestions");
+      var url = base + (base.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(query);
       fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.json() : { results: [] }; })
         .then(function (data) { if (input.value.trim() === query) { show(data.results || []); } })
@@ -106,6 +110,8 @@
     }
 
     input.addEventListener("input", function () {
+      // Here the combobox searches: the words left in the field never turn sending into a search.
+      searched.value = input.value;
       window.clearTimeout(timer);
       timer = window.setTimeout(suggest, 200);
     });
