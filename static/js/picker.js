@@ -33,6 +33,12 @@
     input.setAttribute("aria-expanded", "false");
     input.setAttribute("aria-controls", listbox.id);
 
+    // The field and its twin together: the words left in the field never turn sending into a search.
+    function clear() {
+      input.value = "";
+      searched.value = "";
+    }
+
     function close() {
       listbox.hidden = true;
       input.setAttribute("aria-expanded", "false");
@@ -70,7 +76,7 @@
       }
       box.checked = true;
       status.textContent = row.label + " ✓";
-      input.value = "";
+      clear();
       close();
       input.focus();
     }
@@ -136,7 +142,7 @@
           event.preventDefault();
           close();
         } else {
-          input.value = "";
+          clear();
         }
       }
     });

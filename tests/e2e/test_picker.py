@@ -143,8 +143,8 @@ def test_people_combobox_chooses_a_person_with_the_keyboard(axe_page):
     expect(page.get_by_role("radio", name="Dominique")).to_be_checked()
     expect(page.get_by_role("radio", name="Camille Martin")).not_to_be_checked()
 
-    page.get_by_role("button", name="Enregistrer").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer").click()
     card.refresh_from_db()
     assert card.assignee.display_name == "Dominique"
 
