@@ -5,7 +5,9 @@ the same pages to their size and query count on 1,200 commons and 1,200 people.
 
 The time is the CPU time of the process per request (`time.process_time`, as the first views'),
 so that a machine busy with other work moves it less than a wall clock; the wall-clock median is
-printed beside it.
+printed beside it. Two pages hold such a form beside their own content (a chantier's board, a
+session's page for its organisers): the 40 KB budget holds for them too, while their time is their
+content's (DESIGN.md's page budgets), printed without the form pages' 20 ms budget.
 """
 
 import statistics
@@ -13,7 +15,6 @@ import time
 
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assembly.models import User
@@ -27,8 +28,8 @@ BUDGET_BYTES = 40_000
 BUDGET_MS = 20.0
 
 
-def form_pages() -> list[tuple[str, str, User]]:
-    """(name, path, who sees it): the heaviest of each kind in the seeded data."""
+def form_pages() -> list[tuple[str, str, User, bool]]:
+    """(name, path, who sees it, whether the form is the page): one of each in the seeded data."""
     member = User.objects.filter(email="member@example.org").first()
     facilitator = User.objects.filter(email="facilitator@example.org").first()
     meeting = Meeting.objects.filter(starts_at__gt=timezone.now()).order_by("starts_at").first()
@@ -51,27 +52,45 @@ def form_pages() -> list[tuple[str, str, User]]:
     if coordinator is None or organiser is None:
         raise BenchmarkError("The demo chantier has no coordinator, or the gathering no organiser.")
     return [
-        ("new discussion", "/decisions/new/", member),
-        ("workshop proposal", f"/workshops/propose/?meeting={meeting.pk}", member),
-        ("workshop edit (facilitator)", f"/workshops/{workshop.pk}/edit/", facilitator),
-        ("new chantier", "/chantiers/new/", member),
-        ("chantier edit", f"/chantiers/{card.chantier_id}/edit/", coordinator.person),
-        ("chantier card", card.get_absolute_url(), coordinator.person),
-        ("chantier with its card form", f"/chantiers/{card.chantier_id}/", coordinator.person),
-        ("gathering session (organiser)", session.get_absolute_url(), organiser.person),
+        ("new discussion", "/decisions/new/", member, True),
+        ("workshop proposal", f"/workshops/propose/?meeting={meeting.pk}", member, True),
+        ("workshop edit (facilitator)", f"/workshops/{workshop.pk}/edit/", facilitator, True),
+        ("new chantier", "/chantiers/new/", member, True),
+        ("chantier edit", f"/chantiers/{card.chantier_id}/edit/", coordinator.person, True),
+        ("chantier card", card.get_absolute_url(), coordinator.person, True),
+        (
+            "chantier, its board and card form",
+            f"/chantiers/{card.chantier_id}/",
+            coordinator.person,
+            False,
+        ),
+        ("gathering session (organiser)", session.get_absolute_url(), organiser.person, False),
     ]
+
+
+def count_queries(client, path) -> int:
+    """The SQL statements of one request, counted as they go to the database (a log of queries
+    would need DEBUG or a context that the request's own signals reset)."""
+    sent = []
+
+    def counted(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counted):
+        client.get(path)
+    return len(sent)
 
 
 def measure_form_pages(say, runs: int = 20) -> list[dict]:
     found = []
-    for name, path, person in form_pages():
+    for name, path, person, form_page in form_pages():
         client = Client(HTTP_HOST=LOOPBACK)
         client.force_login(person)
         response = client.get(path)  # caches filled
         if response.status_code != 200:
             raise BenchmarkError(f"{path} answered {response.status_code}, not 200.")
-        with CaptureQueriesContext(connection) as queries:
-            client.get(path)
+        queries = count_queries(client, path)
         walls = []
         started = time.process_time()
         for _ in range(runs):
@@ -80,22 +99,24 @@ def measure_form_pages(say, runs: int = 20) -> list[dict]:
             walls.append((time.perf_counter() - wall) * 1000)
         cpu_ms = (time.process_time() - started) * 1000 / runs
         size = len(response.content)
-        within = size <= BUDGET_BYTES and cpu_ms <= BUDGET_MS
+        within = size <= BUDGET_BYTES and (cpu_ms <= BUDGET_MS or not form_page)
         found.append(
             {
                 "page": name,
                 "path": path,
                 "bytes": size,
-                "queries": len(queries),
+                "queries": queries,
                 "cpu_ms": round(cpu_ms, 2),
                 "wall_median_ms": round(statistics.median(walls), 2),
+                "time_budget": form_page,
                 "within_budget": within,
             }
         )
+        budget = f"{BUDGET_BYTES // 1000} KB" + (f", {BUDGET_MS:g} ms" if form_page else "")
         say(
-            f"  {name} ({path}): {size / 1000:.1f} KB, {len(queries)} queries, {cpu_ms:.1f} ms "
-            f"in-process CPU (wall median {statistics.median(walls):.1f} ms) (budget "
-            f"{BUDGET_BYTES // 1000} KB, {BUDGET_MS:g} ms) {'ok' if within else 'OVER BUDGET'}"
+            f"  {name} ({path}): {size / 1000:.1f} KB, {queries} queries, {cpu_ms:.1f} ms "
+            f"in-process CPU (wall median {statistics.median(walls):.1f} ms) (budget {budget}) "
+            f"{'ok' if within else 'OVER BUDGET'}"
         )
         client.logout()
     return found
