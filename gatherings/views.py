@@ -12,10 +12,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assembly import diffs
+from assembly import diffs, fragments
 from assembly.forms import reasons
 from assembly.models import User
 from assembly.permissions import is_signed_in
@@ -565,27 +566,46 @@ def my_sessions(gathering, person):
     return sessions
 
 
-@login_required
-def my_programme(request, slug):
-    gathering = get_object_or_404(Gathering, slug=slug)
-    sessions = my_sessions(gathering, request.user)
+@fragments.part("gathering-me")
+def my_programme_key(context):
+    """Everything in the part is this person's own, for this gathering (and the minute: "now")."""
+    return (context["gathering"].pk, context["user"].pk)
+
+
+def _my_programme_parts(gathering, person) -> dict:
+    sessions = my_sessions(gathering, person)
     clashing = services.conflicts(sessions)
     now = timezone.now()
-    current = [s for s in sessions if s.starts_at <= now < s.ends_at]
-    upcoming = [s for s in sessions if s.starts_at > now][:3]
     for session in sessions:
         session.clashes = session.pk in clashing
+    return {
+        "sessions": sessions,
+        "conflict_count": len(clashing),
+        "now_sessions": [s for s in sessions if s.starts_at <= now < s.ends_at],
+        "next_sessions": [s for s in sessions if s.starts_at > now][:3],
+    }
+
+
+@login_required
+def my_programme(request, slug):
+    fragments.remember_content_version(request)
+    # The gathering is only read here: one copy per content version in this process.
+    gathering = fragments.memo(
+        request, "gathering", (slug,), lambda: Gathering.objects.filter(slug=slug).first()
+    )
+    if gathering is None:
+        raise Http404
+    person = request.user
+    # Read only when the kept part is rendered (once per content version and minute).
+    parts = SimpleLazyObject(lambda: _my_programme_parts(gathering, person))
     return render(
         request,
         "gatherings/me.html",
         {
             "gathering": gathering,
-            "sessions": sessions,
-            "conflict_count": len(clashing),
-            "now_sessions": current,
-            "next_sessions": upcoming,
+            "mine": parts,
             "feed_url": request.build_absolute_uri(
-                f"/gatherings/{gathering.slug}/me/{request.user.calendar_token}.ics"
+                f"/gatherings/{gathering.slug}/me/{person.calendar_token}.ics"
             ),
         },
     )
