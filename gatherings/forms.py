@@ -43,6 +43,7 @@ class GatheringForm(forms.ModelForm):
             "registration_open",
             "capacity",
             "call_open",
+            "counts_for_membership",
             "workshop_split_threshold",
             "plenary_split_threshold",
         ]

@@ -54,6 +54,16 @@ class Gathering(models.Model):
         related_name="gathering",
         verbose_name=_("meeting for attendance"),
     )
+    # The organisers' say (issue 27, item 9): does a check-in at the welcome desk count as one
+    # session for membership? Its meeting carries the same switch, which membership reads.
+    counts_for_membership = models.BooleanField(
+        _("attendance counts for membership"),
+        default=True,
+        help_text=_(
+            "A check-in at the welcome desk counts as one session towards membership, however "
+            "many sessions the person attends."
+        ),
+    )
     minutes = models.TextField(_("minutes (Markdown)"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -80,6 +90,7 @@ class Gathering(models.Model):
             "call_open",
             "published_at",
             "meeting",
+            "counts_for_membership",
             "created_by",
             "created_at",
         ]

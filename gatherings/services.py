@@ -117,6 +117,7 @@ GATHERING_FIELDS = {
     "workshop_split_threshold",
     "plenary_split_threshold",
     "call_open",
+    "counts_for_membership",
 }
 
 
@@ -130,6 +131,11 @@ def update_gathering(gathering: Gathering, **fields) -> Gathering:
         setattr(gathering, name, value)
     _check_days(gathering.starts_on, gathering.ends_on)
     gathering.save()
+    if gathering.meeting_id is not None:
+        # The welcome desk's meeting follows the organisers' say, which membership reads.
+        workshop_services.set_counts_for_membership(
+            gathering.meeting, gathering.counts_for_membership
+        )
     return gathering
 
 
@@ -230,7 +236,8 @@ def write_minutes(gathering: Gathering, text: str, *, by=None) -> Gathering:
 @transaction.atomic
 def open_welcome_desk(gathering: Gathering) -> Meeting:
     """The meeting whose door is the welcome desk: a check-in there is attendance at that meeting,
-    so the gathering counts once for membership, whatever the number of its sessions."""
+    so the gathering counts once for membership, whatever the number of its sessions, when its
+    organisers say so (`counts_for_membership`, which the meeting carries too)."""
     gathering = Gathering.objects.select_for_update().get(pk=gathering.pk)
     if gathering.meeting_id:
         return gathering.meeting
@@ -243,6 +250,7 @@ def open_welcome_desk(gathering: Gathering) -> Meeting:
         ends_at=datetime.datetime.combine(gathering.ends_on, DESK_CLOSES, tzinfo=zone),
         venue=site.venue if site else None,
     )
+    workshop_services.set_counts_for_membership(meeting, gathering.counts_for_membership)
     gathering.meeting = meeting
     gathering.save(update_fields=["meeting"])
     return meeting
