@@ -247,6 +247,41 @@ class NameForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=80)
 
 
+class WalkForm(forms.Form):
+    """A walk's title and track, to create it or rename it. Choices come from lists the page
+    already read, so that a page with many walks reads its tracks once."""
+
+    title = forms.CharField(label=_("Title of the walk"), max_length=200)
+    track = forms.TypedChoiceField(label=_("Track"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, tracks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tracks = {track.pk: track for track in tracks}
+        self.fields["track"].choices = [("", "—")] + [(t.pk, t.name) for t in tracks]
+
+    def chosen_track(self):
+        return self.tracks.get(self.cleaned_data["track"])
+
+
+class StopForm(forms.Form):
+    """A stop to add to a walk: one of the gathering's sites, at a time on one of its days."""
+
+    site = forms.TypedChoiceField(
+        label=_("Site"),
+        coerce=int,
+        error_messages={"invalid_choice": _("Choose one of this gathering's sites.")},
+    )
+    arrives_at = datetime_field(_("Arrives at"))
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sites = {site.pk: site for site in sites}
+        self.fields["site"].choices = [(site.pk, site.venue.name) for site in sites]
+
+    def chosen_site(self):
+        return self.sites[self.cleaned_data["site"]]
+
+
 class OrganiserForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address of the new organiser"))
 

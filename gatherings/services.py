@@ -22,6 +22,7 @@ from assembly.tasking import enqueue_on_commit
 from workshops import services as workshop_services
 from workshops.models import Meeting
 
+from . import revisions
 from .models import (
     Format,
     Gathering,
@@ -195,12 +196,10 @@ def add_parcours(gathering: Gathering, title: str, stops, *, track=None) -> Parc
     title = title.strip()
     if not title:
         raise GatheringError(_("A walk needs a title."))
+    _check_belongs(gathering, track=track)
     previous = None
     for site, arrives_at in stops:
-        if site.gathering_id != gathering.pk:
-            raise GatheringError(_("Each stop must be at one of the gathering's sites."))
-        if not _within_days(gathering, arrives_at):
-            raise GatheringError(_("Each stop must be on one of the gathering's days."))
+        _check_stop(gathering, site, arrives_at)
         if previous is not None and arrives_at <= previous:
             raise GatheringError(_("The stops of a walk follow each other in time."))
         previous = arrives_at
@@ -214,6 +213,91 @@ def add_parcours(gathering: Gathering, title: str, stops, *, track=None) -> Parc
     return parcours
 
 
+def _check_stop(gathering: Gathering, site: Site, arrives_at) -> None:
+    if site.gathering_id != gathering.pk:
+        raise GatheringError(_("Each stop must be at one of the gathering's sites."))
+    if not _within_days(gathering, arrives_at):
+        raise GatheringError(_("Each stop must be on one of the gathering's days."))
+
+
+def _locked_parcours(parcours: Parcours) -> Parcours:
+    """The walk under its gathering's lock, which orders every change to its stops."""
+    Gathering.objects.select_for_update().filter(pk=parcours.gathering_id).first()
+    return Parcours.objects.select_related("gathering").get(pk=parcours.pk)
+
+
+def _number_stops(parcours: Parcours, stops: list[Stop]) -> None:
+    """Give the stops positions 1, 2, 3… in the order given. Each position is unique in the walk:
+    the stops step aside past the last position first, then take their places."""
+    aside = len(stops) + max((stop.position for stop in stops), default=0)
+    for offset, stop in enumerate(stops, start=1):
+        stop.position = aside + offset
+    Stop.objects.bulk_update(stops, ["position"])
+    for position, stop in enumerate(stops, start=1):
+        stop.position = position
+    Stop.objects.bulk_update(stops, ["position"])
+
+
+@transaction.atomic
+def rename_parcours(parcours: Parcours, title: str, *, track=None) -> Parcours:
+    parcours = _locked_parcours(parcours)
+    title = title.strip()
+    if not title:
+        raise GatheringError(_("A walk needs a title."))
+    _check_belongs(parcours.gathering, track=track)
+    parcours.title, parcours.track = title, track
+    parcours.save(update_fields=["title", "track"])
+    return parcours
+
+
+@transaction.atomic
+def add_stop(parcours: Parcours, site: Site, arrives_at) -> Stop:
+    """A stop at a site at a time, taking its place in the walk's timetable."""
+    parcours = _locked_parcours(parcours)
+    _check_stop(parcours.gathering, site, arrives_at)
+    stops = list(parcours.stops.all())
+    if any(stop.arrives_at == arrives_at for stop in stops):
+        raise GatheringError(_("Another stop of this walk is at that time."))
+    stop = Stop.objects.create(
+        parcours=parcours, site=site, arrives_at=arrives_at, position=len(stops) + 1
+    )
+    _number_stops(parcours, sorted([*stops, stop], key=lambda each: each.arrives_at))
+    return stop
+
+
+@transaction.atomic
+def move_stop(stop: Stop, *, up: bool) -> Stop:
+    """Visit this stop one place earlier (or later). The walk keeps its timetable: the two stops
+    that change places exchange their times, so the stops still follow each other in time."""
+    parcours = _locked_parcours(stop.parcours)
+    stops = list(parcours.stops.all())
+    index = next(i for i, each in enumerate(stops) if each.pk == stop.pk)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(stops):
+        raise GatheringError(
+            _("This stop is already the first.") if up else _("This stop is already the last.")
+        )
+    moved, neighbour = stops[index], stops[other]
+    moved.arrives_at, neighbour.arrives_at = neighbour.arrives_at, moved.arrives_at
+    Stop.objects.bulk_update([moved, neighbour], ["arrives_at"])
+    stops[index], stops[other] = neighbour, moved
+    _number_stops(parcours, stops)
+    return moved
+
+
+@transaction.atomic
+def remove_stop(stop: Stop) -> None:
+    """Take a stop out of its walk; the stops after it move up. A stop where a session is placed
+    stays until the session is moved."""
+    parcours = _locked_parcours(stop.parcours)
+    if Session.objects.filter(stop=stop).exists():
+        raise GatheringError(
+            _("A session is placed at this stop: move it elsewhere on the grid first.")
+        )
+    Stop.objects.filter(pk=stop.pk).delete()
+    _number_stops(parcours, list(parcours.stops.all()))
+
+
 @transaction.atomic
 def publish_programme(gathering: Gathering, *, now=None) -> Gathering:
     """From now on, a change to a session is announced to the people registered to it."""
@@ -224,13 +308,9 @@ def publish_programme(gathering: Gathering, *, now=None) -> Gathering:
     return gathering
 
 
-@transaction.atomic
 def write_minutes(gathering: Gathering, text: str, *, by=None) -> Gathering:
-    gathering = Gathering.objects.select_for_update().get(pk=gathering.pk)
-    gathering.minutes = text
-    gathering._history_user = by
-    gathering.save(update_fields=["minutes"])
-    return gathering
+    """The gathering's minutes, a new revision kept with the earlier ones."""
+    return revisions.write(gathering, "minutes", text, by=by)
 
 
 @transaction.atomic
@@ -508,13 +588,9 @@ def _announce_change(session: Session) -> None:
     )
 
 
-@transaction.atomic
 def write_session_notes(session: Session, text: str, *, by=None) -> Session:
-    session = Session.objects.select_for_update().get(pk=session.pk)
-    session.notes = text
-    session._history_user = by
-    session.save(update_fields=["notes"])
-    return session
+    """A session's notes, a new revision kept with the earlier ones, as for workshops."""
+    return revisions.write(session, "notes", text, by=by)
 
 
 # --- Facilitators --------------------------------------------------------------------------------

@@ -13,15 +13,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from assembly import diffs
 from assembly.forms import reasons
 from assembly.models import User
 from assembly.permissions import is_signed_in
 from workshops.models import Venue
 
-from . import ical, permissions, services
+from . import ical, permissions, revisions, services
 from .forms import (
     AssignForm,
     GatheringEditForm,
@@ -36,7 +36,9 @@ from .forms import (
     SessionForm,
     SiteForm,
     SplitForm,
+    StopForm,
     VolunteerForm,
+    WalkForm,
 )
 from .models import (
     Gathering,
@@ -521,23 +523,16 @@ def session_notes_history(request, slug, pk):
     session = _session(slug, pk)
     if session.state == Session.State.DECLINED:
         raise Http404
-    revisions = list(
-        session.history.select_related("history_user").order_by("history_date", "history_id")
-    )
-    rows, previous = [], ""
-    for revision in revisions:
-        if revision.notes != previous:
-            rows.append(
-                {
-                    "revision": revision,
-                    "inline": diffs.render_inline(diffs.word_diff(previous, revision.notes)),
-                }
-            )
-        previous = revision.notes
     return render(
         request,
-        "gatherings/notes_history.html",
-        {"gathering": session.gathering, "session": session, "rows": rows[::-1][:50]},
+        "gatherings/revisions.html",
+        {
+            "gathering": session.gathering,
+            "back": session,
+            "heading": _("Earlier versions of the notes"),
+            "empty": _("The notes have no earlier version."),
+            "rows": revisions.compared(session, "notes"),
+        },
     )
 
 
@@ -662,13 +657,23 @@ def organise(request, slug):
         )
         if (threshold := services.split_threshold(s)) is not None and s.registered > threshold
     ]
+    sites, tracks = _sites(gathering), list(gathering.tracks.all())
+    walks = _parcours(gathering)
+    for walk in walks:
+        # One form of each per walk, with ids of its own; their choices come from the lists above.
+        walk.rename_form = WalkForm(
+            tracks=tracks,
+            initial={"title": walk.title, "track": walk.track_id},
+            auto_id=f"id_walk{walk.pk}_%s",
+        )
+        walk.stop_form = StopForm(sites=sites, auto_id=f"id_walk{walk.pk}_stop_%s")
     return render(
         request,
         "gatherings/organise.html",
         {
             "gathering": gathering,
-            "sites": _sites(gathering),
-            "tracks": list(gathering.tracks.all()),
+            "sites": sites,
+            "tracks": tracks,
             "formats": list(formats_of(gathering)),
             "sessions": sessions,
             "over_threshold": over,
@@ -676,6 +681,8 @@ def organise(request, slug):
             "volunteers": list(
                 gathering.volunteers.select_related("person").prefetch_related("formats")
             ),
+            "walks": walks,
+            "walk_form": WalkForm(tracks=tracks, auto_id="id_walk_%s"),
             "site_form": SiteForm(),
             "name_form": NameForm(),
             "organiser_form": OrganiserForm(),
@@ -688,10 +695,10 @@ def _organiser_post(view):
 
     @login_required
     @require_POST
-    def wrapper(request, slug):
+    def wrapper(request, slug, **kwargs):
         gathering = permissions.gathering_for_organiser(request, slug)
         try:
-            said = view(request, gathering)
+            said = view(request, gathering, **kwargs)
         except services.GatheringError as error:
             messages.error(request, error.message)
         else:
@@ -727,22 +734,24 @@ def organise_room(request, gathering):
     return _("The room is added.")
 
 
-@_organiser_post
-def organise_track(request, gathering):
-    form = NameForm(request.POST)
-    if not form.is_valid():
-        raise services.GatheringError(reasons(form))
-    services.add_track(gathering, form.cleaned_data["name"])
-    return _("The track is added.")
+def _organise_named(name: str, add, done):
+    """An organiser names a new track or format: the same small form, another service."""
+
+    def view(request, gathering):
+        form = NameForm(request.POST)
+        if not form.is_valid():
+            raise services.GatheringError(reasons(form))
+        add(gathering, form.cleaned_data["name"])
+        return str(done)
+
+    view.__name__ = name
+    return _organiser_post(view)
 
 
-@_organiser_post
-def organise_format(request, gathering):
-    form = NameForm(request.POST)
-    if not form.is_valid():
-        raise services.GatheringError(reasons(form))
-    services.add_format(gathering, form.cleaned_data["name"])
-    return _("The format is added.")
+organise_track = _organise_named("organise_track", services.add_track, _lazy("The track is added."))
+organise_format = _organise_named(
+    "organise_format", services.add_format, _lazy("The format is added.")
+)
 
 
 @_organiser_post
@@ -752,6 +761,47 @@ def organise_organiser(request, gathering):
         raise services.GatheringError(reasons(form))
     services.add_organiser(gathering, form.cleaned_data["email"])
     return _("The organiser is added.")
+
+
+@_organiser_post
+def organise_walk(request, gathering):
+    form = WalkForm(request.POST, tracks=list(gathering.tracks.all()))
+    if not form.is_valid():
+        raise services.GatheringError(reasons(form))
+    services.add_parcours(gathering, form.cleaned_data["title"], [], track=form.chosen_track())
+    return _("The walk is added: now give it its stops.")
+
+
+def _posted_stop(request, parcours) -> Stop:
+    pk = request.POST.get("stop", "")[:12]
+    return get_object_or_404(Stop, parcours=parcours, pk=int(pk) if pk.isdigit() else 0)
+
+
+@_organiser_post
+def organise_walk_change(request, gathering, pk):
+    """Rename a walk, add a stop, move a stop up or down, or remove it: one form each on the
+    organisers' page, told apart by their `action`."""
+    parcours = get_object_or_404(Parcours, gathering=gathering, pk=pk)
+    action = request.POST.get("action")
+    if action == "rename":
+        form = WalkForm(request.POST, tracks=list(gathering.tracks.all()))
+        if not form.is_valid():
+            raise services.GatheringError(reasons(form))
+        services.rename_parcours(parcours, form.cleaned_data["title"], track=form.chosen_track())
+        return _("The walk is saved.")
+    if action == "add-stop":
+        form = StopForm(request.POST, sites=_sites(gathering))
+        if not form.is_valid():
+            raise services.GatheringError(reasons(form))
+        services.add_stop(parcours, form.chosen_site(), form.cleaned_data["arrives_at"])
+        return _("The stop is added to the walk.")
+    if action in ("up", "down"):
+        services.move_stop(_posted_stop(request, parcours), up=action == "up")
+        return _("The stops are in their new order; the walk keeps its timetable.")
+    if action == "remove":
+        services.remove_stop(_posted_stop(request, parcours))
+        return _("The stop is removed from the walk.")
+    raise services.GatheringError(_("Choose what to change in the walk."))
 
 
 @_organiser_post
@@ -795,6 +845,23 @@ def minutes(request, slug):
             "gathering": gathering,
             "sessions": sessions,
             "form": form if organiser else None,
-            "revisions": gathering.history.count(),
+        },
+    )
+
+
+def minutes_history(request, slug):
+    """Every revision of the gathering's minutes, newest first, each compared with the one
+    before: what changed, and who changed it."""
+    gathering = get_object_or_404(Gathering, slug=slug)
+    return render(
+        request,
+        "gatherings/revisions.html",
+        {
+            "gathering": gathering,
+            "back": gathering,
+            "back_url": reverse("gatherings:minutes", args=[gathering.slug]),
+            "heading": _("Earlier versions of the minutes"),
+            "empty": _("The minutes have no earlier version."),
+            "rows": revisions.compared(gathering, "minutes"),
         },
     )
