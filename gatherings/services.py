@@ -155,19 +155,22 @@ def add_site(gathering: Gathering, venue, *, rooms=()) -> Site:
     return site
 
 
-@transaction.atomic
-def add_room(site: Site, name: str) -> Room:
+def _named(name: str, refusal: str) -> str:
     name = name.strip()
     if not name:
-        raise GatheringError(_("A room needs a name."))
+        raise GatheringError(refusal)
+    return name
+
+
+@transaction.atomic
+def add_room(site: Site, name: str) -> Room:
+    name = _named(name, _("A room needs a name."))
     return Room.objects.get_or_create(site=site, name=name)[0]
 
 
 @transaction.atomic
 def add_track(gathering: Gathering, name: str) -> Track:
-    name = name.strip()
-    if not name:
-        raise GatheringError(_("A track needs a name."))
+    name = _named(name, _("A track needs a name."))
     return Track.objects.get_or_create(gathering=gathering, name=name)[0]
 
 
@@ -193,9 +196,7 @@ def _within_days(gathering: Gathering, moment) -> bool:
 def add_parcours(gathering: Gathering, title: str, stops, *, track=None) -> Parcours:
     """A walk with its stops, in order: `stops` is a list of (site, arrives_at)."""
     gathering = Gathering.objects.select_for_update().get(pk=gathering.pk)
-    title = title.strip()
-    if not title:
-        raise GatheringError(_("A walk needs a title."))
+    title = _named(title, _("A walk needs a title."))
     _check_belongs(gathering, track=track)
     previous = None
     for site, arrives_at in stops:
@@ -241,9 +242,7 @@ def _number_stops(parcours: Parcours, stops: list[Stop]) -> None:
 @transaction.atomic
 def rename_parcours(parcours: Parcours, title: str, *, track=None) -> Parcours:
     parcours = _locked_parcours(parcours)
-    title = title.strip()
-    if not title:
-        raise GatheringError(_("A walk needs a title."))
+    title = _named(title, _("A walk needs a title."))
     _check_belongs(parcours.gathering, track=track)
     parcours.title, parcours.track = title, track
     parcours.save(update_fields=["title", "track"])
@@ -298,14 +297,20 @@ def remove_stop(stop: Stop) -> None:
     _number_stops(parcours, list(parcours.stops.all()))
 
 
+def _stamp_once(row, field: str, now):
+    """Lock the row and set its `field` to now, unless it was set already: doing it twice (two
+    clicks, two organisers) keeps the first moment."""
+    row = type(row).objects.select_for_update().get(pk=row.pk)
+    if getattr(row, field) is None:
+        setattr(row, field, now or timezone.now())
+        row.save(update_fields=[field])
+    return row
+
+
 @transaction.atomic
 def publish_programme(gathering: Gathering, *, now=None) -> Gathering:
     """From now on, a change to a session is announced to the people registered to it."""
-    gathering = Gathering.objects.select_for_update().get(pk=gathering.pk)
-    if gathering.published_at is None:
-        gathering.published_at = now or timezone.now()
-        gathering.save(update_fields=["published_at"])
-    return gathering
+    return _stamp_once(gathering, "published_at", now)
 
 
 def write_minutes(gathering: Gathering, text: str, *, by=None) -> Gathering:
@@ -897,11 +902,7 @@ def best_date(poll: Poll):
 
 @transaction.atomic
 def close_poll(poll: Poll, *, now=None) -> Poll:
-    poll = Poll.objects.select_for_update().get(pk=poll.pk)
-    if poll.closed_at is None:
-        poll.closed_at = now or timezone.now()
-        poll.save(update_fields=["closed_at"])
-    return poll
+    return _stamp_once(poll, "closed_at", now)
 
 
 @transaction.atomic

@@ -384,90 +384,74 @@ def session_register(request, slug, pk):
     return redirect(session)
 
 
-@login_required
-@require_POST
-def session_review(request, slug, pk):
-    session = _session(slug, pk)
-    if not permissions.is_organiser(request.user, session.gathering):
-        raise PermissionDenied
-    form = ReviewForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, reasons(form))
-        return redirect(session)
+def _say(request, act) -> None:
+    """Run an organiser's action: its refusal (a domain error, or a form's reasons) or what it
+    did is said to them in a message."""
     try:
-        services.review_proposal(
-            session, answer=form.cleaned_data["answer"], message=form.cleaned_data["message"]
-        )
+        said = act()
     except services.GatheringError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("The proposal is answered; its author is told by e-mail."))
-    return redirect(session)
+        if said:
+            messages.success(request, said)
 
 
-@login_required
-@require_POST
-def session_place(request, slug, pk):
-    session = _session(slug, pk)
-    if not permissions.is_organiser(request.user, session.gathering):
-        raise PermissionDenied
+def _valid(form):
+    """The form, valid, or a refusal that says why."""
+    if not form.is_valid():
+        raise services.GatheringError(reasons(form))
+    return form
+
+
+def _session_organiser_post(view):
+    """An organiser's form on a session's page: POST only, then back to the session."""
+
+    @login_required
+    @require_POST
+    def wrapper(request, slug, pk):
+        session = _session(slug, pk)
+        if not permissions.is_organiser(request.user, session.gathering):
+            raise PermissionDenied
+        _say(request, lambda: view(request, session))
+        return redirect(session)
+
+    wrapper.__name__ = view.__name__
+    return wrapper
+
+
+@_session_organiser_post
+def session_review(request, session):
+    form = _valid(ReviewForm(request.POST))
+    services.review_proposal(
+        session, answer=form.cleaned_data["answer"], message=form.cleaned_data["message"]
+    )
+    return _("The proposal is answered; its author is told by e-mail.")
+
+
+@_session_organiser_post
+def session_place(request, session):
     if request.POST.get("action") == "unplace":
         services.unplace_session(session)
-        messages.success(request, _("The session is off the grid."))
-        return redirect(session)
-    form = PlaceForm(request.POST, gathering=session.gathering)
-    if not form.is_valid():
-        messages.error(request, reasons(form))
-        return redirect(session)
-    try:
-        services.place_session(session, **form.placement())
-    except services.GatheringError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The session is on the grid."))
-    return redirect(session)
+        return _("The session is off the grid.")
+    form = _valid(PlaceForm(request.POST, gathering=session.gathering))
+    services.place_session(session, **form.placement())
+    return _("The session is on the grid.")
 
 
-@login_required
-@require_POST
-def session_split(request, slug, pk):
-    session = _session(slug, pk)
-    if not permissions.is_organiser(request.user, session.gathering):
-        raise PermissionDenied
-    form = SplitForm(request.POST, gathering=session.gathering)
-    if not form.is_valid():
-        messages.error(request, reasons(form))
-        return redirect(session)
-    try:
-        groups = services.split_session(session, places=form.chosen())
-    except services.GatheringError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("The session is split into %(count)s parallel groups: assign each its facilitators.")
-            % {"count": len(groups)},
-        )
-    return redirect(session)
+@_session_organiser_post
+def session_split(request, session):
+    form = _valid(SplitForm(request.POST, gathering=session.gathering))
+    groups = services.split_session(session, places=form.chosen())
+    return _(
+        "The session is split into %(count)s parallel groups: assign each its facilitators."
+    ) % {"count": len(groups)}
 
 
-@login_required
-@require_POST
-def session_assign(request, slug, pk):
-    session = _session(slug, pk)
-    if not permissions.is_organiser(request.user, session.gathering):
-        raise PermissionDenied
-    form = AssignForm(request.POST, gathering=session.gathering)
-    if not form.is_valid():
-        messages.error(request, reasons(form))
-        return redirect(session)
-    try:
-        services.assign_facilitator(session, form.cleaned_data["person"])
-    except services.GatheringError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The facilitator is assigned and told by e-mail."))
-    return redirect(session)
+@_session_organiser_post
+def session_assign(request, session):
+    form = _valid(AssignForm(request.POST, gathering=session.gathering))
+    services.assign_facilitator(session, form.cleaned_data["person"])
+    return _("The facilitator is assigned and told by e-mail.")
 
 
 @login_required
@@ -697,13 +681,7 @@ def _organiser_post(view):
     @require_POST
     def wrapper(request, slug, **kwargs):
         gathering = permissions.gathering_for_organiser(request, slug)
-        try:
-            said = view(request, gathering, **kwargs)
-        except services.GatheringError as error:
-            messages.error(request, error.message)
-        else:
-            if said:
-                messages.success(request, said)
+        _say(request, lambda: view(request, gathering, **kwargs))
         return redirect("gatherings:organise", slug=gathering.slug)
 
     wrapper.__name__ = view.__name__
@@ -712,9 +690,7 @@ def _organiser_post(view):
 
 @_organiser_post
 def organise_site(request, gathering):
-    form = SiteForm(request.POST)
-    if not form.is_valid():
-        raise services.GatheringError(reasons(form))
+    form = _valid(SiteForm(request.POST))
     venue = form.cleaned_data["venue"]
     if venue is None:
         venue = Venue.objects.create(
@@ -738,9 +714,7 @@ def _organise_named(name: str, add, done):
     """An organiser names a new track or format: the same small form, another service."""
 
     def view(request, gathering):
-        form = NameForm(request.POST)
-        if not form.is_valid():
-            raise services.GatheringError(reasons(form))
+        form = _valid(NameForm(request.POST))
         add(gathering, form.cleaned_data["name"])
         return str(done)
 
@@ -756,18 +730,14 @@ organise_format = _organise_named(
 
 @_organiser_post
 def organise_organiser(request, gathering):
-    form = OrganiserForm(request.POST)
-    if not form.is_valid():
-        raise services.GatheringError(reasons(form))
+    form = _valid(OrganiserForm(request.POST))
     services.add_organiser(gathering, form.cleaned_data["email"])
     return _("The organiser is added.")
 
 
 @_organiser_post
 def organise_walk(request, gathering):
-    form = WalkForm(request.POST, tracks=list(gathering.tracks.all()))
-    if not form.is_valid():
-        raise services.GatheringError(reasons(form))
+    form = _valid(WalkForm(request.POST, tracks=list(gathering.tracks.all())))
     services.add_parcours(gathering, form.cleaned_data["title"], [], track=form.chosen_track())
     return _("The walk is added: now give it its stops.")
 
@@ -784,15 +754,11 @@ def organise_walk_change(request, gathering, pk):
     parcours = get_object_or_404(Parcours, gathering=gathering, pk=pk)
     action = request.POST.get("action")
     if action == "rename":
-        form = WalkForm(request.POST, tracks=list(gathering.tracks.all()))
-        if not form.is_valid():
-            raise services.GatheringError(reasons(form))
+        form = _valid(WalkForm(request.POST, tracks=list(gathering.tracks.all())))
         services.rename_parcours(parcours, form.cleaned_data["title"], track=form.chosen_track())
         return _("The walk is saved.")
     if action == "add-stop":
-        form = StopForm(request.POST, sites=_sites(gathering))
-        if not form.is_valid():
-            raise services.GatheringError(reasons(form))
+        form = _valid(StopForm(request.POST, sites=_sites(gathering)))
         services.add_stop(parcours, form.chosen_site(), form.cleaned_data["arrives_at"])
         return _("The stop is added to the walk.")
     if action in ("up", "down"):
