@@ -105,9 +105,9 @@ def _sites(gathering):
 
 def _parcours(gathering):
     return list(
-        Parcours.objects.filter(gathering=gathering).prefetch_related(
-            Prefetch("stops", queryset=Stop.objects.select_related("site__venue"))
-        )
+        Parcours.objects.filter(gathering=gathering)
+        .select_related("track")
+        .prefetch_related(Prefetch("stops", queryset=Stop.objects.select_related("site__venue")))
     )
 
 

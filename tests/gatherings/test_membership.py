@@ -3,6 +3,7 @@
 which carries the organisers' switch."""
 
 import datetime
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from gatherings import services
 from tests.factories import UserFactory
-from tests.workshops.factories import PastMeetingFactory
+from tests.workshops.factories import AttendanceFactory
 from workshops import membership
 from workshops import services as workshop_services
 
@@ -34,8 +35,8 @@ def past_gathering(**fields):
 
 
 def check_in(g, person, *, times=1):
-    for tap in range(times):
-        workshop_services.record_attendance(g.meeting, person, None, client_id=f"{person.pk}-{tap}")
+    for _tap in range(times):
+        workshop_services.record_attendance(g.meeting, person, None, client_id=uuid.uuid4())
 
 
 def eligible(person) -> bool:
@@ -50,7 +51,7 @@ def test_a_gathering_counts_by_default_once_however_many_checkins_and_sessions()
     check_in(g, person, times=3)  # checked in on each day, and again by a second phone
     assert not eligible(person)  # one session of the two the rule asks
 
-    PastMeetingFactory().attendances.create(person=person, recorded_at=timezone.now())
+    AttendanceFactory(person=person)
 
     assert g.counts_for_membership and g.meeting.counts_for_membership
     assert eligible(person)
@@ -62,7 +63,7 @@ def test_a_checkin_at_a_gathering_whose_switch_is_off_does_not_count():
     g = past_gathering(counts_for_membership=False)
     person = UserFactory()
     check_in(g, person)
-    PastMeetingFactory().attendances.create(person=person, recorded_at=timezone.now())
+    AttendanceFactory(person=person)
 
     assert g.meeting.counts_for_membership is False
     assert not eligible(person)
@@ -76,7 +77,7 @@ def test_turning_the_switch_off_afterwards_takes_the_session_back(
     g = past_gathering()
     person = UserFactory()
     check_in(g, person)
-    PastMeetingFactory().attendances.create(person=person, recorded_at=timezone.now())
+    AttendanceFactory(person=person)
     assert eligible(person)
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
