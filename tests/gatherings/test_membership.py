@@ -80,14 +80,13 @@ def test_turning_the_switch_off_afterwards_takes_the_session_back(
     AttendanceFactory(person=person)
     assert eligible(person)
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks() as callbacks:
         services.update_gathering(g, counts_for_membership=False)
 
-    person.refresh_from_db()
     g.meeting.refresh_from_db()
     assert g.meeting.counts_for_membership is False
-    assert len(callbacks) == 1  # the attendees' membership is recomputed once it commits
-    assert person.eligible_until is None
+    assert len(callbacks) == 1  # the attendees' recompute, enqueued once it commits
+    assert not eligible(person)
 
 
 def test_the_desk_opened_after_the_switch_was_turned_off_follows_it():
