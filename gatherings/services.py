@@ -335,7 +335,7 @@ def open_welcome_desk(gathering: Gathering) -> Meeting:
         ends_at=datetime.datetime.combine(gathering.ends_on, DESK_CLOSES, tzinfo=zone),
         venue=site.venue if site else None,
     )
-    workshop_services.set_counts_for_membership(meeting, gathering.counts_for_membership)
+    meeting = workshop_services.set_counts_for_membership(meeting, gathering.counts_for_membership)
     gathering.meeting = meeting
     gathering.save(update_fields=["meeting"])
     return meeting

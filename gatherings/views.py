@@ -625,21 +625,24 @@ def volunteer(request, slug):
 @login_required
 def organise(request, slug):
     gathering = permissions.gathering_for_organiser(request, slug)
+    # The sessions and, in the same query, how many hold a place in each: those on the grid past
+    # their split threshold are offered a split.
     sessions = list(
-        gathering.sessions.select_related(*SESSION_RELATED, "proposed_by").order_by(
-            "state", "starts_at", "pk"
-        )
-    )
-    over = [
-        s
-        for s in gathering.sessions.on_grid()
-        .select_related("format")
+        gathering.sessions.select_related(*SESSION_RELATED, "proposed_by")
         .annotate(
             registered=Count(
                 "registrations", filter=Q(registrations__state=SessionRegistration.State.REGISTERED)
             )
         )
-        if (threshold := services.split_threshold(s)) is not None and s.registered > threshold
+        .order_by("state", "starts_at", "pk")
+    )
+    over = [
+        s
+        for s in sessions
+        if s.state == Session.State.ACCEPTED
+        and s.is_placed
+        and (threshold := services.split_threshold(s)) is not None
+        and s.registered > threshold
     ]
     sites, tracks = _sites(gathering), list(gathering.tracks.all())
     walks = _parcours(gathering)
