@@ -8,7 +8,16 @@ from assembly.models import User
 from workshops.forms import LOCAL_DATETIME_FORMAT, LocalDateTimeInput
 from workshops.models import Venue
 
-from .models import Format, Gathering, PollChoice, Session, Stop, Volunteer, formats_of
+from .models import (
+    EDITABLE_FIELDS,
+    Format,
+    Gathering,
+    PollChoice,
+    Session,
+    Stop,
+    Volunteer,
+    formats_of,
+)
 from .services import Review
 
 DATETIME_FORMATS = [LOCAL_DATETIME_FORMAT, "%Y-%m-%d %H:%M"]
@@ -34,19 +43,7 @@ class DateInput(forms.DateInput):
 class GatheringForm(forms.ModelForm):
     class Meta:
         model = Gathering
-        fields = [
-            "title",
-            "slug",
-            "starts_on",
-            "ends_on",
-            "description",
-            "registration_open",
-            "capacity",
-            "call_open",
-            "counts_for_membership",
-            "workshop_split_threshold",
-            "plenary_split_threshold",
-        ]
+        fields = ["title", "slug", *EDITABLE_FIELDS[1:]]
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
 
     def clean(self):
@@ -58,7 +55,7 @@ class GatheringForm(forms.ModelForm):
 
 class GatheringEditForm(GatheringForm):
     class Meta(GatheringForm.Meta):
-        fields = [name for name in GatheringForm.Meta.fields if name != "slug"]
+        fields = list(EDITABLE_FIELDS)
 
 
 class _GatheringChoices:

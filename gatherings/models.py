@@ -29,6 +29,22 @@ class GatheringQuerySet(models.QuerySet):
         return self.filter(organisers__person=person)
 
 
+# What its organisers change of a gathering, in the order their form shows it (the short name in
+# its address is chosen once, at creation). Only the minutes keep a history.
+EDITABLE_FIELDS = (
+    "title",
+    "starts_on",
+    "ends_on",
+    "description",
+    "registration_open",
+    "capacity",
+    "call_open",
+    "counts_for_membership",
+    "workshop_split_threshold",
+    "plenary_split_threshold",
+)
+
+
 class Gathering(models.Model):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("short name in its address"), max_length=80, unique=True)
@@ -78,19 +94,10 @@ class Gathering(models.Model):
     objects = GatheringQuerySet.as_manager()
     history = HistoricalRecords(
         excluded_fields=[
-            "title",
+            *EDITABLE_FIELDS,
             "slug",
-            "starts_on",
-            "ends_on",
-            "description",
-            "registration_open",
-            "capacity",
-            "workshop_split_threshold",
-            "plenary_split_threshold",
-            "call_open",
             "published_at",
             "meeting",
-            "counts_for_membership",
             "created_by",
             "created_at",
         ]

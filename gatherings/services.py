@@ -24,6 +24,7 @@ from workshops.models import Meeting
 
 from . import revisions
 from .models import (
+    EDITABLE_FIELDS,
     Format,
     Gathering,
     Organiser,
@@ -108,18 +109,7 @@ def create_gathering(*, by, title: str, slug: str, starts_on, ends_on, **fields)
     return gathering
 
 
-GATHERING_FIELDS = {
-    "title",
-    "starts_on",
-    "ends_on",
-    "description",
-    "registration_open",
-    "capacity",
-    "workshop_split_threshold",
-    "plenary_split_threshold",
-    "call_open",
-    "counts_for_membership",
-}
+GATHERING_FIELDS = set(EDITABLE_FIELDS)
 
 
 @transaction.atomic
