@@ -270,10 +270,16 @@ class StopForm(forms.Form):
     )
     arrives_at = datetime_field(_("Arrives at"))
 
-    def __init__(self, *args, sites, **kwargs):
+    def __init__(self, *args, sites, gathering=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.sites = {site.pk: site for site in sites}
         self.fields["site"].choices = [(site.pk, site.venue.name) for site in sites]
+        if gathering is not None:
+            # The browser offers the gathering's days only; the service checks them anyway.
+            self.fields["arrives_at"].widget.attrs.update(
+                min=f"{gathering.starts_on:%Y-%m-%d}T00:00",
+                max=f"{gathering.ends_on:%Y-%m-%d}T23:59",
+            )
 
     def chosen_site(self):
         return self.sites[self.cleaned_data["site"]]

@@ -653,7 +653,9 @@ def organise(request, slug):
             initial={"title": walk.title, "track": walk.track_id},
             auto_id=f"id_walk{walk.pk}_%s",
         )
-        walk.stop_form = StopForm(sites=sites, auto_id=f"id_walk{walk.pk}_stop_%s")
+        walk.stop_form = StopForm(
+            sites=sites, gathering=gathering, auto_id=f"id_walk{walk.pk}_stop_%s"
+        )
     return render(
         request,
         "gatherings/organise.html",

@@ -131,6 +131,7 @@ def test_an_organiser_creates_renames_and_orders_a_walk_from_the_page(client):
     assert (walk.title, walk.track) == ("Parcours du sud", track)
     assert order(walk) == [(1, "Jardin", 9), (2, "Halle", 10)]
     assert 'value="up"' in page and 'value="down"' in page and 'value="remove"' in page
+    assert f'min="{g.starts_on:%Y-%m-%d}T00:00"' in page
     assert page.index("Jardin</th>") < page.index("Halle</th>")
 
     client.post(change, {"action": "remove", "stop": walk.stops.get(position=1).pk})
