@@ -102,6 +102,20 @@ def update_meeting(meeting: Meeting, **fields) -> Meeting:
 
 
 @transaction.atomic
+def set_counts_for_membership(meeting: Meeting, counts: bool) -> Meeting:
+    """Say whether attendance at this meeting counts towards membership; the people who attended
+    it have their membership recomputed once the change has committed."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.counts_for_membership != counts:
+        meeting.counts_for_membership = counts
+        meeting.save(update_fields=["counts_for_membership", "updated_at"])
+        request_membership_recompute(
+            list(meeting.attendances.values_list("person_id", flat=True).distinct())
+        )
+    return meeting
+
+
+@transaction.atomic
 def cancel_meeting(meeting: Meeting, reason: str, *, now=None) -> Meeting:
     """Meetings are never deleted: a cancelled one stays, and says why.
 

@@ -101,6 +101,9 @@ class Meeting(models.Model):
     # Set when an attendance import created this meeting from a past sheet (workshops/history.py):
     # held, without workshops or notes the sheet did not give.
     imported_at = models.DateTimeField(_("imported at"), null=True, blank=True, editable=False)
+    # Attendance here counts towards membership (workshops/membership.py) unless whoever runs the
+    # meeting says otherwise: a gathering's organisers keep it in step with their own setting.
+    counts_for_membership = models.BooleanField(_("attendance counts for membership"), default=True)
 
     objects = MeetingQuerySet.as_manager()
     # Every revision of the plenary notes is kept (workshops/notes.py): only the notes are recorded.
@@ -118,6 +121,7 @@ class Meeting(models.Model):
             "updated_at",
             "announced_at",
             "imported_at",
+            "counts_for_membership",
         ]
     )
 
