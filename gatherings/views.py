@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from assembly import fragments
 from assembly.forms import reasons
@@ -666,17 +666,6 @@ def organise(request, slug):
         and s.registered > threshold
     ]
     sites, tracks = _sites(gathering), list(gathering.tracks.all())
-    walks = _parcours(gathering)
-    for walk in walks:
-        # One form of each per walk, with ids of its own; their choices come from the lists above.
-        walk.rename_form = WalkForm(
-            tracks=tracks,
-            initial={"title": walk.title, "track": walk.track_id},
-            auto_id=f"id_walk{walk.pk}_%s",
-        )
-        walk.stop_form = StopForm(
-            sites=sites, gathering=gathering, auto_id=f"id_walk{walk.pk}_stop_%s"
-        )
     return render(
         request,
         "gatherings/organise.html",
@@ -691,8 +680,6 @@ def organise(request, slug):
             "volunteers": list(
                 gathering.volunteers.select_related("person").prefetch_related("formats")
             ),
-            "walks": walks,
-            "walk_form": WalkForm(tracks=tracks, auto_id="id_walk_%s"),
             "site_form": SiteForm(),
             "name_form": NameForm(),
             "organiser_form": OrganiserForm(),
@@ -700,18 +687,21 @@ def organise(request, slug):
     )
 
 
-def _organiser_post(view):
-    """An organiser's small form: POST only, then back to the organisers' page."""
+def _organiser_post(view=None, *, back="gatherings:organise"):
+    """An organiser's small form: POST only, then back to the organisers' page (or `back`)."""
 
-    @login_required
-    @require_POST
-    def wrapper(request, slug, **kwargs):
-        gathering = permissions.gathering_for_organiser(request, slug)
-        _say(request, lambda: view(request, gathering, **kwargs))
-        return redirect("gatherings:organise", slug=gathering.slug)
+    def decorate(view):
+        @login_required
+        @require_POST
+        def wrapper(request, slug, **kwargs):
+            gathering = permissions.gathering_for_organiser(request, slug)
+            _say(request, lambda: view(request, gathering, **kwargs))
+            return redirect(back, slug=gathering.slug)
 
-    wrapper.__name__ = view.__name__
-    return wrapper
+        wrapper.__name__ = view.__name__
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
 
 
 @_organiser_post
@@ -761,11 +751,44 @@ def organise_organiser(request, gathering):
     return _("The organiser is added.")
 
 
-@_organiser_post
-def organise_walk(request, gathering):
+@_organiser_post(back="gatherings:organise-walk")
+def _add_walk(request, gathering):
     form = _valid(WalkForm(request.POST, tracks=list(gathering.tracks.all())))
     services.add_parcours(gathering, form.cleaned_data["title"], [], track=form.chosen_track())
     return _("The walk is added: now give it its stops.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organise_walk(request, slug):
+    """The walks of a gathering, for its organisers, on a page of their own: each with its stops
+    and the forms that change them (no JavaScript needed); a POST adds a walk."""
+    if request.method == "POST":
+        return _add_walk(request, slug=slug)
+    gathering = permissions.gathering_for_organiser(request, slug)
+    sites, tracks = _sites(gathering), list(gathering.tracks.all())
+    walks = _parcours(gathering)
+    for walk in walks:
+        # One form of each per walk, with ids of its own; their choices come from the lists above.
+        walk.rename_form = WalkForm(
+            tracks=tracks,
+            initial={"title": walk.title, "track": walk.track_id},
+            auto_id=f"id_walk{walk.pk}_%s",
+        )
+        walk.stop_form = StopForm(
+            sites=sites, gathering=gathering, auto_id=f"id_walk{walk.pk}_stop_%s"
+        )
+    return render(
+        request,
+        "gatherings/walks.html",
+        {
+            "gathering": gathering,
+            "is_organiser": True,
+            "sites": sites,
+            "walks": walks,
+            "walk_form": WalkForm(tracks=tracks, auto_id="id_walk_%s"),
+        },
+    )
 
 
 def _posted_stop(request, parcours) -> Stop:
@@ -773,10 +796,10 @@ def _posted_stop(request, parcours) -> Stop:
     return get_object_or_404(Stop, parcours=parcours, pk=int(pk) if pk.isdigit() else 0)
 
 
-@_organiser_post
+@_organiser_post(back="gatherings:organise-walk")
 def organise_walk_change(request, gathering, pk):
     """Rename a walk, add a stop, move a stop up or down, or remove it: one form each on the
-    organisers' page, told apart by their `action`."""
+    walks' page, told apart by their `action`."""
     parcours = get_object_or_404(Parcours, gathering=gathering, pk=pk)
     action = request.POST.get("action")
     if action == "rename":

@@ -384,7 +384,7 @@ def gathering_organise_track(people):
 def gathering_organise_walk(people):
     g = _gathering(people)
     return Form(
-        reverse("gatherings:organise", args=[g.slug]),
+        reverse("gatherings:organise-walk", args=[g.slug]),
         reverse("gatherings:organise-walk", args=[g.slug]),
         {"title": "Parcours des jardins"},
     )
@@ -398,7 +398,7 @@ def gathering_walk_stop(people):
         g.starts_on, datetime.time(10), tzinfo=timezone.get_current_timezone()
     )
     return Form(
-        reverse("gatherings:organise", args=[g.slug]),
+        reverse("gatherings:organise-walk", args=[g.slug]),
         reverse("gatherings:organise-walk-change", args=[g.slug, walk.pk]),
         {
             "action": "add-stop",

@@ -281,7 +281,7 @@ ROUTES = {
     "gatherings:organise-organiser": signed_in("405", args="gathering"),
     "gatherings:organise-publish": signed_in("405", args="gathering"),
     "gatherings:organise-desk": signed_in("405", args="gathering"),
-    "gatherings:organise-walk": signed_in("405", args="gathering"),
+    "gatherings:organise-walk": Route(("login", "200", "403", "403", "403"), "gathering"),
     "gatherings:organise-walk-change": signed_in("405", args="gathering_walk"),
     "gatherings:session": everyone(args="gathering_session"),
     "gatherings:session-edit": Route(("login", "200", "403", "403", "403"), "gathering_session"),

@@ -217,6 +217,7 @@ def test_an_organiser_draws_a_walk_and_reorders_its_stops_without_javascript(bro
     try:
         sign_in(page, organiser, live_server.url)
         page.goto(f"/gatherings/{g.slug}/organise/")
+        page.locator("main a[href$='/organise/walks/']").click()
         page.locator("#id_walk_title").fill("Parcours des jardins")
         page.locator("form[action$='/organise/walks/'] button[type=submit]").click()
         walk = g.parcours.get()

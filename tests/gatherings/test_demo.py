@@ -64,6 +64,8 @@ def test_the_demo_gathering_shows_its_minutes_history_its_walk_form_and_its_swit
 
     assert [row["number"] for row in history.context["rows"]] == [2, 1]
     assert "<ins>" in history.content.decode() and "<del>" in history.content.decode()
-    assert reverse("gatherings:organise-walk-change", args=[gathering.slug, walk.pk]) in organise
+    walks = client.get(reverse("gatherings:organise-walk", args=[gathering.slug])).content.decode()
+    assert reverse("gatherings:organise-walk", args=[gathering.slug]) in organise
+    assert reverse("gatherings:organise-walk-change", args=[gathering.slug, walk.pk]) in walks
     assert gathering.counts_for_membership
     assert 'id="counts-for-membership"' in organise
