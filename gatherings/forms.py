@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assembly.forms import ModelMultipleChoiceField
 from assembly.models import User
+from assembly.online_links import OnlineLinkField
 from workshops.forms import LOCAL_DATETIME_FORMAT, LocalDateTimeInput
 from workshops.models import Venue
 
@@ -89,12 +90,7 @@ class SessionForm(_GatheringChoices, forms.ModelForm):
         model = Session
         fields = ["title", "format", "track", "description", "capacity", "chantier", "online_link"]
 
-    online_link = forms.URLField(
-        label=_("Online link (visio)"),
-        required=False,
-        assume_scheme="https",
-        help_text=_("Shown to registered people only."),
-    )
+    online_link = OnlineLinkField(help_text=_("Shown to registered people only."))
 
     def __init__(self, *args, gathering, **kwargs):
         super().__init__(*args, **kwargs)

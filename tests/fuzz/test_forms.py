@@ -335,6 +335,17 @@ def _assessment_fields(valid):
     return v.body(fields)
 
 
+# A hybrid meeting's or workshop's visio link (assembly/online_links.py): a web address only.
+ONLINE_LINK = v.Field(
+    st.sampled_from(["", "visio.example.org/salle", "https://visio.example.org/salle-1"]),
+    st.one_of(
+        st.sampled_from(["javascript:alert(1)", "data:text/html,x", "ftp://visio.example.org/"]),
+        v.text,
+    ),
+    required=False,
+)
+
+
 def _workshop_fields(valid):
     return v.body(
         {
@@ -351,6 +362,7 @@ def _workshop_fields(valid):
             "related_commons": v.Field(
                 st.sampled_from(valid["published_commons"]), v.number, required=False
             ),
+            "online_link": ONLINE_LINK,
         }
     )
 
@@ -372,21 +384,24 @@ def _meeting_fields(valid):
         "ends_at": v.Field(v.valid_periods().map(lambda period: period[1]), v.local_datetimes()),
         "venue": v.choice(str(valid["venue"]), "", odd=v.number),
         "plenary_notes": OPTIONAL_TEXT,
+        "online_link": ONLINE_LINK,
     }
     whole = st.builds(
-        lambda kind, title, period, venue, notes: {
+        lambda kind, title, period, venue, notes, link: {
             "kind": kind,
             "title": title,
             "starts_at": period[0],
             "ends_at": period[1],
             "venue": venue,
             "plenary_notes": notes,
+            "online_link": link,
         },
         fields["kind"].valid,
         TITLE.valid,
         v.valid_periods(),
         fields["venue"].valid,
         OPTIONAL_TEXT.valid,
+        ONLINE_LINK.valid,
     )
     return v.body(fields, valid=whole)
 

@@ -2,8 +2,10 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from gatherings import services
+from gatherings.forms import SessionForm
 from gatherings.models import Poll, Session, SessionRegistration
 from tests.factories import UserFactory
 from tests.gatherings.factories import day_at, fmt, gathering, place
@@ -170,6 +172,22 @@ def test_the_online_link_is_shown_to_registered_people_only(client):
 
     assert "visio.example.org" not in hidden
     assert "visio.example.org" in shown
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "ftp://visio.example.org/room"])
+def test_a_sessions_online_link_must_be_a_web_address(link):
+    # The validator the monthly meetings and workshops use too (assembly/online_links.py).
+    g = gathering()
+    session = place(g, "Hybride")
+    data = {"title": "Hybride", "format": session.format_id, "online_link": link}
+
+    with translation.override("en"):
+        form = SessionForm(data, instance=session, gathering=g)
+        errors = [str(error) for error in form.errors.get("online_link", [])]
+
+    assert errors == [
+        "Only web addresses are accepted: the link must start with https:// or http://."
+    ]
 
 
 def test_registering_on_a_full_session_puts_one_on_the_waitlist(client):
