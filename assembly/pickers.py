@@ -59,6 +59,21 @@ def search_query(data, name: str) -> str:
     return str(data.get(f"{name}{QUERY_SUFFIX}", "")).strip()[:QUERY_LENGTH]
 
 
+def search_address(url: str, data) -> str:
+    """Where a search sent to another address than the form's page is shown: that page with the
+    words searched (`?<field>_q=`, which `PickerFormMixin(searched=request.GET)` reads back), at
+    the first picker's search field."""
+    words = {
+        key: search_query(data, key[: -len(QUERY_SUFFIX)])
+        for key in data
+        if key.endswith(QUERY_SUFFIX)
+    }
+    words = {key: value for key, value in words.items() if value}
+    if not words:
+        return url
+    return f"{url}?{urlencode(words)}#id_{next(iter(words))}"
+
+
 class PickerWidget(forms.CheckboxSelectMultiple):
     """The chosen rows, then the search's matches, as checkboxes; never the whole table."""
 
@@ -222,7 +237,7 @@ class PickerFormMixin:
     its values and the search's matches, without errors, and is never valid.
 
     `searched`, for a form shown unbound, gives the words to search (a view that redirected a
-    search sent to another address passes request.GET)."""
+    search sent to another address, `search_address`, passes request.GET)."""
 
     def __init__(self, *args, searched=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -234,14 +249,6 @@ class PickerFormMixin:
     @property
     def searching(self) -> bool:
         return self.is_bound and sent_to_search(self.data)
-
-    def search_parameters(self) -> str:
-        """The words searched, as a query string for the page that shows this form."""
-        return urlencode({
-            f"{name}{QUERY_SUFFIX}": field.widget.query
-            for name, field in self.fields.items()
-            if isinstance(field.widget, PickerWidget) and field.widget.query
-        })  # fmt: skip
 
     def full_clean(self):
         if self.searching:

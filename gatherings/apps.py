@@ -8,6 +8,7 @@ class GatheringsConfig(AppConfig):
 
     def ready(self):
         from assembly import merging, personal_data, pickers, search
+        from assembly.notifications import digest
 
         from . import personal_data as sections
         from .models import (
@@ -20,11 +21,13 @@ class GatheringsConfig(AppConfig):
             SessionRegistration,
             Volunteer,
         )
+        from .notices import DIGEST_LABELS
         from .pickers import facilitators_pool_for
         from .search import SOURCES
 
         for source in SOURCES:
             search.register(source)
+        digest.register_item_labels(DIGEST_LABELS)
         pickers.register_people_source("gathering-pool", facilitators_pool_for)
 
         # Exported; registrations, roles and volunteering go with the account (CASCADE), the

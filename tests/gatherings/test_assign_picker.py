@@ -45,7 +45,7 @@ def test_a_search_without_javascript_comes_back_to_the_session_with_the_matches(
     page = client.get(response.url).content.decode()
 
     assert response.status_code == 302
-    assert response.url == f"{session.get_absolute_url()}?person_q=noe#assign"
+    assert response.url == f"{session.get_absolute_url()}?person_q=noe#id_person_q"
     assert f'type="radio" name="person" value="{noe.pk}"' in page
     assert page.count('name="person"') == 1
     assert 'name="person_q" value="noe"' in page
