@@ -422,7 +422,7 @@ def measure(
             raise BenchmarkError(message)
         say(STYLE.WARNING(message))
     else:
-        say(STYLE.SUCCESS("Query, cost, memory, search and recompute budgets met."))
+        say(STYLE.SUCCESS("Query, cost, memory, search, recompute and form page budgets met."))
 
 
 def measure_memory(server, pages, signed_in, connections, total) -> dict:
