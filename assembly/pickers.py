@@ -42,15 +42,16 @@ LIMIT = 20
 
 def sent_to_search(data) -> bool:
     """Whether a posted form asks for a picker's search rather than for its action: its "Search"
-    button, or Enter pressed in a search field after typing a new word (without JavaScript the
-    form's default button is its main one, so the new word, different from its `_searched` twin,
-    is what tells)."""
+    button, or Enter pressed in a search field after typing new words (without JavaScript the
+    form's default button is its main one, so new words, different from the `_searched` twin,
+    are what tells)."""
     if PICKER_BUTTON in data:
         return True
     for key in data:
         if key.endswith(SEARCHED_SUFFIX):
             typed = str(data.get(key[: -len(SEARCHED_SUFFIX)] + QUERY_SUFFIX, "")).strip()
-            if typed[:QUERY_LENGTH] != str(data.get(key, "")).strip()[:QUERY_LENGTH]:
+            # An emptied field is no new search: the form is sent.
+            if typed and typed[:QUERY_LENGTH] != str(data.get(key, "")).strip()[:QUERY_LENGTH]:
                 return True
     return False
 

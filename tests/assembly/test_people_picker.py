@@ -195,6 +195,7 @@ def test_suggestions_are_rate_limited_per_person(client, settings, chantier_worl
         # Enter in another field (the hidden default button): the words shown were searched
         ({"related_commons_q": "jardin", "related_commons_searched": "jardin"}, False),
         ({"related_commons_q": "", "related_commons_searched": ""}, False),
+        ({"related_commons_q": " ", "related_commons_searched": "jardin"}, False),  # emptied
         # Enter in the search field after typing new words, without JavaScript
         ({"related_commons_q": "fives", "related_commons_searched": "jardin"}, True),
         ({"related_commons_q": "fives", "related_commons_searched": ""}, True),
