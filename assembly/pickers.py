@@ -44,7 +44,7 @@ def sent_to_search(data) -> bool:
     """Whether a posted form asks for a picker's search rather than for its action: its "Search"
     button, or Enter pressed in a search field after typing new words (without JavaScript the
     form's default button is its main one, so new words, different from the `_searched` twin,
-    are what tells)."""
+    are the sign)."""
     if PICKER_BUTTON in data:
         return True
     for key in data:
