@@ -64,8 +64,8 @@ def arguments() -> argparse.ArgumentParser:
         type=int,
         default=10_000,
         help=(
-            "Requests for the worker memory check: RSS after all of them within 20%% of RSS "
-            "after a tenth of them (10000)."
+            "Requests for the worker memory check, gunicorn run as in the small profile: the PSS "
+            "of its process tree after all of them within 10%% of that after a tenth (10000)."
         ),
     )
     parser.add_argument(
@@ -89,16 +89,18 @@ def arguments() -> argparse.ArgumentParser:
         metavar="NAME",
         help=(
             "Measure only the pages whose name or path contains NAME, or 'recompute', "
-            "'announcement', 'archive', 'import', 'memory', 'stack' (the small profile's PSS) or "
-            "'search alone' (repeatable; default: everything)."
+            "'announcement', 'archive', 'import', 'memory', 'stack' (the small profile's PSS, and "
+            "the whole stack's), 'stack-full' (only the whole stack: PostgreSQL and Redis of its "
+            "own in compose's settings) or 'search alone' (repeatable; default: everything)."
         ),
     )
     parser.add_argument(
         "--strict",
         action="store_true",
         help=(
-            "Exit non-zero when a page exceeds the query budget or its cost budget, a worker's "
-            "memory grows more than 20%%, or the recompute takes 2 s."
+            "Exit non-zero when a page exceeds the query budget or its cost budget, gunicorn's "
+            "memory grows more than 10%%, the small profile exceeds its memory budgets, or the "
+            "recompute takes 2 s."
         ),
     )
     return parser
