@@ -176,6 +176,7 @@ def measure(
     seconds=10.0,
     driver="auto",
     memory_requests=10_000,
+    stack_profile="small",
     **_,
 ):
     database = settings.DATABASES["default"]
@@ -293,20 +294,27 @@ def measure(
     stack = whole_stack = None
     if wanted(STACK, only):
         say(
-            "The small profile's processes (config.serve) on the benchmark's PostgreSQL and "
-            "Redis: PSS idle, then after load…"
+            f"The {stack_profile} profile's processes (config.serve) on the benchmark's "
+            "PostgreSQL and Redis: PSS idle, then after load…"
         )
         stack = measure_stack_memory(
-            dict(os.environ), stack_load, log=BASE_DIR / "var" / "bench-stack.log"
+            dict(os.environ),
+            stack_load,
+            profile=stack_profile,
+            log=BASE_DIR / "var" / "bench-stack.log",
         )
         say(describe_stack(stack))
     if wanted(WHOLE_STACK, only):
         say(
-            "The whole stack in compose's small settings: the small profile on a PostgreSQL and "
-            "two Redis of the benchmark's own…"
+            f"The whole stack in compose's settings: the {stack_profile} profile on a PostgreSQL "
+            "and two Redis of the benchmark's own…"
         )
         whole_stack = measure_whole_stack(
-            dict(os.environ), stack_load, log=BASE_DIR / "var" / "bench-stack-full.log", say=say
+            dict(os.environ),
+            stack_load,
+            profile=stack_profile,
+            log=BASE_DIR / "var" / "bench-stack-full.log",
+            say=say,
         )
         say(describe_stack(whole_stack))
     trivial = benchmark.combine(trivial_loads)

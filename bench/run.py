@@ -69,6 +69,15 @@ def arguments() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument(
+        "--stack-profile",
+        choices=["small", "standard"],
+        default="small",
+        help=(
+            "The profile whose process set 'stack' and 'stack-full' start (small; the memory "
+            "budgets are the small profile's)."
+        ),
+    )
+    parser.add_argument(
         "--profile",
         metavar="PAGE",
         help=(
@@ -145,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
             f"--driver={options.driver}",
             f"--memory-requests={options.memory_requests}",
             f"--profile-requests={options.profile_requests}",
+            f"--stack-profile={options.stack_profile}",
             *([f"--profile={options.profile}"] if options.profile else []),
             f"--connections={options.connections}",
             f"--workers={options.workers}",

@@ -299,12 +299,17 @@ def describe(result: dict) -> str:
     budgets = f"{budget['idle']} and {budget['after_load']} MiB"
     if "whole_stack" in budget:
         budgets += f", whole stack {budget['whole_stack']} MiB"
+    verdict = (
+        ("ok" if result["within_budget"] else "OVER BUDGET")
+        if result["profile"] == "small"
+        else "the small profile's, not applied"
+    )
     return (
         f"  {result['processes']} app processes, profile {result['profile']}.\n"
         f"  Idle: {line(result['idle'])}.\n"
         f"  After {result['requests']:,} requests: {line(result['after_load'])}.\n"
         f"  Budget (app idle and after load{', whole stack' if result['services'] else ''}): "
-        f"{budgets}: {'ok' if result['within_budget'] else 'OVER BUDGET'}"
+        f"{budgets}: {verdict}"
     )
 
 
@@ -452,7 +457,7 @@ def copy_database(source_url: str, target: dict) -> float:
 
 def measure_whole_stack(
     env: dict[str, str], pages: list[tuple[str, dict[str, str] | None]], *, log: Path,
-    requests: int = STACK_REQUESTS, say: Callable[[str], None] = print,
+    profile: str = "small", requests: int = STACK_REQUESTS, say: Callable[[str], None] = print,
 ) -> dict:  # fmt: skip
     """The small profile against a PostgreSQL, a broker Redis and a cache Redis of its own, each
     started with docker-compose.yml's settings, the benchmark's data copied in: the app's PSS and
@@ -483,6 +488,7 @@ def measure_whole_stack(
                     "CACHE_URL": cache["url"],
                 },
                 pages,
+                profile=profile,
                 requests=requests,
                 log=log,
                 services={
