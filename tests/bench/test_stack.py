@@ -2,14 +2,22 @@
 split into the app's parts; PostgreSQL's shared memory; compose's settings for the whole stack."""
 
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
+import psycopg
 import pytest
+import redis
 
 from bench.load import BenchmarkError
 from bench.server import GUNICORN_CONFIG, Server
 from bench.stack import (
+    POSTGRES_BIN,
     app_pss_mib,
     compose_commands,
+    own_postgres,
+    own_redis,
     postgres_mib,
     postgres_settings,
     process_tree,
@@ -17,6 +25,7 @@ from bench.stack import (
     redis_options,
     tree_pss_mib,
 )
+from tests.conftest import skip_or_fail
 
 
 def _fake_process(proc, pid, *, pss_kib_value, children=(), command=("sh",)):
@@ -129,3 +138,43 @@ def test_a_server_with_a_profile_runs_gunicorn_as_production_does(tmp_path):
     assert GUNICORN_CONFIG.is_file()
     assert not any(word.startswith(("--workers", "--worker-class")) for word in command)
     assert command[-1] == f"--bind=127.0.0.1:{server.port}"
+
+
+def _needs(*binaries):
+    for binary in binaries:
+        if shutil.which(binary) is None and not (POSTGRES_BIN / binary).exists():
+            skip_or_fail(f"{binary} is not installed")
+
+
+def test_own_redis_runs_with_composes_cache_options(tmp_path):
+    _needs("redis-server")
+    options = redis_options(compose_commands()["cache"])
+
+    with own_redis(options, tmp_path) as cache:
+        client = redis.Redis.from_url(cache["url"])
+        settings = {**client.config_get("maxmemory"), **client.config_get("maxmemory-policy")}
+        redis_pss = tree_pss_mib(cache["pid"])
+
+    assert settings == {"maxmemory": str(64 * 1024 * 1024), "maxmemory-policy": "allkeys-lru"}
+    assert 0.5 < redis_pss < 64
+
+
+def test_own_postgres_runs_with_composes_settings_and_counts_its_shared_memory_whole():
+    _needs("initdb", "pg_ctl")
+    # Outside pytest's own temporary folders: the postgres user goes through this one when the
+    # tests run as root, as measure_whole_stack's.
+    with tempfile.TemporaryDirectory(prefix="assemblee-test-pg-") as temporary:
+        Path(temporary).chmod(0o755)
+        folder = Path(temporary) / "db"
+        folder.mkdir()
+        with own_postgres(postgres_settings(compose_commands()["db"]), folder) as postgres:
+            with psycopg.connect(postgres["url"].replace("/assemblee", "/postgres")) as connection:
+                shared_buffers = connection.execute("SHOW shared_buffers").fetchone()[0]
+                segment = connection.execute("SHOW shared_memory_size").fetchone()[0]
+            memory = postgres_mib(postgres["pid"])
+        stopped = not (folder / "data" / "postmaster.pid").exists()
+
+    assert shared_buffers == "48MB"
+    # The whole segment counts, though an idle cluster has touched little of it.
+    assert int(segment.removesuffix("MB")) <= memory < int(segment.removesuffix("MB")) + 64
+    assert stopped
