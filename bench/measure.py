@@ -177,6 +177,7 @@ def measure(
     driver="auto",
     memory_requests=10_000,
     stack_profile="small",
+    server_profile=None,
     **_,
 ):
     database = settings.DATABASES["default"]
@@ -222,7 +223,10 @@ def measure(
         )
     trivial_loads = []
     memory = None
-    with Server(dict(os.environ), workers=workers, log=log) as server:
+    if server_profile:
+        workers = settings.PROFILES[server_profile].web_workers
+        say(f"gunicorn run as in the {server_profile} profile (config/gunicorn.py).")
+    with Server(dict(os.environ), workers=workers, log=log, profile=server_profile) as server:
 
         def load(page: Page) -> benchmark.Load:
             headers = signed_in if page.signed_in else None

@@ -49,6 +49,14 @@ def arguments() -> argparse.ArgumentParser:
     )
     parser.add_argument("--connections", type=int, default=4, help="Concurrent connections (4).")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (2).")
+    parser.add_argument(
+        "--server-profile",
+        choices=["small", "standard"],
+        help=(
+            "Load the pages on gunicorn run as in this profile (config/gunicorn.py: its workers, "
+            "preloaded, recycled) instead of the benchmark's own (--workers sync workers)."
+        ),
+    )
     parser.add_argument("--max-queries", type=int, default=QUERY_BUDGET, help="Query budget (12).")
     parser.add_argument(
         "--max-ratio",
@@ -158,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
             *([f"--profile={options.profile}"] if options.profile else []),
             f"--connections={options.connections}",
             f"--workers={options.workers}",
+            *([f"--server-profile={options.server_profile}"] if options.server_profile else []),
             f"--max-queries={options.max_queries}",
             f"--max-ratio={options.max_ratio}",
             *(["--strict"] if options.strict else []),

@@ -27,6 +27,7 @@ def test_options_default_to_the_documented_values():
         "profile": None,
         "profile_requests": 30,
         "stack_profile": "small",
+        "server_profile": None,
     }
 
 
