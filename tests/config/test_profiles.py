@@ -187,3 +187,23 @@ def test_the_supervisor_passes_sigterm_on_to_every_command(tmp_path):
 
     assert supervisor.wait(timeout=30) == 0
     assert marker.read_text() == "yes"
+
+
+def test_beat_of_a_profile_whose_worker_runs_it_idles_as_sleep():
+    env = {**os.environ, "ASSEMBLEE_PROFILE": "small", "DEBUG": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "config.serve", "beat"], cwd=ROOT, env=env,
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        said = process.stdout.readline()
+        deadline = time.monotonic() + 20
+        while "sleep" not in _command_line(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+        assert said == "Profile 'small': beat runs inside the task worker.\n"
+        assert _command_line(process.pid) == "sleep infinity "
+        assert process.poll() is None  # compose's service stays up
+    finally:
+        process.kill()
+        process.wait()
