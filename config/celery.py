@@ -9,7 +9,7 @@ import os
 
 from celery import Celery, bootsteps
 from celery.beat import EmbeddedService
-from click import Option
+from celery.bin.base import CeleryOption
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -40,10 +40,11 @@ class BeatThread(bootsteps.StartStopStep):
 
 
 app.user_options["worker"].add(
-    Option(
+    CeleryOption(
         ("--beat-thread",),
         is_flag=True,
         default=False,
+        help_group="Embedded Beat Options",
         help="Run beat in a thread of this worker (the small profile) instead of a process.",
     )
 )
