@@ -31,9 +31,21 @@ def validate_web_link(value: str) -> None:
         )
 
 
+class OnlineLinkModelField(models.URLField):
+    """A URLField whose forms (the admin's too) are OnlineLinkField: https assumed, one clear
+    refusal. Its migrations name the plain URLField, which it is in the database."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": OnlineLinkField, **kwargs})
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.URLField", args, kwargs
+
+
 def online_link_model_field(help_text) -> models.URLField:
     """The models' field: optional, and a web address when given (the admin checks it too)."""
-    return models.URLField(
+    return OnlineLinkModelField(
         _("online link (visio)"), blank=True, validators=[validate_web_link], help_text=help_text
     )
 

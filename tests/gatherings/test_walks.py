@@ -199,10 +199,8 @@ def test_someone_else_cannot_change_a_walk_nor_one_of_another_gathering(client):
     assert (walk.title, mine.title) == ("Parcours d'ailleurs", "Le mien")
 
 
-@pytest.mark.parametrize("count", [1, 3])
-def test_the_walks_page_keeps_a_constant_query_count(
-    client, django_assert_num_queries, warm_configuration, count
-):
+def _signed_in_organiser_of_walks(client, count: int):
+    """A gathering with `count` walks of two stops, its organiser signed in on `client`."""
     organiser = UserFactory()
     g = gathering(organiser=organiser)
     hall, garden = sites(g)
@@ -211,6 +209,14 @@ def test_the_walks_page_keeps_a_constant_query_count(
             g, f"Parcours {index}", [(hall, day_at(g, 0, 9)), (garden, day_at(g, 0, 10))]
         )
     client.force_login(organiser)
+    return g
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_walks_page_keeps_a_constant_query_count(
+    client, django_assert_num_queries, warm_configuration, count
+):
+    g = _signed_in_organiser_of_walks(client, count)
     url = reverse("gatherings:organise-walk", args=[g.slug])
     client.get(url)
 
@@ -226,16 +232,10 @@ def test_the_walks_page_keeps_a_constant_query_count(
 def test_the_organisers_page_keeps_a_constant_query_count(
     client, django_assert_num_queries, warm_configuration, count
 ):
-    organiser = UserFactory()
-    g = gathering(organiser=organiser)
-    hall, garden = sites(g)
+    g = _signed_in_organiser_of_walks(client, count)
     for index in range(count):
-        services.add_parcours(
-            g, f"Parcours {index}", [(hall, day_at(g, 0, 9)), (garden, day_at(g, 0, 10))]
-        )
         services.volunteer_as_facilitator(g, UserFactory(), formats=[fmt()])
         place(g, f"Session {index}", hour=9 + index)
-    client.force_login(organiser)
     url = reverse("gatherings:organise", args=[g.slug])
     client.get(url)
 
