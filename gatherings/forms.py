@@ -117,6 +117,12 @@ class ReviewForm(forms.Form):
     )
 
 
+def _sites_with_rooms(gathering) -> list:
+    """The gathering's sites with their venue and rooms: the places a session can be given. A
+    page showing several forms that need them reads them once and gives them to each."""
+    return list(gathering.sites.select_related("venue").prefetch_related("rooms"))
+
+
 class PlaceForm(forms.Form):
     """Where and when on the grid: a room, a site, or a stop of a walk, as one choice."""
 
@@ -124,23 +130,24 @@ class PlaceForm(forms.Form):
     ends_at = datetime_field(_("Ends"))
     place = forms.ChoiceField(label=_("Where"))
 
-    def __init__(self, *args, gathering, **kwargs):
+    def __init__(self, *args, gathering, sites=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.gathering = gathering
+        sites = _sites_with_rooms(gathering) if sites is None else sites
         choices = []
-        for site in gathering.sites.select_related("venue").prefetch_related("rooms"):
+        self.places = {"site": {}, "room": {}, "stop": {}}
+        for site in sites:
             choices.append((f"site:{site.pk}", str(site)))
-            choices += [(f"room:{room.pk}", f"{site} — {room.name}") for room in site.rooms.all()]
+            self.places["site"][site.pk] = site
+            for room in site.rooms.all():
+                choices.append((f"room:{room.pk}", f"{site} — {room.name}"))
+                self.places["room"][room.pk] = room
         stops = Stop.objects.filter(parcours__gathering=gathering).select_related(
             "parcours", "site__venue"
         )
         choices += [(f"stop:{stop.pk}", str(stop)) for stop in stops]
+        self.places["stop"] = {stop.pk: stop for stop in stops}
         self.fields["place"].choices = choices
-        self.places = {"site": {}, "room": {}, "stop": {s.pk: s for s in stops}}
-        for site in gathering.sites.all():
-            self.places["site"][site.pk] = site
-            for room in site.rooms.all():
-                self.places["room"][room.pk] = room
 
     def placement(self) -> dict:
         kind, pk = self.cleaned_data["place"].split(":")
@@ -158,11 +165,11 @@ class SplitForm(forms.Form):
         label=_("Rooms or spaces for the other groups"), widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, gathering, **kwargs):
+    def __init__(self, *args, gathering, sites=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.places = {}
         choices = []
-        for site in gathering.sites.select_related("venue").prefetch_related("rooms"):
+        for site in _sites_with_rooms(gathering) if sites is None else sites:
             rooms = list(site.rooms.all())
             if not rooms:
                 self.places[f"site:{site.pk}"] = site

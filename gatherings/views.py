@@ -344,9 +344,11 @@ def session_detail(request, slug, pk):
         "can_write_notes": permissions.can_write_notes(user, session, registration),
     }
     if organiser:
+        sites = _sites(gathering)  # read once for the two forms that offer them
         context["review_form"] = ReviewForm()
         context["place_form"] = PlaceForm(
             gathering=gathering,
+            sites=sites,
             initial={
                 "starts_at": session.starts_at and timezone.localtime(session.starts_at),
                 "ends_at": session.ends_at and timezone.localtime(session.ends_at),
@@ -354,7 +356,7 @@ def session_detail(request, slug, pk):
         )
         context["assign_form"] = AssignForm(gathering=gathering, searched=request.GET)
         if session.is_placed and not session.stop_id:
-            context["split_form"] = SplitForm(gathering=gathering)
+            context["split_form"] = SplitForm(gathering=gathering, sites=sites)
     if context["can_write_notes"]:
         context["notes_form"] = NotesForm(initial={"notes": session.notes})
     return render(request, "gatherings/session.html", context)

@@ -244,3 +244,23 @@ def test_the_organisers_page_keeps_a_constant_query_count(
         response = client.get(url)
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_a_sessions_page_for_its_organisers_keeps_a_constant_query_count(
+    client, django_assert_num_queries, warm_configuration, count
+):
+    g = _signed_in_organiser_of_walks(client, count)
+    session = place(g, "Plénière", hour=10)
+    for _index in range(count):
+        person = UserFactory()
+        services.volunteer_as_facilitator(g, person, formats=[fmt()])
+        services.register_for_session(session, person)
+    client.get(session.get_absolute_url())
+
+    # Within the budget of 12 (DESIGN.md): the placing and splitting forms share one reading of
+    # the sites and their rooms.
+    with django_assert_num_queries(12):
+        response = client.get(session.get_absolute_url())
+
+    assert response.content.decode().count('name="places"') >= 2
