@@ -89,8 +89,9 @@ def arguments() -> argparse.ArgumentParser:
         metavar="NAME",
         help=(
             "Measure only the pages whose name or path contains NAME, or 'recompute', "
-            "'announcement', 'archive', 'import', 'memory', 'stack' (the small profile's PSS) or "
-            "'search alone' (repeatable; default: everything)."
+            "'announcement', 'archive', 'import', 'memory', 'stack' (the small profile's PSS), "
+            "'search alone' or 'live' (ticks at the door while members load the board and "
+            "/me/) (repeatable; default: everything)."
         ),
     )
     parser.add_argument(
