@@ -36,6 +36,7 @@ from decisions.models import Decision
 from workshops.models import AppliedTick, Attendance, Meeting
 
 from .load import LOOPBACK, BenchmarkError, Page
+from .server import stop
 
 TICK_RATES = (2, 10)
 # Enough people for every tick of the run without ticking anyone twice.
@@ -201,13 +202,7 @@ class TaskWorker:
         return self
 
     def __exit__(self, *exc_info):
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop(self.process)
 
 
 def measure_live(port: int, load, log: Path) -> list[LiveRow]:
