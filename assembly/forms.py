@@ -98,18 +98,23 @@ class NotificationPreferencesForm(forms.ModelForm):
 
     class Meta:
         model = NotificationPreferences
-        fields = ["assemblies", "decisions", "commons", "own"]
+        fields = ["assemblies", "decisions", "commons", "own", "gatherings"]
         widgets = {
             "assemblies": forms.RadioSelect,
             "decisions": forms.RadioSelect,
             "commons": forms.RadioSelect,
             "own": forms.RadioSelect,
+            "gatherings": forms.RadioSelect,
         }
         help_texts = {
             "assemblies": _("The announcement of each assembly, its reminders and cancellations."),
             "decisions": _("A discussion opens, a vote opens, vote reminders, the outcome."),
             "commons": _("New entries in the directory, and the entries I steward."),
             "own": _("My workshops, my proposals, replies to my comments."),
+            "gatherings": _(
+                "The sessions of a gathering I registered for or facilitate: a place freed on "
+                "the waitlist, a change, my proposals answered."
+            ),
         }
 
 

@@ -408,6 +408,7 @@ class Topic(models.TextChoices):
     DECISIONS = "decisions", _("discussions and votes")
     COMMONS = "commons", _("the commons directory")
     OWN = "own", _("my own things")
+    GATHERINGS = "gatherings", _("gatherings")
 
 
 class Frequency(models.TextChoices):
@@ -422,6 +423,8 @@ DEFAULT_FREQUENCIES = {
     Topic.DECISIONS: Frequency.IMMEDIATE,
     Topic.COMMONS: Frequency.WEEKLY,
     Topic.OWN: Frequency.WEEKLY,
+    # A place freed on a waitlist or a session moved is worth knowing at once.
+    Topic.GATHERINGS: Frequency.IMMEDIATE,
 }
 
 
@@ -447,6 +450,7 @@ class NotificationPreferences(models.Model):
     decisions = _frequency_field(Topic.DECISIONS)
     commons = _frequency_field(Topic.COMMONS)
     own = _frequency_field(Topic.OWN)
+    gatherings = _frequency_field(Topic.GATHERINGS)
 
     class Meta:
         verbose_name = _("notification preferences")

@@ -48,8 +48,9 @@ from .live import format_after_ticks, format_live, live_meeting, measure_after_t
 from .load import LOOPBACK, SEARCH_P95_BUDGET_MS, BenchmarkError, Page, Row, wanted
 from .profiling import profile_page
 from .run import BASE_DIR, CHILD_FLAG, parse
-from .server import Server, rss_kib
-from .stack import measure_stack_memory
+from .server import Server
+from .stack import describe as describe_stack
+from .stack import measure_stack_memory, measure_whole_stack, tree_pss_mib
 
 SIGNED_IN_EMAIL = "member@example.org"
 # The large demo data is there when these volumes are (DESIGN.md, "Budgets"; issue 12 for the
@@ -72,6 +73,12 @@ SEARCH_ALONE = "search alone"
 FIRST_VIEWS = "first views"
 # Ticks at the door while members load the board and /me/ (`--only live`, bench/live.py).
 LIVE = "live"
+# The small profile's processes against the benchmark's PostgreSQL and Redis; the whole stack,
+# with servers of its own in compose's settings (`--only stack` measures both).
+STACK = "stack"
+WHOLE_STACK = "stack-full"
+# The profile whose gunicorn the worker memory check runs, recycling included.
+MEMORY_PROFILE = "small"
 STYLE = color_style()
 
 
@@ -173,6 +180,8 @@ def measure(
     seconds=10.0,
     driver="auto",
     memory_requests=10_000,
+    stack_profile="small",
+    server_profile=None,
     **_,
 ):
     database = settings.DATABASES["default"]
@@ -218,7 +227,10 @@ def measure(
         )
     trivial_loads = []
     memory = None
-    with Server(dict(os.environ), workers=workers, log=log) as server:
+    if server_profile:
+        workers = settings.PROFILES[server_profile].web_workers
+        say(f"gunicorn run as in the {server_profile} profile (config/gunicorn.py).")
+    with Server(dict(os.environ), workers=workers, log=log, profile=server_profile) as server:
 
         def load(page: Page) -> benchmark.Load:
             headers = signed_in if page.signed_in else None
@@ -272,10 +284,6 @@ def measure(
             )
         if not trivial_loads:  # `--only` chose no page: the trivial one still gives the scale
             trivial_loads.append(load(TRIVIAL))
-        if wanted("memory", only):
-            memory = measure_memory(
-                server, pages[1:] or [TRIVIAL], signed_in, connections, memory_requests
-            )
         search_alone = (
             measure_search_alone(server.port, requests, workers, signed_in)
             if wanted(SEARCH_ALONE, only)
@@ -286,20 +294,42 @@ def measure(
             if wanted(LIVE, only)
             else None
         )
-    stack = None
-    if wanted("stack", only):
-        say("The small profile's whole process set (config.serve): PSS idle, then after load…")
+    if wanted("memory", only):
+        # `--only memory` alone: every key page in turn.
+        with Server(
+            dict(os.environ), profile=MEMORY_PROFILE, log=BASE_DIR / "var" / "bench-memory.log"
+        ) as production:
+            memory = measure_memory(
+                production, pages[1:] or key_pages(), signed_in, connections, memory_requests
+            )
+    # The fixed load of the memory measurements: every key page, whatever `--only` chose.
+    stack_load = [(page.path, signed_in if page.signed_in else None) for page in key_pages()]
+    stack = whole_stack = None
+    if wanted(STACK, only):
+        say(
+            f"The {stack_profile} profile's processes (config.serve) on the benchmark's "
+            "PostgreSQL and Redis: PSS idle, then after load…"
+        )
         stack = measure_stack_memory(
             dict(os.environ),
-            [(page.path, signed_in if page.signed_in else None) for page in pages],
+            stack_load,
+            profile=stack_profile,
             log=BASE_DIR / "var" / "bench-stack.log",
         )
+        say(describe_stack(stack))
+    if wanted(WHOLE_STACK, only):
         say(
-            f"  {stack['processes']} processes: {stack['pss_mib_idle']:.0f} MiB PSS idle, "
-            f"{stack['pss_mib_after_load']:.0f} MiB after {stack['requests']:,} requests "
-            f"(budget {stack['budget_mib']['idle']} and {stack['budget_mib']['after_load']} MiB) "
-            f"{'ok' if stack['within_budget'] else 'OVER BUDGET'}"
+            f"The whole stack in compose's settings: the {stack_profile} profile on a PostgreSQL "
+            "and two Redis of the benchmark's own…"
         )
+        whole_stack = measure_whole_stack(
+            dict(os.environ),
+            stack_load,
+            profile=stack_profile,
+            log=BASE_DIR / "var" / "bench-stack-full.log",
+            say=say,
+        )
+        say(describe_stack(whole_stack))
     trivial = benchmark.combine(trivial_loads)
     rows[TRIVIAL].requests_per_second = trivial.requests_per_second
     rows[TRIVIAL].p95_ms = trivial.p95_ms
@@ -378,6 +408,7 @@ def measure(
         ],
         "memory": memory,
         "stack_memory": stack,
+        "whole_stack_memory": whole_stack,
         "announcement": announcement,
         "attendance_import": attendance_import,
         "archive": archive,
@@ -415,6 +446,8 @@ def measure(
         problems.append("worker memory grew more than the budget")
     if stack is not None and not stack["within_budget"]:
         problems.append("the small profile's processes use more memory than the budget")
+    if whole_stack is not None and not whole_stack["within_budget"]:
+        problems.append("the small profile's whole stack uses more memory than the budget")
     if search_alone is not None and not search_alone["within_budget"]:
         problems.append("search latency over budget")
     if attendance_import is not None and attendance_import.get("within_budget") is False:
@@ -431,11 +464,17 @@ def measure(
 
 
 def measure_memory(server, pages, signed_in, connections, total) -> dict:
-    """RSS of each gunicorn worker after a tenth of `total` requests and after all of them,
-    the pages taken in turn (Python driver: it counts requests exactly)."""
+    """gunicorn's memory as production runs it (`server` started with a profile: preloaded,
+    workers recycled every ~max_requests): the PSS of its whole process tree, master and workers,
+    after a tenth of `total` requests and after all of them, the pages taken in turn (Python
+    driver: it counts requests exactly). A worker recycled meanwhile is replaced in the tree by
+    its successor, which is read in its place."""
     early_at = max(1, total // 10)
     chunk = 50
-    say(f"Worker memory: {total:,} requests over the measured pages in turn…")
+    say(
+        f"Worker memory: {total:,} requests over the pages in turn, gunicorn in the "
+        f"{server.profile} profile (config/gunicorn.py)…"
+    )
 
     def send(count: int, start: int) -> int:
         index = start
@@ -453,26 +492,30 @@ def measure_memory(server, pages, signed_in, connections, total) -> dict:
             index += 1
         return index
 
-    # Count from a fresh start of the workers' life: the load above already went through them.
     position = send(early_at, 0)
-    pids = server.worker_pids()
-    early = {pid: rss_kib(pid) for pid in pids}
+    early_workers = server.worker_pids()
+    early = tree_pss_mib(server.process.pid)
     send(total - early_at, position)
-    late = {pid: rss_kib(pid) for pid in server.worker_pids()}
+    late_workers = server.worker_pids()
+    late = tree_pss_mib(server.process.pid)
     growth = benchmark.memory_growth(early, late)
-    within = bool(growth) and all(g <= benchmark.MEMORY_GROWTH_BUDGET for g in growth.values())
-    for pid in sorted(growth):
-        say(
-            f"  worker {pid}: {early[pid] / 1024:.1f} MiB after {early_at:,} requests, "
-            f"{late[pid] / 1024:.1f} MiB after {total:,} ({growth[pid]:+.1%}; budget "
-            f"+{benchmark.MEMORY_GROWTH_BUDGET:.0%}) {'ok' if growth[pid] <= benchmark.MEMORY_GROWTH_BUDGET else 'OVER'}"
-        )
+    within = growth <= benchmark.MEMORY_GROWTH_BUDGET
+    say(
+        f"  gunicorn (master and {len(late_workers)} workers, PSS): {early:.1f} MiB after "
+        f"{early_at:,} requests, {late:.1f} MiB after {total:,} ({growth:+.1%}; budget "
+        f"+{benchmark.MEMORY_GROWTH_BUDGET:.0%}) {'ok' if within else 'OVER BUDGET'}; "
+        f"{len(set(late_workers) - set(early_workers))} of the workers were started meanwhile "
+        "(recycled)"
+    )
     return {
+        "profile": server.profile,
         "requests_early": early_at,
         "requests_late": total,
-        "rss_kib_early": early,
-        "rss_kib_late": late,
-        "growth": {pid: round(value, 4) for pid, value in growth.items()},
+        "pss_mib_early": round(early, 1),
+        "pss_mib_late": round(late, 1),
+        "workers_early": early_workers,
+        "workers_late": late_workers,
+        "growth": round(growth, 4),
         "within_budget": within,
     }
 

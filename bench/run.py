@@ -49,6 +49,14 @@ def arguments() -> argparse.ArgumentParser:
     )
     parser.add_argument("--connections", type=int, default=4, help="Concurrent connections (4).")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (2).")
+    parser.add_argument(
+        "--server-profile",
+        choices=["small", "standard"],
+        help=(
+            "Load the pages on gunicorn run as in this profile (config/gunicorn.py: its workers, "
+            "preloaded, recycled) instead of the benchmark's own (--workers sync workers)."
+        ),
+    )
     parser.add_argument("--max-queries", type=int, default=QUERY_BUDGET, help="Query budget (12).")
     parser.add_argument(
         "--max-ratio",
@@ -64,8 +72,17 @@ def arguments() -> argparse.ArgumentParser:
         type=int,
         default=10_000,
         help=(
-            "Requests for the worker memory check: RSS after all of them within 20%% of RSS "
-            "after a tenth of them (10000)."
+            "Requests for the worker memory check, gunicorn run as in the small profile: the PSS "
+            "of its process tree after all of them within 10%% of that after a tenth (10000)."
+        ),
+    )
+    parser.add_argument(
+        "--stack-profile",
+        choices=["small", "standard"],
+        default="small",
+        help=(
+            "The profile whose process set 'stack' and 'stack-full' start (small; the memory "
+            "budgets are the small profile's)."
         ),
     )
     parser.add_argument(
@@ -89,17 +106,19 @@ def arguments() -> argparse.ArgumentParser:
         metavar="NAME",
         help=(
             "Measure only the pages whose name or path contains NAME, or 'recompute', "
-            "'announcement', 'archive', 'import', 'memory', 'stack' (the small profile's PSS), "
-            "'search alone' or 'live' (ticks at the door while members load the board and "
-            "/me/) (repeatable; default: everything)."
+            "'announcement', 'archive', 'import', 'memory', 'stack' (the small profile's PSS, and "
+            "the whole stack's), 'stack-full' (only the whole stack: PostgreSQL and Redis of its "
+            "own in compose's settings), 'search alone' or 'live' (ticks at the door while "
+            "members load the board and /me/) (repeatable; default: everything)."
         ),
     )
     parser.add_argument(
         "--strict",
         action="store_true",
         help=(
-            "Exit non-zero when a page exceeds the query budget or its cost budget, a worker's "
-            "memory grows more than 20%%, or the recompute takes 2 s."
+            "Exit non-zero when a page exceeds the query budget or its cost budget, gunicorn's "
+            "memory grows more than 10%%, the small profile exceeds its memory budgets, or the "
+            "recompute takes 2 s."
         ),
     )
     return parser
@@ -144,9 +163,11 @@ def main(argv: list[str] | None = None) -> int:
             f"--driver={options.driver}",
             f"--memory-requests={options.memory_requests}",
             f"--profile-requests={options.profile_requests}",
+            f"--stack-profile={options.stack_profile}",
             *([f"--profile={options.profile}"] if options.profile else []),
             f"--connections={options.connections}",
             f"--workers={options.workers}",
+            *([f"--server-profile={options.server_profile}"] if options.server_profile else []),
             f"--max-queries={options.max_queries}",
             f"--max-ratio={options.max_ratio}",
             *(["--strict"] if options.strict else []),

@@ -15,6 +15,8 @@ from psycopg import sql
 
 from .load import LOOPBACK, BenchmarkError
 
+GUNICORN_CONFIG = Path(__file__).resolve().parent.parent / "config" / "gunicorn.py"
+
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -23,17 +25,28 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn on the loopback address, started and always stopped (use as a context manager)."""
+    """gunicorn on the loopback address, started and always stopped (use as a context manager).
 
-    def __init__(self, env: dict[str, str], *, workers: int = 2, log: Path):
+    With a profile, gunicorn runs as in production (config/gunicorn.py: that profile's workers,
+    the preloaded application, the recycling of workers), only bound to the loopback address."""
+
+    def __init__(
+        self, env: dict[str, str], *, workers: int = 2, log: Path, profile: str | None = None
+    ):
         self.port = free_port()
         self.env = env
         self.workers = workers
         self.log = log
+        self.profile = profile
         self.process: subprocess.Popen | None = None
 
-    def __enter__(self) -> "Server":
-        command = [
+    def command(self) -> list[str]:
+        if self.profile is not None:
+            return [
+                sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG),
+                "config.wsgi:application", f"--bind={LOOPBACK}:{self.port}",
+            ]  # fmt: skip
+        return [
             sys.executable,
             "-m",
             "gunicorn",
@@ -43,10 +56,13 @@ class Server:
             "--worker-class=sync",
             "--timeout=120",
         ]
+
+    def __enter__(self) -> "Server":
+        env = self.env if self.profile is None else {**self.env, "ASSEMBLEE_PROFILE": self.profile}
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
-                command, env=self.env, stdout=log, stderr=subprocess.STDOUT
+                self.command(), env=env, stdout=log, stderr=subprocess.STDOUT
             )
         try:
             self.wait_until_ready()

@@ -1,6 +1,8 @@
 """gunicorn's settings for `make serve` and compose: the profile's web workers (config/profiles.py)
 on HOST:PORT. Read by `gunicorn -c config/gunicorn.py config.wsgi:application`."""
 
+import gc
+
 from config import settings
 
 _profile = settings.PROFILES[settings.ASSEMBLEE_PROFILE]
@@ -19,3 +21,10 @@ timeout = 120
 graceful_timeout = 30
 accesslog = "-"
 errorlog = "-"
+
+
+def pre_fork(server, worker):
+    """Just before the master forks a worker: the preloaded application's objects leave the
+    garbage collector's view (gc.freeze), so that a worker's collections do not write to every one
+    of them and copy the pages it shares with the master and the other workers."""
+    gc.freeze()

@@ -17,7 +17,10 @@ class Profile:
     web_threads: int
     preload_app: bool
     max_requests: int
-    # Celery: one worker process with this many children; beat inside it (`-B`) or on its own.
+    # Celery: one worker process; its pool ("prefork": this many children, each replaced after
+    # max_tasks_per_child tasks; "solo": the tasks run in the worker process itself, one at a
+    # time); beat in a thread of the worker (`--beat-thread`, config/celery.py) or on its own.
+    task_pool: str
     task_concurrency: int
     beat_in_worker: bool
     max_tasks_per_child: int
@@ -25,15 +28,17 @@ class Profile:
 
 PROFILES = {
     # One assembly on a 512 MB server, PostgreSQL and Redis included: two web workers sharing the
-    # preloaded application, one task child, the scheduler inside the task worker.
+    # preloaded application; the tasks and the scheduler in one process (a prefork child and
+    # celery's own `-B`, a process too, cost 60 to 90 MB more: docs/performance.md, "Memory").
     "small": Profile(
         web_workers=2,
         web_threads=1,
         preload_app=True,
         max_requests=1000,
+        task_pool="solo",
         task_concurrency=1,
         beat_in_worker=True,
-        max_tasks_per_child=200,
+        max_tasks_per_child=0,
     ),
     # A busier assembly or several on 1 GB and more: four web workers, two task children and
     # beat as its own process.
@@ -42,6 +47,7 @@ PROFILES = {
         web_threads=1,
         preload_app=True,
         max_requests=2000,
+        task_pool="prefork",
         task_concurrency=2,
         beat_in_worker=False,
         max_tasks_per_child=500,
@@ -56,11 +62,12 @@ def web_command(python: str = "python") -> list[str]:
 def worker_command(profile: Profile, schedule: str, python: str = "python") -> list[str]:
     command = [
         python, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO",
-        f"--concurrency={profile.task_concurrency}",
-        f"--max-tasks-per-child={profile.max_tasks_per_child}",
+        f"--pool={profile.task_pool}", f"--concurrency={profile.task_concurrency}",
     ]  # fmt: skip
+    if profile.max_tasks_per_child:
+        command.append(f"--max-tasks-per-child={profile.max_tasks_per_child}")
     if profile.beat_in_worker:
-        command += ["--beat", f"--schedule={schedule}"]
+        command += ["--beat-thread", f"--schedule={schedule}"]
     return command
 
 

@@ -8,6 +8,7 @@ class GatheringsConfig(AppConfig):
 
     def ready(self):
         from assembly import merging, personal_data, search
+        from assembly.notifications import digest
 
         from . import personal_data as sections
         from .models import (
@@ -20,10 +21,12 @@ class GatheringsConfig(AppConfig):
             SessionRegistration,
             Volunteer,
         )
+        from .notices import DIGEST_LABELS
         from .search import SOURCES
 
         for source in SOURCES:
             search.register(source)
+        digest.register_item_labels(DIGEST_LABELS)
 
         # Exported; registrations, roles and volunteering go with the account (CASCADE), the
         # gatherings and sessions stay without a name (SET_NULL).

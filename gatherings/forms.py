@@ -5,10 +5,20 @@ from django.utils.translation import gettext_lazy as _
 
 from assembly.forms import ModelMultipleChoiceField
 from assembly.models import User
+from assembly.online_links import OnlineLinkField
 from workshops.forms import LOCAL_DATETIME_FORMAT, LocalDateTimeInput
 from workshops.models import Venue
 
-from .models import Format, Gathering, PollChoice, Session, Stop, Volunteer, formats_of
+from .models import (
+    EDITABLE_FIELDS,
+    Format,
+    Gathering,
+    PollChoice,
+    Session,
+    Stop,
+    Volunteer,
+    formats_of,
+)
 from .services import Review
 
 DATETIME_FORMATS = [LOCAL_DATETIME_FORMAT, "%Y-%m-%d %H:%M"]
@@ -34,18 +44,7 @@ class DateInput(forms.DateInput):
 class GatheringForm(forms.ModelForm):
     class Meta:
         model = Gathering
-        fields = [
-            "title",
-            "slug",
-            "starts_on",
-            "ends_on",
-            "description",
-            "registration_open",
-            "capacity",
-            "call_open",
-            "workshop_split_threshold",
-            "plenary_split_threshold",
-        ]
+        fields = ["title", "slug", *EDITABLE_FIELDS[1:]]
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
 
     def clean(self):
@@ -57,7 +56,7 @@ class GatheringForm(forms.ModelForm):
 
 class GatheringEditForm(GatheringForm):
     class Meta(GatheringForm.Meta):
-        fields = [name for name in GatheringForm.Meta.fields if name != "slug"]
+        fields = list(EDITABLE_FIELDS)
 
 
 class _GatheringChoices:
@@ -91,12 +90,7 @@ class SessionForm(_GatheringChoices, forms.ModelForm):
         model = Session
         fields = ["title", "format", "track", "description", "capacity", "chantier", "online_link"]
 
-    online_link = forms.URLField(
-        label=_("Online link (visio)"),
-        required=False,
-        assume_scheme="https",
-        help_text=_("Shown to registered people only."),
-    )
+    online_link = OnlineLinkField(help_text=_("Shown to registered people only."))
 
     def __init__(self, *args, gathering, **kwargs):
         super().__init__(*args, **kwargs)
@@ -244,6 +238,47 @@ class NameForm(forms.Form):
     """A track's or a format's name."""
 
     name = forms.CharField(label=_("Name"), max_length=80)
+
+
+class WalkForm(forms.Form):
+    """A walk's title and track, to create it or rename it. Choices come from lists the page
+    already read, so that a page with many walks reads its tracks once."""
+
+    title = forms.CharField(label=_("Title of the walk"), max_length=200)
+    track = forms.TypedChoiceField(label=_("Track"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, tracks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tracks = {track.pk: track for track in tracks}
+        self.fields["track"].choices = [("", "—")] + [(t.pk, t.name) for t in tracks]
+
+    def chosen_track(self):
+        return self.tracks.get(self.cleaned_data["track"])
+
+
+class StopForm(forms.Form):
+    """A stop to add to a walk: one of the gathering's sites, at a time on one of its days."""
+
+    site = forms.TypedChoiceField(
+        label=_("Site"),
+        coerce=int,
+        error_messages={"invalid_choice": _("Choose one of this gathering's sites.")},
+    )
+    arrives_at = datetime_field(_("Arrives at"))
+
+    def __init__(self, *args, sites, gathering=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sites = {site.pk: site for site in sites}
+        self.fields["site"].choices = [(site.pk, site.venue.name) for site in sites]
+        if gathering is not None:
+            # The browser offers the gathering's days only; the service checks them anyway.
+            self.fields["arrives_at"].widget.attrs.update(
+                min=f"{gathering.starts_on:%Y-%m-%d}T00:00",
+                max=f"{gathering.ends_on:%Y-%m-%d}T23:59",
+            )
+
+    def chosen_site(self):
+        return self.sites[self.cleaned_data["site"]]
 
 
 class OrganiserForm(forms.Form):

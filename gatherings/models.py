@@ -29,6 +29,22 @@ class GatheringQuerySet(models.QuerySet):
         return self.filter(organisers__person=person)
 
 
+# What its organisers change of a gathering, in the order their form shows it (the short name in
+# its address is chosen once, at creation). Only the minutes keep a history.
+EDITABLE_FIELDS = (
+    "title",
+    "starts_on",
+    "ends_on",
+    "description",
+    "registration_open",
+    "capacity",
+    "call_open",
+    "counts_for_membership",
+    "workshop_split_threshold",
+    "plenary_split_threshold",
+)
+
+
 class Gathering(models.Model):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("short name in its address"), max_length=80, unique=True)
@@ -54,6 +70,16 @@ class Gathering(models.Model):
         related_name="gathering",
         verbose_name=_("meeting for attendance"),
     )
+    # The organisers' say (issue 27, item 9): does a check-in at the welcome desk count as one
+    # session for membership? Its meeting carries the same switch, which membership reads.
+    counts_for_membership = models.BooleanField(
+        _("attendance counts for membership"),
+        default=True,
+        help_text=_(
+            "A check-in at the welcome desk counts as one session towards membership, however "
+            "many sessions the person attends."
+        ),
+    )
     minutes = models.TextField(_("minutes (Markdown)"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -68,16 +94,8 @@ class Gathering(models.Model):
     objects = GatheringQuerySet.as_manager()
     history = HistoricalRecords(
         excluded_fields=[
-            "title",
+            *EDITABLE_FIELDS,
             "slug",
-            "starts_on",
-            "ends_on",
-            "description",
-            "registration_open",
-            "capacity",
-            "workshop_split_threshold",
-            "plenary_split_threshold",
-            "call_open",
             "published_at",
             "meeting",
             "created_by",

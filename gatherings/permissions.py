@@ -3,6 +3,7 @@ to everyone; predicates take (person, object) and look up their own facts, so th
 templates ask the same question. Organisers hold their role for one gathering only."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 
 from assembly.permissions import is_facilitator, is_signed_in
@@ -67,9 +68,20 @@ def can_write_notes(person, session: Session, registration=None) -> bool:
 
 
 def gathering_for_organiser(request, slug: str) -> Gathering:
-    """The gathering, for one of its organisers; 403 for anyone else."""
-    gathering = get_object_or_404(Gathering, slug=slug)
-    if not is_organiser(request.user, gathering):
+    """The gathering, for one of its organisers; 403 for anyone else. Whether the person
+    organises it is read in the same query as the gathering (and remembered for is_organiser)."""
+    person = request.user
+    organises = Organiser.objects.filter(
+        gathering=OuterRef("pk"), person_id=person.pk if is_signed_in(person) else None
+    )
+    gathering = get_object_or_404(
+        Gathering.objects.annotate(viewer_organises=Exists(organises)), slug=slug
+    )
+    if is_signed_in(person):
+        person.__dict__.setdefault("_gathering_organiser", {})[gathering.pk] = (
+            gathering.viewer_organises
+        )
+    if not is_organiser(person, gathering):
         raise PermissionDenied
     return gathering
 

@@ -22,7 +22,9 @@ from assembly.tasking import enqueue_on_commit
 from workshops import services as workshop_services
 from workshops.models import Meeting
 
+from . import revisions
 from .models import (
+    EDITABLE_FIELDS,
     Format,
     Gathering,
     Organiser,
@@ -107,17 +109,7 @@ def create_gathering(*, by, title: str, slug: str, starts_on, ends_on, **fields)
     return gathering
 
 
-GATHERING_FIELDS = {
-    "title",
-    "starts_on",
-    "ends_on",
-    "description",
-    "registration_open",
-    "capacity",
-    "workshop_split_threshold",
-    "plenary_split_threshold",
-    "call_open",
-}
+GATHERING_FIELDS = set(EDITABLE_FIELDS)
 
 
 @transaction.atomic
@@ -130,6 +122,11 @@ def update_gathering(gathering: Gathering, **fields) -> Gathering:
         setattr(gathering, name, value)
     _check_days(gathering.starts_on, gathering.ends_on)
     gathering.save()
+    if gathering.meeting_id is not None:
+        # The welcome desk's meeting follows the organisers' say, which membership reads.
+        workshop_services.set_counts_for_membership(
+            gathering.meeting, gathering.counts_for_membership
+        )
     return gathering
 
 
@@ -148,19 +145,22 @@ def add_site(gathering: Gathering, venue, *, rooms=()) -> Site:
     return site
 
 
-@transaction.atomic
-def add_room(site: Site, name: str) -> Room:
+def _named(name: str, refusal: str) -> str:
     name = name.strip()
     if not name:
-        raise GatheringError(_("A room needs a name."))
+        raise GatheringError(refusal)
+    return name
+
+
+@transaction.atomic
+def add_room(site: Site, name: str) -> Room:
+    name = _named(name, _("A room needs a name."))
     return Room.objects.get_or_create(site=site, name=name)[0]
 
 
 @transaction.atomic
 def add_track(gathering: Gathering, name: str) -> Track:
-    name = name.strip()
-    if not name:
-        raise GatheringError(_("A track needs a name."))
+    name = _named(name, _("A track needs a name."))
     return Track.objects.get_or_create(gathering=gathering, name=name)[0]
 
 
@@ -186,15 +186,11 @@ def _within_days(gathering: Gathering, moment) -> bool:
 def add_parcours(gathering: Gathering, title: str, stops, *, track=None) -> Parcours:
     """A walk with its stops, in order: `stops` is a list of (site, arrives_at)."""
     gathering = Gathering.objects.select_for_update().get(pk=gathering.pk)
-    title = title.strip()
-    if not title:
-        raise GatheringError(_("A walk needs a title."))
+    title = _named(title, _("A walk needs a title."))
+    _check_belongs(gathering, track=track)
     previous = None
     for site, arrives_at in stops:
-        if site.gathering_id != gathering.pk:
-            raise GatheringError(_("Each stop must be at one of the gathering's sites."))
-        if not _within_days(gathering, arrives_at):
-            raise GatheringError(_("Each stop must be on one of the gathering's days."))
+        _check_stop(gathering, site, arrives_at)
         if previous is not None and arrives_at <= previous:
             raise GatheringError(_("The stops of a walk follow each other in time."))
         previous = arrives_at
@@ -208,29 +204,115 @@ def add_parcours(gathering: Gathering, title: str, stops, *, track=None) -> Parc
     return parcours
 
 
+def _check_stop(gathering: Gathering, site: Site, arrives_at) -> None:
+    if site.gathering_id != gathering.pk:
+        raise GatheringError(_("Each stop must be at one of the gathering's sites."))
+    if not _within_days(gathering, arrives_at):
+        raise GatheringError(_("Each stop must be on one of the gathering's days."))
+
+
+def _locked_parcours(parcours: Parcours) -> Parcours:
+    """The walk under its gathering's lock, which orders every change to its stops."""
+    Gathering.objects.select_for_update().filter(pk=parcours.gathering_id).first()
+    return Parcours.objects.select_related("gathering").get(pk=parcours.pk)
+
+
+def _number_stops(parcours: Parcours, stops: list[Stop]) -> None:
+    """Give the stops positions 1, 2, 3… in the order given. Each position is unique in the walk:
+    the stops step aside past the last position first, then take their places."""
+    aside = len(stops) + max((stop.position for stop in stops), default=0)
+    for offset, stop in enumerate(stops, start=1):
+        stop.position = aside + offset
+    Stop.objects.bulk_update(stops, ["position"])
+    for position, stop in enumerate(stops, start=1):
+        stop.position = position
+    Stop.objects.bulk_update(stops, ["position"])
+
+
+@transaction.atomic
+def rename_parcours(parcours: Parcours, title: str, *, track=None) -> Parcours:
+    parcours = _locked_parcours(parcours)
+    title = _named(title, _("A walk needs a title."))
+    _check_belongs(parcours.gathering, track=track)
+    parcours.title, parcours.track = title, track
+    parcours.save(update_fields=["title", "track"])
+    return parcours
+
+
+@transaction.atomic
+def add_stop(parcours: Parcours, site: Site, arrives_at) -> Stop:
+    """A stop at a site at a time, taking its place in the walk's timetable."""
+    parcours = _locked_parcours(parcours)
+    _check_stop(parcours.gathering, site, arrives_at)
+    stops = list(parcours.stops.all())
+    if any(stop.arrives_at == arrives_at for stop in stops):
+        raise GatheringError(_("Another stop of this walk is at that time."))
+    stop = Stop.objects.create(
+        parcours=parcours, site=site, arrives_at=arrives_at, position=len(stops) + 1
+    )
+    _number_stops(parcours, sorted([*stops, stop], key=lambda each: each.arrives_at))
+    return stop
+
+
+@transaction.atomic
+def move_stop(stop: Stop, *, up: bool) -> Stop:
+    """Visit this stop one place earlier (or later). The walk keeps its timetable: the two stops
+    that change places exchange their times, so the stops still follow each other in time."""
+    parcours = _locked_parcours(stop.parcours)
+    stops = list(parcours.stops.all())
+    index = next(i for i, each in enumerate(stops) if each.pk == stop.pk)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(stops):
+        raise GatheringError(
+            _("This stop is already the first.") if up else _("This stop is already the last.")
+        )
+    moved, neighbour = stops[index], stops[other]
+    moved.arrives_at, neighbour.arrives_at = neighbour.arrives_at, moved.arrives_at
+    Stop.objects.bulk_update([moved, neighbour], ["arrives_at"])
+    stops[index], stops[other] = neighbour, moved
+    _number_stops(parcours, stops)
+    return moved
+
+
+@transaction.atomic
+def remove_stop(stop: Stop) -> None:
+    """Take a stop out of its walk; the stops after it move up. A stop where a session is placed
+    stays until the session is moved."""
+    parcours = _locked_parcours(stop.parcours)
+    if Session.objects.filter(stop=stop).exists():
+        raise GatheringError(
+            _("A session is placed at this stop: move it elsewhere on the grid first.")
+        )
+    Stop.objects.filter(pk=stop.pk).delete()
+    _number_stops(parcours, list(parcours.stops.all()))
+
+
+def _stamp_once(row, field: str, now):
+    """Lock the row and set its `field` to now, unless it was set already: doing it twice (two
+    clicks, two organisers) keeps the first moment."""
+    row = type(row).objects.select_for_update().get(pk=row.pk)
+    if getattr(row, field) is None:
+        setattr(row, field, now or timezone.now())
+        row.save(update_fields=[field])
+    return row
+
+
 @transaction.atomic
 def publish_programme(gathering: Gathering, *, now=None) -> Gathering:
     """From now on, a change to a session is announced to the people registered to it."""
-    gathering = Gathering.objects.select_for_update().get(pk=gathering.pk)
-    if gathering.published_at is None:
-        gathering.published_at = now or timezone.now()
-        gathering.save(update_fields=["published_at"])
-    return gathering
+    return _stamp_once(gathering, "published_at", now)
 
 
-@transaction.atomic
 def write_minutes(gathering: Gathering, text: str, *, by=None) -> Gathering:
-    gathering = Gathering.objects.select_for_update().get(pk=gathering.pk)
-    gathering.minutes = text
-    gathering._history_user = by
-    gathering.save(update_fields=["minutes"])
-    return gathering
+    """The gathering's minutes, a new revision kept with the earlier ones."""
+    return revisions.write(gathering, "minutes", text, by=by)
 
 
 @transaction.atomic
 def open_welcome_desk(gathering: Gathering) -> Meeting:
     """The meeting whose door is the welcome desk: a check-in there is attendance at that meeting,
-    so the gathering counts once for membership, whatever the number of its sessions."""
+    so the gathering counts once for membership, whatever the number of its sessions, when its
+    organisers say so (`counts_for_membership`, which the meeting carries too)."""
     gathering = Gathering.objects.select_for_update().get(pk=gathering.pk)
     if gathering.meeting_id:
         return gathering.meeting
@@ -243,6 +325,7 @@ def open_welcome_desk(gathering: Gathering) -> Meeting:
         ends_at=datetime.datetime.combine(gathering.ends_on, DESK_CLOSES, tzinfo=zone),
         venue=site.venue if site else None,
     )
+    meeting = workshop_services.set_counts_for_membership(meeting, gathering.counts_for_membership)
     gathering.meeting = meeting
     gathering.save(update_fields=["meeting"])
     return meeting
@@ -500,13 +583,9 @@ def _announce_change(session: Session) -> None:
     )
 
 
-@transaction.atomic
 def write_session_notes(session: Session, text: str, *, by=None) -> Session:
-    session = Session.objects.select_for_update().get(pk=session.pk)
-    session.notes = text
-    session._history_user = by
-    session.save(update_fields=["notes"])
-    return session
+    """A session's notes, a new revision kept with the earlier ones, as for workshops."""
+    return revisions.write(session, "notes", text, by=by)
 
 
 # --- Facilitators --------------------------------------------------------------------------------
@@ -813,11 +892,7 @@ def best_date(poll: Poll):
 
 @transaction.atomic
 def close_poll(poll: Poll, *, now=None) -> Poll:
-    poll = Poll.objects.select_for_update().get(pk=poll.pk)
-    if poll.closed_at is None:
-        poll.closed_at = now or timezone.now()
-        poll.save(update_fields=["closed_at"])
-    return poll
+    return _stamp_once(poll, "closed_at", now)
 
 
 @transaction.atomic

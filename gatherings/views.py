@@ -12,16 +12,18 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
-from assembly import diffs
+from assembly import fragments
 from assembly.forms import reasons
 from assembly.models import User
 from assembly.permissions import is_signed_in
 from workshops.models import Venue
 
-from . import ical, permissions, services
+from . import ical, permissions, revisions, services
 from .forms import (
     AssignForm,
     GatheringEditForm,
@@ -36,7 +38,9 @@ from .forms import (
     SessionForm,
     SiteForm,
     SplitForm,
+    StopForm,
     VolunteerForm,
+    WalkForm,
 )
 from .models import (
     Gathering,
@@ -103,9 +107,9 @@ def _sites(gathering):
 
 def _parcours(gathering):
     return list(
-        Parcours.objects.filter(gathering=gathering).prefetch_related(
-            Prefetch("stops", queryset=Stop.objects.select_related("site__venue"))
-        )
+        Parcours.objects.filter(gathering=gathering)
+        .select_related("track")
+        .prefetch_related(Prefetch("stops", queryset=Stop.objects.select_related("site__venue")))
     )
 
 
@@ -382,90 +386,74 @@ def session_register(request, slug, pk):
     return redirect(session)
 
 
-@login_required
-@require_POST
-def session_review(request, slug, pk):
-    session = _session(slug, pk)
-    if not permissions.is_organiser(request.user, session.gathering):
-        raise PermissionDenied
-    form = ReviewForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, reasons(form))
-        return redirect(session)
+def _say(request, act) -> None:
+    """Run an organiser's action: its refusal (a domain error, or a form's reasons) or what it
+    did is said to them in a message."""
     try:
-        services.review_proposal(
-            session, answer=form.cleaned_data["answer"], message=form.cleaned_data["message"]
-        )
+        said = act()
     except services.GatheringError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("The proposal is answered; its author is told by e-mail."))
-    return redirect(session)
+        if said:
+            messages.success(request, said)
 
 
-@login_required
-@require_POST
-def session_place(request, slug, pk):
-    session = _session(slug, pk)
-    if not permissions.is_organiser(request.user, session.gathering):
-        raise PermissionDenied
+def _valid(form):
+    """The form, valid, or a refusal that says why."""
+    if not form.is_valid():
+        raise services.GatheringError(reasons(form))
+    return form
+
+
+def _session_organiser_post(view):
+    """An organiser's form on a session's page: POST only, then back to the session."""
+
+    @login_required
+    @require_POST
+    def wrapper(request, slug, pk):
+        session = _session(slug, pk)
+        if not permissions.is_organiser(request.user, session.gathering):
+            raise PermissionDenied
+        _say(request, lambda: view(request, session))
+        return redirect(session)
+
+    wrapper.__name__ = view.__name__
+    return wrapper
+
+
+@_session_organiser_post
+def session_review(request, session):
+    form = _valid(ReviewForm(request.POST))
+    services.review_proposal(
+        session, answer=form.cleaned_data["answer"], message=form.cleaned_data["message"]
+    )
+    return _("The proposal is answered; its author is told by e-mail.")
+
+
+@_session_organiser_post
+def session_place(request, session):
     if request.POST.get("action") == "unplace":
         services.unplace_session(session)
-        messages.success(request, _("The session is off the grid."))
-        return redirect(session)
-    form = PlaceForm(request.POST, gathering=session.gathering)
-    if not form.is_valid():
-        messages.error(request, reasons(form))
-        return redirect(session)
-    try:
-        services.place_session(session, **form.placement())
-    except services.GatheringError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The session is on the grid."))
-    return redirect(session)
+        return _("The session is off the grid.")
+    form = _valid(PlaceForm(request.POST, gathering=session.gathering))
+    services.place_session(session, **form.placement())
+    return _("The session is on the grid.")
 
 
-@login_required
-@require_POST
-def session_split(request, slug, pk):
-    session = _session(slug, pk)
-    if not permissions.is_organiser(request.user, session.gathering):
-        raise PermissionDenied
-    form = SplitForm(request.POST, gathering=session.gathering)
-    if not form.is_valid():
-        messages.error(request, reasons(form))
-        return redirect(session)
-    try:
-        groups = services.split_session(session, places=form.chosen())
-    except services.GatheringError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("The session is split into %(count)s parallel groups: assign each its facilitators.")
-            % {"count": len(groups)},
-        )
-    return redirect(session)
+@_session_organiser_post
+def session_split(request, session):
+    form = _valid(SplitForm(request.POST, gathering=session.gathering))
+    groups = services.split_session(session, places=form.chosen())
+    return _(
+        "The session is split into %(count)s parallel groups: assign each its facilitators."
+    ) % {"count": len(groups)}
 
 
-@login_required
-@require_POST
-def session_assign(request, slug, pk):
-    session = _session(slug, pk)
-    if not permissions.is_organiser(request.user, session.gathering):
-        raise PermissionDenied
-    form = AssignForm(request.POST, gathering=session.gathering)
-    if not form.is_valid():
-        messages.error(request, reasons(form))
-        return redirect(session)
-    try:
-        services.assign_facilitator(session, form.cleaned_data["person"])
-    except services.GatheringError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The facilitator is assigned and told by e-mail."))
-    return redirect(session)
+@_session_organiser_post
+def session_assign(request, session):
+    form = _valid(AssignForm(request.POST, gathering=session.gathering))
+    services.assign_facilitator(session, form.cleaned_data["person"])
+    return _("The facilitator is assigned and told by e-mail.")
 
 
 @login_required
@@ -521,23 +509,16 @@ def session_notes_history(request, slug, pk):
     session = _session(slug, pk)
     if session.state == Session.State.DECLINED:
         raise Http404
-    revisions = list(
-        session.history.select_related("history_user").order_by("history_date", "history_id")
-    )
-    rows, previous = [], ""
-    for revision in revisions:
-        if revision.notes != previous:
-            rows.append(
-                {
-                    "revision": revision,
-                    "inline": diffs.render_inline(diffs.word_diff(previous, revision.notes)),
-                }
-            )
-        previous = revision.notes
     return render(
         request,
-        "gatherings/notes_history.html",
-        {"gathering": session.gathering, "session": session, "rows": rows[::-1][:50]},
+        "gatherings/revisions.html",
+        {
+            "gathering": session.gathering,
+            "back": session,
+            "heading": _("Earlier versions of the notes"),
+            "empty": _("The notes have no earlier version."),
+            "rows": revisions.compared(session, "notes"),
+        },
     )
 
 
@@ -565,27 +546,46 @@ def my_sessions(gathering, person):
     return sessions
 
 
-@login_required
-def my_programme(request, slug):
-    gathering = get_object_or_404(Gathering, slug=slug)
-    sessions = my_sessions(gathering, request.user)
+@fragments.part("gathering-me")
+def my_programme_key(context):
+    """Everything in the part is this person's own, for this gathering (and the minute: "now")."""
+    return (context["gathering"].pk, context["user"].pk)
+
+
+def _my_programme_parts(gathering, person) -> dict:
+    sessions = my_sessions(gathering, person)
     clashing = services.conflicts(sessions)
     now = timezone.now()
-    current = [s for s in sessions if s.starts_at <= now < s.ends_at]
-    upcoming = [s for s in sessions if s.starts_at > now][:3]
     for session in sessions:
         session.clashes = session.pk in clashing
+    return {
+        "sessions": sessions,
+        "conflict_count": len(clashing),
+        "now_sessions": [s for s in sessions if s.starts_at <= now < s.ends_at],
+        "next_sessions": [s for s in sessions if s.starts_at > now][:3],
+    }
+
+
+@login_required
+def my_programme(request, slug):
+    fragments.remember_content_version(request)
+    # The gathering is only read here: one copy per content version in this process.
+    gathering = fragments.memo(
+        request, "gathering", (slug,), lambda: Gathering.objects.filter(slug=slug).first()
+    )
+    if gathering is None:
+        raise Http404
+    person = request.user
+    # Read only when the kept part is rendered (once per content version and minute).
+    parts = SimpleLazyObject(lambda: _my_programme_parts(gathering, person))
     return render(
         request,
         "gatherings/me.html",
         {
             "gathering": gathering,
-            "sessions": sessions,
-            "conflict_count": len(clashing),
-            "now_sessions": current,
-            "next_sessions": upcoming,
+            "mine": parts,
             "feed_url": request.build_absolute_uri(
-                f"/gatherings/{gathering.slug}/me/{request.user.calendar_token}.ics"
+                f"/gatherings/{gathering.slug}/me/{person.calendar_token}.ics"
             ),
         },
     )
@@ -646,29 +646,33 @@ def volunteer(request, slug):
 @login_required
 def organise(request, slug):
     gathering = permissions.gathering_for_organiser(request, slug)
+    # The sessions and, in the same query, how many hold a place in each: those on the grid past
+    # their split threshold are offered a split.
     sessions = list(
-        gathering.sessions.select_related(*SESSION_RELATED, "proposed_by").order_by(
-            "state", "starts_at", "pk"
-        )
-    )
-    over = [
-        s
-        for s in gathering.sessions.on_grid()
-        .select_related("format")
+        gathering.sessions.select_related(*SESSION_RELATED, "proposed_by")
         .annotate(
             registered=Count(
                 "registrations", filter=Q(registrations__state=SessionRegistration.State.REGISTERED)
             )
         )
-        if (threshold := services.split_threshold(s)) is not None and s.registered > threshold
+        .order_by("state", "starts_at", "pk")
+    )
+    over = [
+        s
+        for s in sessions
+        if s.state == Session.State.ACCEPTED
+        and s.is_placed
+        and (threshold := services.split_threshold(s)) is not None
+        and s.registered > threshold
     ]
+    sites, tracks = _sites(gathering), list(gathering.tracks.all())
     return render(
         request,
         "gatherings/organise.html",
         {
             "gathering": gathering,
-            "sites": _sites(gathering),
-            "tracks": list(gathering.tracks.all()),
+            "sites": sites,
+            "tracks": tracks,
             "formats": list(formats_of(gathering)),
             "sessions": sessions,
             "over_threshold": over,
@@ -683,31 +687,26 @@ def organise(request, slug):
     )
 
 
-def _organiser_post(view):
-    """An organiser's small form: POST only, then back to the organisers' page."""
+def _organiser_post(view=None, *, back="gatherings:organise"):
+    """An organiser's small form: POST only, then back to the organisers' page (or `back`)."""
 
-    @login_required
-    @require_POST
-    def wrapper(request, slug):
-        gathering = permissions.gathering_for_organiser(request, slug)
-        try:
-            said = view(request, gathering)
-        except services.GatheringError as error:
-            messages.error(request, error.message)
-        else:
-            if said:
-                messages.success(request, said)
-        return redirect("gatherings:organise", slug=gathering.slug)
+    def decorate(view):
+        @login_required
+        @require_POST
+        def wrapper(request, slug, **kwargs):
+            gathering = permissions.gathering_for_organiser(request, slug)
+            _say(request, lambda: view(request, gathering, **kwargs))
+            return redirect(back, slug=gathering.slug)
 
-    wrapper.__name__ = view.__name__
-    return wrapper
+        wrapper.__name__ = view.__name__
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
 
 
 @_organiser_post
 def organise_site(request, gathering):
-    form = SiteForm(request.POST)
-    if not form.is_valid():
-        raise services.GatheringError(reasons(form))
+    form = _valid(SiteForm(request.POST))
     venue = form.cleaned_data["venue"]
     if venue is None:
         venue = Venue.objects.create(
@@ -727,31 +726,97 @@ def organise_room(request, gathering):
     return _("The room is added.")
 
 
-@_organiser_post
-def organise_track(request, gathering):
-    form = NameForm(request.POST)
-    if not form.is_valid():
-        raise services.GatheringError(reasons(form))
-    services.add_track(gathering, form.cleaned_data["name"])
-    return _("The track is added.")
+def _organise_named(name: str, add, done):
+    """An organiser names a new track or format: the same small form, another service."""
+
+    def view(request, gathering):
+        form = _valid(NameForm(request.POST))
+        add(gathering, form.cleaned_data["name"])
+        return str(done)
+
+    view.__name__ = name
+    return _organiser_post(view)
 
 
-@_organiser_post
-def organise_format(request, gathering):
-    form = NameForm(request.POST)
-    if not form.is_valid():
-        raise services.GatheringError(reasons(form))
-    services.add_format(gathering, form.cleaned_data["name"])
-    return _("The format is added.")
+organise_track = _organise_named("organise_track", services.add_track, _lazy("The track is added."))
+organise_format = _organise_named(
+    "organise_format", services.add_format, _lazy("The format is added.")
+)
 
 
 @_organiser_post
 def organise_organiser(request, gathering):
-    form = OrganiserForm(request.POST)
-    if not form.is_valid():
-        raise services.GatheringError(reasons(form))
+    form = _valid(OrganiserForm(request.POST))
     services.add_organiser(gathering, form.cleaned_data["email"])
     return _("The organiser is added.")
+
+
+@_organiser_post(back="gatherings:organise-walk")
+def _add_walk(request, gathering):
+    form = _valid(WalkForm(request.POST, tracks=list(gathering.tracks.all())))
+    services.add_parcours(gathering, form.cleaned_data["title"], [], track=form.chosen_track())
+    return _("The walk is added: now give it its stops.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organise_walk(request, slug):
+    """The walks of a gathering, for its organisers, on a page of their own: each with its stops
+    and the forms that change them (no JavaScript needed); a POST adds a walk."""
+    if request.method == "POST":
+        return _add_walk(request, slug=slug)
+    gathering = permissions.gathering_for_organiser(request, slug)
+    sites, tracks = _sites(gathering), list(gathering.tracks.all())
+    walks = _parcours(gathering)
+    for walk in walks:
+        # One form of each per walk, with ids of its own; their choices come from the lists above.
+        walk.rename_form = WalkForm(
+            tracks=tracks,
+            initial={"title": walk.title, "track": walk.track_id},
+            auto_id=f"id_walk{walk.pk}_%s",
+        )
+        walk.stop_form = StopForm(
+            sites=sites, gathering=gathering, auto_id=f"id_walk{walk.pk}_stop_%s"
+        )
+    return render(
+        request,
+        "gatherings/walks.html",
+        {
+            "gathering": gathering,
+            "is_organiser": True,
+            "sites": sites,
+            "walks": walks,
+            "walk_form": WalkForm(tracks=tracks, auto_id="id_walk_%s"),
+        },
+    )
+
+
+def _posted_stop(request, parcours) -> Stop:
+    pk = request.POST.get("stop", "")[:12]
+    return get_object_or_404(Stop, parcours=parcours, pk=int(pk) if pk.isdigit() else 0)
+
+
+@_organiser_post(back="gatherings:organise-walk")
+def organise_walk_change(request, gathering, pk):
+    """Rename a walk, add a stop, move a stop up or down, or remove it: one form each on the
+    walks' page, told apart by their `action`."""
+    parcours = get_object_or_404(Parcours, gathering=gathering, pk=pk)
+    action = request.POST.get("action")
+    if action == "rename":
+        form = _valid(WalkForm(request.POST, tracks=list(gathering.tracks.all())))
+        services.rename_parcours(parcours, form.cleaned_data["title"], track=form.chosen_track())
+        return _("The walk is saved.")
+    if action == "add-stop":
+        form = _valid(StopForm(request.POST, sites=_sites(gathering)))
+        services.add_stop(parcours, form.chosen_site(), form.cleaned_data["arrives_at"])
+        return _("The stop is added to the walk.")
+    if action in ("up", "down"):
+        services.move_stop(_posted_stop(request, parcours), up=action == "up")
+        return _("The stops are in their new order; the walk keeps its timetable.")
+    if action == "remove":
+        services.remove_stop(_posted_stop(request, parcours))
+        return _("The stop is removed from the walk.")
+    raise services.GatheringError(_("Choose what to change in the walk."))
 
 
 @_organiser_post
@@ -795,6 +860,23 @@ def minutes(request, slug):
             "gathering": gathering,
             "sessions": sessions,
             "form": form if organiser else None,
-            "revisions": gathering.history.count(),
+        },
+    )
+
+
+def minutes_history(request, slug):
+    """Every revision of the gathering's minutes, newest first, each compared with the one
+    before: what changed, and who changed it."""
+    gathering = get_object_or_404(Gathering, slug=slug)
+    return render(
+        request,
+        "gatherings/revisions.html",
+        {
+            "gathering": gathering,
+            "back": gathering,
+            "back_url": reverse("gatherings:minutes", args=[gathering.slug]),
+            "heading": _("Earlier versions of the minutes"),
+            "empty": _("The minutes have no earlier version."),
+            "rows": revisions.compared(gathering, "minutes"),
         },
     )

@@ -381,6 +381,33 @@ def gathering_organise_track(people):
     )
 
 
+def gathering_organise_walk(people):
+    g = _gathering(people)
+    return Form(
+        reverse("gatherings:organise-walk", args=[g.slug]),
+        reverse("gatherings:organise-walk", args=[g.slug]),
+        {"title": "Parcours des jardins"},
+    )
+
+
+def gathering_walk_stop(people):
+    g = _gathering(people)
+    walk = gathering_services.add_parcours(g, "Parcours", [])
+    site = g.sites.first()
+    arrives_at = datetime.datetime.combine(
+        g.starts_on, datetime.time(10), tzinfo=timezone.get_current_timezone()
+    )
+    return Form(
+        reverse("gatherings:organise-walk", args=[g.slug]),
+        reverse("gatherings:organise-walk-change", args=[g.slug, walk.pk]),
+        {
+            "action": "add-stop",
+            "site": site.pk,
+            "arrives_at": arrives_at.strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+
+
 def session_register(people):
 
     session = place(_gathering(people), "Atelier")
@@ -504,6 +531,8 @@ CASES: dict[str, tuple[Callable, set[str]]] = {
     "gathering_register": (gathering_register, SIGNED_IN),
     "gathering_propose": (gathering_propose, SIGNED_IN),
     "gathering_organise_track": (gathering_organise_track, OWNER),
+    "gathering_organise_walk": (gathering_organise_walk, OWNER),
+    "gathering_walk_stop": (gathering_walk_stop, OWNER),
     "session_register": (session_register, SIGNED_IN),
     "session_review": (session_review, OWNER),
     "session_notes_by_a_registrant": (session_notes_by_a_registrant, OWNER),

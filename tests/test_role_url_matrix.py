@@ -272,6 +272,7 @@ ROUTES = {
     "gatherings:me-ics": everyone(args="gathering_feed"),
     "gatherings:volunteer": signed_in(args="gathering"),
     "gatherings:minutes": everyone(args="gathering"),
+    "gatherings:minutes-history": everyone(args="gathering"),
     "gatherings:organise": Route(("login", "200", "403", "403", "403"), "gathering"),
     "gatherings:organise-site": signed_in("405", args="gathering"),
     "gatherings:organise-room": signed_in("405", args="gathering"),
@@ -280,6 +281,8 @@ ROUTES = {
     "gatherings:organise-organiser": signed_in("405", args="gathering"),
     "gatherings:organise-publish": signed_in("405", args="gathering"),
     "gatherings:organise-desk": signed_in("405", args="gathering"),
+    "gatherings:organise-walk": Route(("login", "200", "403", "403", "403"), "gathering"),
+    "gatherings:organise-walk-change": signed_in("405", args="gathering_walk"),
     "gatherings:session": everyone(args="gathering_session"),
     "gatherings:session-edit": Route(("login", "200", "403", "403", "403"), "gathering_session"),
     "gatherings:session-register": signed_in("405", args="gathering_session"),
@@ -391,6 +394,7 @@ def _world():
     )
     gathering = gathering_for(organiser=participant)
     session = place_session(gathering, "Plénière")
+    walk = gathering_services.add_parcours(gathering, "Parcours", [])
     poll = gathering_services.create_poll(
         by=participant, title="Préparation", dates=[session.starts_at]
     )
@@ -402,6 +406,7 @@ def _world():
         "gathering": {"slug": gathering.slug},
         "gathering_feed": {"slug": gathering.slug, "token": participant.calendar_token},
         "gathering_session": {"slug": gathering.slug, "pk": session.pk},
+        "gathering_walk": {"slug": gathering.slug, "pk": walk.pk},
         "poll": {"pk": poll.pk},
         "person": {"pk": walk_in.pk},
         "merge": {"kept": participant.pk, "merged": walk_in.pk},

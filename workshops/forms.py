@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from assembly.online_links import OnlineLinkField
 from assembly.pickers import PickerFormMixin
 from commons_registry.forms import related_commons_field
 
@@ -17,6 +18,7 @@ LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 class WorkshopForm(PickerFormMixin, forms.ModelForm):
     related_commons = related_commons_field()
+    online_link = OnlineLinkField(help_text=Workshop._meta.get_field("online_link").help_text)
 
     class Meta:
         model = Workshop
@@ -28,6 +30,7 @@ class WorkshopForm(PickerFormMixin, forms.ModelForm):
             "needs_projector",
             "needs_good_internet",
             "capacity",
+            "online_link",
             "related_commons",
         ]
         help_texts = {
@@ -117,10 +120,11 @@ class MeetingForm(forms.ModelForm):
             "invalid": _("Give the day and time as 26/11/2026 21:00."),
         },
     )
+    online_link = OnlineLinkField(help_text=Meeting._meta.get_field("online_link").help_text)
 
     class Meta:
         model = Meeting
-        fields = ["kind", "title", "starts_at", "ends_at", "venue"]
+        fields = ["kind", "title", "starts_at", "ends_at", "venue", "online_link"]
         labels = {"kind": _("Kind of meeting"), "title": _("Title"), "venue": _("Venue")}
         help_texts = {"kind": _("An assembly gets its initiation to the commons workshop.")}
         error_messages = {"title": {"required": _("Give the meeting a title.")}}

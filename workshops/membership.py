@@ -1,7 +1,8 @@
 """The membership rule: who attended enough distinct meetings lately, and until when that holds.
 
 A person *attended* a meeting when a facilitator recorded them at the meeting itself or at any of
-its workshops; several attendance rows for one meeting count once. Cancelled meetings never count.
+its workshops; several attendance rows for one meeting count once. Cancelled meetings never count,
+nor meetings whose `counts_for_membership` is off (a gathering whose organisers said so).
 A meeting's date is the local date (settings.TIME_ZONE) of its start.
 
 The boundary, precisely: a meeting held on local date D counts on every day from D to
@@ -107,6 +108,7 @@ def _eligible_until_expression(rule: Rule, today: datetime.date):
         Attendance.objects.filter(
             person_id=OuterRef("pk"),
             meeting__starts_at__lt=_local_midnight(today + datetime.timedelta(days=1)),
+            meeting__counts_for_membership=True,
         )
         .exclude(meeting__status=Meeting.Status.CANCELLED)
         # GROUP BY meeting: a plenary and a workshop of the same meeting count once.
@@ -331,6 +333,7 @@ def attended_days(person_ids: Iterable[int], *, today: datetime.date) -> dict[in
         Attendance.objects.filter(
             person_id__in=list(person_ids),
             meeting__starts_at__lt=_local_midnight(today + datetime.timedelta(days=1)),
+            meeting__counts_for_membership=True,
         )
         .exclude(meeting__status=Meeting.Status.CANCELLED)
         .values_list("person_id", "meeting_id", "meeting__starts_at")
@@ -379,6 +382,7 @@ def attended_meetings(person: User, *, since: datetime.date, until: datetime.dat
     return (
         Meeting.objects.exclude(status=Meeting.Status.CANCELLED)
         .filter(
+            counts_for_membership=True,
             starts_at__gte=_local_midnight(since),
             starts_at__lt=_local_midnight(until + datetime.timedelta(days=1)),
         )

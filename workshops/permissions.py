@@ -57,6 +57,35 @@ def can_edit_workshop(person, workshop) -> bool:
     return runs_workshop(person, workshop) or is_facilitator(person)
 
 
+def sees_workshop_link(workshop, *, signed_up: bool, runs: bool, facilitator: bool) -> bool:
+    """A hybrid workshop's online link is for the people signed up to it, those who run it and
+    the facilitators: three facts the board keeps its cards by (views/board.py), so that a kept
+    card shows the link to exactly the viewers whose key holds them."""
+    return bool(workshop.online_link) and (signed_up or runs or facilitator)
+
+
+def can_see_workshop_link(person, workshop, *, signed_up: bool) -> bool:
+    """`signed_up`: whether the person signed up to it, which the caller has read already."""
+    return sees_workshop_link(
+        workshop,
+        signed_up=signed_up and is_signed_in(person),
+        runs=runs_workshop(person, workshop),
+        facilitator=is_facilitator(person),
+    )
+
+
+def can_see_meeting_link(person, meeting, *, registered: bool | None = None) -> bool:
+    """A hybrid meeting's online link is for the facilitators and the people who said they come:
+    its hosts, and who signed up to or runs one of its visible workshops
+    (`Meeting.objects.registered_by`). `registered`, when the caller knows it already, spares
+    the query."""
+    if not meeting.online_link or not is_signed_in(person):
+        return False
+    if is_facilitator(person):
+        return True
+    return registered if registered is not None else meeting.is_registered_by(person)
+
+
 def can_hide_workshop(person) -> bool:
     return is_facilitator(person)
 

@@ -5,6 +5,7 @@ Views, tasks, the admin and the demo seed all go through these functions.
 
 import logging
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from assembly import settings_log
 from assembly.domain import DomainError
 from assembly.models import User
+from assembly.online_links import validate_web_link
 from assembly.people import register_at_door
 from assembly.tasking import enqueue_on_commit
 
@@ -55,7 +57,7 @@ def withdraw_as_host(meeting: Meeting, person: User) -> None:
     meeting.hosts.remove(person)
 
 
-MEETING_FIELDS = ("kind", "title", "starts_at", "ends_at", "venue")
+MEETING_FIELDS = ("kind", "title", "starts_at", "ends_at", "venue", "online_link")
 
 
 def _check_times(starts_at, ends_at) -> None:
@@ -63,12 +65,30 @@ def _check_times(starts_at, ends_at) -> None:
         raise WorkshopError(_("The meeting must end after it starts."))
 
 
+def _check_online_link(link: str) -> None:
+    """The forms refuse a link that is no web address; so do the services, for every other
+    caller (the demo, gatherings, a shell)."""
+    if link:
+        try:
+            validate_web_link(link)
+        except ValidationError as refusal:
+            raise WorkshopError(refusal.messages[0]) from None
+
+
 @transaction.atomic
 def create_meeting(
-    *, kind: str, title: str, starts_at, ends_at, venue: Venue | None = None, plenary_notes=""
+    *,
+    kind: str,
+    title: str,
+    starts_at,
+    ends_at,
+    venue: Venue | None = None,
+    plenary_notes="",
+    online_link="",
 ) -> Meeting:
     """A meeting a facilitator adds by hand; an assembly gets its initiation workshop at once."""
     _check_times(starts_at, ends_at)
+    _check_online_link(online_link)
     meeting = Meeting.objects.create(
         kind=kind,
         title=title.strip(),
@@ -76,6 +96,7 @@ def create_meeting(
         ends_at=ends_at,
         venue=venue,
         plenary_notes=plenary_notes,
+        online_link=online_link,
     )
     if meeting.kind == Meeting.Kind.ASSEMBLY:
         rhythm.add_initiation_workshop(meeting)
@@ -95,9 +116,24 @@ def update_meeting(meeting: Meeting, **fields) -> Meeting:
         setattr(meeting, name, value)
     meeting.title = meeting.title.strip()
     _check_times(meeting.starts_at, meeting.ends_at)
+    _check_online_link(meeting.online_link)
     meeting.save(update_fields=list(fields))
     if meeting.kind == Meeting.Kind.ASSEMBLY:
         rhythm.add_initiation_workshop(meeting)
+    return meeting
+
+
+@transaction.atomic
+def set_counts_for_membership(meeting: Meeting, counts: bool) -> Meeting:
+    """Say whether attendance at this meeting counts towards membership; the people who attended
+    it have their membership recomputed once the change has committed."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.counts_for_membership != counts:
+        meeting.counts_for_membership = counts
+        meeting.save(update_fields=["counts_for_membership", "updated_at"])
+        request_membership_recompute(
+            list(meeting.attendances.values_list("person_id", flat=True).distinct())
+        )
     return meeting
 
 
@@ -208,6 +244,7 @@ WORKSHOP_FIELDS = (
     "needs_projector",
     "needs_good_internet",
     "capacity",
+    "online_link",
 )
 
 
@@ -221,6 +258,7 @@ def propose_workshop(
     unknown = set(fields) - set(WORKSHOP_FIELDS)
     if unknown:
         raise TypeError(f"unknown workshop fields: {sorted(unknown)}")
+    _check_online_link(fields.get("online_link", ""))
     workshop = Workshop.objects.create(meeting=meeting, proposed_by=person, **fields)
     workshop.facilitators.add(person)
     if related_commons:
@@ -237,6 +275,7 @@ def update_workshop(workshop: Workshop, *, related_commons=None, **fields) -> Wo
         if name not in (*WORKSHOP_FIELDS, "notes"):
             raise TypeError(f"unknown workshop field: {name}")
         setattr(workshop, name, value)
+    _check_online_link(workshop.online_link)
     workshop.save()
     if related_commons is not None:
         workshop.related_commons.set(related_commons)

@@ -36,6 +36,11 @@ ITEM_LABELS = {
 }
 
 
+def register_item_labels(labels: dict) -> None:
+    """Apps on the right name their own kinds of item (from their AppConfig.ready())."""
+    ITEM_LABELS.update(labels)
+
+
 # Groups that are no meeting or decision, named in the reader's language.
 GROUP_LABELS = {"commons": _("The commons directory")}
 

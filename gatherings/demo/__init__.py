@@ -130,6 +130,10 @@ def _gathering(data, facilitator, member, newcomer, people) -> Gathering:
     # The member's own programme has a conflict to resolve: the two workshops at 11:00.
     services.register_for_session(by_title["Cartographier les communs avec OpenStreetMap"], member)
     services.publish_programme(gathering)
+    # Two revisions of the minutes, so that their history shows a change; the walk stays
+    # editable on the organisers' page, and a check-in at the desk counts (the default switch).
+    services.write_minutes(gathering, CONTENT["minutes"]["first"].strip(), by=facilitator)
+    services.write_minutes(gathering, CONTENT["minutes"]["second"].strip(), by=member)
     return gathering
 
 

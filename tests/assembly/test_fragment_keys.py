@@ -15,6 +15,7 @@ import config.urls  # noqa: F401 (loads every view module, and so every key func
 from assembly import fragments
 from decisions.views.detail import decision_key
 from decisions.views.log import decision_log_key
+from gatherings.views import my_programme_key
 from portal.views import me_key
 from workshops.views.board import board_cards_key
 
@@ -45,6 +46,13 @@ def test_me_and_a_decision_are_kept_per_person():
         {"user": _person(2), "decision": decision},
     )
     assert me_key(one) != me_key(other)
+    gathering = SimpleNamespace(pk=3)
+    assert my_programme_key({**one, "gathering": gathering}) != my_programme_key(
+        {**other, "gathering": gathering}
+    )
+    assert my_programme_key({**one, "gathering": gathering}) != my_programme_key(
+        {**one, "gathering": SimpleNamespace(pk=4)}
+    )
     assert decision_key(one) != decision_key(other)
     assert decision_key(one) != decision_key({**one, "decision": SimpleNamespace(pk=8)})
 

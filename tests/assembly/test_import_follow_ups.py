@@ -5,7 +5,7 @@ does it once and says so; the commands do the same."""
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command, load_command_class
 from django.urls import reverse
 from django.utils import translation
 
@@ -163,3 +163,52 @@ def test_the_commands_do_the_same_once(eager, mailoutbox, django_capture_on_comm
         "sent=0 already=0 failed=0",
     ]
     assert len(mailoutbox) == 4
+
+
+def test_the_commands_dry_runs_do_nothing(eager, mailoutbox):
+    people, subscribers = people_batch(), subscribers_batch()
+    out = io.StringIO()
+
+    call_command("invite_imported_people", str(people.pk), "--dry-run", stdout=out)
+    call_command("send_subscriber_notice", str(subscribers.pk), "--dry-run", stdout=out)
+
+    assert out.getvalue().splitlines() == ["would invite=2", "would send=2"]
+    assert mailoutbox == []
+    assert SubscriberDelivery.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("command", "wrong_kind", "message"),
+    [
+        (
+            "invite_imported_people",
+            subscribers_batch,
+            "No applied people or attendance import has the number {}.",
+        ),
+        (
+            "send_subscriber_notice",
+            people_batch,
+            "No applied subscribers import has the number {}.",
+        ),
+    ],
+)
+def test_the_commands_refuse_a_batch_of_another_kind_or_none(command, wrong_kind, message):
+    batch = wrong_kind()
+
+    for number in (batch.pk, batch.pk + 1000):
+        with pytest.raises(CommandError) as refusal:
+            call_command(command, str(number), stdout=io.StringIO())
+        assert str(refusal.value) == message.format(number)
+
+
+@pytest.mark.parametrize(
+    ("command", "words"),
+    [
+        ("invite_imported_people", "Say how many would be invited, invite nobody."),
+        ("send_subscriber_notice", "Say how many are owed it, send nothing."),
+    ],
+)
+def test_the_commands_say_what_their_dry_run_does(command, words):
+    parser = load_command_class("assembly", command).create_parser("manage.py", command)
+
+    assert " ".join(words.split()) in " ".join(parser.format_help().split())

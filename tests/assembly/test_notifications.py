@@ -54,7 +54,13 @@ def test_notifications_page_shows_the_defaults_and_is_linked_from_me(person_clie
 def test_notifications_page_saves_each_topic(person_client, person):
     response = person_client.post(
         "/me/notifications/",
-        {"assemblies": "weekly", "decisions": "never", "commons": "immediate", "own": "never"},
+        {
+            "assemblies": "weekly",
+            "decisions": "never",
+            "commons": "immediate",
+            "own": "never",
+            "gatherings": "weekly",
+        },
     )
 
     assert response.status_code == 302
@@ -63,6 +69,7 @@ def test_notifications_page_saves_each_topic(person_client, person):
         "decisions": "never",
         "commons": "immediate",
         "own": "never",
+        "gatherings": "weekly",
     }
 
 
@@ -273,6 +280,7 @@ def test_unsubscribe_link_asks_then_turns_the_topic_off_without_sign_in(client, 
         "decisions": "never",
         "commons": "weekly",
         "own": "weekly",
+        "gatherings": "immediate",
     }
 
 

@@ -59,14 +59,14 @@ def test_excess_is_the_fraction_over_the_budget():
     assert benchmark.excess(1.0, 0.0) == math.inf
 
 
-def test_memory_growth_compares_each_worker_with_itself():
-    early = {101: 100_000, 102: 120_000, 103: 90_000}
-    late = {101: 115_000, 102: 150_000, 104: 80_000}  # 103 gone, 104 new: not comparable
+def test_memory_growth_compares_two_readings_of_the_whole_tree_within_ten_percent():
+    early, within, over = 180.0, 197.0, 199.0  # MiB, gunicorn's tree after 1,000 and 10,000
 
-    growth = benchmark.memory_growth(early, late)
-
-    assert growth == {101: pytest.approx(0.15), 102: pytest.approx(0.25)}
-    assert [pid for pid, g in growth.items() if g > benchmark.MEMORY_GROWTH_BUDGET] == [102]
+    assert benchmark.memory_growth(early, within) == pytest.approx(0.0944, abs=1e-4)
+    assert benchmark.memory_growth(early, within) <= benchmark.MEMORY_GROWTH_BUDGET
+    assert benchmark.memory_growth(early, over) > benchmark.MEMORY_GROWTH_BUDGET
+    assert benchmark.memory_growth(early, 150.0) < 0  # recycled workers may give memory back
+    assert benchmark.memory_growth(0.0, 10.0) == math.inf
 
 
 def test_parse_report_reads_the_scripts_line_out_of_wrks_output():

@@ -26,6 +26,8 @@ def test_options_default_to_the_documented_values():
         "memory_requests": 10_000,
         "profile": None,
         "profile_requests": 30,
+        "stack_profile": "small",
+        "server_profile": None,
     }
 
 

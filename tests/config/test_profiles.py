@@ -1,6 +1,7 @@
 """The production process sets (config/profiles.py) and `make serve` (config/serve.py)."""
 
 import http.client
+import json
 import os
 import signal
 import socket
@@ -18,7 +19,7 @@ from config.profiles import PROFILES
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_small_profile_shares_two_preloaded_web_workers_and_runs_beat_inside_the_worker():
+def test_small_profile_shares_two_preloaded_web_workers_and_runs_tasks_and_beat_in_one_process():
     commands = serve.commands("small", python="python")
 
     assert PROFILES["small"].web_workers == 2
@@ -27,8 +28,11 @@ def test_small_profile_shares_two_preloaded_web_workers_and_runs_beat_inside_the
     assert commands["web"] == [
         "python", "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi:application"
     ]  # fmt: skip
-    assert "--concurrency=1" in commands["worker"]
-    assert "--beat" in commands["worker"]
+    # The tasks in the worker process itself, beat in one of its threads: no child, no fork.
+    assert "--pool=solo" in commands["worker"]
+    assert "--beat-thread" in commands["worker"]
+    assert "--beat" not in commands["worker"]
+    assert not any(word.startswith("--max-tasks-per-child") for word in commands["worker"])
 
 
 def test_standard_profile_runs_four_web_workers_two_task_children_and_beat_apart():
@@ -36,8 +40,10 @@ def test_standard_profile_runs_four_web_workers_two_task_children_and_beat_apart
 
     assert PROFILES["standard"].web_workers == 4
     assert set(commands) == {"web", "worker", "beat"}
+    assert "--pool=prefork" in commands["worker"]
     assert "--concurrency=2" in commands["worker"]
-    assert "--beat" not in commands["worker"]
+    assert "--max-tasks-per-child=500" in commands["worker"]
+    assert not any(word.startswith("--beat") for word in commands["worker"])
     assert commands["beat"][:6] == ["python", "-m", "celery", "-A", "config", "beat"]
 
 
@@ -107,10 +113,12 @@ def test_serve_starts_the_small_set_answers_and_stops_as_a_whole(tmp_path):
         "REDIS_URL": "",
         "CELERY_DATA_DIR": str(tmp_path / "celery"),
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "config.serve"], cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "config.serve"], cwd=ROOT, env=env,
+            stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
     try:
         status, deadline = None, time.monotonic() + 60
         while status is None and time.monotonic() < deadline:
@@ -120,19 +128,82 @@ def test_serve_starts_the_small_set_answers_and_stops_as_a_whole(tmp_path):
                 status = connection.getresponse().status
             except OSError:
                 time.sleep(0.3)
-        # honcho starts each through a shell: count the processes themselves.
-        lines = [
-            line for pid in _tree(process.pid)
-            if not (line := _command_line(pid)).startswith("/bin/sh")
-        ]  # fmt: skip
+        deadline = time.monotonic() + 60
+        while "beat: Starting" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.3)
+        lines = [_command_line(pid) for pid in _tree(process.pid)]
 
         assert status == 200
-        # gunicorn's master and its two workers, the Celery worker with beat inside (-B), and no
-        # beat process of its own.
-        assert sum("gunicorn" in line for line in lines) == 3
-        assert any("celery" in line and "worker" in line and "--beat" in line for line in lines)
-        assert not any(" beat " in f"{line} " and "worker" not in line for line in lines)
+        # The supervisor (config/supervise.py, this process after exec), gunicorn's master and its
+        # two workers, and one Celery process: its tasks in it, beat in one of its threads.
+        assert len(lines) == 5
+        assert "config/supervise.py" in lines[0]
+        assert sum("gunicorn" in line for line in lines[1:]) == 3
+        assert sum("celery" in line for line in lines[1:]) == 1
+        assert "beat: Starting" in log.read_text()
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
     assert process.returncode is not None
+
+
+def test_the_supervisor_stops_the_others_when_one_stops_and_says_why(tmp_path):
+    python = sys.executable
+    commands = [
+        ["short", [python, "-c", "import sys; sys.exit(3)"]],
+        ["long", [python, "-c", "import time; time.sleep(60)"]],
+    ]
+    started = time.monotonic()
+
+    result = subprocess.run(
+        [python, str(ROOT / "config" / "supervise.py"), json.dumps(commands)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+
+    assert result.returncode == 3
+    assert "serve: short exited (3); stopping the others" in result.stdout
+    assert time.monotonic() - started < 30
+
+
+def test_the_supervisor_passes_sigterm_on_to_every_command(tmp_path):
+    marker = tmp_path / "stopped"
+    catches = (
+        "import pathlib, signal, sys, time\n"
+        "def stop(*_):\n"
+        f"    pathlib.Path({str(marker)!r}).write_text('yes')\n"
+        "    sys.exit(0)\n"
+        "signal.signal(signal.SIGTERM, stop)\n"
+        "time.sleep(60)\n"
+    )
+    supervisor = subprocess.Popen(
+        [sys.executable, str(ROOT / "config" / "supervise.py"),
+         json.dumps([["catches", [sys.executable, "-c", catches]]])],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert "serve: catches started" in supervisor.stdout.readline()
+    time.sleep(1)  # the command sets its handler
+
+    supervisor.send_signal(signal.SIGTERM)
+
+    assert supervisor.wait(timeout=30) == 0
+    assert marker.read_text() == "yes"
+
+
+def test_beat_of_a_profile_whose_worker_runs_it_idles_as_sleep():
+    env = {**os.environ, "ASSEMBLEE_PROFILE": "small", "DEBUG": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "config.serve", "beat"], cwd=ROOT, env=env,
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        said = process.stdout.readline()
+        deadline = time.monotonic() + 20
+        while "sleep" not in _command_line(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+        assert said == "Profile 'small': beat runs inside the task worker.\n"
+        assert _command_line(process.pid) == "sleep infinity "
+        assert process.poll() is None  # compose's service stays up
+    finally:
+        process.kill()
+        process.wait()

@@ -208,3 +208,32 @@ def test_my_programme_opens_offline_on_a_phone_once_loaded(browser, live_server)
         expect(page.locator(".my-sessions")).to_contain_text("Plénière d'ouverture")
     finally:
         context.close()
+
+
+def test_an_organiser_draws_a_walk_and_reorders_its_stops_without_javascript(browser, live_server):
+    organiser = UserFactory(display_name="Orga")
+    g = gathering(organiser=organiser)
+    context, page = _context(browser, live_server, java_script_enabled=False)
+    try:
+        sign_in(page, organiser, live_server.url)
+        page.goto(f"/gatherings/{g.slug}/organise/")
+        page.locator("main a[href$='/organise/walks/']").click()
+        page.locator("#id_walk_title").fill("Parcours des jardins")
+        page.locator("form[action$='/organise/walks/'] button[type=submit]").click()
+        walk = g.parcours.get()
+        for site, hour in (("Halle", 9), ("Jardin", 10)):
+            form = page.locator(f"form[action$='/walks/{walk.pk}/']").filter(
+                has=page.locator("input[value=add-stop]")
+            )
+            form.locator("select[name=site]").select_option(label=site)
+            form.locator("input[name=arrives_at]").fill(
+                day_at(g, 0, hour).strftime("%Y-%m-%dT%H:%M")
+            )
+            form.locator("button[type=submit]").click()
+        page.locator("button[name=action][value=down]").click()
+        expect(page.locator(f"section[aria-labelledby=walk-{walk.pk}] tbody th")).to_have_text(
+            ["Jardin", "Halle"]
+        )
+    finally:
+        context.close()
+    assert [stop.site.venue.name for stop in walk.stops.all()] == ["Jardin", "Halle"]

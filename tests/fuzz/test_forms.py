@@ -34,7 +34,15 @@ from charter.models import Amendment, CharterVersion
 from commons_registry.models import Commons, OstromAssessment
 from decisions.models import Comment, Decision, Vote
 from gatherings import services as gathering_services
-from gatherings.models import Format, Gathering, PollAnswer, Session, Volunteer
+from gatherings.models import (
+    Format,
+    Gathering,
+    Parcours,
+    PollAnswer,
+    Session,
+    Stop,
+    Volunteer,
+)
 from tests import test_forms_match_permissions as offered
 from tests.budget.factories import adopted_line
 from tests.chantiers.factories import chantier_with
@@ -202,6 +210,26 @@ def volunteer(people):
     return reverse("gatherings:volunteer", args=[gathering.slug]), {"formats": formats}
 
 
+def walk_new(people):
+    gathering = gathering_for(organiser=people["owner"])
+    return reverse("gatherings:organise-walk", args=[gathering.slug]), {
+        "track": str(gathering.tracks.get().pk)
+    }
+
+
+def walk_stop(people):
+    gathering = gathering_for(organiser=people["owner"])
+    walk = gathering_services.add_parcours(gathering, "Parcours", [])
+    return reverse("gatherings:organise-walk-change", args=[gathering.slug, walk.pk]), {
+        "sites": [str(pk) for pk in gathering.sites.values_list("pk", flat=True)],
+        "times": [
+            day_at(gathering, day, hour).strftime("%Y-%m-%dT%H:%M")
+            for day in (0, 1)
+            for hour in (9, 12, 17)
+        ],
+    }
+
+
 def poll_new(people):
     return reverse("polls:list"), {"gathering": str(gathering_for().pk)}
 
@@ -307,6 +335,17 @@ def _assessment_fields(valid):
     return v.body(fields)
 
 
+# A hybrid meeting's or workshop's visio link (assembly/online_links.py): a web address only.
+ONLINE_LINK = v.Field(
+    st.sampled_from(["", "visio.example.org/salle", "https://visio.example.org/salle-1"]),
+    st.one_of(
+        st.sampled_from(["javascript:alert(1)", "data:text/html,x", "ftp://visio.example.org/"]),
+        v.text,
+    ),
+    required=False,
+)
+
+
 def _workshop_fields(valid):
     return v.body(
         {
@@ -323,6 +362,7 @@ def _workshop_fields(valid):
             "related_commons": v.Field(
                 st.sampled_from(valid["published_commons"]), v.number, required=False
             ),
+            "online_link": ONLINE_LINK,
         }
     )
 
@@ -344,21 +384,24 @@ def _meeting_fields(valid):
         "ends_at": v.Field(v.valid_periods().map(lambda period: period[1]), v.local_datetimes()),
         "venue": v.choice(str(valid["venue"]), "", odd=v.number),
         "plenary_notes": OPTIONAL_TEXT,
+        "online_link": ONLINE_LINK,
     }
     whole = st.builds(
-        lambda kind, title, period, venue, notes: {
+        lambda kind, title, period, venue, notes, link: {
             "kind": kind,
             "title": title,
             "starts_at": period[0],
             "ends_at": period[1],
             "venue": venue,
             "plenary_notes": notes,
+            "online_link": link,
         },
         fields["kind"].valid,
         TITLE.valid,
         v.valid_periods(),
         fields["venue"].valid,
         OPTIONAL_TEXT.valid,
+        ONLINE_LINK.valid,
     )
     return v.body(fields, valid=whole)
 
@@ -606,6 +649,7 @@ def _gathering_fields(valid):
             st.one_of(st.just(""), v.valid_integers(1, 2147483647)), v.number, required=False
         ),
         "call_open": v.boolean(),
+        "counts_for_membership": v.boolean(),
         "workshop_split_threshold": v.Field(v.valid_integers(0, 2147483647), v.number),
         "plenary_split_threshold": v.Field(v.valid_integers(0, 2147483647), v.number),
     }
@@ -657,6 +701,25 @@ def _poll_fields(valid):
             "description": v.Field(v.optional_text(4000), required=False),
             "dates": v.Field(lines.map("\n".join), st.one_of(v.text, v.local_datetimes())),
             "gathering": v.choice("", valid["gathering"], odd=v.number, required=False),
+        }
+    )
+
+
+def _walk_fields(valid):
+    return v.body(
+        {
+            "title": TITLE,
+            "track": v.choice("", valid["track"], odd=v.number, required=False),
+        }
+    )
+
+
+def _stop_fields(valid):
+    return v.body(
+        {
+            "action": v.choice("add-stop"),
+            "site": v.choice(*valid["sites"], odd=v.number),
+            "arrives_at": v.Field(st.sampled_from(valid["times"]), v.local_datetimes()),
         }
     )
 
@@ -734,6 +797,8 @@ CASES = {
     "gathering_new": Case(gathering_new, "facilitator", _gathering_fields, {Gathering: 1}),
     "session_propose": Case(session_propose, "participant", _proposal_fields, {Session: 1}),
     "volunteer": Case(volunteer, "participant", _volunteer_fields, {Volunteer: 1}),
+    "walk_new": Case(walk_new, "owner", _walk_fields, {Parcours: 1}),
+    "walk_stop": Case(walk_stop, "owner", _stop_fields, {Stop: 1}),
     "poll_new": Case(poll_new, "participant", _poll_fields),
     "poll_answer": Case(poll_answer, "anonymous", _poll_answer_fields, {PollAnswer: 1}),
 }

@@ -50,3 +50,22 @@ def test_the_demo_gatherings_map_has_its_four_sites_and_its_walk(client):
     assert len(config["sites"]) == 4
     assert [len(walk["points"]) for walk in config["walks"]] == [4]
     assert 'id="gathering-map-config"' in response.content.decode()
+
+
+def test_the_demo_gathering_shows_its_minutes_history_its_walk_form_and_its_switch(client):
+    seed()
+    gathering = Gathering.objects.get()
+    organiser = gathering.organisers.select_related("person").first().person
+    walk = gathering.parcours.get()
+
+    history = client.get(reverse("gatherings:minutes-history", args=[gathering.slug]))
+    client.force_login(organiser)
+    organise = client.get(reverse("gatherings:organise", args=[gathering.slug])).content.decode()
+
+    assert [row["number"] for row in history.context["rows"]] == [2, 1]
+    assert "<ins>" in history.content.decode() and "<del>" in history.content.decode()
+    walks = client.get(reverse("gatherings:organise-walk", args=[gathering.slug])).content.decode()
+    assert reverse("gatherings:organise-walk", args=[gathering.slug]) in organise
+    assert reverse("gatherings:organise-walk-change", args=[gathering.slug, walk.pk]) in walks
+    assert gathering.counts_for_membership
+    assert 'id="counts-for-membership"' in organise

@@ -2,8 +2,10 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from gatherings import services
+from gatherings.forms import SessionForm
 from gatherings.models import Poll, Session, SessionRegistration
 from tests.factories import UserFactory
 from tests.gatherings.factories import day_at, fmt, gathering, place
@@ -170,6 +172,22 @@ def test_the_online_link_is_shown_to_registered_people_only(client):
 
     assert "visio.example.org" not in hidden
     assert "visio.example.org" in shown
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "ftp://visio.example.org/room"])
+def test_a_sessions_online_link_must_be_a_web_address(link):
+    # The validator the monthly meetings and workshops use too (assembly/online_links.py).
+    g = gathering()
+    session = place(g, "Hybride")
+    data = {"title": "Hybride", "format": session.format_id, "online_link": link}
+
+    with translation.override("en"):
+        form = SessionForm(data, instance=session, gathering=g)
+        errors = [str(error) for error in form.errors.get("online_link", [])]
+
+    assert errors == [
+        "Only web addresses are accepted: the link must start with https:// or http://."
+    ]
 
 
 def test_registering_on_a_full_session_puts_one_on_the_waitlist(client):
@@ -373,12 +391,36 @@ def test_my_programme_keeps_a_constant_query_count(
         services.register_for_session(place(g, f"Session {index}", hour=9 + index), person)
     client.force_login(person)
     url = reverse("gatherings:me", args=[g.slug])
-    client.get(url)  # the session is cached from then on
 
-    with django_assert_num_queries(5):
-        response = client.get(url)
+    # First view, nothing kept: the session, the person, the gathering, the configuration (read
+    # again per content version), their sessions and their states.
+    with django_assert_num_queries(6):
+        first = client.get(url)
+    # Seen again: the session and the person only; the gathering and the sessions are kept.
+    with django_assert_num_queries(2):
+        again = client.get(url)
 
-    assert response.status_code == 200
+    assert first.status_code == again.status_code == 200
+    assert again.content.decode().count('class="session-state"') == count
+
+
+def test_my_programme_shows_a_registration_at_once_and_only_to_its_person(client):
+    g = gathering()
+    person, other = UserFactory(), UserFactory()
+    first = place(g, "Première", hour=9)
+    second = place(g, "Seconde", hour=14)
+    services.register_for_session(first, person)
+    url = reverse("gatherings:me", args=[g.slug])
+    client.force_login(person)
+    assert "Seconde" not in client.get(url).content.decode()
+
+    services.register_for_session(second, person)
+    mine = client.get(url).content.decode()
+    client.force_login(other)
+    theirs = client.get(url).content.decode()
+
+    assert "Première" in mine and "Seconde" in mine
+    assert "Première" not in theirs and "Seconde" not in theirs
 
 
 @pytest.mark.parametrize("count", [1, 3])

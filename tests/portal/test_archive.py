@@ -26,6 +26,7 @@ from decisions.models import Decision
 from portal.archive import ArchiveError, build_archive
 from tests.decisions.factories import MemberFactory
 from tests.factories import FacilitatorFactory, UserFactory
+from workshops.demo import CONTENT as WORKSHOP_DEMO
 
 PRIVATE_EMAIL = "only-the-member-knows-this@example.org"
 HIDDEN_COMMENT = "A hidden comment nobody outside the facilitators reads 7f3a"
@@ -109,6 +110,18 @@ def test_every_href_and_src_resolves_to_a_file_inside_the_archive(archive):
                 if not target.is_file() or not target.is_relative_to(inside):
                     broken.append(f"{page.relative_to(root)}: {value}")
     assert broken == []
+
+
+def test_no_online_link_is_anywhere_in_it(archive):
+    """The demo's hybrid workshop (workshops/demo/content.toml) keeps its visio link for the
+    people signed up: the archive is what an anonymous visitor sees."""
+    root, _report, _decision = archive
+    links = [p["online_link"] for p in WORKSHOP_DEMO["upcoming_proposals"] if "online_link" in p]
+    assert links
+
+    for path in every_file(root):
+        data = path.read_bytes()
+        assert not any(link.encode() in data for link in links), path
 
 
 def test_no_page_holds_a_form_a_csrf_token_or_a_sign_in_link(archive):

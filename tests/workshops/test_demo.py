@@ -46,6 +46,13 @@ def test_seed_demo_small_is_believable_and_idempotent():
     next_meeting = Meeting.objects.upcoming().first()
     assert next_meeting.workshops.count() >= 3
     assert WorkshopSignup.objects.filter(workshop__meeting=next_meeting).exists()
+    # One hybrid workshop, whose link newcomer@ (signed up) sees and member@ does not.
+    hybrid = next_meeting.workshops.exclude(online_link="").get()
+    assert hybrid.online_link.startswith("https://visio.example.org/")
+    signed_up = set(hybrid.signups.values_list("person__email", flat=True))
+    runners = {hybrid.proposed_by.email, *hybrid.facilitators.values_list("email", flat=True)}
+    assert "newcomer@example.org" in signed_up
+    assert "member@example.org" not in signed_up | runners
 
 
 @pytest.mark.django_db

@@ -353,6 +353,7 @@ def _upcoming_proposals(pool, member, newcomer, commons) -> None:
             title=proposal["title"],
             description=proposal["description"],
             capacity=proposal.get("capacity"),
+            online_link=proposal.get("online_link", ""),
             needs_work_tables=True,
             related_commons=commons[:1],
         )

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from assembly.online_links import online_link_model_field
+
 from .venues import Venue
 
 
@@ -31,6 +33,17 @@ class MeetingQuerySet(models.QuerySet):
             Q(hosts=person)
             | Q(workshops__signups__person=person, workshops__hidden=False)
             | Q(attendances__person=person)
+        )
+        return self.filter(pk__in=self.model.objects.filter(ids).values("pk"))
+
+    def registered_by(self, person):
+        """Meetings the person said they come to: they host it (the one way to declare coming
+        to a meeting itself), or signed up to or run one of its visible workshops."""
+        ids = (
+            Q(hosts=person)
+            | Q(workshops__signups__person=person, workshops__hidden=False)
+            | Q(workshops__proposed_by=person, workshops__hidden=False)
+            | Q(workshops__facilitators=person, workshops__hidden=False)
         )
         return self.filter(pk__in=self.model.objects.filter(ids).values("pk"))
 
@@ -90,6 +103,12 @@ class Meeting(models.Model):
     )
     cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
     plenary_notes = models.TextField(_("plenary notes"), blank=True)
+    online_link = online_link_model_field(
+        _(
+            "For a hybrid meeting. Shown only to its hosts, the facilitators and the people who "
+            "signed up to or run one of its workshops."
+        )
+    )
     # Set when the rhythm planned this meeting: the planner never creates two for one slot.
     planned_for = models.DateField(_("planned for"), null=True, blank=True, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -101,6 +120,9 @@ class Meeting(models.Model):
     # Set when an attendance import created this meeting from a past sheet (workshops/history.py):
     # held, without workshops or notes the sheet did not give.
     imported_at = models.DateTimeField(_("imported at"), null=True, blank=True, editable=False)
+    # Attendance here counts towards membership (workshops/membership.py) unless whoever runs the
+    # meeting says otherwise: a gathering's organisers keep it in step with their own setting.
+    counts_for_membership = models.BooleanField(_("attendance counts for membership"), default=True)
 
     objects = MeetingQuerySet.as_manager()
     # Every revision of the plenary notes is kept (workshops/notes.py): only the notes are recorded.
@@ -113,11 +135,13 @@ class Meeting(models.Model):
             "venue",
             "status",
             "cancellation_reason",
+            "online_link",
             "planned_for",
             "created_at",
             "updated_at",
             "announced_at",
             "imported_at",
+            "counts_for_membership",
         ]
     )
 
@@ -151,6 +175,9 @@ class Meeting(models.Model):
 
     def has_started(self, now=None) -> bool:
         return self.starts_at <= (now or timezone.now())
+
+    def is_registered_by(self, person) -> bool:
+        return Meeting.objects.filter(pk=self.pk).registered_by(person).exists()
 
     def was_taken_part_in_by(self, person) -> bool:
         return Meeting.objects.filter(pk=self.pk).took_part(person).exists()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from assembly.online_links import online_link_model_field
 from commons_registry.models import Commons
 
 from .meetings import Meeting
@@ -135,6 +136,12 @@ class Workshop(models.Model):
         Commons, blank=True, related_name="workshops", verbose_name=_("related commons")
     )
     notes = models.TextField(_("notes"), blank=True)
+    online_link = online_link_model_field(
+        _(
+            "For a hybrid workshop. Shown only to the people signed up to it, those who run it "
+            "and the facilitators."
+        )
+    )
     hidden = models.BooleanField(_("hidden"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -152,6 +159,7 @@ class Workshop(models.Model):
             "needs_good_internet",
             "capacity",
             "is_initiation",
+            "online_link",
             "hidden",
             "created_at",
             "updated_at",

@@ -45,7 +45,9 @@ def agenda(request):
 @fragments.part("board-cards")
 def board_cards_key(context):
     """The cards per meeting and per what makes one viewer's differ: whether sign-ups are open,
-    whether they may hide, which workshops they signed up to and which they run."""
+    whether they may hide (a facilitator), which workshops they signed up to and which they run.
+    A card's online link is shown from these values alone (`permissions.sees_workshop_link`),
+    so that two viewers who share a kept card may both see it."""
     return (context["meeting"].pk, context["board_viewer"])
 
 
@@ -66,7 +68,8 @@ def meeting_detail(request, pk):
         [meeting.pk],
         lambda: [(h.pk, str(h)) for h in meeting.hosts.all()],
     )
-    signed_up, runs, took_part = fragments.memo(
+    facilitator = permissions.can_hide_workshop(user)
+    signed_up, runs, took_part, registered = fragments.memo(
         request,
         "board-person",
         [meeting.pk, user.pk],
@@ -75,13 +78,27 @@ def meeting_detail(request, pk):
             meeting.was_taken_part_in_by(user)
             if user.is_authenticated and meeting.has_started()
             else None,
+            # Whether they may see the meeting's online link: only asked when it has one.
+            meeting.is_registered_by(user)
+            if meeting.online_link and user.is_authenticated and not facilitator
+            else None,
         ),
     )
     open_for_signups = permissions.can_sign_up(user, meeting)
 
     def cards():
         return [
-            card_context(w, user, signed_up=w.signed_up, open_for_signups=open_for_signups)
+            card_context(
+                w,
+                user,
+                signed_up=w.signed_up,
+                open_for_signups=open_for_signups,
+                # From the kept part's key, never from the fresher rows read here: a card kept
+                # for this key must not show the link to another viewer with the same key.
+                sees_link=permissions.sees_workshop_link(
+                    w, signed_up=w.pk in signed_up, runs=w.pk in runs, facilitator=facilitator
+                ),
+            )
             for w in Workshop.objects.on_board(meeting, user)
         ]
 
@@ -97,11 +114,9 @@ def meeting_detail(request, pk):
             "is_host": is_host,
             # Read only when the fragment is rendered, not when it is copied.
             "cards": SimpleLazyObject(cards),
-            "board_viewer": (
-                open_for_signups,
-                permissions.can_hide_workshop(user),
-                sorted(signed_up),
-                sorted(runs),
+            "board_viewer": (open_for_signups, facilitator, sorted(signed_up), sorted(runs)),
+            "can_see_meeting_link": permissions.can_see_meeting_link(
+                user, meeting, registered=registered
             ),
             "can_propose": permissions.can_propose_workshop(user, meeting),
             "can_volunteer": permissions.can_volunteer_to_host(user, meeting) and not is_host,

@@ -3,8 +3,14 @@
 from .. import permissions
 
 
-def card_context(workshop, user, *, signed_up: bool, open_for_signups: bool):
+def card_context(
+    workshop, user, *, signed_up: bool, open_for_signups: bool, sees_link: bool | None = None
+):
+    """`sees_link`: whether the card shows the online link, when the caller decides it from the
+    facts its kept part is keyed by (the board); otherwise asked of the person."""
     is_full = workshop.capacity is not None and workshop.signup_count >= workshop.capacity
+    if sees_link is None:
+        sees_link = permissions.can_see_workshop_link(user, workshop, signed_up=signed_up)
     return {
         "workshop": workshop,
         "signed_up": signed_up,
@@ -12,4 +18,5 @@ def card_context(workshop, user, *, signed_up: bool, open_for_signups: bool):
         "can_sign_up": open_for_signups and not workshop.hidden,
         "can_edit": permissions.can_edit_workshop(user, workshop),
         "can_hide": permissions.can_hide_workshop(user),
+        "can_see_link": sees_link,
     }
