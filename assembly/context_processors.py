@@ -7,9 +7,9 @@ CACHE_KEY = CONFIGURATION_ROW
 
 
 def cached_configuration(request=None) -> AssemblyConfiguration:
-    # Kept out of every page's query count: read once per content version in each process, under
-    # the version this request already read when it did (page cache, kept parts).
-    return AssemblyConfiguration.current(version=getattr(request, "content_version", None))
+    # Kept out of every page's query count: read once per version of its table in each process,
+    # which this request already read with its own when it did (page cache, kept parts).
+    return AssemblyConfiguration.current(versions=getattr(request, "content_versions", None))
 
 
 def assembly(request):

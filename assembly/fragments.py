@@ -11,8 +11,9 @@ and it is rendered once per key, then copied. The key is the name, the values th
 key function gives (`@part("decision-log")`, a Python function of the template's context, next to
 the view that renders it, with a test of its own), the language, and for `fragment` the content
 version of page_cache, read once by the view before it reads anything
-(`remember_content_version`), with the current minute: any write to a table a page shows replaces
-the version, so a part is never shown stale. `layoutfragment` parts depend on the code and their
+(`remember_content_version`), with the current minute: any write to a table the page reads
+replaces that version (page_cache/reads.py: the tables a page, or one of its parts, declared), so
+a part is never shown stale. `layoutfragment` parts depend on the code and their
 key values only (the assembly's name is one of them when shown). A variable the key function
 needs and the context lacks raises (KeyError): it never silently becomes "" for everyone.
 
@@ -118,11 +119,15 @@ for _name in ("head", "search-button", "language-form", "scripts"):
 
 def remember_content_version(request) -> None:
     """Called by a view, first thing, when its template has `fragment` parts: they are kept under
-    the content version read now, before the view reads any data, so that a write after this
-    moment can only make them unreachable, never leave them stale. (For an anonymous public page
-    the page cache's middleware has read it already.)"""
+    the versions read now — of the tables the page declared (page_cache/reads.py), or the one
+    every write replaces — before the view reads any data, so that a write after this moment can
+    only make them unreachable, never leave them stale. (For an anonymous public page the page
+    cache's middleware has read them already.)"""
     if request.method == "GET" and getattr(request, "content_version", None) is None:
-        request.content_version = page_cache.content_version()
+        match = getattr(request, "resolver_match", None)
+        tables = page_cache.reads.page_tables(match.view_name if match is not None else None)
+        versions = request.content_versions = page_cache.Versions.read(tables)
+        request.content_version = versions.of(tables) if versions is not None else ""
 
 
 def current_minute() -> str:
@@ -131,12 +136,19 @@ def current_minute() -> str:
     return timezone.now().strftime("%Y%m%d%H%M")
 
 
-def content_version_of(request) -> str | None:
-    """The version remembered for this request; None when its view did not ask for it, for a
-    POST showing its form again, or when the shared cache does not answer (no version can tell
-    a write then): its parts are then rendered and not kept."""
+def content_version_of(request, part: str | None = None) -> str | None:
+    """The version remembered for this request — for `part`, the versions of the tables it
+    declared, when it declared some (page_cache/reads.py); None when its view did not ask for
+    it, for a POST showing its form again, or when the shared cache does not answer (no version
+    can tell a write then): its parts are then rendered and not kept."""
     version = getattr(request, "content_version", None) if request is not None else None
-    return version or None
+    if not version:
+        return None
+    tables = page_cache.reads.part_tables(part) if part is not None else None
+    versions = getattr(request, "content_versions", None)
+    if tables is not None and versions is not None:
+        return versions.of(tables)
+    return version
 
 
 def key(name: str, values, *, version: str | None) -> str:
@@ -179,7 +191,7 @@ def memo(request, name: str, values, compute):
     template's fragments cannot spare. Keep small facts (ids, booleans, numbers), or objects that
     no view changes (a meeting the board only reads): every request of this version gets the
     same one. Without a remembered version (a POST), computed every time."""
-    version = content_version_of(request)
+    version = content_version_of(request, "memo:" + name)
     if version is None:
         return compute()
     memo_key = key("memo:" + name, values, version=version)

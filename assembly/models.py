@@ -237,10 +237,11 @@ class AssemblyConfiguration(models.Model):
         return config
 
     @classmethod
-    def current(cls, *, version: str | None = None) -> "AssemblyConfiguration":
-        """The row as every page shows it: kept per content version (assembly/page_cache), so
-        any write, however made, is seen at the next request."""
-        return kept_row(CONFIGURATION_ROW, cls.get, version=version)
+    def current(cls, *, versions=None) -> "AssemblyConfiguration":
+        """The row as every page shows it: kept per version of its table (assembly/page_cache;
+        `versions`, when the request read them already), so any write to it, however made, is
+        seen at the next request."""
+        return kept_row(CONFIGURATION_ROW, cls.get, tables=(cls._meta.db_table,), versions=versions)
 
 
 # The name the configuration row is kept under (page_cache.versioning.kept_row).

@@ -5,6 +5,7 @@ queries, drives a bounded load at gunicorn on 127.0.0.1, times the membership re
 the table and writes it to var/bench.json.
 """
 
+import dataclasses
 import json
 import os
 import statistics
@@ -46,6 +47,7 @@ from .forms import BUDGET_MS as FORM_BUDGET_MS
 from .forms import measure_form_pages
 from .imports import describe as describe_import
 from .imports import measure_attendance_import
+from .live import format_after_ticks, format_live, live_meeting, measure_after_ticks, measure_live
 from .load import LOOPBACK, SEARCH_P95_BUDGET_MS, BenchmarkError, Page, Row, wanted
 from .profiling import profile_page
 from .run import BASE_DIR, CHILD_FLAG, parse
@@ -72,6 +74,8 @@ SEARCH = Page("search", "/search/?q=inventaire+partag%C3%A9")
 SEARCH_ALONE = "search alone"
 # A signed-in page's cost when nothing is kept from before (`--only first` measures it alone).
 FIRST_VIEWS = "first views"
+# Ticks at the door while members load the board and /me/ (`--only live`, bench/live.py).
+LIVE = "live"
 # The small profile's processes against the benchmark's PostgreSQL and Redis; the whole stack,
 # with servers of its own in compose's settings (`--only stack` measures both).
 STACK = "stack"
@@ -288,6 +292,11 @@ def measure(
             if wanted(SEARCH_ALONE, only)
             else None
         )
+        live_rows = (
+            measure_live(server.port, load, BASE_DIR / "var" / "bench-celery.log")
+            if wanted(LIVE, only)
+            else None
+        )
     if wanted("memory", only):
         # `--only memory` alone: every key page in turn.
         with Server(
@@ -336,6 +345,11 @@ def measure(
         else [p for p in pages if p.signed_in]
     )
     first_views = measure_first_views(first_view_pages, member_client) or None
+    after_ticks = None
+    if wanted(LIVE, only):
+        say("After each tick, in-process (queries and CPU per request; the tick not counted):")
+        after_ticks = measure_after_ticks(member_client, live_meeting())
+        say(format_after_ticks(after_ticks))
     member_client.logout()  # the benchmark's session row goes with it
     recompute_seconds = time_recompute() if wanted("recompute", only) else []
     recompute_median = statistics.median(recompute_seconds) if recompute_seconds else 0.0
@@ -357,6 +371,10 @@ def measure(
     say(f"Measured by {driver_name}; machine load average {os.getloadavg()[0]:.2f} at the end.")
     say(benchmark.format_table(table))
     say("")
+    if live_rows:
+        say("A live assembly (ticks at the door while members load these pages, signed in):")
+        say(format_live(live_rows))
+        say("")
     recompute_ok = recompute_median < benchmark.RECOMPUTE_BUDGET_SECONDS
     attendance = count("workshops.Attendance")
     if recompute_seconds:
@@ -409,6 +427,8 @@ def measure(
         "search_alone": search_alone,
         "first_views": first_views,
         "form_pages": form_pages,
+        "live": [dataclasses.asdict(row) for row in live_rows] if live_rows else None,
+        "after_ticks": [dataclasses.asdict(row) for row in after_ticks] if after_ticks else None,
         "recompute": {
             "attendance_records": attendance,
             "seconds": [round(s, 3) for s in recompute_seconds],

@@ -108,8 +108,9 @@ def arguments() -> argparse.ArgumentParser:
             "Measure only the pages whose name or path contains NAME, or 'recompute', "
             "'announcement', 'archive', 'import', 'memory', 'stack' (the small profile's PSS, and "
             "the whole stack's), 'stack-full' (only the whole stack: PostgreSQL and Redis of its "
-            "own in compose's settings), 'forms' (the form pages' size and time) or 'search "
-            "alone' (repeatable; default: everything)."
+            "own in compose's settings), 'forms' (the form pages' size and time), 'search alone' "
+            "or 'live' (ticks at the door while members load the board and /me/) (repeatable; "
+            "default: everything)."
         ),
     )
     parser.add_argument(

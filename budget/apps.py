@@ -22,6 +22,14 @@ class BudgetConfig(AppConfig):
         extensions.register_start_form(Decision.Kind.FINANCE.value, "budget:propose")
         personal_data.register("ledger_entries", recorded_entries, covers=[Entry])
 
+        # What the budget's section of a finance decision's page reads (assembly/page_cache).
+        from assembly import page_cache
+        from chantiers.models import Chantier
+
+        from .models import BudgetLine, FinanceProposal
+
+        page_cache.also_reads("decisions:detail", FinanceProposal, BudgetLine, Entry, Chantier)
+
         # A merge of two people (assembly.merging): the entries name the kept person.
         from assembly import merging
 

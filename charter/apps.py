@@ -35,6 +35,21 @@ class CharterConfig(AppConfig):
 
         # Exported; amendments hold no person of their own: their author is the decision's.
         personal_data.register("charter_amendments", sections.charter_amendments)
+
+        # What the charter's pages read (assembly/page_cache/reads.py): its versions, the
+        # amendments under discussion and their decisions; and what the charter's section of a
+        # charter-change decision's page reads.
+        from assembly import page_cache
+        from assembly.models import User
+
+        from .models import Charter, CharterVersion
+
+        charter_tables = (Charter, CharterVersion, Amendment, Decision)
+        for name in ("charter:current", "charter:versions", "charter:version", "charter:diff"):
+            page_cache.declare_page(name, *charter_tables)
+        page_cache.also_reads(
+            "decisions:detail", *charter_tables, page_cache.Without(User, "membership")
+        )
         # Exported; the resolved amendment stays, its resolver set to NULL.
         personal_data.register(
             "charter_conflicts_resolved", sections.charter_conflicts_resolved, covers=[Amendment]

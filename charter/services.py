@@ -50,12 +50,20 @@ def ensure_default_charter() -> Charter:
     return charter
 
 
+# What the default charter's current version, as kept, reads (its charter, its decision).
+CURRENT_VERSION_TABLES = (
+    CharterVersion._meta.db_table,
+    Charter._meta.db_table,
+    Decision._meta.db_table,
+)
+
+
 def current_version(charter: Charter | None = None) -> CharterVersion | None:
     """The charter's newest version (the default charter's when none is given), or None.
 
-    The default charter's is kept per content version in this process (the home page shows it on
-    every request): any write — a new version, the charter renamed, the adopting decision edited,
-    however it is made — is seen at the next request.
+    The default charter's is kept per version of the tables it reads in this process (the home
+    page shows it on every request): any write — a new version, the charter renamed, the
+    adopting decision edited, however it is made — is seen at the next request.
     """
     versions = CharterVersion.objects.select_related("charter", "decision")
     if charter is not None:
@@ -63,6 +71,7 @@ def current_version(charter: Charter | None = None) -> CharterVersion | None:
     return kept_row(
         CURRENT_VERSION_CACHE_KEY,
         lambda: versions.filter(charter__slug=DEFAULT_SLUG).order_by("-number").first(),
+        tables=CURRENT_VERSION_TABLES,
     )
 
 

@@ -52,3 +52,21 @@ class CommonsRegistryConfig(AppConfig):
         from .importing import CommonsImporter
 
         imports.register(CommonsImporter())
+
+        # What the directory, the map and an entry read (assembly/page_cache/reads.py): people's
+        # names but not their membership, nothing a tick at the door writes. The apps further
+        # right add what an entry lists of theirs (its workshops, its decisions).
+        from assembly import page_cache
+        from assembly.models import User
+
+        from .models import Category
+
+        for name in ("commons:directory", "commons:map"):
+            page_cache.declare_page(name, Commons, Category)
+        page_cache.declare_page(
+            "commons:detail",
+            Commons,
+            Category,
+            OstromAssessment,
+            page_cache.Without(User, "membership"),
+        )

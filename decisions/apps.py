@@ -44,3 +44,31 @@ class DecisionsConfig(AppConfig):
         from . import merging
 
         merging.register()
+
+        # What the decision log and a decision's page read (assembly/page_cache/reads.py):
+        # people's names but not their membership (the roll is frozen when the vote opens), so
+        # neither a tick at the door nor the recompute after it renews them. The apps further
+        # right add what their sections read (a charter change's amendment, a budget line).
+        from django.contrib.auth.models import Group
+
+        from assembly import page_cache
+        from assembly.models import User
+        from commons_registry.models import Commons
+
+        people = page_cache.Without(User, "membership")
+        page_cache.declare_page("decisions:list", Decision, Vote, people)
+        page_cache.declare_page(
+            "decisions:detail",
+            Decision,
+            Decision.history.model,
+            Comment,
+            RollEntry,
+            Vote,
+            Vote.history.model,
+            Commons,
+            people,
+            # Who may hide a comment or record the outcome (a facilitator) is asked of the groups.
+            Group,
+        )
+        # An entry lists the decisions linked to it.
+        page_cache.also_reads("commons:detail", Decision)

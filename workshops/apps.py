@@ -75,3 +75,38 @@ class WorkshopsConfig(AppConfig):
 
         imports.register(AttendanceImporter())
         imports.register(PeopleImporter())
+
+        # What the board reads (assembly/page_cache/reads.py), and its parts on their own: the
+        # cards and the meeting do not read attendance, so a tick at the door renews only whether
+        # the person took part (their notes form), not the cards everyone shares.
+        from django.contrib.auth.models import Group
+
+        from assembly import page_cache
+        from assembly.models import User
+        from commons_registry.models import Commons
+
+        from .models import Venue
+
+        people = page_cache.Without(User, "membership")
+        page_cache.declare_page(
+            "meetings:detail",
+            Meeting,
+            Meeting.history.model,
+            Venue,
+            Workshop,
+            WorkshopSignup,
+            Attendance,
+            Commons,
+            people,
+            # Who may hide a workshop (a facilitator) is asked of the groups.
+            Group,
+        )
+        page_cache.declare_part(
+            "board-cards", Meeting, Venue, Workshop, WorkshopSignup, Commons, people
+        )
+        page_cache.declare_part("memo:meeting", Meeting, Venue)
+        page_cache.declare_part("memo:meeting-hosts", Meeting, people)
+        page_cache.declare_part("memo:board-person", Meeting, Workshop, WorkshopSignup, Attendance)
+        page_cache.declare_part("memo:notes-revision", Meeting, Meeting.history.model)
+        # An entry lists the workshops linked to it, with their meetings.
+        page_cache.also_reads("commons:detail", Workshop, Meeting)

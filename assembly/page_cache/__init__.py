@@ -1,8 +1,10 @@
 """Anonymous public pages served from the shared cache, and the content version that keeps them
 and every kept part exact. One module per job:
 
-- versioning.py — which statements change what pages show, and the content version they replace
-  once their transaction commits;
+- versioning.py — which statements change what pages show, and the versions (per table) they
+  replace once their transaction commits;
+- reads.py — what each kept page and part reads, declared by the apps: the tables whose writes
+  renew it;
 - keys.py — where a page is kept (version, minute, language, host, path, the parameters it reads);
 - storage.py — how it is kept (head, body, gzip; the biggest in the worker's memory too);
 - csrf.py — the placeholder a kept page or part holds instead of a visitor's CSRF token;
@@ -15,10 +17,12 @@ docs/architecture.md ("Page cache") and docs/security.md say what each page does
 from .csrf import csrf_placeholder, holds_placeholder, insert_token, placeholder
 from .keys import current_minute, page_key
 from .middleware import ARCHIVE_REQUEST, PUBLIC_PAGES, AnonymousPageCacheMiddleware, _may_keep
+from .reads import Without, also_reads, declare_page, declare_part
 from .storage import TIMEOUT, Kept, LocalPages, local_pages
 from .versioning import (
     IGNORED_TABLES,
     VERSION_KEY,
+    Versions,
     bump_content_version,
     changes_shown_content,
     content_version,
@@ -36,12 +40,17 @@ __all__ = [
     "AnonymousPageCacheMiddleware",
     "Kept",
     "LocalPages",
+    "Versions",
+    "Without",
     "_may_keep",
+    "also_reads",
     "bump_content_version",
     "changes_shown_content",
     "content_version",
     "csrf_placeholder",
     "current_minute",
+    "declare_page",
+    "declare_part",
     "holds_placeholder",
     "insert_token",
     "install",

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
+from . import reads as page_reads
 from . import storage, versioning
 from .csrf import holds_placeholder
 from .keys import page_key, reads_every_parameter
@@ -121,8 +122,11 @@ class AnonymousPageCacheMiddleware:
         ):
             return None
         # Read before the view reads anything: the page, and its parts (assembly/fragments.py),
-        # are kept under it, so a write after this moment can only make them unreachable.
-        version = request.content_version = versioning.content_version()
+        # are kept under the versions of what it reads (page_cache/reads.py), so a write after
+        # this moment can only make them unreachable.
+        tables = page_reads.page_tables(match.view_name)
+        versions = request.content_versions = versioning.Versions.read(tables)
+        version = request.content_version = versions.of(tables) if versions is not None else ""
         if not version:
             # The shared cache does not answer: no write could be seen, so nothing is kept.
             return None
@@ -134,7 +138,7 @@ class AnonymousPageCacheMiddleware:
         # A request with parameters the page does not read is served the canonical copy when
         # there is one, and never kept under its own.
         if reads_every_parameter(request, reads):
-            request.page_cache_candidate = (key, version)
+            request.page_cache_candidate = (key, version, tables)
         return None
 
     def __call__(self, request):
@@ -144,10 +148,10 @@ class AnonymousPageCacheMiddleware:
         candidate = getattr(request, "page_cache_candidate", None)
         if not candidate:
             return response
-        key, version = candidate
-        # A write while the page rendered (here or elsewhere): what it shows may be older than
-        # the new version, so it is not kept.
-        if _may_keep(request, response) and versioning.content_version() == version:
+        key, version, tables = candidate
+        # A write while the page rendered (here or elsewhere) to a table it reads: what it shows
+        # may be older than the new version, so it is not kept.
+        if _may_keep(request, response) and versioning.content_version(tables) == version:
             if not holds_placeholder(response.content) and not response.has_header("ETag"):
                 # Feeds and exports: their ETag is computed once, here, not at every request.
                 set_response_etag(response)

@@ -24,11 +24,11 @@ class FragmentNode(template.Node):
 
     def render(self, context):
         version = None
+        name = self.name.resolve(context)
         if self.versioned:
-            version = fragments.content_version_of(context.get("request"))
+            version = fragments.content_version_of(context.get("request"), name)
             if version is None:
                 return self.render_part(context)
-        name = self.name.resolve(context)
         part_key = fragments.key(name, fragments.key_values(name, context), version=version)
         html = fragments.get(part_key)
         if html is None:

@@ -109,7 +109,9 @@ def test_one_bump_per_transaction_after_its_commit(shared_cache, monkeypatch):
     bumps = []
     real_bump = page_cache.versioning.bump_content_version
     monkeypatch.setattr(
-        page_cache.versioning, "bump_content_version", lambda: bumps.append(1) or real_bump()
+        page_cache.versioning,
+        "bump_content_version",
+        lambda *tables: bumps.append(1) or real_bump(*tables),
     )
     commons = CommonsFactory()
     bumps.clear()
