@@ -1,9 +1,11 @@
 """Fixtures every test may use: people in each role, and a logged-in client for each."""
 
+import datetime
 import os
 import sys
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection
 from kombu import pools
@@ -114,3 +116,15 @@ def facilitator_client(client, facilitator):
 
 # A redis-server of the test's own, for every test that asks for it (tests/redis_server.py).
 from tests.redis_server import own_redis  # noqa: E402, F401
+
+
+@pytest.fixture
+def within_one_minute():
+    """For a test that says a page or part is served from a cache: their keys hold the current
+    minute (assembly/page_cache/keys.py, assembly/fragments.py), so a minute turning between two
+    requests would render them again and fail the test now and then. It starts one second into
+    the next minute instead, the clock running: a whole minute before the keys change."""
+    now = datetime.datetime.now(datetime.UTC)
+    start = (now + datetime.timedelta(minutes=1)).replace(second=1, microsecond=0)
+    with time_machine.travel(start, tick=True):
+        yield start

@@ -18,7 +18,7 @@ from tests.factories import UserFactory
 from tests.workshops.factories import MeetingFactory, WorkshopFactory
 from workshops.models import Meeting, Workshop
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("within_one_minute")]
 
 BEFORE = "Avant la modification"
 AFTER = "Après la modification"

@@ -39,7 +39,7 @@ def _queries(client, url) -> tuple[int, str]:
 
 
 @pytest.fixture
-def live_assembly(monkeypatch):
+def live_assembly(monkeypatch, within_one_minute):
     """Tonight's assembly, begun, with a workshop and a member signed up; a person who attended
     one meeting this year (the tick makes them eligible: the recompute changes their row); a
     charter of two versions, a commons, a discussion and an open vote."""

@@ -38,7 +38,7 @@ from tests.gatherings.factories import place
 from tests.workshops.factories import MeetingFactory, WorkshopFactory
 from workshops.models import Meeting, Workshop
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("within_one_minute")]
 
 
 @pytest.fixture(autouse=True)

@@ -247,6 +247,7 @@ def test_charter_change_without_amendment_changes_nothing(member):
     assert CharterVersion.objects.count() == 1
 
 
+@pytest.mark.usefixtures("within_one_minute")
 def test_current_version_comes_from_the_cache_once_read(django_assert_num_queries):
     newest = add_version()
     services.current_version()
@@ -300,6 +301,7 @@ def test_renaming_the_charter_shows_in_the_current_version():
     assert services.current_version().charter.title == "Charte des pratiques communes"
 
 
+@pytest.mark.usefixtures("within_one_minute")
 def test_no_version_is_cached_too_until_the_first_one(django_assert_num_queries):
     default_charter()
     assert services.current_version() is None
