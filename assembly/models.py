@@ -7,7 +7,12 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    BaseUserManager,
+    Group,
+    PermissionsMixin,
+)
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -20,8 +25,15 @@ from .folding import fold
 # Imported here so that Django finds the model: the assembly app's models are those of this module.
 from .notifications.models import Delivery  # noqa: F401
 from .page_cache.versioning import kept_row
+from .prepared import prepared
 
 FACILITATORS_GROUP = "Facilitators"
+
+
+# Asked on most pages a signed-in person sees: built and compiled once (assembly/prepared.py).
+@prepared()
+def _facilitator_group_of(person):
+    return Group.objects.filter(user=person, name=FACILITATORS_GROUP).values_list("pk")[:1]
 
 
 class UserQuerySet(models.QuerySet):
@@ -137,7 +149,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             return True
         # Cached per instance: templates ask several times per page.
         if not hasattr(self, "_is_facilitator"):
-            self._is_facilitator = self.groups.filter(name=FACILITATORS_GROUP).exists()
+            self._is_facilitator = bool(_facilitator_group_of(person=self.pk))
         return self._is_facilitator
 
     def is_member(self, on: datetime.date | None = None) -> bool:

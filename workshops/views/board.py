@@ -10,12 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assembly import fragments
+from assembly.prepared import prepared
 
 from .. import chart, permissions, services, structured_data
 from ..forms import (
     NotesForm,
 )
 from ..models import Meeting, Workshop
+from ..models.workshops import involvement_from
 from ..notes import latest_revision_id
 from .cards import card_context
 from .notes import save_notes
@@ -49,6 +51,43 @@ def board_cards_key(context):
     return (context["meeting"].pk, context["board_viewer"])
 
 
+# What the board asks at every first view after a write, built and compiled once per process
+# (assembly/prepared.py); `person` and `meeting` are primary keys.
+@prepared()
+def _involvement(person, meeting):
+    return Workshop.objects.involvement_rows(person, meeting)
+
+
+@prepared()
+def _took_part(meeting, person):
+    return Meeting.objects.filter(pk=meeting).took_part(person).values_list("pk")[:1]
+
+
+@prepared()
+def _board_of_a_participant(meeting, person):
+    # A signed-in person who is not a facilitator: the visible workshops (Workshop.visible_to).
+    return Workshop.objects.on_board(meeting, person)
+
+
+@prepared()
+def _board_of_a_visitor(meeting):
+    return Workshop.objects.on_board(meeting, None)
+
+
+def _involvement_of(user, meeting) -> tuple:
+    if not user.is_authenticated:
+        return frozenset(), frozenset()
+    return involvement_from(_involvement(person=user.pk, meeting=meeting.pk), user.pk)
+
+
+def _on_board(meeting, user) -> list:
+    if not user.is_authenticated:
+        return _board_of_a_visitor(meeting=meeting.pk)
+    if user.is_facilitator:
+        return list(Workshop.objects.on_board(meeting, user))
+    return _board_of_a_participant(meeting=meeting.pk, person=user.pk)
+
+
 @require_GET
 def meeting_detail(request, pk):
     # The workshops' cards are kept as a fragment per what makes one person's differ from
@@ -71,8 +110,8 @@ def meeting_detail(request, pk):
         "board-person",
         [meeting.pk, user.pk],
         lambda: (
-            *Workshop.objects.involvement_of(user, meeting),
-            meeting.was_taken_part_in_by(user)
+            *_involvement_of(user, meeting),
+            bool(_took_part(meeting=meeting.pk, person=user.pk))
             if user.is_authenticated and meeting.has_started()
             else None,
         ),
@@ -81,8 +120,10 @@ def meeting_detail(request, pk):
 
     def cards():
         return [
-            card_context(w, user, signed_up=w.signed_up, open_for_signups=open_for_signups)
-            for w in Workshop.objects.on_board(meeting, user)
+            card_context(
+                w, user, signed_up=w.signed_up, open_for_signups=open_for_signups, runs=runs
+            )
+            for w in _on_board(meeting, user)
         ]
 
     can_write_notes = permissions.can_write_plenary_notes(user, meeting, took_part=took_part)

@@ -3,13 +3,19 @@
 from .. import permissions
 
 
-def card_context(workshop, user, *, signed_up: bool, open_for_signups: bool):
+def card_context(workshop, user, *, signed_up: bool, open_for_signups: bool, runs=None):
+    """`runs`, when the caller knows them (the board: `involvement_of`), are the workshops the
+    person proposed or facilitates: the card then asks nothing of the workshop's facilitators."""
     is_full = workshop.capacity is not None and workshop.signup_count >= workshop.capacity
     return {
         "workshop": workshop,
         "signed_up": signed_up,
         "is_full": is_full,
         "can_sign_up": open_for_signups and not workshop.hidden,
-        "can_edit": permissions.can_edit_workshop(user, workshop),
+        "can_edit": (
+            permissions.can_edit_workshop(user, workshop)
+            if runs is None
+            else workshop.pk in runs or permissions.is_facilitator(user)
+        ),
         "can_hide": permissions.can_hide_workshop(user),
     }
