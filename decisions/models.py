@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assembly import read_only
+from assembly.prepared import prepared
 from commons_registry.models import Commons
 
 
@@ -91,6 +92,16 @@ class DecisionQuerySet(models.QuerySet):
             )
             .order_by("-created_at", "-pk")
         )
+
+
+# A decision's page reads them at each first view: built and compiled once (assembly/prepared.py).
+@prepared()
+def _proposal_records(decision):
+    return (
+        Decision.history.filter(id=decision)
+        .order_by("history_date", "history_id")
+        .values_list("proposal", "history_date")
+    )
 
 
 # How long a decision that closed stays among the things waiting for the people who took part.
@@ -216,9 +227,7 @@ class Decision(models.Model):
     def proposal_versions(self) -> list[dict]:
         """Each distinct text the proposal had, oldest first, with when it was written."""
         versions = []
-        records = self.history.order_by("history_date", "history_id").values_list(
-            "proposal", "history_date"
-        )
+        records = _proposal_records(decision=self.pk)
         for text, written_at in records:
             if text and (not versions or versions[-1]["text"] != text):
                 versions.append({"number": len(versions) + 1, "text": text, "at": written_at})
