@@ -252,7 +252,18 @@ class AssemblyConfiguration(models.Model):
     def current(cls, *, version: str | None = None) -> "AssemblyConfiguration":
         """The row as every page shows it: kept per content version (assembly/page_cache), so
         any write, however made, is seen at the next request."""
-        return kept_row(CONFIGURATION_ROW, cls.get, version=version)
+        return kept_row(CONFIGURATION_ROW, _configuration_row, version=version)
+
+
+def _configuration_row() -> AssemblyConfiguration:
+    found = _the_configuration_row()
+    return found[0] if found else AssemblyConfiguration.get()
+
+
+# Every first view after a write reads it: built and compiled once (assembly/prepared.py).
+@prepared()
+def _the_configuration_row():
+    return AssemblyConfiguration.objects.filter(pk=1)
 
 
 # The name the configuration row is kept under (page_cache.versioning.kept_row).

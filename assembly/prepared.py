@@ -123,14 +123,20 @@ class Prepared:
         return list(runnable)
 
 
-def prepared(*, datetimes: tuple[str, ...] = ()):
+def prepared(*, datetimes: tuple[str, ...] = (), texts: tuple[str, ...] = ()):
     """Decorator: the function's arguments become placeholders (integers, such as primary keys,
-    or the datetimes named), and calling it runs the prepared query with the values given."""
+    or the datetimes and texts named), and calling it runs the prepared query with the values
+    given."""
 
     def decorate(build):
         names = list(inspect.signature(build).parameters)
         params = {
-            name: datetime_param(name) if name in datetimes else Param(name) for name in names
+            name: datetime_param(name)
+            if name in datetimes
+            else Param(name, models.CharField())
+            if name in texts
+            else Param(name)
+            for name in names
         }
         query = Prepared(build, params)
         functools.update_wrapper(query, build)
