@@ -23,6 +23,7 @@ class AssemblyConfig(AppConfig):
             read_only,
             search,
             settings_log,
+            url_reversing,
         )
         from .models import (
             Delivery,
@@ -127,6 +128,8 @@ class AssemblyConfig(AppConfig):
 
         # Each {% blocktranslate %} node builds its message once, not at every render.
         blocktranslate.install()
+        # And each process keeps the URLs it reversed (assembly/url_reversing.py).
+        url_reversing.install()
 
         # The shared cache answers again after failing: the content version moves on and this
         # worker forgets what it keeps, since a write may have gone unseen meanwhile.
