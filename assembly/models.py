@@ -14,7 +14,7 @@ from django.contrib.auth.models import (
     PermissionsMixin,
 )
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -256,8 +256,16 @@ class AssemblyConfiguration(models.Model):
 
 
 def _configuration_row() -> AssemblyConfiguration:
+    """AssemblyConfiguration.get(), its read prepared: created when missing, as get_or_create
+    does after its read (without reading again)."""
     found = _the_configuration_row()
-    return found[0] if found else AssemblyConfiguration.get()
+    if found:
+        return found[0]
+    try:
+        with transaction.atomic():
+            return AssemblyConfiguration.objects.create(pk=1)
+    except IntegrityError:  # another request created it meanwhile
+        return AssemblyConfiguration.objects.get(pk=1)
 
 
 # Every first view after a write reads it: built and compiled once (assembly/prepared.py).

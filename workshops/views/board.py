@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assembly import fragments
+from assembly.models import User
 from assembly.prepared import prepared
 
 from .. import chart, permissions, services, structured_data
@@ -18,7 +19,6 @@ from ..forms import (
 )
 from ..models import Meeting, Workshop
 from ..models.workshops import involvement_from
-from ..notes import latest_revision_id
 from .cards import card_context
 from .notes import save_notes
 
@@ -70,6 +70,23 @@ def _board_of_a_participant(meeting, person):
 
 
 @prepared()
+def _hosts(meeting):
+    # As meeting.hosts.all() asks them.
+    return User.objects.filter(hosted_meetings=meeting)
+
+
+@prepared()
+def _notes_revisions(meeting):
+    # As notes.latest_revision_id(meeting) asks it.
+    return Meeting.history.filter(id=meeting).order_by("-history_id").values_list("history_id")[:1]
+
+
+def _revision(meeting_pk) -> int | None:
+    found = _notes_revisions(meeting=meeting_pk)
+    return found[0][0] if found else None
+
+
+@prepared()
 def _board_of_a_visitor(meeting):
     return Workshop.objects.on_board(meeting, None)
 
@@ -103,7 +120,7 @@ def meeting_detail(request, pk):
         request,
         "meeting-hosts",
         [meeting.pk],
-        lambda: [(h.pk, str(h)) for h in meeting.hosts.all()],
+        lambda: [(h.pk, str(h)) for h in _hosts(meeting=meeting.pk)],
     )
     signed_up, runs, took_part = fragments.memo(
         request,
@@ -156,7 +173,7 @@ def meeting_detail(request, pk):
                 initial={
                     "notes": meeting.plenary_notes,
                     "revision": fragments.memo(
-                        request, "notes-revision", [meeting.pk], lambda: latest_revision_id(meeting)
+                        request, "notes-revision", [meeting.pk], lambda: _revision(meeting.pk)
                     ),
                 }
             )
