@@ -21,7 +21,8 @@ queryset itself, so the answer is the same.
 
 A placeholder stands for a value in a filter (`author=person`, `created_at__gt=now`), never for
 a part of the query's shape; `now - timedelta(...)` is a placeholder too, computed from `now` at
-each call. Querysets whose shape depends on a value are not for here.
+each call. Querysets whose shape depends on a value are not for here, nor any that read a setting
+or the configuration row while being built: what the build read stays for the process's life.
 """
 
 import copy
