@@ -31,6 +31,7 @@ import functools
 import inspect
 import threading
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models import Expression
 
@@ -100,7 +101,10 @@ class Prepared:
         if compiled is None:
             queryset = self._build(**self._params)
             compiler = queryset.query.get_compiler(using=using)
-            sql, params = compiler.as_sql()
+            try:
+                sql, params = compiler.as_sql()
+            except EmptyResultSet:  # nothing can match (an empty slice): no query, as Django
+                sql, params = None, ()
             compiled = (queryset, compiler, sql, tuple(params))
             with self._lock:
                 self._compiled.setdefault(connection.vendor, compiled)
@@ -111,6 +115,8 @@ class Prepared:
         if missing:
             raise TypeError(f"a prepared query needs {', '.join(sorted(missing))}")
         queryset, compiler, sql, params = self._compile(using)
+        if sql is None:
+            return []
         connection = connections[using]
         bound = [p.param.bind(values, connection) if isinstance(p, _Marker) else p for p in params]
         # A copy per call: the compiler holds this thread's connection, and its SQL this call's

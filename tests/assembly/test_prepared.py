@@ -86,3 +86,12 @@ def test_a_time_placeholder_takes_aware_datetimes(people):
     now = timezone.now()
 
     assert joined_before(since=0, now=now) == list(_joined_before(0, now))
+
+
+def test_a_prepared_query_that_nothing_can_match_asks_nothing(django_assert_num_queries):
+    @prepared()
+    def none_of_them():
+        return User.objects.all()[0:0]
+
+    with django_assert_num_queries(0):
+        assert none_of_them() == []
