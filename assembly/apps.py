@@ -14,6 +14,7 @@ class AssemblyConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         from . import (
+            blocktranslate,
             cache,
             facilitators,
             merging,
@@ -22,6 +23,7 @@ class AssemblyConfig(AppConfig):
             read_only,
             search,
             settings_log,
+            url_reversing,
         )
         from .models import (
             Delivery,
@@ -123,6 +125,11 @@ class AssemblyConfig(AppConfig):
         connection_created.connect(
             page_cache.install, dispatch_uid="assembly-page-cache-watch", weak=False
         )
+
+        # Each {% blocktranslate %} node builds its message once, not at every render.
+        blocktranslate.install()
+        # And each process keeps the URLs it reversed (assembly/url_reversing.py).
+        url_reversing.install()
 
         # The shared cache answers again after failing: the content version moves on and this
         # worker forgets what it keeps, since a write may have gone unseen meanwhile.

@@ -7,9 +7,14 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    BaseUserManager,
+    Group,
+    PermissionsMixin,
+)
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,8 +25,15 @@ from .folding import fold
 # Imported here so that Django finds the model: the assembly app's models are those of this module.
 from .notifications.models import Delivery  # noqa: F401
 from .page_cache.versioning import kept_row
+from .prepared import prepared
 
 FACILITATORS_GROUP = "Facilitators"
+
+
+# Asked on most pages a signed-in person sees: built and compiled once (assembly/prepared.py).
+@prepared()
+def _facilitator_group_of(person):
+    return Group.objects.filter(user=person, name=FACILITATORS_GROUP).values_list("pk")[:1]
 
 
 class UserQuerySet(models.QuerySet):
@@ -137,7 +149,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             return True
         # Cached per instance: templates ask several times per page.
         if not hasattr(self, "_is_facilitator"):
-            self._is_facilitator = self.groups.filter(name=FACILITATORS_GROUP).exists()
+            self._is_facilitator = bool(_facilitator_group_of(person=self.pk))
         return self._is_facilitator
 
     def is_member(self, on: datetime.date | None = None) -> bool:
@@ -241,7 +253,28 @@ class AssemblyConfiguration(models.Model):
         """The row as every page shows it: kept per version of its table (assembly/page_cache;
         `versions`, when the request read them already), so any write to it, however made, is
         seen at the next request."""
-        return kept_row(CONFIGURATION_ROW, cls.get, tables=(cls._meta.db_table,), versions=versions)
+        return kept_row(
+            CONFIGURATION_ROW, _configuration_row, tables=(cls._meta.db_table,), versions=versions
+        )
+
+
+def _configuration_row() -> AssemblyConfiguration:
+    """AssemblyConfiguration.get(), its read prepared: created when missing, as get_or_create
+    does after its read (without reading again)."""
+    found = _the_configuration_row()
+    if found:
+        return found[0]
+    try:
+        with transaction.atomic():
+            return AssemblyConfiguration.objects.create(pk=1)
+    except IntegrityError:  # another request created it meanwhile
+        return AssemblyConfiguration.objects.get(pk=1)
+
+
+# Every first view after a write reads it: built and compiled once (assembly/prepared.py).
+@prepared()
+def _the_configuration_row():
+    return AssemblyConfiguration.objects.filter(pk=1)
 
 
 # The name the configuration row is kept under (page_cache.versioning.kept_row).

@@ -12,6 +12,7 @@ import io
 import pstats
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from django.db import connection
@@ -39,10 +40,32 @@ def slug(path: str) -> str:
 
 
 def profile_page(
-    client: Client, path: str, *, requests: int, folder: Path, signed_in: bool = False
+    client: Client,
+    path: str,
+    *,
+    requests: int,
+    folder: Path,
+    signed_in: bool = False,
+    before_each: Callable[[], None] | None = None,
 ) -> Profile:
+    """`before_each`, when given, runs before every request and outside the measured time (the
+    first view after a write: it forgets what was kept)."""
+    profiler = cProfile.Profile()
+    profiling = False
+    cpu_spent = wall_spent = 0.0
+
     def get():
+        nonlocal cpu_spent, wall_spent
+        if before_each is not None:
+            before_each()
+        if profiling:
+            profiler.enable()
+        started, cpu_started = time.perf_counter(), time.process_time()
         response = client.get(path)
+        wall_spent += time.perf_counter() - started
+        cpu_spent += time.process_time() - cpu_started
+        if profiling:
+            profiler.disable()
         if response.status_code != 200:
             raise BenchmarkError(f"{path} answered {response.status_code}, not 200.")
 
@@ -56,17 +79,15 @@ def profile_page(
     with connection.execute_wrapper(count):
         get()
     # Wall time moves with whatever else the machine runs; this process's CPU time much less.
-    started, cpu_started = time.perf_counter(), time.process_time()
+    cpu_spent = wall_spent = 0.0
     for _ in range(requests):
         get()
-    milliseconds = (time.perf_counter() - started) * 1000 / requests
-    cpu_milliseconds = (time.process_time() - cpu_started) * 1000 / requests
+    milliseconds = wall_spent * 1000 / requests
+    cpu_milliseconds = cpu_spent * 1000 / requests
 
-    profiler = cProfile.Profile()
-    profiler.enable()
+    profiling = True
     for _ in range(requests):
         get()
-    profiler.disable()
 
     stream = io.StringIO()
     stats = pstats.Stats(profiler, stream=stream)
@@ -78,7 +99,10 @@ def profile_page(
     stats.sort_stats(pstats.SortKey.CUMULATIVE).print_stats(TOP)
     stats.sort_stats(pstats.SortKey.TIME).print_stats(TOP)
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"profile-{slug(path)}{'-signed-in' if signed_in else ''}"
+    name = (
+        f"profile-{slug(path)}{'-signed-in' if signed_in else ''}"
+        f"{'-first-view' if before_each is not None else ''}"
+    )
     profiler.dump_stats(folder / f"{name}.prof")
     text = stream.getvalue()
     (folder / f"{name}.txt").write_text(text, encoding="utf-8")

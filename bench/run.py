@@ -94,6 +94,14 @@ def arguments() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument(
+        "--profile-first-view",
+        action="store_true",
+        help=(
+            "With --profile: profile each page's first view after a write (the content version "
+            "moved on and nothing kept before each request)."
+        ),
+    )
+    parser.add_argument(
         "--profile-requests",
         type=int,
         default=30,
@@ -130,6 +138,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     options = parser.parse_args(argv)
     if options.requests < 1 or options.connections < 1 or options.workers < 1:
         parser.error("--requests, --connections and --workers must be at least 1.")
+    if options.profile_first_view and not options.profile:
+        parser.error("--profile-first-view goes with --profile PAGE.")
     if options.seconds < 1 or options.profile_requests < 1 or options.memory_requests < 10:
         parser.error(
             "--seconds and --profile-requests must be at least 1, --memory-requests at least 10."
@@ -166,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
             f"--profile-requests={options.profile_requests}",
             f"--stack-profile={options.stack_profile}",
             *([f"--profile={options.profile}"] if options.profile else []),
+            *(["--profile-first-view"] if options.profile_first_view else []),
             f"--connections={options.connections}",
             f"--workers={options.workers}",
             *([f"--server-profile={options.server_profile}"] if options.server_profile else []),

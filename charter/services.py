@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from assembly.domain import DomainError
 from assembly.page_cache.versioning import kept_row
+from assembly.prepared import prepared
 from decisions import services as decision_services
 from decisions.models import Decision
 
@@ -70,8 +71,18 @@ def current_version(charter: Charter | None = None) -> CharterVersion | None:
         return versions.filter(charter=charter).order_by("-number").first()
     return kept_row(
         CURRENT_VERSION_CACHE_KEY,
-        lambda: versions.filter(charter__slug=DEFAULT_SLUG).order_by("-number").first(),
+        lambda: next(iter(_default_current_version()), None),
         tables=CURRENT_VERSION_TABLES,
+    )
+
+
+# Home reads it at every first view after a write: built and compiled once (assembly/prepared.py).
+@prepared()
+def _default_current_version():
+    return (
+        CharterVersion.objects.select_related("charter", "decision")
+        .filter(charter__slug=DEFAULT_SLUG)
+        .order_by("-number")[:1]
     )
 
 

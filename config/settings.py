@@ -402,8 +402,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = SECURE
 # In the database only, read at every signed-in request: signing out ends a session even while
-# the shared cache does not answer (cached_db would go on reading a copy the cache kept).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# the shared cache does not answer (cached_db would go on reading a copy the cache kept). Django's
+# database store, its read prepared once (assembly/sessions.py).
+SESSION_ENGINE = "assembly.sessions"
 CSRF_COOKIE_SECURE = SECURE
 SECURE_SSL_REDIRECT = SECURE
 SECURE_HSTS_SECONDS = HSTS_SECONDS if SECURE else 0

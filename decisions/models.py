@@ -9,11 +9,13 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assembly import read_only
+from assembly.prepared import prepared
 from commons_registry.models import Commons
 
 
@@ -91,6 +93,27 @@ class DecisionQuerySet(models.QuerySet):
             )
             .order_by("-created_at", "-pk")
         )
+
+
+# A decision's page reads them at each first view: built and compiled once (assembly/prepared.py).
+@prepared()
+def _proposal_records(decision):
+    return (
+        Decision.history.filter(id=decision)
+        .order_by("history_date", "history_id")
+        .values_list("proposal", "history_date")
+    )
+
+
+_labels: dict[type, dict] = {}
+
+
+def _label(choices, value):
+    """What Django's get_FOO_display gives: the label in the current language, else the value."""
+    labels = _labels.get(choices)
+    if labels is None:
+        labels = _labels[choices] = dict(choices.choices)
+    return force_str(labels.get(value, value), strings_only=True)
 
 
 # How long a decision that closed stays among the things waiting for the people who took part.
@@ -208,6 +231,17 @@ class Decision(models.Model):
     def get_absolute_url(self):
         return reverse("decisions:detail", kwargs={"pk": self.pk})
 
+    # Asked for every row of the decision log and every card on home: a lookup in the choices'
+    # labels, where Django's own passes all the choices through make_hashable at each call.
+    def get_kind_display(self):
+        return _label(self.Kind, self.kind)
+
+    def get_phase_display(self):
+        return _label(self.Phase, self.phase)
+
+    def get_outcome_display(self):
+        return _label(self.Outcome, self.outcome)
+
     @property
     def topic(self) -> str:
         """The subject of this decision's e-mails in assembly.notifications."""
@@ -216,9 +250,7 @@ class Decision(models.Model):
     def proposal_versions(self) -> list[dict]:
         """Each distinct text the proposal had, oldest first, with when it was written."""
         versions = []
-        records = self.history.order_by("history_date", "history_id").values_list(
-            "proposal", "history_date"
-        )
+        records = _proposal_records(decision=self.pk)
         for text, written_at in records:
             if text and (not versions or versions[-1]["text"] != text):
                 versions.append({"number": len(versions) + 1, "text": text, "at": written_at})

@@ -23,6 +23,7 @@ from assembly.domain import SpreadsheetWriter
 from assembly.forms import ProfileForm
 from assembly.models import User
 from assembly.permissions import facilitator_required
+from assembly.prepared import prepared
 from charter import services as charter_services
 from commons_registry import services as commons_services
 from commons_registry.models import Commons
@@ -33,12 +34,23 @@ from workshops import services as workshops_services
 from . import checklist, waiting
 
 
+# Home's lists, built and compiled once per process (assembly/prepared.py).
+@prepared()
+def _newest_commons():
+    return commons_services.newest_published()
+
+
+@prepared()
+def _open_decisions():
+    return decisions_services.open_decisions()[:5]
+
+
 def home(request):
     """The next assembly and its workshops, the newest commons, open decisions and the charter."""
     context = {
         "next_meeting": workshops_services.next_meeting(),
-        "newest_commons": commons_services.newest_published(),
-        "open_decisions": decisions_services.open_decisions()[:5],
+        "newest_commons": _newest_commons(),
+        "open_decisions": _open_decisions(),
         "charter_version": charter_services.current_version(),
         "waiting": waiting.waiting_for(request.user),
         "moving_in": checklist.checklist_for(request.user),

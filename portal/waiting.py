@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from assembly.prepared import prepared
 from decisions.models import Decision
 from workshops.models import Workshop
 
@@ -27,17 +28,33 @@ class Waiting:
         return bool(self.votes or self.discussions or self.notes)
 
 
+# Compiled once per process (assembly/prepared.py): home and /me/ ask them at every first view.
+@prepared(datetimes=("now",))
+def _votes(person, now):
+    return Decision.objects.awaiting_vote_from(person, now)[:LIMIT]
+
+
+@prepared(datetimes=("now",))
+def _discussions(person, now):
+    return Decision.objects.changed_since_taking_part(person, now)[:LIMIT]
+
+
+@prepared(datetimes=("now",))
+def _notes(person, now):
+    return Workshop.objects.notes_missing_for(person, now).select_related("meeting")[:LIMIT]
+
+
 def waiting_for(person, now=None) -> Waiting | None:
     """None for someone not signed in (and then no query at all)."""
     if not person.is_authenticated:
         return None
     now = now or timezone.now()
-    votes = list(Decision.objects.awaiting_vote_from(person, now)[:LIMIT])
+    votes = _votes(person=person.pk, now=now)
     voting_on = {decision.pk for decision in votes}
     discussions = [
         decision
-        for decision in Decision.objects.changed_since_taking_part(person, now)[:LIMIT]
+        for decision in _discussions(person=person.pk, now=now)
         if decision.pk not in voting_on  # the vote to cast already says it
     ]
-    notes = list(Workshop.objects.notes_missing_for(person, now).select_related("meeting")[:LIMIT])
+    notes = _notes(person=person.pk, now=now)
     return Waiting(votes=votes, discussions=discussions, notes=notes)

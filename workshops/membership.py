@@ -34,6 +34,7 @@ from django.utils.translation import ngettext
 from assembly.domain import DomainError
 from assembly.models import AssemblyConfiguration, Delivery, User, unclaimed_imports
 from assembly.notifications import Outgoing, deliver, render_email
+from assembly.prepared import prepared
 from assembly.tasking import enqueue_on_commit
 
 from .models import Attendance, Meeting
@@ -379,16 +380,24 @@ def declare(person: User, *, now: datetime.datetime | None = None) -> User:
 
 def attended_meetings(person: User, *, since: datetime.date, until: datetime.date):
     """The meetings (not cancelled) this person attended whose local date is in [since, until]."""
+    return _attended_between(
+        person, _local_midnight(since), _local_midnight(until + datetime.timedelta(days=1))
+    )
+
+
+def _attended_between(person, starts_from, starts_before):
     return (
         Meeting.objects.exclude(status=Meeting.Status.CANCELLED)
-        .filter(
-            counts_for_membership=True,
-            starts_at__gte=_local_midnight(since),
-            starts_at__lt=_local_midnight(until + datetime.timedelta(days=1)),
-        )
+        .filter(counts_for_membership=True, starts_at__gte=starts_from, starts_at__lt=starts_before)
         .attended_by(person)
         .order_by("-starts_at")
     )
+
+
+# /me/ asks it at every first view: built and compiled once (assembly/prepared.py).
+@prepared(datetimes=("starts_from", "starts_before"))
+def _sessions(person, starts_from, starts_before):
+    return _attended_between(person, starts_from, starts_before)
 
 
 @dataclasses.dataclass
@@ -416,7 +425,11 @@ def standing(person: User, *, today: datetime.date | None = None) -> Standing:
     today = today or timezone.localdate()
     rule = current_rule()
     window_start = today - datetime.timedelta(days=rule.window_days)
-    sessions = list(attended_meetings(person, since=window_start, until=today))
+    sessions = _sessions(
+        person=person.pk,
+        starts_from=_local_midnight(window_start),
+        starts_before=_local_midnight(today + datetime.timedelta(days=1)),
+    )
     return Standing(
         rule=rule,
         sessions=sessions,

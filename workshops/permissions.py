@@ -10,14 +10,25 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from assembly.permissions import is_facilitator, is_signed_in
+from assembly.prepared import prepared
 
 from .models import Meeting, Workshop
 
 
 def meeting_for(request, pk, queryset=None) -> Meeting:
     """The meeting at this address (every meeting is public, cancelled ones too), or 404."""
-    queryset = queryset if queryset is not None else Meeting.objects.select_related("venue")
+    if queryset is None:
+        found = _meeting_with_venue(meeting=pk)
+        if not found:
+            raise Http404
+        return found[0]
     return get_object_or_404(queryset, pk=pk)
+
+
+# The board reads it at every first view: built and compiled once (assembly/prepared.py).
+@prepared()
+def _meeting_with_venue(meeting):
+    return Meeting.objects.select_related("venue").filter(pk=meeting)
 
 
 def workshop_for(request, pk, queryset=None) -> Workshop:

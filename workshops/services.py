@@ -16,6 +16,7 @@ from assembly.domain import DomainError
 from assembly.models import User
 from assembly.online_links import validate_web_link
 from assembly.people import register_at_door
+from assembly.prepared import prepared
 from assembly.tasking import enqueue_on_commit
 
 from . import membership, notes, rhythm
@@ -225,12 +226,18 @@ def write_plenary_notes(meeting: Meeting, text: str, *, based_on=None, by=None) 
 
 def next_meeting(now=None) -> Meeting | None:
     """The next meeting that is not over, with its visible workshops ordered by sign-ups."""
+    found = _next_meeting(now=now or timezone.now())
+    return found[0] if found else None
+
+
+# Home asks for it at every first view: built and compiled once (assembly/prepared.py).
+@prepared(datetimes=("now",))
+def _next_meeting(now):
     workshops = Workshop.objects.visible().by_signups()
     return (
         Meeting.objects.upcoming(now)
         .select_related("venue")
-        .prefetch_related(Prefetch("workshops", queryset=workshops, to_attr="board"))
-        .first()
+        .prefetch_related(Prefetch("workshops", queryset=workshops, to_attr="board"))[:1]
     )
 
 

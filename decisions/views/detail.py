@@ -3,17 +3,20 @@ context, which the forms re-render with their errors."""
 
 from django.contrib import messages
 from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from assembly import fragments
+from assembly.permissions import is_signed_in
+from assembly.prepared import prepared
 
 from .. import permissions, services
 from ..extensions import detail_sections
 from ..forms import CommentForm, ProposalForm, StatementForm, VoteForm
-from ..models import Decision, Vote, turnout
+from ..models import Comment, Decision, RollEntry, Vote, turnout
 
 
 def _prefetches():
@@ -29,11 +32,55 @@ def decision_queryset():
     )
 
 
+# What a decision's page reads at each first view after a write, built and compiled once per
+# process (assembly/prepared.py); `decision` and `person` are primary keys.
+@prepared()
+def _decision_with_author(decision):
+    return Decision.objects.select_related("author", "previous_round").filter(pk=decision)
+
+
+@prepared()
+def _comments(decision):
+    return Comment.objects.filter(decision=decision).select_related("author")
+
+
+@prepared()
+def _roll_entry(decision, person):
+    # As permissions.roll_entry_of asks it (one entry per person and decision).
+    return (
+        RollEntry.objects.filter(decision=decision, person=person)
+        .select_related("vote")
+        .order_by("pk")[:1]
+    )
+
+
+@prepared()
+def _objections(decision):
+    return (
+        Vote.objects.filter(decision=decision, choice=Vote.Choice.OBJECT)
+        .select_related("roll_entry__person")
+        .order_by("cast_at", "pk")
+    )
+
+
+def _roll_entry_of(user, decision):
+    """permissions.roll_entry_of, from the prepared query."""
+    if not is_signed_in(user) or decision.phase not in (
+        Decision.Phase.VOTING,
+        Decision.Phase.CLOSED,
+    ):
+        return None
+    found = _roll_entry(decision=decision.pk, person=user.pk)
+    return found[0] if found else None
+
+
 def detail_context(request, decision, *, vote_form=None, comment_form=None, proposal_form=None):
     now = timezone.now()
     user = request.user
-    comments = list(decision.comments.select_related("author"))
-    roll_entry = permissions.roll_entry_of(user, decision)
+    comments = _comments(decision=decision.pk)
+    for comment in comments:
+        comment.decision = decision  # as decision.comments gives them, without asking again
+    roll_entry = _roll_entry_of(user, decision)
     my_vote = getattr(roll_entry, "vote", None) if roll_entry else None
     status = permissions.voting_status(user, decision, roll_entry, now)
     results = None
@@ -88,16 +135,11 @@ def results_of(decision):
     else:
         counts = services.tally(decision)
     votes = sum(counts.values())
-    objections = (
-        Vote.objects.filter(decision=decision, choice=Vote.Choice.OBJECT)
-        .select_related("roll_entry__person")
-        .order_by("cast_at", "pk")
-    )
     return {
         "counts": counts,
         "votes": votes,
         "turnout": turnout(votes, decision.roll_size or 0),
-        "objections": objections,
+        "objections": _objections(decision=decision.pk),
     }
 
 
@@ -112,9 +154,10 @@ def decision_detail(request, pk):
     # with the clock (a vote closes): kept as a fragment per person, content version and minute,
     # and everything it reads is read only when it is rendered, not when it is copied.
     fragments.remember_content_version(request)
-    decision = permissions.decision_for(
-        request, pk, Decision.objects.select_related("author", "previous_round")
-    )
+    found = _decision_with_author(decision=pk)
+    if not found:
+        raise Http404
+    decision = found[0]
 
     def detail():
         prefetch_related_objects([decision], *_prefetches())

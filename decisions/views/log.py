@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery, Window
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from assembly import fragments
+from assembly.prepared import Prepared, prepared
 
 from .. import extensions, permissions, services
 from ..filters import DecisionFilter
@@ -39,13 +40,50 @@ def decision_list(request):
             "filter": filterset,
             # Read only when the fragment is rendered, not when it is copied.
             "page": SimpleLazyObject(
-                lambda: Paginator(_log_rows(filterset.qs), PAGE_SIZE).get_page(
-                    request.GET.get("page")
-                )
+                lambda: Paginator(_log_of(filterset), PAGE_SIZE).get_page(request.GET.get("page"))
             ),
             "can_open_discussion": permissions.can_open_discussion(request.user),
         },
     )
+
+
+def _log_of(filterset):
+    """The rows to page through: without a filter (the log as most people open it), from queries
+    built and compiled once per process (assembly/prepared.py)."""
+    if filterset.is_valid() and not any(filterset.form.cleaned_data.values()):
+        return _WholeLog()
+    return _log_rows(filterset.qs)
+
+
+class _WholeLog:
+    """Every decision, as the paginator reads them: their number, then one page's rows."""
+
+    ordered = True
+    MAX_WINDOWS = 64
+
+    def count(self) -> int:
+        found = _log_total()
+        return found[0][0] if found else 0
+
+    def __getitem__(self, window: slice) -> list:
+        query = _windows.get((window.start, window.stop))
+        if query is None:
+            if len(_windows) >= self.MAX_WINDOWS:
+                return list(_log_rows(Decision.objects.all())[window])
+            query = _windows[window.start, window.stop] = Prepared(
+                lambda: _log_rows(Decision.objects.all())[window], {}
+            )
+        return query()
+
+
+# One prepared query per page of the log (its LIMIT and OFFSET are in the SQL's text).
+_windows: dict[tuple, Prepared] = {}
+
+
+@prepared()
+def _log_total():
+    # COUNT(*) OVER (): the number of decisions on the first row, nothing when there are none.
+    return Decision.objects.order_by().annotate(total=Window(Count("pk"))).values_list("total")[:1]
 
 
 def _log_rows(decisions):

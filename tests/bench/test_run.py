@@ -25,6 +25,7 @@ def test_options_default_to_the_documented_values():
         "only": [],
         "memory_requests": 10_000,
         "profile": None,
+        "profile_first_view": False,
         "profile_requests": 30,
         "stack_profile": "small",
         "server_profile": None,
@@ -98,6 +99,15 @@ def test_profile_names_the_page_to_profile():
     assert (options.profile, options.profile_requests) == ("board", 5)
 
 
+def test_profile_first_view_goes_with_a_page_to_profile(capsys):
+    assert run.parse(["--profile", "board", "--profile-first-view"]).profile_first_view
+
+    with pytest.raises(SystemExit):
+        run.parse(["--profile-first-view"])
+
+    assert "--profile-first-view goes with --profile PAGE." in capsys.readouterr().err
+
+
 @pytest.mark.django_db
 def test_profile_page_writes_the_top_of_the_profile_and_the_stats(client, tmp_path):
     result = profiling.profile_page(client, "/robots.txt", requests=3, folder=tmp_path)
@@ -113,3 +123,22 @@ def test_profile_page_writes_the_top_of_the_profile_and_the_stats(client, tmp_pa
 def test_profile_slug_is_a_file_name():
     assert profiling.slug("/meetings/12/") == "meetings-12"
     assert profiling.slug("/") == "home"
+
+
+@pytest.mark.django_db
+def test_profile_page_runs_the_given_step_before_each_request_under_its_own_name(client, tmp_path):
+    steps = []
+
+    result = profiling.profile_page(
+        client,
+        "/robots.txt",
+        requests=3,
+        folder=tmp_path,
+        before_each=lambda: steps.append("forgotten"),
+    )
+
+    # The warm-up request, the counted one, 3 timed and 3 profiled.
+    assert len(steps) == 8
+    assert (tmp_path / "profile-robots-txt-first-view.txt").read_text(
+        encoding="utf-8"
+    ) == result.text

@@ -32,35 +32,33 @@ class WorkshopQuerySet(models.QuerySet):
 
     def on_board(self, meeting, person):
         """The workshops a person sees on a meeting's board, most sign-ups first, with what
-        their cards show loaded alongside (`signed_up`: whether this person is in)."""
+        their cards show loaded alongside (`signed_up`: whether this person is in). Who runs
+        each one comes from `involvement_of`, not from their facilitators."""
         return (
             self.filter(meeting=meeting)
             .visible_to(person)
             .by_signups()
             .with_signup_of(person)
             .select_related("proposed_by")
-            .prefetch_related("facilitators", "related_commons")
         )
 
     def with_signup_of(self, person):
         """`signed_up` on each workshop: whether this person signed up to it, in the same query
-        (an anonymous visitor has signed up to nothing)."""
-        if person is None or not person.is_authenticated:
+        (an anonymous visitor has signed up to nothing; a placeholder of assembly/prepared.py
+        stands for a signed-in person)."""
+        if person is None or not getattr(person, "is_authenticated", True):
             return self.annotate(signed_up=Value(False))
         return self.annotate(
             signed_up=Exists(WorkshopSignup.objects.filter(workshop=OuterRef("pk"), person=person))
         )
 
-    def involvement_of(self, person, meeting) -> tuple[frozenset[int], frozenset[int]]:
-        """The workshops of this meeting that the person signed up to, and those they run
-        (proposed or facilitate): all that makes one person's board differ from another's with
-        the same role, in one small query (the board keeps its cards per such difference)."""
-        if person is None or not person.is_authenticated:
-            return frozenset(), frozenset()
+    def involvement_rows(self, person, meeting):
+        """What `involvement_of` reads: (pk, signed up, facilitating, proposer) of the workshops
+        of this meeting that the person signed up to or runs."""
         facilitating = Workshop.facilitators.through.objects.filter(
             workshop=OuterRef("pk"), user=person
         )
-        rows = (
+        return (
             self.filter(meeting=meeting)
             .annotate(
                 signed_up=Exists(
@@ -72,13 +70,14 @@ class WorkshopQuerySet(models.QuerySet):
             .order_by()
             .values_list("pk", "signed_up", "facilitating", "proposed_by_id")
         )
-        signed_up, runs = set(), set()
-        for pk, is_signed_up, is_facilitating, proposer in rows:
-            if is_signed_up:
-                signed_up.add(pk)
-            if is_facilitating or proposer == person.pk:
-                runs.add(pk)
-        return frozenset(signed_up), frozenset(runs)
+
+    def involvement_of(self, person, meeting) -> tuple[frozenset[int], frozenset[int]]:
+        """The workshops of this meeting that the person signed up to, and those they run
+        (proposed or facilitate): all that makes one person's board differ from another's with
+        the same role, in one small query (the board keeps its cards per such difference)."""
+        if person is None or not person.is_authenticated:
+            return frozenset(), frozenset()
+        return involvement_from(self.involvement_rows(person, meeting), person.pk)
 
     def notes_missing_for(self, person, now=None):
         """Workshops this person hosts or proposed, held in the last `NOTES_EXPECTED_WITHIN`, whose
@@ -102,6 +101,17 @@ class WorkshopQuerySet(models.QuerySet):
         return self.annotate(signup_count=models.Count("signups", distinct=True)).order_by(
             "-signup_count", "-is_initiation", "title", "pk"
         )
+
+
+def involvement_from(rows, person_pk) -> tuple[frozenset[int], frozenset[int]]:
+    """The workshops signed up to and those run, from `involvement_rows`."""
+    signed_up, runs = set(), set()
+    for pk, is_signed_up, is_facilitating, proposer in rows:
+        if is_signed_up:
+            signed_up.add(pk)
+        if is_facilitating or proposer == person_pk:
+            runs.add(pk)
+    return frozenset(signed_up), frozenset(runs)
 
 
 class Workshop(models.Model):

@@ -10,13 +10,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assembly import fragments
+from assembly.models import User
+from assembly.prepared import prepared
 
 from .. import chart, permissions, services, structured_data
 from ..forms import (
     NotesForm,
 )
 from ..models import Meeting, Workshop
-from ..notes import latest_revision_id
+from ..models.workshops import involvement_from
 from .cards import card_context
 from .notes import save_notes
 
@@ -51,6 +53,60 @@ def board_cards_key(context):
     return (context["meeting"].pk, context["board_viewer"])
 
 
+# What the board asks at every first view after a write, built and compiled once per process
+# (assembly/prepared.py); `person` and `meeting` are primary keys.
+@prepared()
+def _involvement(person, meeting):
+    return Workshop.objects.involvement_rows(person, meeting)
+
+
+@prepared()
+def _took_part(meeting, person):
+    return Meeting.objects.filter(pk=meeting).took_part(person).values_list("pk")[:1]
+
+
+@prepared()
+def _board_of_a_participant(meeting, person):
+    # A signed-in person who is not a facilitator: the visible workshops (Workshop.visible_to).
+    return Workshop.objects.on_board(meeting, person)
+
+
+@prepared()
+def _hosts(meeting):
+    # As meeting.hosts.all() asks them.
+    return User.objects.filter(hosted_meetings=meeting)
+
+
+@prepared()
+def _notes_revisions(meeting):
+    # As notes.latest_revision_id(meeting) asks it.
+    return Meeting.history.filter(id=meeting).order_by("-history_id").values_list("history_id")[:1]
+
+
+def _revision(meeting_pk) -> int | None:
+    found = _notes_revisions(meeting=meeting_pk)
+    return found[0][0] if found else None
+
+
+@prepared()
+def _board_of_a_visitor(meeting):
+    return Workshop.objects.on_board(meeting, None)
+
+
+def _involvement_of(user, meeting) -> tuple:
+    if not user.is_authenticated:
+        return frozenset(), frozenset()
+    return involvement_from(_involvement(person=user.pk, meeting=meeting.pk), user.pk)
+
+
+def _on_board(meeting, user) -> list:
+    if not user.is_authenticated:
+        return _board_of_a_visitor(meeting=meeting.pk)
+    if user.is_facilitator:
+        return list(Workshop.objects.on_board(meeting, user))
+    return _board_of_a_participant(meeting=meeting.pk, person=user.pk)
+
+
 @require_GET
 def meeting_detail(request, pk):
     # The workshops' cards are kept as a fragment per what makes one person's differ from
@@ -66,7 +122,7 @@ def meeting_detail(request, pk):
         request,
         "meeting-hosts",
         [meeting.pk],
-        lambda: [(h.pk, str(h)) for h in meeting.hosts.all()],
+        lambda: [(h.pk, str(h)) for h in _hosts(meeting=meeting.pk)],
     )
     facilitator = permissions.can_hide_workshop(user)
     signed_up, runs, took_part, registered = fragments.memo(
@@ -74,8 +130,8 @@ def meeting_detail(request, pk):
         "board-person",
         [meeting.pk, user.pk],
         lambda: (
-            *Workshop.objects.involvement_of(user, meeting),
-            meeting.was_taken_part_in_by(user)
+            *_involvement_of(user, meeting),
+            bool(_took_part(meeting=meeting.pk, person=user.pk))
             if user.is_authenticated and meeting.has_started()
             else None,
             # Whether they may see the meeting's online link: only asked when it has one.
@@ -93,13 +149,14 @@ def meeting_detail(request, pk):
                 user,
                 signed_up=w.signed_up,
                 open_for_signups=open_for_signups,
+                runs=runs,
                 # From the kept part's key, never from the fresher rows read here: a card kept
                 # for this key must not show the link to another viewer with the same key.
                 sees_link=permissions.sees_workshop_link(
                     w, signed_up=w.pk in signed_up, runs=w.pk in runs, facilitator=facilitator
                 ),
             )
-            for w in Workshop.objects.on_board(meeting, user)
+            for w in _on_board(meeting, user)
         ]
 
     can_write_notes = permissions.can_write_plenary_notes(user, meeting, took_part=took_part)
@@ -130,7 +187,7 @@ def meeting_detail(request, pk):
                 initial={
                     "notes": meeting.plenary_notes,
                     "revision": fragments.memo(
-                        request, "notes-revision", [meeting.pk], lambda: latest_revision_id(meeting)
+                        request, "notes-revision", [meeting.pk], lambda: _revision(meeting.pk)
                     ),
                 }
             )
