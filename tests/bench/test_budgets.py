@@ -130,8 +130,14 @@ def test_parse_status_and_rss_read_proc(tmp_path):
 
 
 def test_children_finds_a_real_child_process():
-    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import time; print('ready', flush=True); time.sleep(30)"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
+        # Once Python has started: just after the exec its memory is still being mapped.
+        assert child.stdout.readline() == "ready\n"
         assert child.pid in children(os.getpid())
         assert rss_kib(child.pid) > 1000
     finally:
