@@ -13,8 +13,6 @@ Accept-Language` (a signed-in person, or another language, gets another page), a
 the feeds and exports (the same for every anonymous visitor of a language).
 """
 
-import re
-
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
@@ -58,7 +56,10 @@ PUBLIC_PAGES: dict[str, frozenset[str]] = {
     "gatherings:programme-ics": frozenset(),
     "gatherings:changes": frozenset(),
 }
-_TOKEN_MARKS = re.compile(rb'name="csrfmiddlewaretoken"|"X-CSRFToken"')
+# Where a page holds a visitor's token (page_cache/csrf.py). Looked for with `in`, which scans a
+# body at memory speed: a regular expression with these two branches took 14 ms over the
+# network's 120 KB export, at every request the cache served.
+_TOKEN_MARKS = (b'name="csrfmiddlewaretoken"', b'"X-CSRFToken"')
 # Seconds a shared proxy or a client may keep a page without a token (feeds and exports).
 PUBLIC_MAX_AGE = 60
 # The static archive (portal/archive.py) asks for every page once: keeping them all would push
@@ -96,7 +97,8 @@ def _may_keep(request, response) -> bool:
 def _honest_headers(response):
     """What a proxy or browser may do with a page the cache served or kept."""
     patch_vary_headers(response, ("Cookie", "Accept-Language"))
-    if _TOKEN_MARKS.search(response.content):
+    content = response.content
+    if any(mark in content for mark in _TOKEN_MARKS):
         patch_cache_control(response, private=True, no_cache=True)
     else:
         patch_cache_control(response, max_age=PUBLIC_MAX_AGE)
