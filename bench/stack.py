@@ -26,7 +26,7 @@ import redis
 import yaml
 
 from .load import LOOPBACK, BenchmarkError, drive
-from .server import free_port
+from .server import free_port, stop
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = BASE_DIR / "docker-compose.yml"
@@ -412,12 +412,7 @@ def own_redis(options: list[str], folder: Path) -> Iterator[dict]:
             time.sleep(0.2)
         yield {"url": url, "pid": process.pid}
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def _redis_answers(url: str) -> bool:
