@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 from kombu import pools
 
 from assembly import fragments
@@ -90,6 +91,16 @@ def _clear_cache():
     yield
     cache.clear()
     fragments.forget_all()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # LocaleMiddleware activates each request's language in this thread and never switches it
+    # back: a test whose client asked for English would leave English on for the next test of the
+    # same process (French labels read in English, now and then, by test order).
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
