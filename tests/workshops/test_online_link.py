@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from assembly import fragments, page_cache
 from assembly.models import AssemblyConfiguration
@@ -162,10 +162,9 @@ def test_a_kept_card_shows_the_link_from_its_key_alone(key_says, signed_up, show
     remembered = frozenset({workshop.pk}) if key_says else frozenset()
     # The version the board keeps this fact under: that of the tables the fact reads.
     version = page_cache.content_version(page_cache.reads.part_tables("memo:board-person"))
-    fragments.put(
-        fragments.key("memo:board-person", [meeting.pk, person.pk], version=version),
-        (remembered, frozenset(), None, None),
-    )
+    with translation.override("en"):  # the language page() asks for: kept facts are per language
+        fact_key = fragments.key("memo:board-person", [meeting.pk, person.pk], version=version)
+    fragments.put(fact_key, (remembered, frozenset(), None, None))
 
     assert (LINK in page(client, meeting.get_absolute_url())) is shown
 
