@@ -155,18 +155,23 @@ def create_backup(output: Path, *, now: datetime.datetime | None = None, using="
             "migrations": migration_state(connection),
             "checksums": {name: _sha256(path) for path, name in members},
         }
-        # Written beside, then renamed: a crash never leaves a half archive under a backup's name.
-        partial = archive.with_name(archive.name + ".partial")
-        with tarfile.open(partial, "w:gz") as tar:
-            encoded = json.dumps(manifest, indent=2, sort_keys=True).encode()
-            info = tarfile.TarInfo(MANIFEST)
-            info.size = len(encoded)
-            info.mtime = int(now.timestamp())
-            tar.addfile(info, io.BytesIO(encoded))
-            for path, name in members:
-                tar.add(path, arcname=name, recursive=False)
-        partial.replace(archive)
+        write_archive(archive, manifest, members, now=now)
     return archive
+
+
+def write_archive(archive: Path, manifest: dict, members, *, now: datetime.datetime) -> None:
+    """The manifest, then each (path, name) of `members`, in a gzipped tar at `archive`. Written
+    beside, then renamed: a crash never leaves a half archive under a backup's name."""
+    partial = archive.with_name(archive.name + ".partial")
+    with tarfile.open(partial, "w:gz") as tar:
+        encoded = json.dumps(manifest, indent=2, sort_keys=True).encode()
+        info = tarfile.TarInfo(MANIFEST)
+        info.size = len(encoded)
+        info.mtime = int(now.timestamp())
+        tar.addfile(info, io.BytesIO(encoded))
+        for path, name in members:
+            tar.add(path, arcname=name, recursive=False)
+    partial.replace(archive)
 
 
 def prune_backups(output: Path, keep: int) -> list[Path]:

@@ -18,7 +18,6 @@ refreshes the planner's statistics for them.
 import base64
 import datetime
 import decimal
-import io
 import json
 import tarfile
 import tempfile
@@ -47,6 +46,7 @@ from .backups import (
     app_version,
     holds_people,
     migration_state,
+    write_archive,
 )
 
 ROWS = "database.jsonl"
@@ -145,16 +145,7 @@ def create_portable_backup(
             "rows": counts,
             "checksums": {name: _sha256(path) for path, name in members},
         }
-        partial = archive.with_name(archive.name + ".partial")
-        with tarfile.open(partial, "w:gz") as tar:
-            encoded = json.dumps(manifest, indent=2, sort_keys=True).encode()
-            info = tarfile.TarInfo(MANIFEST)
-            info.size = len(encoded)
-            info.mtime = int(now.timestamp())
-            tar.addfile(info, io.BytesIO(encoded))
-            for path, name in members:
-                tar.add(path, arcname=name, recursive=False)
-        partial.replace(archive)
+        write_archive(archive, manifest, members, now=now)
     return archive
 
 

@@ -1,13 +1,10 @@
 """iCalendar feeds of a gathering's programme and of a person's own programme, with the same
 stable-UID and ETag habits as the meetings' feeds (workshops/ical.py)."""
 
-import datetime
-
-from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event, Timezone
+from icalendar import Event
 
-from workshops.ical import PRODID, absolute, content_etag, site_host
+from workshops.ical import absolute, content_etag, new_calendar, site_host, stamp_of
 
 __all__ = ["build_calendar", "content_etag"]
 
@@ -17,22 +14,9 @@ def session_uid(session) -> str:
 
 
 def build_calendar(sessions, name: str, *, now=None) -> bytes:
-    stamp = (now or timezone.now()).astimezone(datetime.UTC).replace(microsecond=0)
+    stamp = stamp_of(now)
     zone = timezone.get_default_timezone()
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", settings.TIME_ZONE)
-    calendar.add_component(
-        Timezone.from_tzid(
-            settings.TIME_ZONE,
-            first_date=datetime.date(2010, 1, 1),
-            last_date=datetime.date(stamp.year + 10, 1, 1),
-        )
-    )
+    calendar = new_calendar(name, stamp)
     for session in sessions:
         event = Event()
         event.add("uid", session_uid(session))

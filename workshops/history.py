@@ -281,19 +281,9 @@ def _plan_line(number, cells, day, today, meetings, directory, newcomers) -> Lin
         )
     if day < EARLIEST:
         return Line(number, ERROR, _("%(day)s is too far back.") % {"day": day.isoformat()})
-    name = clean_name(cells["name"])
-    try:
-        email = clean_email(cells["email"])
-    except ValueError:
-        return Line(
-            number,
-            ERROR,
-            _("“%(value)s” is not a valid e-mail address.") % {"value": cells["email"].strip()},
-        )
-    if len(name) > NAME_MAX:
-        return Line(
-            number, ERROR, _("The name is longer than %(max)s characters.") % {"max": NAME_MAX}
-        )
+    name, email, refused = person_cells(cells)
+    if refused is not None:
+        return Line(number, ERROR, refused)
     title, workshop_title = clean_name(cells["meeting"]), clean_name(cells["workshop"])
     if len(title) > TITLE_MAX or len(workshop_title) > TITLE_MAX:
         return Line(
@@ -502,3 +492,20 @@ def after_undo(batch) -> None:
     person_ids = [pk for pk in getattr(batch, "attendance_people", []) if pk]
     if person_ids:
         membership.recompute(person_ids=person_ids, notify=False)
+
+
+def person_cells(cells: Mapping[str, str]) -> tuple[str, str, str | None]:
+    """A line's name and e-mail address, cleaned, and why the line is refused when it is (the
+    attendance and the people imports read them alike)."""
+    name = clean_name(cells["name"])
+    try:
+        email = clean_email(cells["email"])
+    except ValueError:
+        return (
+            name,
+            "",
+            _("“%(value)s” is not a valid e-mail address.") % {"value": cells["email"].strip()},
+        )
+    if len(name) > NAME_MAX:
+        return name, email, _("The name is longer than %(max)s characters.") % {"max": NAME_MAX}
+    return name, email, None

@@ -69,11 +69,14 @@ def content_etag(calendar: bytes) -> str:
     return quote_etag(hashlib.sha256(without_stamps).hexdigest()[:32])
 
 
-def build_calendar(
-    meetings, name: str, *, with_workshops: bool = True, now: datetime.datetime | None = None
-) -> bytes:
-    """One VEVENT per meeting and per visible workshop (workshops span their meeting's time)."""
-    stamp = (now or timezone.now()).astimezone(datetime.UTC).replace(microsecond=0)
+def stamp_of(now: datetime.datetime | None) -> datetime.datetime:
+    """DTSTAMP: now (or the given moment) in UTC, to the second."""
+    return (now or timezone.now()).astimezone(datetime.UTC).replace(microsecond=0)
+
+
+def new_calendar(name: str, stamp: datetime.datetime) -> Calendar:
+    """An empty published calendar named `name`, with the site's time zone (shared by every
+    feed: the agenda, a person's own, a gathering's programme)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -88,6 +91,15 @@ def build_calendar(
             last_date=datetime.date(stamp.year + 10, 1, 1),
         )
     )
+    return calendar
+
+
+def build_calendar(
+    meetings, name: str, *, with_workshops: bool = True, now: datetime.datetime | None = None
+) -> bytes:
+    """One VEVENT per meeting and per visible workshop (workshops span their meeting's time)."""
+    stamp = stamp_of(now)
+    calendar = new_calendar(name, stamp)
     for meeting in meetings:
         description = meeting.cancellation_reason if meeting.is_cancelled else ""
         workshops = getattr(meeting, "feed_workshops", []) if with_workshops else []

@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from assembly.folding import fold
-from assembly.matching import Directory, Newcomer, clean_email, clean_name
+from assembly.matching import Directory, Newcomer
 from assembly.models import FACILITATORS_GROUP, User
 from assembly.people import comparable_name, register_imported
 
 from . import membership
-from .history import CREATE, ERROR, NAME_MAX, UNCHANGED, BadDate, parse_day
+from .history import CREATE, ERROR, UNCHANGED, BadDate, parse_day, person_cells
 
 FIELDS = ("name", "email", "facilitator", "member_since")
 UPDATE = "update"
@@ -94,19 +94,9 @@ def plan(
 
 
 def _plan_line(number, cells, today, directory: Directory, facilitators: set) -> Line:
-    name = clean_name(cells["name"])
-    try:
-        email = clean_email(cells["email"])
-    except ValueError:
-        return Line(
-            number,
-            ERROR,
-            _("“%(value)s” is not a valid e-mail address.") % {"value": cells["email"].strip()},
-        )
-    if len(name) > NAME_MAX:
-        return Line(
-            number, ERROR, _("The name is longer than %(max)s characters.") % {"max": NAME_MAX}
-        )
+    name, email, refused = person_cells(cells)
+    if refused is not None:
+        return Line(number, ERROR, refused)
     try:
         facilitator = parse_yes_no(cells["facilitator"])
     except ValueError:
