@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from commons_registry.models import Commons
-from decisions import extensions, services
+from decisions import extensions, filters, services
 from decisions.models import Comment, Decision, Vote
 from tests.commons_registry.factories import CommonsFactory
 from tests.decisions.factories import MemberFactory, discussion, voting
@@ -589,6 +589,26 @@ def test_list_filter_form_shows_each_requests_choice_and_language(client):
     assert '<option value="" selected>All phases</option>' in forms[3]
     assert '<option value="" selected>All kinds</option>' in forms[3]
     assert forms[4] == forms[0]
+
+
+@pytest.mark.django_db
+def test_list_filtered_by_nothing_shows_the_form_as_built(client, monkeypatch):
+    """Filtered by nothing, the log builds no filter set once the form's HTML is kept: the
+    same HTML as the form built for that request."""
+    monkeypatch.setattr(filters, "_rendered_forms", {})
+    discussion(title="Bike", kind="finance")
+    voting(title="Vote on bike", kind="position")
+
+    def form(path, language="en"):
+        body = client.get(path, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert "Bike" in body and "Vote on bike" in body
+        return body.split('class="filter-form"')[1].split("</form>")[0]
+
+    with translation.override("en"):
+        built = str(filters.DecisionFilter({"phase": "", "kind": ""}).form.as_div())
+    assert form("/decisions/") == form("/decisions/") == form("/decisions/?phase=&kind=")
+    assert built in form("/decisions/?page=1")
+    assert "Toutes les étapes" in form("/decisions/", "fr")
 
 
 @pytest.mark.django_db
