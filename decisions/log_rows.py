@@ -17,6 +17,7 @@ import operator
 from html import escape
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.utils import dateformat, numberformat, timezone
 from django.utils.formats import get_format
 from django.utils.html import conditional_escape
@@ -149,6 +150,14 @@ class _Texts:
 
 
 _by_language: dict[str, _Texts] = {}
+
+
+def _forget_texts(**kwargs) -> None:
+    """A setting changed (tests: languages, formats, catalogues' paths): look everything up again."""
+    _by_language.clear()
+
+
+setting_changed.connect(_forget_texts, dispatch_uid="decisions-log-rows-texts")
 
 
 def _texts() -> _Texts:

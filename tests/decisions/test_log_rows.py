@@ -7,6 +7,7 @@ import zoneinfo
 
 import pytest
 from django.template import Context, Template
+from django.test import override_settings
 from django.utils import dateformat, timezone, translation
 from django.utils.html import escape
 
@@ -112,6 +113,15 @@ def test_the_rows_follow_the_time_zone_of_the_request():
         expected = TEMPLATE_LOOP.render(Context({"decisions": decisions}))
         assert log_rows.render(decisions) == expected
         assert "jusqu’au 09/11/2026 06:30" in expected
+
+
+def test_a_changed_setting_forgets_what_was_looked_up():
+    with translation.override("fr"):
+        log_rows.render(_decisions()[:1])
+    assert "fr" in log_rows._by_language
+
+    with override_settings(USE_THOUSAND_SEPARATOR=True):
+        assert log_rows._by_language == {}
 
 
 @pytest.mark.parametrize(
