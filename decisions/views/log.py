@@ -14,7 +14,6 @@ from assembly import fragments
 from assembly.prepared import Prepared, prepared
 
 from .. import extensions, filters, permissions, services
-from ..filters import DecisionFilter
 from ..forms import DiscussionForm
 from ..models import Decision, Vote
 from ..services import DecisionError
@@ -36,7 +35,7 @@ def decision_list(request):
     if filters.chooses_nothing(request.GET):
         filterset, filter_form = None, filters.unfiltered_form_html(request.GET)
     else:
-        filterset = DecisionFilter(request.GET, queryset=Decision.objects.all())
+        filterset = filters.DecisionFilter(request.GET, queryset=Decision.objects.all())
         filter_form = filterset.form_html()
     return render(
         request,
@@ -92,9 +91,21 @@ def _log_total():
 # What a row of the log shows (decisions/log_rows.py): reading the other columns, a dozen dates
 # among them, cost more than writing the row.
 _ROW_FIELDS = (
-    *("title", "kind", "phase", "outcome", "author__display_name", "author__email"),
-    *("created_at", "discussion_ends_at", "vote_opens_at", "vote_closes_at", "closed_at"),
-    *("roll_size", "consent_count", "abstain_count", "objection_count"),
+    "title",
+    "kind",
+    "phase",
+    "outcome",
+    "author__display_name",
+    "author__email",
+    "created_at",
+    "discussion_ends_at",
+    "vote_opens_at",
+    "vote_closes_at",
+    "closed_at",
+    "roll_size",
+    "consent_count",
+    "abstain_count",
+    "objection_count",
 )
 
 
