@@ -45,7 +45,8 @@ _CARD = """\
 class Words(dict):
     """The card's words in the active language, each looked up once per page rather than once
     per card (a board's cards say the same few): `words[gettext_noop("Full")]`, the msgid marked
-    for makemessages where it is used. One per rendering, in one language."""
+    for makemessages where it is used (never inside an f-string, where xgettext does not look).
+    One per rendering, in one language."""
 
     def __missing__(self, msgid: str) -> SafeString:
         self[msgid] = text = mark_safe(gettext(msgid))
@@ -91,21 +92,27 @@ def render_card(card, *, words: Words, csrf_token) -> SafeString:
             else "",
             people_in=words.people_in(workshop.signup_count),
             capacity=(
-                f'\n    <span class="muted">{words[gettext_noop("/ %(capacity)s places")]}</span>'
-                % {"capacity": capacity}
+                '\n    <span class="muted">'
+                + words[gettext_noop("/ %(capacity)s places")] % {"capacity": capacity}
+                + "</span>"
                 if capacity
                 else ""
             ),
             full=_badge(words[gettext_noop("Full")], warn=True) if card["is_full"] else "",
             proposed_by=(
-                f'<p class="muted">{words[gettext_noop("Proposed by %(name)s")]}</p>'
+                '<p class="muted">'
+                + words[gettext_noop("Proposed by %(name)s")]
                 % {"name": conditional_escape(proposed_by)}
+                + "</p>"
                 if proposed_by
                 else ""
             ),
             needs=(
-                f'<p class="muted">{words[gettext_noop("Needs:")]} '
-                f"{', '.join([conditional_escape(need) for need in needs])}</p>"
+                '<p class="muted">'
+                + words[gettext_noop("Needs:")]
+                + " "
+                + ", ".join([conditional_escape(need) for need in needs])
+                + "</p>"
                 if needs
                 else ""
             ),
@@ -123,8 +130,11 @@ def render_card(card, *, words: Words, csrf_token) -> SafeString:
             ),
             hide=_hide(workshop, words, csrf_token) if card["can_hide"] else "",
             notes=(
-                f"<details><summary>{words[gettext_noop('Notes')]}</summary>"
-                f'<div class="notes">{render_markdown(notes)}</div></details>'
+                "<details><summary>"
+                + words[gettext_noop("Notes")]
+                + '</summary><div class="notes">'
+                + render_markdown(notes)
+                + "</div></details>"
                 if notes
                 else ""
             ),
