@@ -3,13 +3,15 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from .. import fragments, page_cache
+from .. import fixed_text, fragments, page_cache
 
 register = template.Library()
 
 
 class FragmentNode(template.Node):
     def __init__(self, nodelist, name, *, versioned: bool, extra=None):
+        # Its text that depends only on the code, joined once per language (fixed_text.py).
+        fixed_text.fold(nodelist)
         self.nodelist = nodelist
         self.name = name
         self.versioned = versioned
@@ -19,8 +21,14 @@ class FragmentNode(template.Node):
         """The part itself; `with=` names a mapping (often lazy: a view's context computed only
         now) whose items the part sees as variables."""
         extra = self.extra.resolve(context) if self.extra is not None else None
-        with context.push(**(dict(extra) if extra else {})):
-            return self.nodelist.render(context)
+        kept = context.render_context
+        outer = kept.get(fixed_text.KEY)
+        kept[fixed_text.KEY] = fixed_text.fold_key(context)
+        try:
+            with context.push(**(dict(extra) if extra else {})):
+                return self.nodelist.render(context)
+        finally:
+            kept[fixed_text.KEY] = outer
 
     def render(self, context):
         version = None
