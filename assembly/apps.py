@@ -23,6 +23,7 @@ class AssemblyConfig(AppConfig):
             read_only,
             search,
             settings_log,
+            signed_in,
             url_reversing,
         )
         from .models import (
@@ -130,6 +131,8 @@ class AssemblyConfig(AppConfig):
         blocktranslate.install()
         # And each process keeps the URLs it reversed (assembly/url_reversing.py).
         url_reversing.install()
+        # And reads the signed-in person with a query prepared once (assembly/signed_in.py).
+        signed_in.install()
 
         # The shared cache answers again after failing: the content version moves on and this
         # worker forgets what it keeps, since a write may have gone unseen meanwhile.
