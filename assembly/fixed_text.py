@@ -33,6 +33,7 @@ from django.utils.translation import get_language
 
 # Where a part's render keeps what its fixed text depends on (a template's render context).
 KEY = "assembly.fixed_text"
+_URLS_KEY = "assembly.fixed_text.urls"
 # Texts one node keeps at most (languages × current applications, in practice a few).
 MAX_TEXTS = 64
 
@@ -113,15 +114,14 @@ def _current_app(context):
 
 
 def fold_key(context) -> tuple:
-    """All that the fixed nodes' text depends on, besides the code."""
-    return (
-        _generation,
-        get_language(),
-        get_script_prefix(),
-        get_urlconf(),
-        _current_app(context),
-        context.autoescape,
-    )
+    """All that the fixed nodes' text depends on, besides the code: the language and the
+    escaping of the moment, and what the URLs depend on, the same for the whole render (the
+    request's), read once per render."""
+    kept = context.render_context
+    urls = kept.get(_URLS_KEY)
+    if urls is None:
+        urls = kept[_URLS_KEY] = (get_script_prefix(), get_urlconf(), _current_app(context))
+    return (_generation, get_language(), context.autoescape, *urls)
 
 
 def _join(run: list[Node], into: list[Node]) -> None:
