@@ -13,9 +13,18 @@ class FragmentNode(template.Node):
         # Its text that depends only on the code, joined once per language (fixed_text.py).
         fixed_text.fold(nodelist)
         self.nodelist = nodelist
+        self._nodes_by_type = {}
         self.name = name
         self.versioned = versioned
         self.extra = extra
+
+    def get_nodes_by_type(self, nodetype):
+        """As Django's, found once: a compiled part never changes, and each render of a page that
+        extends the layout looks for the layout's blocks through all of its parts."""
+        found = self._nodes_by_type.get(nodetype)
+        if found is None:
+            found = self._nodes_by_type[nodetype] = super().get_nodes_by_type(nodetype)
+        return list(found)
 
     def render_part(self, context):
         """The part itself; `with=` names a mapping (often lazy: a view's context computed only

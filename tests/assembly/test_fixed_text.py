@@ -4,6 +4,8 @@ or the data wrote is still rendered, and escaped, at each render."""
 
 import pytest
 from django.template import engines
+from django.template.base import Node, VariableNode
+from django.template.loader_tags import BlockNode
 from django.test import override_settings
 from django.utils import translation
 
@@ -85,3 +87,16 @@ def test_fixed_nodes_are_only_those_that_read_nothing():
     )
     assert [fixed_text.is_fixed(node) for node in nodes] == [False, False, False, False, True]
     assert not isinstance(nodes[-1], FixedText)  # outside a part, nothing is joined
+
+
+def test_a_part_finds_the_nodes_inside_it_as_django_walks_them():
+    template = engines["django"].from_string(
+        '{% layoutfragment "test-fixed-text" %}{{ name }}{% block inside %}{{ name }}'
+        "{% endblock %}{% endlayoutfragment %}"
+    )
+    part = template.template.nodelist[0]
+    for kind in (BlockNode, VariableNode):
+        walked = Node.get_nodes_by_type(part, kind)
+        assert part.get_nodes_by_type(kind) == walked
+        assert part.get_nodes_by_type(kind) == walked  # once found
+    assert len(part.get_nodes_by_type(VariableNode)) == 2
