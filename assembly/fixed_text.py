@@ -153,6 +153,11 @@ def fold(nodelist) -> None:
     nodelist[:] = folded
 
 
+def only_fixed(nodelist) -> bool:
+    """True when a folded list holds nothing but fixed text."""
+    return all(isinstance(node, (TextNode, FixedText)) for node in nodelist)
+
+
 def _fold_inside(node: Node) -> None:
     if isinstance(node, (LanguageNode, AutoEscapeControlNode, FixedText)) or hasattr(
         node, "render_part"

@@ -13,6 +13,8 @@ class FragmentNode(template.Node):
         # Its text that depends only on the code, joined once per language (fixed_text.py).
         fixed_text.fold(nodelist)
         self.nodelist = nodelist
+        # Nothing left but that text: joined once already, it needs no keeping.
+        self.fixed = fixed_text.only_fixed(nodelist)
         self._nodes_by_type = {}
         self.name = name
         self.versioned = versioned
@@ -39,7 +41,20 @@ class FragmentNode(template.Node):
         finally:
             kept[fixed_text.KEY] = outer
 
+    def render_fixed(self, context):
+        """A part of fixed text alone: its text, joined for this render's key (no variable to
+        set, none to keep apart from the page's)."""
+        kept = context.render_context
+        outer = kept.get(fixed_text.KEY)
+        kept[fixed_text.KEY] = fixed_text.fold_key(context)
+        try:
+            return self.nodelist.render(context)
+        finally:
+            kept[fixed_text.KEY] = outer
+
     def render(self, context):
+        if self.fixed:
+            return self.render_fixed(context)
         version = None
         name = self.name.resolve(context)
         if self.versioned:

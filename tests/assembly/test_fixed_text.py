@@ -100,3 +100,15 @@ def test_a_part_finds_the_nodes_inside_it_as_django_walks_them():
         assert part.get_nodes_by_type(kind) == walked
         assert part.get_nodes_by_type(kind) == walked  # once found
     assert len(part.get_nodes_by_type(VariableNode)) == 2
+
+
+def test_a_part_of_fixed_text_alone_is_joined_and_not_kept():
+    template = engines["django"].from_string(
+        '{% load i18n %}{% layoutfragment "test-fixed-text" %}<p>{% translate "Menu" %}</p>'
+        "{% endlayoutfragment %}"
+    )
+    assert template.template.nodelist[1].fixed
+    fragments.forget_all()
+    with translation.override("en"):
+        assert template.render({}) == "<p>Menu</p>"
+    assert fragments.count() == 0
