@@ -43,7 +43,9 @@ class FragmentNode(template.Node):
 
     def render_fixed(self, context):
         """A part of fixed text alone: its text, joined for this render's key (no variable to
-        set, none to keep apart from the page's)."""
+        set, none to keep apart from the page's). Its name and key values are checked as a kept
+        part's are."""
+        fragments.key_values(self.name.resolve(context), context)
         kept = context.render_context
         outer = kept.get(fixed_text.KEY)
         kept[fixed_text.KEY] = fixed_text.fold_key(context)

@@ -110,5 +110,5 @@ def test_a_part_of_fixed_text_alone_is_joined_and_not_kept():
     assert template.template.nodelist[1].fixed
     fragments.forget_all()
     with translation.override("en"):
-        assert template.render({}) == "<p>Menu</p>"
+        assert template.render({"name": "", "items": []}) == "<p>Menu</p>"
     assert fragments.count() == 0
