@@ -31,11 +31,13 @@ from django.templatetags.static import StaticNode
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.translation import get_language
 
-# Where a part's render keeps what its fixed text depends on (a template's render context).
+# Where a part's render keeps what its fixed text depends on (a template's render context), and
+# the part of it that is the same for the whole render.
 KEY = "assembly.fixed_text"
 _URLS_KEY = "assembly.fixed_text.urls"
-# Texts one node keeps at most (languages × current applications, in practice a few).
-MAX_TEXTS = 64
+# Texts one node keeps at most: languages × current applications (the namespaces of the pages
+# showing it), a few dozen.
+MAX_TEXTS = 256
 
 _lock = threading.Lock()
 # Moves on when a setting changes (tests: ROOT_URLCONF, STATIC_URL, LOCALE_PATHS…): every text
@@ -78,7 +80,7 @@ def is_fixed(node: Node) -> bool:
 
 
 class FixedText(Node):
-    """A run of fixed nodes, rendered once per key (`key()`) and then given as kept."""
+    """A run of fixed nodes, rendered once per key (`fold_key()`), then given as kept."""
 
     def __init__(self, nodes: list[Node]):
         self.nodes = nodes
