@@ -16,6 +16,7 @@ class AssemblyConfig(AppConfig):
         from . import (
             blocktranslate,
             cache,
+            csrf_tokens,
             facilitators,
             merging,
             page_cache,
@@ -23,6 +24,7 @@ class AssemblyConfig(AppConfig):
             read_only,
             search,
             settings_log,
+            signed_in,
             url_reversing,
         )
         from .models import (
@@ -130,6 +132,10 @@ class AssemblyConfig(AppConfig):
         blocktranslate.install()
         # And each process keeps the URLs it reversed (assembly/url_reversing.py).
         url_reversing.install()
+        # And reads the signed-in person with a query prepared once (assembly/signed_in.py).
+        signed_in.install()
+        # And masks each page's CSRF token in a few calls, as Django does (assembly/csrf_tokens.py).
+        csrf_tokens.install()
 
         # The shared cache answers again after failing: the content version moves on and this
         # worker forgets what it keeps, since a write may have gone unseen meanwhile.

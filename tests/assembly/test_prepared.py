@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.models import Count, Q
+from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -95,3 +96,26 @@ def test_a_prepared_query_that_nothing_can_match_asks_nothing(django_assert_num_
 
     with django_assert_num_queries(0):
         assert none_of_them() == []
+
+
+def test_the_columns_converters_are_found_once_per_connection_and_applied(people, monkeypatch):
+    asked = []
+    original = SQLCompiler.get_converters
+    monkeypatch.setattr(
+        SQLCompiler,
+        "get_converters",
+        lambda compiler, expressions: asked.append(1) or original(compiler, expressions),
+    )
+
+    @prepared()
+    def joined(person):
+        return User.objects.filter(pk=person).values_list("date_joined", "display_name")
+
+    first = joined(person=people[1].pk)
+    again = joined(person=people[2].pk)
+
+    assert first == list(
+        User.objects.filter(pk=people[1].pk).values_list("date_joined", "display_name")
+    )
+    assert again[0][0] == people[2].date_joined and again[0][0].tzinfo is not None
+    assert len(asked) == 2  # the ordinary queryset's, and the prepared query's once for both
