@@ -523,6 +523,31 @@ def test_detail_during_vote_shows_live_counts_turnout_fingerprint_and_objections
 
 
 @pytest.mark.django_db
+def test_detail_links_the_related_commons_by_name_and_the_rounds_before_and_after(client):
+    author, member = UserFactory(), MemberFactory()
+    first = voting(author, now=timezone.now() - 8 * DAY)
+    services.cast_vote(
+        first, voter=member, choice="object", reason="No", now=timezone.now() - 7 * DAY
+    )
+    services.close_vote(first, now=timezone.now())
+    garden, bakery = CommonsFactory(name="Garden & co"), CommonsFactory(name="Bakery")
+    first.related_commons.set([garden, bakery])
+    second = services.start_new_round(first, by=author, title="Round two", proposal="Cheaper")
+
+    before = client.get(first.get_absolute_url()).content.decode()
+    after = client.get(second.get_absolute_url()).content.decode()
+
+    commons = (
+        f'<dd><a href="/commons/{bakery.slug}/">Bakery</a>, '
+        f'<a href="/commons/{garden.slug}/">Garden &amp; co</a></dd>'
+    )
+    assert commons in before
+    assert f'<dd><a href="/decisions/{second.pk}/">Round two</a></dd>' in before
+    assert commons in after
+    assert f'<dd><a href="/decisions/{first.pk}/">{first.title}</a></dd>' in after
+
+
+@pytest.mark.django_db
 def test_log_shows_a_closed_decisions_dates_roll_turnout_counts_and_outcome(client, settings):
     settings.LANGUAGE_CODE = "en"
     voters = MemberFactory.create_batch(4)
