@@ -1,0 +1,223 @@
+"""The parts of a decision's page that repeat, written in Python: the vote's results with their
+objections ({% vote_results %}, also in the minutes), the comments ({% decision_comments %}) and
+the proposal's versions ({% proposal_versions %}).
+
+As template loops, each row cost some hundreds of Python calls: a `{% blocktranslate %}`, a date
+localised through the date filter, a lazy `_("…")` default, a reversed URL; the results box alone
+cost about 1,200 at each first view after a write of an open vote's page (issue 24). The bytes
+are those the templates wrote, whitespace included (tests/decisions/test_decision_page.py compares
+them with the templates they replaced, tests/test_golden_html.py the pages). What people wrote (a
+name, a reason, a comment) is escaped where it is placed, through conditional_escape or the
+Markdown renderer, as the templates escaped it; our catalogue's words are written unescaped, as
+{% translate %} and {% blocktranslate %} write them, under the templates' msgids; numbers and
+dates are localised as the templates localised them.
+"""
+
+from django import template
+from django.conf import settings
+from django.template.defaulttags import CsrfTokenNode
+from django.urls import reverse
+from django.utils.formats import date_format, localize
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext, ngettext
+
+from assembly.markdown import render_markdown
+
+register = template.Library()
+
+# Far from any real primary key: where the key goes in a reversed URL.
+_MARK = 987654321
+
+
+def _number(value) -> str:
+    """`{{ value }}` of a number, as a template writes it (localised, escaped). Without a
+    thousands separator localize() writes an integer as str() does: it is not asked for the
+    language and its formats then."""
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
+    return conditional_escape(localize(value))
+
+
+def _moment(value) -> str:
+    """`{{ value|date:"DATETIME_FORMAT" }}`, in the current time zone, escaped."""
+    if value in (None, ""):
+        return ""
+    return escape(date_format(template_localtime(value), "DATETIME_FORMAT"))
+
+
+def _url_by_pk(name: str):
+    """A function giving the escaped URL of view `name` for a primary key: reversed once per
+    rendering (it depends on the request's script prefix and language), the key put in place."""
+    before, _, after = reverse(name, args=[_MARK]).rpartition(str(_MARK))
+    before, after = conditional_escape(before), conditional_escape(after)
+    return lambda pk: f"{before}{pk:d}{after}"
+
+
+# --- The results of a vote -------------------------------------------------------------------
+
+_RESULTS = """
+<dl class="decision-facts">
+  <dt>{roll_title}</dt>
+  <dd>{roll}
+    <br><span class="muted fingerprint">{fingerprint_title} <code>{fingerprint}</code></span></dd>
+  <dt>{turnout_title}</dt>
+  <dd>{turnout}</dd>
+  <dt>{votes_title}</dt>
+  <dd>{votes}</dd>
+</dl>
+{objections}
+"""
+_OBJECTIONS = """
+  <h3>{title}</h3>
+  <ul class="objections">
+    {rows}
+  </ul>
+"""
+_OBJECTION = """
+      <li><strong>{person}</strong>
+        <span class="muted">({cast_at})</span>
+        <div class="prose">{reason}</div></li>
+    """
+
+
+@register.simple_tag
+def vote_results(decision, results) -> SafeString:
+    """The roll, the turnout and the counts, then the objections with their reasons; `results`
+    as views/detail.py's results_of() gives them."""
+    roll_size = decision.roll_size
+    counts = results["counts"]
+    objections = ""
+    if results["objections"]:
+        former = gettext("a former member")
+        rows = []
+        for objection in results["objections"]:
+            person = objection.roll_entry.person
+            rows.append(
+                _OBJECTION.format(
+                    person=former if not person else conditional_escape(str(person)),
+                    cast_at=_moment(objection.cast_at),
+                    reason=render_markdown(objection.reason),
+                )
+            )
+        objections = _OBJECTIONS.format(title=gettext("Objections"), rows="".join(rows))
+    html = _RESULTS.format(
+        roll_title=gettext("Electoral roll"),
+        roll=ngettext("%(size)s person", "%(size)s people", roll_size)
+        % {"size": _number(roll_size)},
+        fingerprint_title=gettext("SHA-256 fingerprint of the sorted roll:"),
+        fingerprint=conditional_escape(decision.roll_fingerprint),
+        turnout_title=gettext("Turnout"),
+        turnout=ngettext(
+            "%(votes)s vote out of %(roll)s (%(turnout)s %%)",
+            "%(votes)s votes out of %(roll)s (%(turnout)s %%)",
+            results["votes"],
+        )
+        % {
+            "votes": _number(results["votes"]),
+            "roll": _number(roll_size),
+            "turnout": _number(results["turnout"]),
+        },
+        votes_title=gettext("Votes"),
+        votes=gettext("%(consents)s consent · %(abstentions)s abstain · %(objections)s object")
+        % {
+            "consents": _number(counts["consent"]),
+            "abstentions": _number(counts["abstain"]),
+            "objections": _number(counts["object"]),
+        },
+        objections=objections,
+    )
+    # Each piece is escaped above, or our catalogue's words.
+    return mark_safe(html)
+
+
+# --- The comments ----------------------------------------------------------------------------
+
+_COMMENT = """
+        <li class="comment{hidden_class}" id="comment-{pk}">
+          <p class="muted"><strong>{author}</strong>, {written}{edited}{hidden_badge}</p>
+          <div class="prose">{text}</div>
+          {edit}
+          {hide}
+        </li>
+      """
+_EDIT = '<a href="{url}">{label}</a>'
+_HIDE = """
+            <form method="post" action="{url}" class="inline-form">
+              {csrf_token}<input type="hidden" name="hidden" value="{value}">
+              <button type="submit" class="link-button">{label}</button>
+            </form>
+          """
+
+
+@register.simple_tag(takes_context=True)
+def decision_comments(context, comments, can_hide) -> SafeString:
+    """The comments' items, each with its edit link when `comment.can_edit` (views/detail.py)
+    and, for those who may hide them, the form that hides or shows it again."""
+    if not comments:
+        return mark_safe("")
+    former = gettext("a former participant")
+    edited = " · " + gettext("edited")
+    hidden_badge = ' · <span class="badge badge-warn">' + gettext("hidden") + "</span>"
+    edit_label = gettext("Edit")
+    edit_url = hide_url = csrf_token = None
+    if can_hide:
+        hide_url = _url_by_pk("decisions:comment-hide")
+        csrf_token = CsrfTokenNode().render(context)
+        hide_labels = {True: gettext("Show again"), False: gettext("Hide")}
+    rows = []
+    for comment in comments:
+        hidden = comment.hidden
+        author = comment.author
+        edit = ""
+        if comment.can_edit:
+            if edit_url is None:
+                edit_url = _url_by_pk("decisions:comment-edit")
+            edit = _EDIT.format(url=edit_url(comment.pk), label=edit_label)
+        rows.append(
+            _COMMENT.format(
+                hidden_class=" comment-hidden" if hidden else "",
+                pk=_number(comment.pk),
+                author=former if not author else conditional_escape(str(author)),
+                written=_moment(comment.created_at),
+                edited=edited if comment.edited_at else "",
+                hidden_badge=hidden_badge if hidden else "",
+                text=render_markdown(comment.text),
+                edit=edit,
+                hide=_HIDE.format(
+                    url=hide_url(comment.pk),
+                    csrf_token=csrf_token,
+                    value="0" if hidden else "1",
+                    label=hide_labels[bool(hidden)],
+                )
+                if can_hide
+                else "",
+            )
+        )
+    # People's words are escaped above (their names) or by the Markdown renderer.
+    return mark_safe("".join(rows))
+
+
+# --- The proposal's versions -----------------------------------------------------------------
+
+_VERSION = """
+          <li><p class="muted">{label}</p>
+            <div class="prose">{text}</div></li>
+        """
+
+
+@register.simple_tag
+def proposal_versions(versions) -> SafeString:
+    """The proposal's versions as Decision.proposal_versions() gives them, oldest first."""
+    message = gettext("Version %(number)s, %(at)s")
+    return mark_safe(
+        "".join(
+            _VERSION.format(
+                label=message
+                % {"number": _number(version["number"]), "at": _moment(version["at"])},
+                text=render_markdown(version["text"]),
+            )
+            for version in versions
+        )
+    )
