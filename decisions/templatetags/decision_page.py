@@ -1,10 +1,11 @@
-"""The parts of a decision's page that repeat, written in Python: the vote's results with their
-objections ({% vote_results %}, also in the minutes), the comments ({% decision_comments %}) and
-the proposal's versions ({% proposal_versions %}).
+"""The parts of a decision's page written in Python: its facts under the title (who opened it,
+its dates; {% decision_facts %}), the vote's results with their objections ({% vote_results %},
+also in the minutes), the comments ({% decision_comments %}) and the proposal's versions
+({% proposal_versions %}).
 
-As template loops, each row cost some hundreds of Python calls: a `{% blocktranslate %}`, a date
-localised through the date filter, a lazy `_("…")` default, a reversed URL; the results box alone
-cost about 1,200 at each first view after a write of an open vote's page (issue 24). The bytes
+As templates, each row or fact cost some hundreds of Python calls: a `{% blocktranslate %}`, a
+date localised through the date filter, a lazy `_("…")` default, a reversed URL; the results box
+alone cost about 1,200 at each first view after a write of an open vote's page (issue 24). The bytes
 are those the templates wrote, whitespace included (tests/decisions/test_decision_page.py compares
 them with the templates they replaced, tests/test_golden_html.py the pages). What people wrote (a
 name, a reason, a comment) is escaped where it is placed, through conditional_escape or the
@@ -20,10 +21,13 @@ from django.urls import reverse
 from django.utils.formats import date_format, localize
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 
 from assembly.markdown import render_markdown
+
+from .decisions import phase_badge
 
 register = template.Library()
 
@@ -53,6 +57,103 @@ def _url_by_pk(name: str):
     before, _, after = reverse(name, args=[_MARK]).rpartition(str(_MARK))
     before, after = conditional_escape(before), conditional_escape(after)
     return lambda pk: f"{before}{pk:d}{after}"
+
+
+# --- Who opened it, when, and its dates ------------------------------------------------------
+
+_FACTS = """<p>{badge} <span class="muted">{kind} ·
+  {byline}</span></p>
+
+<dl class="decision-facts">
+  {discussion}
+  {vote}
+  {quorum}
+  {related}
+  {previous}
+  {next}
+</dl>"""
+_FACT = """
+    <dt>{title}</dt>
+    <dd>{text}</dd>
+  """
+
+
+def _link(url: str, text) -> str:
+    return f'<a href="{conditional_escape(url)}">{conditional_escape(text)}</a>'
+
+
+@register.simple_tag
+def decision_facts(decision, related_commons, next_rounds) -> SafeString:
+    """Its phase, kind, author and opening; then its discussion's and vote's dates, its quorum,
+    the commons it concerns and the rounds before and after it."""
+    author = decision.author
+    discussion = vote = quorum = related = previous = following = ""
+    if decision.phase in ("discussion", "awaiting"):
+        message = (
+            gettext("open until %(ends)s; then a %(days)s-day consent vote among the members")
+            if decision.phase == "discussion"
+            else gettext(
+                "ended on %(ends)s without a proposal: the %(days)s-day vote opens as soon as "
+                "the author publishes it"
+            )
+        )
+        discussion = _FACT.format(
+            title=gettext("Discussion"),
+            text=message
+            % {"ends": _moment(decision.discussion_ends_at), "days": _number(decision.vote_days)},
+        )
+    if decision.vote_opens_at:
+        vote = _FACT.format(
+            title=gettext("Vote"),
+            text=gettext("from %(opened)s to %(closes)s")
+            % {
+                "opened": _moment(decision.vote_opens_at),
+                "closes": _moment(decision.vote_closes_at),
+            },
+        )
+    if decision.quorum_percent:
+        quorum = _FACT.format(
+            title=gettext("Quorum"),
+            text=gettext("%(quorum)s %% of the roll must vote")
+            % {"quorum": _number(decision.quorum_percent)},
+        )
+    if related_commons:
+        related = _FACT.format(
+            title=gettext("Related commons"),
+            text=", ".join(
+                _link(reverse("commons:detail", kwargs={"slug": commons.slug}), commons.name)
+                for commons in related_commons
+            ),
+        )
+    if decision.previous_round:
+        before = decision.previous_round
+        previous = _FACT.format(
+            title=gettext("Previous round"), text=_link(before.get_absolute_url(), before.title)
+        )
+    if next_rounds:
+        following = _FACT.format(
+            title=gettext("Next round"),
+            text=", ".join(_link(after.get_absolute_url(), after.title) for after in next_rounds),
+        )
+    html = _FACTS.format(
+        badge=phase_badge(decision),
+        kind=escape(capfirst(decision.get_kind_display())),
+        byline=gettext("opened by %(author)s on %(opened)s")
+        % {
+            "author": gettext("a former participant")
+            if not author
+            else conditional_escape(str(author)),
+            "opened": _moment(decision.created_at),
+        },
+        discussion=discussion,
+        vote=vote,
+        quorum=quorum,
+        related=related,
+        previous=previous,
+        next=following,
+    )
+    # What people wrote (a title, a name, a commons' name) is escaped above.
+    return mark_safe(html)
 
 
 # --- The results of a vote -------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.template import engines
 from django.utils import translation
 
 from assembly.models import User
+from commons_registry.models import Commons
 from decisions.models import Comment, Decision, RollEntry, Vote
 
 HOSTILE = "<script>alert(\"x\")</script> & 'q'"
@@ -57,6 +58,41 @@ VERSIONS_TEMPLATE = """\
           <li><p class="muted">{% blocktranslate trimmed with number=version.number at=version.at|date:"DATETIME_FORMAT" %}Version {{ number }}, {{ at }}{% endblocktranslate %}</p>
             <div class="prose">{{ version.text|markdown }}</div></li>
         {% endfor %}"""
+
+
+FACTS_TEMPLATE = """\
+{% load i18n decisions %}<p>{% phase_badge decision %} <span class="muted">{{ decision.get_kind_display|capfirst }} ·
+  {% blocktranslate trimmed with author=decision.author|default:_("a former participant") opened=decision.created_at|date:"DATETIME_FORMAT" %}opened by {{ author }} on {{ opened }}{% endblocktranslate %}</span></p>
+
+<dl class="decision-facts">
+  {% if decision.phase == "discussion" %}
+    <dt>{% translate "Discussion" %}</dt>
+    <dd>{% blocktranslate trimmed with ends=decision.discussion_ends_at|date:"DATETIME_FORMAT" days=decision.vote_days %}open until {{ ends }}; then a {{ days }}-day consent vote among the members{% endblocktranslate %}</dd>
+  {% elif decision.phase == "awaiting" %}
+    <dt>{% translate "Discussion" %}</dt>
+    <dd>{% blocktranslate trimmed with ends=decision.discussion_ends_at|date:"DATETIME_FORMAT" days=decision.vote_days %}ended on {{ ends }} without a proposal: the {{ days }}-day vote opens as soon as the author publishes it{% endblocktranslate %}</dd>
+  {% endif %}
+  {% if decision.vote_opens_at %}
+    <dt>{% translate "Vote" %}</dt>
+    <dd>{% blocktranslate trimmed with opened=decision.vote_opens_at|date:"DATETIME_FORMAT" closes=decision.vote_closes_at|date:"DATETIME_FORMAT" %}from {{ opened }} to {{ closes }}{% endblocktranslate %}</dd>
+  {% endif %}
+  {% if decision.quorum_percent %}
+    <dt>{% translate "Quorum" %}</dt>
+    <dd>{% blocktranslate trimmed with quorum=decision.quorum_percent %}{{ quorum }} % of the roll must vote{% endblocktranslate %}</dd>
+  {% endif %}
+  {% if related_commons %}
+    <dt>{% translate "Related commons" %}</dt>
+    <dd>{% for commons in related_commons %}<a href="{% url 'commons:detail' slug=commons.slug %}">{{ commons.name }}</a>{% if not forloop.last %}, {% endif %}{% endfor %}</dd>
+  {% endif %}
+  {% if decision.previous_round %}
+    <dt>{% translate "Previous round" %}</dt>
+    <dd><a href="{{ decision.previous_round.get_absolute_url }}">{{ decision.previous_round.title }}</a></dd>
+  {% endif %}
+  {% if next_rounds %}
+    <dt>{% translate "Next round" %}</dt>
+    <dd>{% for next in next_rounds %}<a href="{{ next.get_absolute_url }}">{{ next.title }}</a>{% if not forloop.last %}, {% endif %}{% endfor %}</dd>
+  {% endif %}
+</dl>"""
 
 
 def _both(old: str, new: str, context: dict, language: str) -> tuple[str, str]:
@@ -169,3 +205,72 @@ def test_the_proposals_versions_as_the_template_wrote_them(language):
 
     assert new == old
     assert "<script>" not in new
+
+
+def _decision(phase, **fields):
+    days = datetime.timedelta(days=1)
+    return Decision(
+        pk=5,
+        phase=phase,
+        kind=fields.pop("kind", "position"),
+        title="Our <b>title</b>",
+        vote_days=7,
+        created_at=MOMENT - 10 * days,
+        discussion_ends_at=MOMENT - 3 * days,
+        **fields,
+    )
+
+
+FACTS = "{% decision_facts decision related_commons next_rounds %}"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize(
+    "decision",
+    [
+        _decision("discussion", author=User(pk=3, display_name=HOSTILE)),
+        _decision("awaiting", quorum_percent=25),
+        _decision(
+            "voting",
+            kind="finance",
+            author=User(pk=3, display_name="Ann"),
+            vote_opens_at=MOMENT,
+            vote_closes_at=MOMENT + datetime.timedelta(days=7),
+        ),
+        _decision(
+            "closed",
+            outcome="not_adopted",
+            quorum_percent=10,
+            vote_opens_at=MOMENT,
+            vote_closes_at=MOMENT + datetime.timedelta(days=7, hours=3),
+            previous_round=Decision(pk=2, title=HOSTILE),
+        ),
+    ],
+    ids=["discussion", "awaiting", "voting", "closed"],
+)
+def test_the_facts_as_the_template_wrote_them(language, decision):
+    context = {"decision": decision, "related_commons": [], "next_rounds": []}
+
+    old, new = _both(FACTS_TEMPLATE, FACTS, context, language)
+
+    assert new == old
+    assert "<b>" not in new and "<script>" not in new
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_related_commons_and_rounds_as_the_template_wrote_them(language):
+    context = {
+        "decision": _decision(
+            "withdrawn", outcome="withdrawn", previous_round=Decision(pk=2, title="Before")
+        ),
+        "related_commons": [
+            Commons(name=HOSTILE, slug="jardin"),
+            Commons(name="Atelier", slug="atelier"),
+        ],
+        "next_rounds": [Decision(pk=8, title="After & <i>then</i>"), Decision(pk=9, title="Last")],
+    }
+
+    old, new = _both(FACTS_TEMPLATE, FACTS, context, language)
+
+    assert new == old
+    assert new.count(ESCAPED) == 1
