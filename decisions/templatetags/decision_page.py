@@ -1,7 +1,7 @@
 """The parts of a decision's page written in Python: its facts under the title (who opened it,
-its dates; {% decision_facts %}), the vote's results with their objections ({% vote_results %},
-also in the minutes), the comments ({% decision_comments %}) and the proposal's versions
-({% proposal_versions %}).
+its dates; {% decision_facts %}), its outcome once over ({% decision_outcome %}), the vote's
+results with their objections ({% vote_results %}, also in the minutes), the comments
+({% decision_comments %}) and the proposal's versions ({% proposal_versions %}).
 
 As templates, each row or fact cost some hundreds of Python calls: a `{% blocktranslate %}`, a
 date localised through the date filter, a lazy `_("…")` default, a reversed URL; the results box
@@ -153,6 +153,50 @@ def decision_facts(decision, related_commons, next_rounds) -> SafeString:
         next=following,
     )
     # What people wrote (a title, a name, a commons' name) is escaped above.
+    return mark_safe(html)
+
+
+# --- How it ended -----------------------------------------------------------------------------
+
+_OUTCOME = """<section class="outcome outcome-{outcome}" aria-labelledby="outcome-title">
+  <h2 id="outcome-title">{title}</h2>
+  {closed}
+  {statement}
+  {review}
+  <p><a href="{minutes_url}">{minutes}</a></p>"""
+
+
+@register.simple_tag
+def decision_outcome(decision) -> SafeString:
+    """The outcome of a closed or withdrawn decision: when, its statement, when it is to be
+    reviewed, and its minutes (the section's opening; the facilitators' form follows)."""
+    closed = statement = review = ""
+    if decision.closed_at:
+        closed = (
+            '<p class="muted">'
+            + gettext("on %(closed)s") % {"closed": _moment(decision.closed_at)}
+            + "</p>"
+        )
+    if decision.outcome_statement:
+        statement = f'<div class="prose">{render_markdown(decision.outcome_statement)}</div>'
+    if decision.review_on:
+        review = (
+            "<p>"
+            + gettext("To be reviewed on %(review)s.")
+            % {"review": escape(date_format(decision.review_on, "DATE_FORMAT"))}
+            + "</p>"
+        )
+    html = _OUTCOME.format(
+        outcome=conditional_escape(decision.outcome),
+        title=gettext("Outcome: %(outcome)s")
+        % {"outcome": conditional_escape(decision.get_outcome_display())},
+        closed=closed,
+        statement=statement,
+        review=review,
+        minutes_url=conditional_escape(reverse("decisions:minutes", args=[decision.pk])),
+        minutes=gettext("Minutes (printable)"),
+    )
+    # The statement through the Markdown renderer, the rest escaped above or our words.
     return mark_safe(html)
 
 

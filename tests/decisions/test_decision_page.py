@@ -95,6 +95,15 @@ FACTS_TEMPLATE = """\
 </dl>"""
 
 
+OUTCOME_TEMPLATE = """\
+{% load i18n %}<section class="outcome outcome-{{ decision.outcome }}" aria-labelledby="outcome-title">
+  <h2 id="outcome-title">{% blocktranslate trimmed with outcome=decision.get_outcome_display %}Outcome: {{ outcome }}{% endblocktranslate %}</h2>
+  {% if decision.closed_at %}<p class="muted">{% blocktranslate trimmed with closed=decision.closed_at|date:"DATETIME_FORMAT" %}on {{ closed }}{% endblocktranslate %}</p>{% endif %}
+  {% if decision.outcome_statement %}<div class="prose">{{ decision.outcome_statement|markdown }}</div>{% endif %}
+  {% if decision.review_on %}<p>{% blocktranslate trimmed with review=decision.review_on|date:"DATE_FORMAT" %}To be reviewed on {{ review }}.{% endblocktranslate %}</p>{% endif %}
+  <p><a href="{% url 'decisions:minutes' decision.pk %}">{% translate "Minutes (printable)" %}</a></p>"""
+
+
 def _both(old: str, new: str, context: dict, language: str) -> tuple[str, str]:
     engine = engines["django"]
     with translation.override(language):
@@ -274,3 +283,28 @@ def test_the_related_commons_and_rounds_as_the_template_wrote_them(language):
 
     assert new == old
     assert new.count(ESCAPED) == 1
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize(
+    "decision",
+    [
+        _decision("closed", outcome="adopted", closed_at=MOMENT),
+        _decision(
+            "closed",
+            outcome="not_adopted",
+            closed_at=MOMENT,
+            outcome_statement="We *wait*. " + HOSTILE,
+            review_on=datetime.date(2027, 5, 1),
+        ),
+        _decision("withdrawn", outcome="withdrawn", closed_at=None),
+    ],
+    ids=["adopted", "not-adopted-with-statement", "withdrawn"],
+)
+def test_the_outcome_as_the_template_wrote_it(language, decision):
+    old, new = _both(
+        OUTCOME_TEMPLATE, "{% decision_outcome decision %}", {"decision": decision}, language
+    )
+
+    assert new == old
+    assert "<script>" not in new
