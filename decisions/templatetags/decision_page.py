@@ -14,15 +14,18 @@ Markdown renderer, as the templates escaped it; our catalogue's words are writte
 dates are localised as the templates localised them.
 """
 
+import datetime
+
 from django import template
 from django.conf import settings
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
-from django.utils.formats import date_format, localize
+from django.utils import dateformat, timezone
+from django.utils.dates import MONTHS
+from django.utils.formats import date_format, get_format, localize
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 
 from assembly.markdown import render_markdown
@@ -44,11 +47,64 @@ def _number(value) -> str:
     return conditional_escape(localize(value))
 
 
-def _moment(value) -> str:
-    """`{{ value|date:"DATETIME_FORMAT" }}`, in the current time zone, escaped."""
-    if value in (None, ""):
-        return ""
-    return escape(date_format(template_localtime(value), "DATETIME_FORMAT"))
+# The date format characters written here as DateFormat writes them: numbers, and the month's
+# name. French writes a page's dates with these only ("j F Y H:i"); any other format (English's
+# "N j, Y, P") is written by DateFormat.
+_DATE_CHARACTERS = {
+    "d": lambda moment: f"{moment.day:02d}",
+    "j": lambda moment: str(moment.day),
+    "m": lambda moment: f"{moment.month:02d}",
+    "n": lambda moment: str(moment.month),
+    "F": lambda moment: str(MONTHS[moment.month]),
+    "Y": lambda moment: f"{moment.year:04d}",
+    "G": lambda moment: str(moment.hour),
+    "H": lambda moment: f"{moment.hour:02d}",
+    "i": lambda moment: f"{moment.minute:02d}",
+    "s": lambda moment: f"{moment.second:02d}",
+}
+# Each format's pieces (texts, and writers of characters), or None: it depends on the code only.
+_parsed_formats: dict[str, list | None] = {}
+
+
+def _pieces(format_string: str) -> list | None:
+    found = _parsed_formats.get(format_string, False)
+    if found is False:
+        found = []
+        for position, piece in enumerate(dateformat.re_formatchars.split(format_string)):
+            if position % 2:
+                if piece not in _DATE_CHARACTERS:
+                    found = None
+                    break
+                found.append(_DATE_CHARACTERS[piece])
+            elif piece:
+                found.append(dateformat.re_escaped.sub(r"\1", piece))
+        _parsed_formats[format_string] = found
+    return found
+
+
+class _Moments:
+    """`{{ value|date:"DATETIME_FORMAT" }}` of the datetimes of one rendering, escaped: the
+    language's format and the time zone read once, where the date filter reads them for each
+    date, then the date in the current time zone as template_localtime() gives it."""
+
+    def __init__(self):
+        self.format = get_format("DATETIME_FORMAT")
+        self.pieces = _pieces(self.format)
+        self.zone = timezone.get_current_timezone()
+
+    def __call__(self, value) -> str:
+        if value in (None, ""):
+            return ""
+        if (
+            isinstance(value, datetime.datetime)
+            and settings.USE_TZ
+            and not timezone.is_naive(value)
+            and getattr(value, "convert_to_local_time", True)
+        ):
+            value = value.astimezone(self.zone)
+        if self.pieces is None:
+            return escape(dateformat.format(value, self.format))
+        return escape("".join([p if type(p) is str else p(value) for p in self.pieces]))
 
 
 def _url_by_pk(name: str):
@@ -87,6 +143,7 @@ def decision_facts(decision, related_commons, next_rounds) -> SafeString:
     """Its phase, kind, author and opening; then its discussion's and vote's dates, its quorum,
     the commons it concerns and the rounds before and after it."""
     author = decision.author
+    moment = _Moments()
     discussion = vote = quorum = related = previous = following = ""
     if decision.phase in ("discussion", "awaiting"):
         message = (
@@ -100,15 +157,15 @@ def decision_facts(decision, related_commons, next_rounds) -> SafeString:
         discussion = _FACT.format(
             title=gettext("Discussion"),
             text=message
-            % {"ends": _moment(decision.discussion_ends_at), "days": _number(decision.vote_days)},
+            % {"ends": moment(decision.discussion_ends_at), "days": _number(decision.vote_days)},
         )
     if decision.vote_opens_at:
         vote = _FACT.format(
             title=gettext("Vote"),
             text=gettext("from %(opened)s to %(closes)s")
             % {
-                "opened": _moment(decision.vote_opens_at),
-                "closes": _moment(decision.vote_closes_at),
+                "opened": moment(decision.vote_opens_at),
+                "closes": moment(decision.vote_closes_at),
             },
         )
     if decision.quorum_percent:
@@ -143,7 +200,7 @@ def decision_facts(decision, related_commons, next_rounds) -> SafeString:
             "author": gettext("a former participant")
             if not author
             else conditional_escape(str(author)),
-            "opened": _moment(decision.created_at),
+            "opened": moment(decision.created_at),
         },
         discussion=discussion,
         vote=vote,
@@ -172,9 +229,10 @@ def decision_outcome(decision) -> SafeString:
     reviewed, and its minutes (the section's opening; the facilitators' form follows)."""
     closed = statement = review = ""
     if decision.closed_at:
+        moment = _Moments()
         closed = (
             '<p class="muted">'
-            + gettext("on %(closed)s") % {"closed": _moment(decision.closed_at)}
+            + gettext("on %(closed)s") % {"closed": moment(decision.closed_at)}
             + "</p>"
         )
     if decision.outcome_statement:
@@ -236,13 +294,14 @@ def vote_results(decision, results) -> SafeString:
     objections = ""
     if results["objections"]:
         former = gettext("a former member")
+        moment = _Moments()
         rows = []
         for objection in results["objections"]:
             person = objection.roll_entry.person
             rows.append(
                 _OBJECTION.format(
                     person=former if not person else conditional_escape(str(person)),
-                    cast_at=_moment(objection.cast_at),
+                    cast_at=moment(objection.cast_at),
                     reason=render_markdown(objection.reason),
                 )
             )
@@ -307,6 +366,7 @@ def decision_comments(context, comments, can_hide) -> SafeString:
     hidden_badge = ' · <span class="badge badge-warn">' + gettext("hidden") + "</span>"
     edit_label = gettext("Edit")
     edit_url = hide_url = csrf_token = None
+    moment = _Moments()
     if can_hide:
         hide_url = _url_by_pk("decisions:comment-hide")
         csrf_token = CsrfTokenNode().render(context)
@@ -325,7 +385,7 @@ def decision_comments(context, comments, can_hide) -> SafeString:
                 hidden_class=" comment-hidden" if hidden else "",
                 pk=_number(comment.pk),
                 author=former if not author else conditional_escape(str(author)),
-                written=_moment(comment.created_at),
+                written=moment(comment.created_at),
                 edited=edited if comment.edited_at else "",
                 hidden_badge=hidden_badge if hidden else "",
                 text=render_markdown(comment.text),
@@ -356,11 +416,11 @@ _VERSION = """
 def proposal_versions(versions) -> SafeString:
     """The proposal's versions as Decision.proposal_versions() gives them, oldest first."""
     message = gettext("Version %(number)s, %(at)s")
+    moment = _Moments()
     return mark_safe(
         "".join(
             _VERSION.format(
-                label=message
-                % {"number": _number(version["number"]), "at": _moment(version["at"])},
+                label=message % {"number": _number(version["number"]), "at": moment(version["at"])},
                 text=render_markdown(version["text"]),
             )
             for version in versions
