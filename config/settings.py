@@ -178,7 +178,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "assembly.form_rendering.FormRenderer"
 AUTH_USER_MODEL = "assembly.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
