@@ -25,9 +25,10 @@ An option whose template is not one of these sends its whole widget to the templ
 
 import html
 
+from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.formats import localize
-from django.utils.functional import cached_property
+from django.utils.functional import Promise, cached_property
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData
 from django.utils.timezone import template_localtime
@@ -398,8 +399,23 @@ def _includes_input_option(context):
     return _input_option(context) + "\n"
 
 
+class BoundField(forms.BoundField):
+    """Django's, with a lazy label and help text translated once, when the field is first
+    asked for on its form (as a page renders it): the field's template, its label and its
+    widget's description each asked for them again, at some thirty calls a label."""
+
+    def __init__(self, form, field, name):
+        super().__init__(form, field, name)
+        if isinstance(self.label, Promise):
+            self.label = str(self.label)
+        if isinstance(self.help_text, Promise):
+            self.help_text = str(self.help_text)
+
+
 class FormRenderer(TemplatesSetting):
     """TemplatesSetting, with Django's own form templates above written in Python."""
+
+    bound_field_class = BoundField
 
     def render(self, template_name, context, request=None):
         function = self._functions.get(template_name)

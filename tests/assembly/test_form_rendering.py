@@ -9,6 +9,7 @@ from django.forms.renderers import TemplatesSetting
 from django.test import override_settings
 from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from assembly import form_rendering
 from assembly.form_rendering import FormRenderer
@@ -158,3 +159,17 @@ def test_an_option_template_of_its_own_sends_its_widget_to_the_templates():
     assert (
         rendered == '<div id="id_stars"><div>\n    <i>*</i></div><div>\n    <i>**</i></div>\n</div>'
     )
+
+
+def test_a_label_is_in_the_language_of_the_page_that_renders_it():
+    class Named(forms.Form):
+        name = forms.CharField(label=_("Your name"), help_text=_("E-mail address"))
+
+    form = Named(renderer=FormRenderer())
+    with translation.override("en"):
+        english = form.as_div()
+    with translation.override("fr"):
+        french = Named(renderer=FormRenderer()).as_div()
+    assert ">Your name" in english
+    assert ">E-mail address</div>" in english
+    assert ">Votre nom" in french
