@@ -20,13 +20,17 @@ renderer reads the templates TEMPLATES would use for these names and keeps the f
 every one is, to the byte, the text they were written for: a project template that overrides one
 of them, or a Django upgrade that changes one, sends every form back through the templates
 (tests/assembly/test_form_rendering.py then fails, so that the functions are brought up to date).
-An option whose template is not one of these sends its whole widget to the templates.
+An option whose template is not one of these, or a context without what Django's widgets give,
+sends that widget to the templates.
+
+The renderer's bound fields (`BoundField` below) translate a lazy label and help text once.
 """
 
 import html
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.template import TemplateDoesNotExist
 from django.utils.formats import localize
 from django.utils.functional import Promise, cached_property
 from django.utils.html import conditional_escape
@@ -422,7 +426,9 @@ class FormRenderer(TemplatesSetting):
         if function is not None:
             try:
                 return function(context).strip()
-            except NotWritten:
+            except (NotWritten, KeyError):
+                # An option's template of its own, or a context without what Django's widgets
+                # give (where the template would show nothing): the template decides.
                 pass
         return super().render(template_name, context, request)
 
@@ -431,6 +437,10 @@ class FormRenderer(TemplatesSetting):
         """The functions by template name, if every template they stand for is still the text
         they were written for; none otherwise."""
         for name, (text, _function) in WRITTEN.items():
-            if self.get_template(name).template.source != text:
+            try:
+                source = self.get_template(name).template.source
+            except (TemplateDoesNotExist, AttributeError):  # not found, or not Django's engine
+                return {}
+            if source != text:
                 return {}
         return {name: function for name, (_source, function) in WRITTEN.items()}

@@ -173,3 +173,15 @@ def test_a_label_is_in_the_language_of_the_page_that_renders_it():
     assert ">Your name" in english
     assert ">E-mail address</div>" in english
     assert ">Votre nom" in french
+
+
+def test_a_widget_without_what_the_template_reads_is_rendered_by_the_template():
+    class Typeless(forms.Widget):
+        template_name = "django/forms/widgets/input.html"
+
+    class Odd(forms.Form):
+        odd = forms.CharField(widget=Typeless)
+
+    written = str(Odd(renderer=FormRenderer())["odd"])
+    assert written == str(Odd(renderer=TemplatesSetting())["odd"])
+    assert written.startswith('<input type="" name="odd"')
