@@ -66,6 +66,12 @@ def _text(value) -> str:
     return conditional_escape(value)
 
 
+def _html(value) -> str:
+    """`{{ value }}` of what renders itself (a bound field, an error list, a field's label tag):
+    neither a date nor a number, so what `_text` gives without asking."""
+    return conditional_escape(str(value))
+
+
 def _string(value) -> str:
     """`{{ value|stringformat:'s' }}`: the filter keeps a safe value safe, escapes the others."""
     text = str(value)
@@ -177,24 +183,24 @@ def _error_list_default(context):
 )
 def _form(context):
     errors, fields, hidden = context["errors"], context["fields"], context["hidden_fields"]
-    out = [_text(errors), "\n"]
+    out = [_html(errors), "\n"]
     if errors and not fields:
-        out += ["\n  <div>", *map(_text, hidden), "</div>\n"]
+        out += ["\n  <div>", *map(_html, hidden), "</div>\n"]
     out.append("\n")
     last = len(fields) - 1
     for index, (field, _errors) in enumerate(fields):
         classes = field.css_classes()
         out += [
             f'\n  <div class="{_text(classes)}">\n    ' if classes else "\n  <div>\n    ",
-            _text(field.as_field_group()),
+            _html(field.as_field_group()),
             "\n    ",
         ]
         if index == last:
-            out += ["\n      ", *map(_text, hidden), "\n    "]
+            out += ["\n      ", *map(_html, hidden), "\n    "]
         out.append("\n</div>\n")
     out.append("\n")
     if not fields and not errors:
-        out += ["\n  ", *map(_text, hidden), "\n"]
+        out += ["\n  ", *map(_html, hidden), "\n"]
     out.append("\n")
     return "".join(out)
 
@@ -221,11 +227,11 @@ def _field(context):
             f'\n  <fieldset aria-describedby="{_text(described)}">\n  '
             if described
             else "\n  <fieldset>\n  ",
-            _text(field.legend_tag()) if field.label else "",
+            _html(field.legend_tag()) if field.label else "",
             "\n",
         ]
     else:
-        out = ["\n  ", _text(field.label_tag()) if field.label else "", "\n"]
+        out = ["\n  ", _html(field.label_tag()) if field.label else "", "\n"]
     out.append("\n")
     if field.help_text:
         auto_id = field.auto_id
@@ -236,7 +242,7 @@ def _field(context):
             str(field.help_text),  # |safe
             "</div>",
         ]
-    out += ["\n", _text(field.errors), "\n", _text(field), "</fieldset>\n" if fieldset else "\n"]
+    out += ["\n", _html(field.errors), "\n", _html(field), "</fieldset>\n" if fieldset else "\n"]
     return "".join(out)
 
 
