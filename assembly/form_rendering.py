@@ -20,6 +20,7 @@ renderer reads the templates TEMPLATES would use for these names and keeps the f
 every one is, to the byte, the text they were written for: a project template that overrides one
 of them, or a Django upgrade that changes one, sends every form back through the templates
 (tests/assembly/test_form_rendering.py then fails, so that the functions are brought up to date).
+The check is made once per process: a new override shows after a restart.
 An option whose template is not one of these, or a context without what Django's widgets give,
 sends that widget to the templates.
 
