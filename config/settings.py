@@ -179,7 +179,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# TemplatesSetting, with Django's own form templates written in Python (the same bytes).
+FORM_RENDERER = "assembly.form_rendering.FormRenderer"
 AUTH_USER_MODEL = "assembly.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

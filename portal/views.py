@@ -77,7 +77,9 @@ def me(request):
         "form": form,
         # Read only when the page's fragment is rendered (once per content version and minute,
         # both of which it depends on), not when it is copied.
-        "standing": SimpleLazyObject(lambda: membership.standing(person)),
+        "standing": SimpleLazyObject(
+            lambda: membership.standing(person, versions=getattr(request, "content_versions", None))
+        ),
         "waiting": SimpleLazyObject(lambda: waiting.waiting_for(person)),
         "minute": fragments.current_minute(),
     }

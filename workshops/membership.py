@@ -65,8 +65,9 @@ class Rule:
     window_days: int
 
 
-def current_rule() -> Rule:
-    config = AssemblyConfiguration.current()
+def current_rule(*, versions=None) -> Rule:
+    """`versions`: the request's, when it read them already (AssemblyConfiguration.current)."""
+    config = AssemblyConfiguration.current(versions=versions)
     return Rule(config.membership_min_sessions, config.membership_window_days)
 
 
@@ -394,10 +395,11 @@ def _attended_between(person, starts_from, starts_before):
     )
 
 
-# /me/ asks it at every first view: built and compiled once (assembly/prepared.py).
+# /me/ asks it at every first view: built and compiled once (assembly/prepared.py), with the
+# columns /me/ shows only (each other column cost as much again to convert and set).
 @prepared(datetimes=("starts_from", "starts_before"))
 def _sessions(person, starts_from, starts_before):
-    return _attended_between(person, starts_from, starts_before)
+    return _attended_between(person, starts_from, starts_before).only("title", "starts_at")
 
 
 @dataclasses.dataclass
@@ -421,9 +423,11 @@ class Standing:
         return not self.is_member and (self.is_eligible or self.sessions_needed == 0)
 
 
-def standing(person: User, *, today: datetime.date | None = None) -> Standing:
+def standing(person: User, *, today: datetime.date | None = None, versions=None) -> Standing:
+    """`versions`: the request's content versions, which the configuration row is kept under
+    (without them, it reads them again from the shared cache)."""
     today = today or timezone.localdate()
-    rule = current_rule()
+    rule = current_rule(versions=versions)
     window_start = today - datetime.timedelta(days=rule.window_days)
     sessions = _sessions(
         person=person.pk,
