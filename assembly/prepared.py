@@ -105,6 +105,14 @@ class Prepared:
                 sql, params = compiler.as_sql()
             except EmptyResultSet:  # nothing can match (an empty slice): no query, as Django
                 sql, params = None, ()
+            else:
+                # What turns the rows' values into Python ones depends on the columns and the
+                # vendor only; Django asks every column for it again at each run.
+                columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
+                converters = compiler.get_converters(columns)
+                composite = compiler.has_composite_fields(columns)
+                compiler.get_converters = lambda expressions: converters
+                compiler.has_composite_fields = lambda expressions: composite
             compiled = (queryset, compiler, sql, tuple(params))
             with self._lock:
                 self._compiled.setdefault(connection.vendor, compiled)

@@ -6,7 +6,8 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -95,3 +96,29 @@ def test_a_prepared_query_that_nothing_can_match_asks_nothing(django_assert_num_
 
     with django_assert_num_queries(0):
         assert none_of_them() == []
+
+
+def test_a_prepared_query_converts_its_values_at_each_call_asking_its_columns_once(
+    people, monkeypatch
+):
+    asked = []
+    get_converters = SQLCompiler.get_converters
+    monkeypatch.setattr(
+        SQLCompiler,
+        "get_converters",
+        lambda compiler, expressions: asked.append(1) or get_converters(compiler, expressions),
+    )
+
+    @prepared(datetimes=("now",))
+    def with_flag(now):
+        return User.objects.annotate(
+            recent=ExpressionWrapper(Q(date_joined__gte=now), output_field=BooleanField())
+        ).order_by("date_joined", "pk")
+
+    first = with_flag(now=NOW - datetime.timedelta(days=5))
+    second = with_flag(now=NOW + datetime.timedelta(days=1))
+
+    assert [p.recent for p in first] == [False, True, True, True]
+    assert [p.recent for p in second] == [False, False, False, False]
+    assert {type(p.recent) for p in first + second} == {bool}
+    assert len(asked) == 1
