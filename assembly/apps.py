@@ -16,6 +16,7 @@ class AssemblyConfig(AppConfig):
         from . import (
             blocktranslate,
             cache,
+            extends,
             facilitators,
             merging,
             page_cache,
@@ -130,6 +131,8 @@ class AssemblyConfig(AppConfig):
         blocktranslate.install()
         # And each process keeps the URLs it reversed (assembly/url_reversing.py).
         url_reversing.install()
+        # And `{% extends %}` finds the layout's blocks once (assembly/extends.py).
+        extends.install()
 
         # The shared cache answers again after failing: the content version moves on and this
         # worker forgets what it keeps, since a write may have gone unseen meanwhile.
