@@ -24,6 +24,7 @@ class AssemblyConfig(AppConfig):
             read_only,
             search,
             settings_log,
+            translate,
             url_reversing,
         )
         from .models import (
@@ -133,6 +134,8 @@ class AssemblyConfig(AppConfig):
         url_reversing.install()
         # And `{% extends %}` finds the layout's blocks once (assembly/extends.py).
         extends.install()
+        # And each `{% translate "literal" %}` keeps its text per language (assembly/translate.py).
+        translate.install()
 
         # The shared cache answers again after failing: the content version moves on and this
         # worker forgets what it keeps, since a write may have gone unseen meanwhile.
