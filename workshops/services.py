@@ -226,7 +226,8 @@ def write_plenary_notes(meeting: Meeting, text: str, *, based_on=None, by=None) 
 
 def next_meeting(now=None) -> Meeting | None:
     """The next meeting that is not over, with its visible workshops ordered by sign-ups
-    (`board`), each knowing its meeting, as a prefetch would give them."""
+    (`board`: their titles, whether each is an initiation and `signup_count`), each knowing its
+    meeting, as a prefetch would give them."""
     found = _next_meeting(now=now or timezone.now())
     if not found:
         return None
@@ -246,7 +247,14 @@ def _next_meeting(now):
 
 @prepared()
 def _board(meeting):
-    return Workshop.objects.filter(meeting=meeting).visible().by_signups()
+    # The columns home's board shows only (workshops/templatetags/workshops_home.py): every
+    # other one cost its conversion into each workshop.
+    return (
+        Workshop.objects.filter(meeting=meeting)
+        .visible()
+        .by_signups()
+        .only("meeting", "title", "is_initiation")
+    )
 
 
 # --- Workshops -----------------------------------------------------------------------------------
