@@ -4,9 +4,10 @@ As the template's loop, a card cost about 550 Python calls: a reversed URL, the 
 lazy label through a filter, an `{% if %}` per phase and a `{% blocktranslate %}` around a
 localised date. Here the URL is reversed, the messages translated and the date format looked up
 once for the list (assembly/rows.py), the badge and the label once per phase and kind. The HTML
-is the loop's, byte for byte, and escaped as the loop escaped it: the URL, the title, the label,
-the date and the message of `{% translate %}` escaped; the message of `{% blocktranslate %}`
-inserted as it is, its date escaped (tests/decisions/test_home_cards.py compares the two).
+is the loop's, byte for byte, and escaped as the loop escaped it: the URL, the title, the label
+and the date escaped; the messages inserted as they are, as `{% translate %}` inserts the
+translation of a literal and `{% blocktranslate %}` its message (tests/decisions/
+test_home_cards.py compares the two).
 """
 
 from django import template
@@ -51,7 +52,7 @@ def decision_home_cards(decisions):
         gettext("Vote open until %(closes)s"),
         gettext("Discussion open until %(ends)s"),
     )
-    awaiting = escape(gettext("Waiting for its proposal"))
+    awaiting = gettext("Waiting for its proposal")
     badges, kinds, cards = {}, {}, []
     for decision in decisions:
         phase = decision.phase

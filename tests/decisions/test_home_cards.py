@@ -10,16 +10,15 @@ from django.utils import translation
 from decisions.models import Decision
 
 # decisions/_home.html's loop before issue 24.
-LOOP = Template(
-    """{% load i18n decisions %}{% for decision in open_decisions %}
+LOOP_SOURCE = """{% load i18n decisions %}{% for decision in open_decisions %}
         <li class="card">
           <h3 class="card-title"><a href="{{ decision.get_absolute_url }}">{{ decision.title }}</a></h3>
           <p>{% phase_badge decision %} <span class="muted">{{ decision.get_kind_display|capfirst }}</span></p>
           <p class="muted">{% if decision.phase == "voting" %}{% blocktranslate trimmed with closes=decision.vote_closes_at|date:"DATETIME_FORMAT" %}Vote open until {{ closes }}{% endblocktranslate %}{% elif decision.phase == "discussion" %}{% blocktranslate trimmed with ends=decision.discussion_ends_at|date:"DATETIME_FORMAT" %}Discussion open until {{ ends }}{% endblocktranslate %}{% else %}{% translate "Waiting for its proposal" %}{% endif %}</p>
         </li>
       {% endfor %}"""
-)
-TAG = Template("{% load decisions_home %}{% decision_home_cards open_decisions %}")
+TAG_SOURCE = "{% load decisions_home %}{% decision_home_cards open_decisions %}"
+LOOP, TAG = Template(LOOP_SOURCE), Template(TAG_SOURCE)
 
 AT = datetime.datetime(2026, 11, 19, 23, 30, tzinfo=datetime.UTC)
 
@@ -57,3 +56,17 @@ def test_the_cards_are_the_loops_html(language):
 
 def test_no_decision_no_card():
     assert TAG.render(Context({"open_decisions": []})) == ""
+
+
+def test_messages_are_inserted_as_the_loop_inserted_them(french_says):
+    french_says("Waiting for its proposal", "En attente d'une <em>proposition</em> & co")
+    french_says("Vote open until %(closes)s", "Vote <em>ouvert</em> jusqu'au %(closes)s")
+    # Templates of their own: each {% translate %} node keeps its text (assembly/translate.py).
+    loop, tag = Template(LOOP_SOURCE), Template(TAG_SOURCE)
+    context = {"open_decisions": _decisions()}
+    with translation.override("fr"):
+        expected = loop.render(Context(context))
+        found = tag.render(Context(context))
+
+    assert found == expected
+    assert "En attente d'une <em>proposition</em> & co" in found

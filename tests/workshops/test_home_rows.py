@@ -9,12 +9,11 @@ from django.utils import translation
 from workshops.models import Workshop
 
 # workshops/_home.html's loops before issue 24.
-LOOPS = Template(
-    """{% load i18n %}{% for workshop in board %}
+LOOPS_SOURCE = """{% load i18n %}{% for workshop in board %}
           <li><a href="{{ workshop.get_absolute_url }}">{{ workshop.title }}</a> <span class="muted">{% blocktranslate trimmed count counter=workshop.signup_count %}{{ counter }} person in{% plural %}{{ counter }} people in{% endblocktranslate %}</span></li>
         {% endfor %}|{% for workshop in board %}{% if workshop.is_initiation %}, {% translate "including an initiation to the commons for newcomers" %}{% endif %}{% endfor %}"""
-)
-TAGS = Template("{% load workshops_home %}{% board_rows board %}|{% initiation_notes board %}")
+TAGS_SOURCE = "{% load workshops_home %}{% board_rows board %}|{% initiation_notes board %}"
+LOOPS, TAGS = Template(LOOPS_SOURCE), Template(TAGS_SOURCE)
 
 
 def _board(initiations):
@@ -47,3 +46,18 @@ def test_the_rows_are_the_loops_html(language, initiations):
 
 def test_an_empty_board_has_no_row():
     assert TAGS.render(Context({"board": []})) == "|"
+
+
+def test_messages_are_inserted_as_the_loops_inserted_them(french_says):
+    french_says(
+        "including an initiation to the commons for newcomers", "dont l'initiation <em>&</em>"
+    )
+    # Templates of their own: each {% translate %} node keeps its text (assembly/translate.py).
+    loops, tags = Template(LOOPS_SOURCE), Template(TAGS_SOURCE)
+    context = {"board": _board(initiations=True)}
+    with translation.override("fr"):
+        expected = loops.render(Context(context))
+        found = tags.render(Context(context))
+
+    assert found == expected
+    assert ", dont l'initiation <em>&</em>" in found

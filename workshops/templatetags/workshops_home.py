@@ -45,5 +45,6 @@ def initiation_notes(workshops):
     initiations = sum(1 for workshop in workshops if workshop.is_initiation)
     if not initiations:
         return ""
-    note = ", " + escape(gettext("including an initiation to the commons for newcomers"))
-    return mark_safe(note * initiations)  # escaped above
+    # As {% translate %} inserts the translation of a literal: as it is.
+    note = ", " + gettext("including an initiation to the commons for newcomers")
+    return mark_safe(note * initiations)
