@@ -16,6 +16,7 @@ class AssemblyConfig(AppConfig):
         from . import (
             blocktranslate,
             cache,
+            csrf_tokens,
             extends,
             facilitators,
             merging,
@@ -24,6 +25,7 @@ class AssemblyConfig(AppConfig):
             read_only,
             search,
             settings_log,
+            signed_in,
             translate,
             url_reversing,
         )
@@ -132,6 +134,10 @@ class AssemblyConfig(AppConfig):
         blocktranslate.install()
         # And each process keeps the URLs it reversed (assembly/url_reversing.py).
         url_reversing.install()
+        # And reads the signed-in person with a query prepared once (assembly/signed_in.py).
+        signed_in.install()
+        # And masks each page's CSRF token in a few calls, as Django does (assembly/csrf_tokens.py).
+        csrf_tokens.install()
         # And `{% extends %}` finds the layout's blocks once (assembly/extends.py).
         extends.install()
         # And each `{% translate "literal" %}` keeps its text per language (assembly/translate.py).

@@ -65,10 +65,33 @@ class Breaker:
             return was_failing
 
 
+class _RedisCache(RedisCache):
+    """Django's, keeping the keys it made: the content versions' keys, a dozen or two, are asked
+    for at every request (page_cache/versioning.py), and Django makes and checks each of them
+    character by character every time."""
+
+    MAX_KEYS = 4096
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._made: dict[tuple[str, object], str] = {}
+
+    def make_and_validate_key(self, key, version=None):
+        if type(key) is not str:
+            return super().make_and_validate_key(key, version=version)
+        made = self._made.get((key, version))
+        if made is None:
+            made = super().make_and_validate_key(key, version=version)
+            if len(self._made) >= self.MAX_KEYS:
+                self._made.clear()
+            self._made[(key, version)] = made
+        return made
+
+
 class ForgivingRedisCache(BaseCache):
     def __init__(self, server, params):
         super().__init__(params)
-        self.shared = RedisCache(server, params)
+        self.shared = _RedisCache(server, params)
         self.local = LocMemCache(f"assembly-cache-fallback-{id(self)}", {"MAX_ENTRIES": 5000})
         self.breaker = Breaker()
 

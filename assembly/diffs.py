@@ -23,13 +23,13 @@ def tokenize(text: str) -> list[str]:
 
 
 def _encode(tokens: list[str], index: dict[str, int], table: list[str]) -> str:
-    chars = []
-    for token in tokens:
+    # A loop per distinct token, then one pass in C over all of them: a charter's text has a few
+    # thousand tokens, and a Python loop over each cost most of an amendment's diff.
+    for token in dict.fromkeys(tokens):
         if token not in index:
             index[token] = len(table)
             table.append(token)
-        chars.append(chr(index[token]))
-    return "".join(chars)
+    return "".join(map(chr, map(index.__getitem__, tokens)))
 
 
 def word_diff(old: str, new: str) -> list[tuple[int, str]]:
@@ -46,7 +46,7 @@ def word_diff(old: str, new: str) -> list[tuple[int, str]]:
     engine.diff_cleanupSemantic(diffs)
     result: list[tuple[int, str]] = []
     for op, chars in diffs:
-        text = "".join(table[ord(char)] for char in chars)
+        text = "".join(map(table.__getitem__, map(ord, chars)))
         if result and result[-1][0] == op:
             result[-1] = (op, result[-1][1] + text)
         elif text:

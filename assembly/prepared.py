@@ -29,7 +29,9 @@ import copy
 import datetime
 import functools
 import inspect
+import operator
 import threading
+import weakref
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
@@ -86,6 +88,34 @@ def datetime_param(name: str) -> Param:
     return Param(name, models.DateTimeField())
 
 
+class _Converters:
+    """What a compiled query's columns need converted on one connection, as its compiler finds
+    it (SQLCompiler.get_converters and has_composite_fields, asked at each call by
+    results_iter); asked about other columns, the compiler answers as usual."""
+
+    def __init__(self, compiler, connection):
+        self.compiler = copy.copy(compiler)
+        self.compiler.connection = connection
+        self.columns = [column[0] for column in compiler.select[0 : compiler.col_count]]
+        self.converters = self.compiler.get_converters(self.columns)
+        self.has_composite = self.compiler.has_composite_fields(self.columns)
+
+    def _same(self, expressions) -> bool:
+        return len(expressions) == len(self.columns) and all(
+            map(operator.is_, expressions, self.columns)
+        )
+
+    def for_columns(self, expressions):
+        if self._same(expressions):
+            return self.converters
+        return self.compiler.get_converters(expressions)
+
+    def composite(self, expressions):
+        if self._same(expressions):
+            return self.has_composite
+        return self.compiler.has_composite_fields(expressions)
+
+
 class Prepared:
     """A queryset with placeholders, compiled once per database vendor (see the module's text)."""
 
@@ -93,6 +123,7 @@ class Prepared:
         self._build = build
         self._params = params
         self._compiled: dict[str, tuple] = {}
+        self._converters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
 
     def _compile(self, using: str):
@@ -105,14 +136,6 @@ class Prepared:
                 sql, params = compiler.as_sql()
             except EmptyResultSet:  # nothing can match (an empty slice): no query, as Django
                 sql, params = None, ()
-            else:
-                # What turns the rows' values into Python ones depends on the columns and the
-                # vendor only; Django asks every column for it again at each run.
-                columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
-                converters = compiler.get_converters(columns)
-                composite = compiler.has_composite_fields(columns)
-                compiler.get_converters = lambda expressions: converters
-                compiler.has_composite_fields = lambda expressions: composite
             compiled = (queryset, compiler, sql, tuple(params))
             with self._lock:
                 self._compiled.setdefault(connection.vendor, compiled)
@@ -133,6 +156,13 @@ class Prepared:
         call_compiler.connection = connection
         call_compiler.using = using
         call_compiler.as_sql = lambda *args, **kwargs: (sql, bound)
+        # How each column's value is converted depends on the connection, not on the values:
+        # found once per connection too (Django asks each column's field at every call).
+        converters = self._converters.get(connection)
+        if converters is None:
+            converters = self._converters[connection] = _Converters(compiler, connection)
+        call_compiler.get_converters = converters.for_columns
+        call_compiler.has_composite_fields = converters.composite
         runnable = queryset.using(using)
         runnable.query.get_compiler = lambda *args, **kwargs: call_compiler
         return list(runnable)

@@ -167,7 +167,8 @@ MIDDLEWARE = [
     # A read-only season refuses every write before any view runs (assembly/read_only.py).
     "assembly.read_only.ReadOnlyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, the settings' policy built once (assembly/content_policy.py).
+    "assembly.content_policy.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

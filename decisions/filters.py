@@ -37,3 +37,16 @@ class DecisionFilter(django_filters.FilterSet):
 
 # (language, phase, kind) -> the form's HTML, filled by DecisionFilter.form_html.
 _rendered_forms: dict[tuple[str, str, str], SafeString] = {}
+
+
+def chooses_nothing(data) -> bool:
+    """Whether a request's query (`data`) chooses neither a phase nor a kind: the log as most
+    people open it. The form, built, would find it valid and clean both to ""."""
+    return not data.get("phase") and not data.get("kind")
+
+
+def unfiltered_form_html(data) -> SafeString:
+    """DecisionFilter(data).form_html() when `data` chooses nothing: once kept, without building
+    the filter set and its form (a thousand calls and more per page)."""
+    html = _rendered_forms.get((get_language(), "", ""))
+    return html if html is not None else DecisionFilter(data).form_html()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from assembly import read_only
 from assembly.domain import DomainError
 from assembly.models import AssemblyConfiguration, User
+from assembly.prepared import prepared
 from assembly.tasking import enqueue_on_commit
 
 from . import effects
@@ -309,13 +310,22 @@ def cast_vote(decision: Decision, *, voter, choice: str, reason: str = "", now=N
     return vote
 
 
+# Asked at each view of an open vote's page: built and compiled once (assembly/prepared.py).
+@prepared()
+def _votes_by_choice(decision):
+    return (
+        Vote.objects.filter(decision=decision)
+        .order_by()
+        .values("choice")
+        .annotate(votes=Count("pk"))
+        .values_list("choice", "votes")
+    )
+
+
 def tally(decision: Decision) -> dict[str, int]:
     """Counts of the current votes by choice."""
-    counts = Vote.objects.filter(decision=decision).aggregate(
-        consent=Count("pk", filter=Q(choice=Vote.Choice.CONSENT)),
-        abstain=Count("pk", filter=Q(choice=Vote.Choice.ABSTAIN)),
-        object=Count("pk", filter=Q(choice=Vote.Choice.OBJECT)),
-    )
+    counts = dict.fromkeys(Vote.Choice.values, 0)
+    counts.update(_votes_by_choice(decision=decision.pk))
     return counts
 
 

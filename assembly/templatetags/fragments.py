@@ -3,26 +3,60 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from .. import fragments, page_cache
+from .. import fixed_text, fragments, page_cache
 
 register = template.Library()
 
 
 class FragmentNode(template.Node):
     def __init__(self, nodelist, name, *, versioned: bool, extra=None):
+        # Its text that depends only on the code, joined once per language (fixed_text.py).
+        fixed_text.fold(nodelist)
         self.nodelist = nodelist
+        # Nothing left but that text: joined once already, it needs no keeping.
+        self.fixed = fixed_text.only_fixed(nodelist)
+        self._nodes_by_type = {}
         self.name = name
         self.versioned = versioned
         self.extra = extra
+
+    def get_nodes_by_type(self, nodetype):
+        """As Django's, found once: a compiled part never changes, and each render of a page that
+        extends the layout looks for the layout's blocks through all of its parts."""
+        found = self._nodes_by_type.get(nodetype)
+        if found is None:
+            found = self._nodes_by_type[nodetype] = super().get_nodes_by_type(nodetype)
+        return list(found)
 
     def render_part(self, context):
         """The part itself; `with=` names a mapping (often lazy: a view's context computed only
         now) whose items the part sees as variables."""
         extra = self.extra.resolve(context) if self.extra is not None else None
-        with context.push(**(dict(extra) if extra else {})):
+        kept = context.render_context
+        outer = kept.get(fixed_text.KEY)
+        kept[fixed_text.KEY] = fixed_text.fold_key(context)
+        try:
+            with context.push(**(dict(extra) if extra else {})):
+                return self.nodelist.render(context)
+        finally:
+            kept[fixed_text.KEY] = outer
+
+    def render_fixed(self, context):
+        """A part of fixed text alone: its text, joined for this render's key (no variable to
+        set, none to keep apart from the page's). Its name and key values are checked as a kept
+        part's are."""
+        fragments.key_values(self.name.resolve(context), context)
+        kept = context.render_context
+        outer = kept.get(fixed_text.KEY)
+        kept[fixed_text.KEY] = fixed_text.fold_key(context)
+        try:
             return self.nodelist.render(context)
+        finally:
+            kept[fixed_text.KEY] = outer
 
     def render(self, context):
+        if self.fixed:
+            return self.render_fixed(context)
         version = None
         name = self.name.resolve(context)
         if self.versioned:

@@ -22,3 +22,11 @@ def phase_badge(decision):
     return format_html(
         '<span class="badge{}">{}</span>\n', " badge-warn" if warn else "", capfirst(label)
     )
+
+
+@register.simple_tag
+def decision_log_rows(decisions):
+    """The decision log's rows, written in Python (decisions/log_rows.py)."""
+    from ..log_rows import render  # noqa: PLC0415 - cycle: log_rows -> this phase_badge
+
+    return render(decisions)

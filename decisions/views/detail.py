@@ -2,7 +2,7 @@
 context, which the forms re-render with their errors."""
 
 from django.contrib import messages
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -12,6 +12,7 @@ from django.utils.functional import SimpleLazyObject
 from assembly import fragments
 from assembly.permissions import is_signed_in
 from assembly.prepared import prepared
+from commons_registry.models import Commons
 
 from .. import permissions, services
 from ..extensions import detail_sections
@@ -37,6 +38,17 @@ def decision_queryset():
 @prepared()
 def _decision_with_author(decision):
     return Decision.objects.select_related("author", "previous_round").filter(pk=decision)
+
+
+@prepared()
+def _related_commons(decision):
+    # As the prefetch of decision_queryset() asks them, in the commons' own order.
+    return Commons.objects.filter(decisions=decision)
+
+
+@prepared()
+def _next_rounds(decision):
+    return Decision.objects.only("pk", "title", "previous_round_id").filter(previous_round=decision)
 
 
 @prepared()
@@ -74,7 +86,11 @@ def _roll_entry_of(user, decision):
     return found[0] if found else None
 
 
-def detail_context(request, decision, *, vote_form=None, comment_form=None, proposal_form=None):
+def detail_context(
+    request, decision, *, vote_form=None, comment_form=None, proposal_form=None, relations=None
+):
+    """`relations` are the decision's related commons and next rounds; by default those that
+    decision_queryset() prefetched."""
     now = timezone.now()
     user = request.user
     comments = _comments(decision=decision.pk)
@@ -94,8 +110,14 @@ def detail_context(request, decision, *, vote_form=None, comment_form=None, prop
     can_hide = permissions.can_hide_comment(user)
     for comment in comments:
         comment.can_edit = permissions.can_edit_comment(user, comment, now)
+    related_commons, next_rounds = relations or (
+        decision.related_commons.all(),
+        decision.next_rounds.all(),
+    )
     return {
         "decision": decision,
+        "related_commons": related_commons,
+        "next_rounds": next_rounds,
         "comments": comments if can_hide else [c for c in comments if not c.hidden],
         "hidden_count": sum(c.hidden for c in comments),
         "versions": decision.proposal_versions(),
@@ -160,8 +182,8 @@ def decision_detail(request, pk):
     decision = found[0]
 
     def detail():
-        prefetch_related_objects([decision], *_prefetches())
-        return detail_context(request, decision)
+        relations = (_related_commons(decision=decision.pk), _next_rounds(decision=decision.pk))
+        return detail_context(request, decision, relations=relations)
 
     return render(
         request,

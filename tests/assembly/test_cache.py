@@ -4,9 +4,10 @@ behind a circuit breaker, so that a failing Redis reads as an empty cache and ne
 import time
 
 import pytest
+from django.core.cache.backends.redis import RedisCache
 
 from assembly import cache as shared_cache
-from assembly.cache import ForgivingRedisCache
+from assembly.cache import ForgivingRedisCache, _RedisCache
 
 
 @pytest.fixture
@@ -89,3 +90,19 @@ def test_rate_limit_counters_stay_in_memory_while_redis_fails():
 
     assert backend.get("allauth:rl:account:comment") == [1.0, 2.0]
     assert backend.get("page") is None
+
+
+def test_the_shared_cache_keeps_the_keys_it_made_as_django_makes_them():
+    params = {"KEY_PREFIX": "assemblee-house", "VERSION": 3}
+    ours, django = (
+        _RedisCache("redis://127.0.0.1:1/0", params),
+        RedisCache("redis://127.0.0.1:1/0", params),
+    )
+    for key, version in (("page-cache:content-version", None), ("x", 2), (17, None)):
+        assert ours.make_and_validate_key(key, version) == django.make_and_validate_key(
+            key, version
+        )
+        assert ours.make_and_validate_key(key, version) == django.make_and_validate_key(
+            key, version
+        )
+    assert len(ours._made) == 2  # text keys only

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models import Count, Q
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -98,27 +98,24 @@ def test_a_prepared_query_that_nothing_can_match_asks_nothing(django_assert_num_
         assert none_of_them() == []
 
 
-def test_a_prepared_query_converts_its_values_at_each_call_asking_its_columns_once(
-    people, monkeypatch
-):
+def test_the_columns_converters_are_found_once_per_connection_and_applied(people, monkeypatch):
     asked = []
-    get_converters = SQLCompiler.get_converters
+    original = SQLCompiler.get_converters
     monkeypatch.setattr(
         SQLCompiler,
         "get_converters",
-        lambda compiler, expressions: asked.append(1) or get_converters(compiler, expressions),
+        lambda compiler, expressions: asked.append(1) or original(compiler, expressions),
     )
 
-    @prepared(datetimes=("now",))
-    def with_flag(now):
-        return User.objects.annotate(
-            recent=ExpressionWrapper(Q(date_joined__gte=now), output_field=BooleanField())
-        ).order_by("date_joined", "pk")
+    @prepared()
+    def joined(person):
+        return User.objects.filter(pk=person).values_list("date_joined", "display_name")
 
-    first = with_flag(now=NOW - datetime.timedelta(days=5))
-    second = with_flag(now=NOW + datetime.timedelta(days=1))
+    first = joined(person=people[1].pk)
+    again = joined(person=people[2].pk)
 
-    assert [p.recent for p in first] == [False, True, True, True]
-    assert [p.recent for p in second] == [False, False, False, False]
-    assert {type(p.recent) for p in first + second} == {bool}
-    assert len(asked) == 1
+    assert first == list(
+        User.objects.filter(pk=people[1].pk).values_list("date_joined", "display_name")
+    )
+    assert again[0][0] == people[2].date_joined and again[0][0].tzinfo is not None
+    assert len(asked) == 2  # the ordinary queryset's, and the prepared query's once for both

@@ -13,9 +13,14 @@ from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.template import Context
+from django.test import RequestFactory
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from pyld import jsonld
 
+from assembly.templatetags.social import _TAGS, social_meta
 from tests.commons_registry.factories import CommonsFactory
 from tests.workshops.factories import MeetingFactory, VenueFactory, WorkshopFactory
 
@@ -134,3 +139,22 @@ def test_commons_page_carries_place_or_organization_jsonld(client, coordinates, 
     assert _value(entity, "name") == commons.name
     assert _value(entity[SCHEMA + "address"][0], "postalCode") == "59800"
     assert (SCHEMA + "geo" in entity) is (kind == "Place")
+
+
+def test_the_tags_escape_what_people_wrote_as_format_html_did():
+    request = RequestFactory().get("/commons/jardin/")
+    hostile = "<script>alert(\"x\")</script> & 'co'"
+    safe = mark_safe("<em>déjà sûr</em>")
+    context = Context({"request": request, "assembly": None, "LANGUAGE_CODE": "en"})
+    written = social_meta(context, title=hostile, description=safe)
+    assert "<script>" not in written and "&lt;script&gt;alert(&quot;x&quot;)" in written
+    assert "&#x27;co&#x27;" in written and "<em>déjà sûr</em>" in written
+    assert written == format_html(
+        _TAGS,
+        description=safe,
+        site="Assemblée",
+        title=hostile,
+        url="http://testserver/commons/jardin/",
+        image="http://testserver/static/og-image.png",
+        locale="en_GB",
+    )

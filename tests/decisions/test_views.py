@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from commons_registry.models import Commons
-from decisions import extensions, services
+from decisions import extensions, filters, services
 from decisions.models import Comment, Decision, Vote
 from tests.commons_registry.factories import CommonsFactory
 from tests.decisions.factories import MemberFactory, discussion, voting
@@ -523,6 +523,31 @@ def test_detail_during_vote_shows_live_counts_turnout_fingerprint_and_objections
 
 
 @pytest.mark.django_db
+def test_detail_links_the_related_commons_by_name_and_the_rounds_before_and_after(client):
+    author, member = UserFactory(), MemberFactory()
+    first = voting(author, now=timezone.now() - 8 * DAY)
+    services.cast_vote(
+        first, voter=member, choice="object", reason="No", now=timezone.now() - 7 * DAY
+    )
+    services.close_vote(first, now=timezone.now())
+    garden, bakery = CommonsFactory(name="Garden & co"), CommonsFactory(name="Bakery")
+    first.related_commons.set([garden, bakery])
+    second = services.start_new_round(first, by=author, title="Round two", proposal="Cheaper")
+
+    before = client.get(first.get_absolute_url()).content.decode()
+    after = client.get(second.get_absolute_url()).content.decode()
+
+    commons = (
+        f'<dd><a href="/commons/{bakery.slug}/">Bakery</a>, '
+        f'<a href="/commons/{garden.slug}/">Garden &amp; co</a></dd>'
+    )
+    assert commons in before
+    assert f'<dd><a href="/decisions/{second.pk}/">Round two</a></dd>' in before
+    assert commons in after
+    assert f'<dd><a href="/decisions/{first.pk}/">{first.title}</a></dd>' in after
+
+
+@pytest.mark.django_db
 def test_log_shows_a_closed_decisions_dates_roll_turnout_counts_and_outcome(client, settings):
     settings.LANGUAGE_CODE = "en"
     voters = MemberFactory.create_batch(4)
@@ -589,6 +614,26 @@ def test_list_filter_form_shows_each_requests_choice_and_language(client):
     assert '<option value="" selected>All phases</option>' in forms[3]
     assert '<option value="" selected>All kinds</option>' in forms[3]
     assert forms[4] == forms[0]
+
+
+@pytest.mark.django_db
+def test_list_filtered_by_nothing_shows_the_form_as_built(client, monkeypatch):
+    """Filtered by nothing, the log builds no filter set once the form's HTML is kept: the
+    same HTML as the form built for that request."""
+    monkeypatch.setattr(filters, "_rendered_forms", {})
+    discussion(title="Bike", kind="finance")
+    voting(title="Vote on bike", kind="position")
+
+    def form(path, language="en"):
+        body = client.get(path, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert "Bike" in body and "Vote on bike" in body
+        return body.split('class="filter-form"')[1].split("</form>")[0]
+
+    with translation.override("en"):
+        built = str(filters.DecisionFilter({"phase": "", "kind": ""}).form.as_div())
+    assert form("/decisions/") == form("/decisions/") == form("/decisions/?phase=&kind=")
+    assert built in form("/decisions/?page=1")
+    assert "Toutes les étapes" in form("/decisions/", "fr")
 
 
 @pytest.mark.django_db

@@ -20,6 +20,27 @@ from .meetings import Meeting
 NOTES_EXPECTED_WITHIN = datetime.timedelta(days=60)
 
 
+# The columns a board's card shows (workshops/templatetags/workshop_cards.py), its proposer by
+# their name: a board reads these rows at every first view after a write, and each other column
+# (the description, the proposer's whole account) costs its conversion into every instance. A
+# card that showed another field would ask for it once per card: the board's query count tests
+# would say so.
+BOARD_CARD_FIELDS = (
+    "title",
+    "hidden",
+    "is_initiation",
+    "capacity",
+    "needs_work_tables",
+    "needs_whiteboard",
+    "needs_projector",
+    "needs_good_internet",
+    "online_link",
+    "notes",
+    "proposed_by__display_name",
+    "proposed_by__email",
+)
+
+
 class WorkshopQuerySet(models.QuerySet):
     def visible(self):
         return self.filter(hidden=False)
@@ -40,6 +61,7 @@ class WorkshopQuerySet(models.QuerySet):
             .by_signups()
             .with_signup_of(person)
             .select_related("proposed_by")
+            .only(*BOARD_CARD_FIELDS)
         )
 
     def with_signup_of(self, person):

@@ -150,6 +150,7 @@ def meeting_detail(request, pk):
                 signed_up=w.signed_up,
                 open_for_signups=open_for_signups,
                 runs=runs,
+                facilitator=facilitator,
                 # From the kept part's key, never from the fresher rows read here: a card kept
                 # for this key must not show the link to another viewer with the same key.
                 sees_link=permissions.sees_workshop_link(

@@ -11,14 +11,18 @@ def card_context(
     open_for_signups: bool,
     sees_link: bool | None = None,
     runs=None,
+    facilitator: bool | None = None,
 ):
     """`sees_link`: whether the card shows the online link, when the caller decides it from the
     facts its kept part is keyed by (the board); otherwise asked of the person. `runs`, when the
     caller knows them (the board: `involvement_of`), are the workshops the person proposed or
-    facilitates: the card then asks nothing of the workshop's facilitators."""
+    facilitates: the card then asks nothing of the workshop's facilitators. `facilitator`,
+    when the caller knows it (the board, once for all its cards): whether the person is one."""
     is_full = workshop.capacity is not None and workshop.signup_count >= workshop.capacity
     if sees_link is None:
         sees_link = permissions.can_see_workshop_link(user, workshop, signed_up=signed_up)
+    if facilitator is None:
+        facilitator = permissions.is_facilitator(user)
     return {
         "workshop": workshop,
         "signed_up": signed_up,
@@ -27,8 +31,9 @@ def card_context(
         "can_edit": (
             permissions.can_edit_workshop(user, workshop)
             if runs is None
-            else workshop.pk in runs or permissions.is_facilitator(user)
+            else workshop.pk in runs or facilitator
         ),
-        "can_hide": permissions.can_hide_workshop(user),
+        # permissions.can_hide_workshop: the facilitators.
+        "can_hide": facilitator,
         "can_see_link": sees_link,
     }

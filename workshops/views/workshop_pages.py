@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.context_processors import csrf
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from ..forms import (
 )
 from ..models import Attendance, Workshop
 from ..notes import latest_revision_id
+from ..templatetags.workshop_cards import Words, render_card
 from .cards import card_context
 from .common import back_to
 from .notes import save_notes
@@ -44,7 +46,8 @@ def workshop_detail(request, pk):
         request,
         "workshops/workshop_detail.html",
         {
-            **_card(request, workshop),
+            "workshop": workshop,
+            "card": _card(request, workshop),
             "meeting": workshop.meeting,
             "structured_data": structured_data.workshop_event(workshop, request.build_absolute_uri),
             "can_write_notes": can_write_notes,
@@ -190,8 +193,7 @@ def sign_up(request, pk):
         else:
             messages.success(request, done)
         return back_to(request, workshop.meeting.get_absolute_url())
-    return render(
-        request,
-        "workshops/_workshop_card.html",
-        {**_card(request, workshop), "error": error, "done": done},
-    )
+    card = {**_card(request, workshop), "error": error, "done": done}
+    # The token as a template's context has it: read only if the card shows a form.
+    token = csrf(request)["csrf_token"]
+    return HttpResponse(render_card(card, words=Words(), csrf_token=token))

@@ -1,0 +1,42 @@
+"""{% language_options %}: the language switcher's options, in Python (issue 24).
+
+The layout (templates/base.html) lists the languages the assembly offers, and the one in use,
+in a select: written in the template, the loop, its conditions and filters cost some six
+hundred function calls at each first view after a write, for two options.
+"""
+
+from html import escape
+
+from django import template
+from django.conf import settings
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language_info
+
+register = template.Library()
+
+# One option, indented as the select's other lines in templates/base.html.
+_OPTION = '\n            <option value="{code}"{selected} lang="{code}">{name}</option>\n          '
+
+
+@register.simple_tag
+def language_options(assembly, current):
+    """An option for each language of settings.LANGUAGES that the assembly offers, and for
+    `current`, the language in use (selected). The 503 page's stand-in for the configuration (a
+    mapping, assembly/unavailable.py) offers none but the current one."""
+    offered = getattr(assembly, "language_codes", ())
+    options = []
+    for code, _name in settings.LANGUAGES:
+        if code in offered or code == current:
+            options.append(
+                _OPTION.format(
+                    code=escape(code),
+                    selected=" selected" if code == current else "",
+                    name=escape(_capfirst(get_language_info(code)["name_local"])),
+                )
+            )
+    return mark_safe("".join(options))  # each value escaped above
+
+
+def _capfirst(text: str) -> str:
+    # django.utils.text.capfirst, and html.escape is Django's escape, without their lazy wrappers.
+    return text[:1].upper() + text[1:]
