@@ -17,6 +17,7 @@ class AssemblyConfig(AppConfig):
             blocktranslate,
             cache,
             csrf_tokens,
+            extends,
             facilitators,
             merging,
             page_cache,
@@ -25,6 +26,7 @@ class AssemblyConfig(AppConfig):
             search,
             settings_log,
             signed_in,
+            translate,
             url_reversing,
         )
         from .models import (
@@ -136,6 +138,10 @@ class AssemblyConfig(AppConfig):
         signed_in.install()
         # And masks each page's CSRF token in a few calls, as Django does (assembly/csrf_tokens.py).
         csrf_tokens.install()
+        # And `{% extends %}` finds the layout's blocks once (assembly/extends.py).
+        extends.install()
+        # And each `{% translate "literal" %}` keeps its text per language (assembly/translate.py).
+        translate.install()
 
         # The shared cache answers again after failing: the content version moves on and this
         # worker forgets what it keeps, since a write may have gone unseen meanwhile.

@@ -41,8 +41,14 @@ def find_duplicate(name: str, exclude_pk=None) -> Commons | None:
 
 
 def newest_published(limit: int = 5):
-    """The newest published commons, for the home page."""
-    return Commons.objects.published().select_related("category").newest()[:limit]
+    """The newest published commons, for the home page: the columns its cards show only
+    (commons_registry/templatetags/commons_home.py), every other one cost its conversion."""
+    return (
+        Commons.objects.published()
+        .select_related("category")
+        .only("name", "slug", "summary", "category__name")
+        .newest()[:limit]
+    )
 
 
 def _mark_changed_by(commons: Commons, person) -> None:

@@ -42,7 +42,7 @@ def _newest_commons():
 
 @prepared()
 def _open_decisions():
-    return decisions_services.open_decisions()[:5]
+    return decisions_services.open_decisions_for_home()[:5]
 
 
 def home(request):

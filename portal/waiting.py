@@ -29,19 +29,27 @@ class Waiting:
 
 
 # Compiled once per process (assembly/prepared.py): home and /me/ ask them at every first view.
+# Each reads the columns its cards show only (portal/templatetags/waiting_cards.py): every other
+# one cost its conversion into each instance.
 @prepared(datetimes=("now",))
 def _votes(person, now):
-    return Decision.objects.awaiting_vote_from(person, now)[:LIMIT]
+    return Decision.objects.awaiting_vote_from(person, now).only("title", "vote_closes_at")[:LIMIT]
 
 
 @prepared(datetimes=("now",))
 def _discussions(person, now):
-    return Decision.objects.changed_since_taking_part(person, now)[:LIMIT]
+    return Decision.objects.changed_since_taking_part(person, now).only(
+        "title", "phase", "outcome"
+    )[:LIMIT]
 
 
 @prepared(datetimes=("now",))
 def _notes(person, now):
-    return Workshop.objects.notes_missing_for(person, now).select_related("meeting")[:LIMIT]
+    return (
+        Workshop.objects.notes_missing_for(person, now)
+        .select_related("meeting")
+        .only("title", "meeting__title", "meeting__starts_at")[:LIMIT]
+    )
 
 
 def waiting_for(person, now=None) -> Waiting | None:

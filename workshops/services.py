@@ -7,7 +7,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -225,19 +225,35 @@ def write_plenary_notes(meeting: Meeting, text: str, *, based_on=None, by=None) 
 
 
 def next_meeting(now=None) -> Meeting | None:
-    """The next meeting that is not over, with its visible workshops ordered by sign-ups."""
+    """The next meeting that is not over, with its visible workshops ordered by sign-ups
+    (`board`: their titles, whether each is an initiation and `signup_count`), each knowing its
+    meeting, as a prefetch would give them."""
     found = _next_meeting(now=now or timezone.now())
-    return found[0] if found else None
+    if not found:
+        return None
+    meeting = found[0]
+    meeting.board = _board(meeting=meeting.pk)
+    for workshop in meeting.board:
+        Workshop.meeting.field.set_cached_value(workshop, meeting)
+    return meeting
 
 
-# Home asks for it at every first view: built and compiled once (assembly/prepared.py).
+# Home asks for them at every first view: built and compiled once (assembly/prepared.py). The
+# board is its own query rather than a prefetch, which Django would build and compile each time.
 @prepared(datetimes=("now",))
 def _next_meeting(now):
-    workshops = Workshop.objects.visible().by_signups()
+    return Meeting.objects.upcoming(now).select_related("venue")[:1]
+
+
+@prepared()
+def _board(meeting):
+    # The columns home's board shows only (workshops/templatetags/workshops_home.py): every
+    # other one cost its conversion into each workshop.
     return (
-        Meeting.objects.upcoming(now)
-        .select_related("venue")
-        .prefetch_related(Prefetch("workshops", queryset=workshops, to_attr="board"))[:1]
+        Workshop.objects.filter(meeting=meeting)
+        .visible()
+        .by_signups()
+        .only("meeting", "title", "is_initiation")
     )
 
 

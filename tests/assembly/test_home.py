@@ -1,15 +1,26 @@
 """The home page gathers every app: next meeting and its workshops, open decisions, the charter."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from commons_registry.models import Commons
+from decisions.services import add_comment
 from tests.charter.factories import add_version, default_charter
 from tests.commons_registry.factories import CommonsFactory
-from tests.decisions.factories import discussion
+from tests.decisions.factories import MemberFactory, discussion, voting
 from tests.factories import UserFactory
-from tests.workshops.factories import MeetingFactory, SignupFactory, WorkshopFactory
+from tests.workshops.factories import (
+    MeetingFactory,
+    PastMeetingFactory,
+    SignupFactory,
+    WorkshopFactory,
+)
 
 pytestmark = pytest.mark.django_db
+
+HOUR = datetime.timedelta(hours=1)
 
 
 def test_home_shows_next_meeting_with_workshops_ordered_by_signups(client):
@@ -61,3 +72,27 @@ def test_home_query_count_does_not_grow_with_content(client, django_assert_num_q
         response = client.get("/")
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("items", [1, 3])
+def test_signed_in_home_query_count_does_not_grow_with_what_waits(
+    client, django_assert_num_queries, items
+):
+    """Home's lists read only the columns their cards show: a card asking for another would
+    cost a query per card."""
+    member = MemberFactory()
+    for n in range(items):
+        voting(title=f"Vote {n}")
+        commented = discussion(title=f"Discussion {n}")
+        add_comment(commented, author=member, text="Me first", now=timezone.now() - HOUR * 2)
+        add_comment(commented, author=UserFactory(), text="Me next", now=timezone.now() - HOUR)
+        WorkshopFactory(meeting=PastMeetingFactory(), proposed_by=member, title=f"Notes {n}")
+        CommonsFactory(state=Commons.State.PUBLISHED, name=f"Commons {n}")
+    client.force_login(member)
+    client.get("/")
+
+    with django_assert_num_queries(8):
+        page = client.get("/").content.decode()
+
+    assert all(f"Vote {n}" in page and f"Notes {n}" in page for n in range(items))
+    assert all(f"Discussion {n}" in page and f"Commons {n}" in page for n in range(items))

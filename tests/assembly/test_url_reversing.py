@@ -1,6 +1,8 @@
 """assembly/url_reversing.py: each process keeps the URLs it reversed, and gives the same ones."""
 
-from django.urls import reverse
+from django.template import Context, Template
+from django.test import override_settings
+from django.urls import reverse, set_script_prefix
 from django.urls.resolvers import URLResolver
 
 from assembly import url_reversing
@@ -30,3 +32,36 @@ def test_arguments_other_than_text_and_numbers_are_never_kept():
 
 def test_the_resolver_reverses_through_the_kept_answers():
     assert URLResolver._reverse_with_prefix is url_reversing._reverse_with_prefix
+
+
+URL_TAGS = Template(
+    "{% url 'subscribe' %}|{% url 'decisions:detail' pk %}|{% url 'subscribe' as there %}"
+    "{{ there }}|{% url name %}"
+)
+
+
+def test_a_url_tag_of_a_literal_keeps_its_text_and_gives_djangos(monkeypatch):
+    context = {"pk": 4, "name": "home"}
+    first = URL_TAGS.render(Context(context))
+    monkeypatch.setattr(url_reversing, "_render_url", lambda node, context: "reversed again")
+    kept = URL_TAGS.render(Context({"pk": 5, "name": "home"}))
+
+    assert first == "/subscribe/|/decisions/4/|/subscribe/|/"
+    # Only the literal without arguments nor `as` is kept; the others are asked again (`as`
+    # sets nothing here: the stand-in renders the text instead).
+    assert kept == "/subscribe/|reversed again|reversed again|reversed again"
+
+
+def test_a_url_tag_is_reversed_again_under_another_prefix_or_settings(monkeypatch):
+    template = Template("{% url 'subscribe' %}")
+    assert template.render(Context()) == "/subscribe/"
+    set_script_prefix("/assemblee/")
+    try:
+        under_prefix = template.render(Context())
+    finally:
+        set_script_prefix("/")
+    monkeypatch.setattr(url_reversing, "_render_url", lambda node, context: "reversed again")
+    with override_settings(ROOT_URLCONF="config.urls"):
+        after_settings = template.render(Context())
+
+    assert (under_prefix, after_settings) == ("/assemblee/subscribe/", "reversed again")

@@ -210,5 +210,6 @@ def test_next_meeting_prefetches_visible_workshops_by_signups(django_assert_num_
     with django_assert_num_queries(2):
         found = services.next_meeting()
         board = [(w.pk, w.signup_count) for w in found.board]
+        assert all(w.meeting is found for w in found.board)
     assert found == meeting
     assert board == [(busy.pk, 2), (quiet.pk, 0)]

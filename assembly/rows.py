@@ -1,0 +1,63 @@
+"""For lists whose rows are written in Python rather than looped over in a template (issue 24).
+
+A row of a template loop pays the template engine for each tag, and Django again for what is the
+same on every row of a page: a URL reversed whole for each key, a message or a label translated
+again, a date format looked up again. A renderer written with these asks once per list.
+"""
+
+import re
+
+from django.urls import get_resolver, get_script_prefix, get_urlconf
+from django.utils.html import escape
+from django.utils.translation import get_language
+
+# Far from any real primary key: where the key goes in a reversed URL.
+_MARK = 987654321
+# Models' URLs kept around their marks at most (models × languages × URL prefixes, a few).
+MAX_KEPT = 256
+
+_kept: dict[tuple, tuple[str, str]] = {}
+
+
+def _around(model, field: str, mark) -> tuple[str, str]:
+    """A `model` row's `get_absolute_url()` before and after its `field`, escaped. Reversed
+    once per process for each language, URL prefix and URL configuration, all it depends on
+    besides the code (as assembly/url_reversing.py keeps URLs)."""
+    key = (model, field, get_language(), get_script_prefix(), get_resolver(get_urlconf()))
+    found = _kept.get(key)
+    if found is None:
+        row = model.__new__(model)  # not __init__, which sets every field: `field` is all it reads
+        setattr(row, field, mark)
+        before, _, after = row.get_absolute_url().rpartition(str(mark))
+        found = (escape(before), escape(after))
+        if len(_kept) >= MAX_KEPT:
+            _kept.clear()
+        _kept[key] = found
+    return found
+
+
+def url_by_pk(model):
+    """A function giving the escaped `get_absolute_url()` of a `model` row from its primary
+    key: the URL reversed through the model's own method (once, `_around`), the key put in its
+    place."""
+    before, after = _around(model, "pk", _MARK)
+    return lambda pk: f"{before}{pk:d}{after}"
+
+
+# What Django's `slug` path converter accepts: such a slug goes into a URL as it is.
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+_SLUG_MARK = f"slug-{_MARK}"
+
+
+def url_by_slug(model):
+    """A function giving the escaped `get_absolute_url()` of a `model` row from the row: the URL
+    reversed through the model's own method (once, `_around`), the row's slug put in its place
+    (a slug Django would not take as it is is left to the method)."""
+    before, after = _around(model, "slug", _SLUG_MARK)
+
+    def url(found) -> str:
+        if _SLUG.fullmatch(found.slug):
+            return f"{before}{found.slug}{after}"
+        return escape(found.get_absolute_url())
+
+    return url

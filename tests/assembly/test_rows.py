@@ -1,0 +1,34 @@
+"""assembly/rows.py: a model's URL reversed once, each row's key put in its place, gives what
+the model's get_absolute_url gives, in each language."""
+
+import pytest
+from django.urls import NoReverseMatch
+from django.utils import translation
+
+from assembly.rows import url_by_pk, url_by_slug
+from commons_registry.models import Commons
+from decisions.models import Decision
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_url_of_a_key_is_the_models(language):
+    with translation.override(language):
+        url = url_by_pk(Decision)
+        assert [url(pk) for pk in (1, 42, 123456)] == [
+            Decision(pk=pk).get_absolute_url() for pk in (1, 42, 123456)
+        ]
+
+
+@pytest.mark.parametrize("slug", ["jardin-2", "Le_Fab-Lab"])
+def test_the_url_of_a_slug_is_the_models(slug):
+    commons = Commons(slug=slug)
+
+    assert url_by_slug(Commons)(commons) == commons.get_absolute_url()
+
+
+@pytest.mark.parametrize("slug", ["café", "a b", "x/y"])
+def test_a_slug_the_url_cannot_take_fails_as_the_model_does(slug):
+    with pytest.raises(NoReverseMatch):
+        Commons(slug=slug).get_absolute_url()
+    with pytest.raises(NoReverseMatch):
+        url_by_slug(Commons)(Commons(slug=slug))

@@ -1,0 +1,52 @@
+"""Home's newest commons written in Python (commons_registry/templatetags/commons_home.py): the
+HTML of the template loop they replaced, byte for byte, hostile texts escaped."""
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from commons_registry.models import Category, Commons
+
+# commons_registry/_home.html's loop before issue 24.
+LOOP = Template(
+    """{% for commons in newest_commons %}
+        <li class="card">
+          <h3 class="card-title"><a href="{{ commons.get_absolute_url }}">{{ commons.name }}</a></h3>
+          <p class="muted">{{ commons.category.name }}</p>
+          <p>{{ commons.summary }}</p>
+        </li>
+      {% endfor %}"""
+)
+TAG = Template("{% load commons_home %}{% commons_home_cards newest_commons %}")
+
+
+def _newest():
+    garden = Category(name="Jardins <& co>")
+    return [
+        Commons(slug=slug, name=name, summary=summary, category=garden)
+        for slug, name, summary in [
+            ("jardin-2", '<script>alert("x")</script>', "L'été & l'hiver"),
+            ("Le_Fab-Lab", "Fab'lab", "<b>outils</b>"),
+            # Not a slug Django's converter takes as it is: the model's own method says what.
+            ("café", "Café", "Un tiers-lieu"),
+        ]
+    ]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_cards_are_the_loops_html(language):
+    context = {"newest_commons": _newest()[:2]}
+    with translation.override(language):
+        expected = LOOP.render(Context(context))
+        found = TAG.render(Context(context))
+
+    assert found == expected
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in found
+    assert "<script>" not in found and "<b>" not in found
+
+
+def test_a_slug_the_url_would_not_take_as_it_is_asks_the_model(monkeypatch):
+    odd = _newest()[2]
+    monkeypatch.setattr(Commons, "get_absolute_url", lambda self: f"/commons/?<{self.slug}>")
+
+    assert 'href="/commons/?&lt;café&gt;"' in TAG.render(Context({"newest_commons": [odd]}))

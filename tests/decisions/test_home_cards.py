@@ -1,0 +1,72 @@
+"""Home's open decisions written in Python (decisions/templatetags/decisions_home.py): the HTML of
+the template loop they replaced, byte for byte, in both languages, hostile titles escaped."""
+
+import datetime
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from decisions.models import Decision
+
+# decisions/_home.html's loop before issue 24.
+LOOP_SOURCE = """{% load i18n decisions %}{% for decision in open_decisions %}
+        <li class="card">
+          <h3 class="card-title"><a href="{{ decision.get_absolute_url }}">{{ decision.title }}</a></h3>
+          <p>{% phase_badge decision %} <span class="muted">{{ decision.get_kind_display|capfirst }}</span></p>
+          <p class="muted">{% if decision.phase == "voting" %}{% blocktranslate trimmed with closes=decision.vote_closes_at|date:"DATETIME_FORMAT" %}Vote open until {{ closes }}{% endblocktranslate %}{% elif decision.phase == "discussion" %}{% blocktranslate trimmed with ends=decision.discussion_ends_at|date:"DATETIME_FORMAT" %}Discussion open until {{ ends }}{% endblocktranslate %}{% else %}{% translate "Waiting for its proposal" %}{% endif %}</p>
+        </li>
+      {% endfor %}"""
+TAG_SOURCE = "{% load decisions_home %}{% decision_home_cards open_decisions %}"
+LOOP, TAG = Template(LOOP_SOURCE), Template(TAG_SOURCE)
+
+AT = datetime.datetime(2026, 11, 19, 23, 30, tzinfo=datetime.UTC)
+
+
+def _decisions():
+    return [
+        Decision(
+            pk=pk,
+            title=title,
+            kind=kind,
+            phase=phase,
+            vote_closes_at=AT + datetime.timedelta(days=pk),
+            discussion_ends_at=AT - datetime.timedelta(hours=pk),
+        )
+        for pk, title, kind, phase in [
+            (7, '<script>alert("&")</script>', Decision.Kind.OTHER, "voting"),
+            (12, "L'été des jardins", Decision.Kind.FINANCE, "discussion"),
+            (3, "Pas encore", Decision.Kind.OTHER, "awaiting"),
+            (41, "Encore un vote", Decision.Kind.OTHER, "voting"),
+        ]
+    ]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_cards_are_the_loops_html(language):
+    context = {"open_decisions": _decisions()}
+    with translation.override(language):
+        expected = LOOP.render(Context(context))
+        found = TAG.render(Context(context))
+
+    assert found == expected
+    assert "&lt;script&gt;alert(&quot;&amp;&quot;)&lt;/script&gt;" in found
+    assert "<script>" not in found
+
+
+def test_no_decision_no_card():
+    assert TAG.render(Context({"open_decisions": []})) == ""
+
+
+def test_messages_are_inserted_as_the_loop_inserted_them(french_says):
+    french_says("Waiting for its proposal", "En attente d'une <em>proposition</em> & co")
+    french_says("Vote open until %(closes)s", "Vote <em>ouvert</em> jusqu'au %(closes)s")
+    # Templates of their own: each {% translate %} node keeps its text (assembly/translate.py).
+    loop, tag = Template(LOOP_SOURCE), Template(TAG_SOURCE)
+    context = {"open_decisions": _decisions()}
+    with translation.override("fr"):
+        expected = loop.render(Context(context))
+        found = tag.render(Context(context))
+
+    assert found == expected
+    assert "En attente d'une <em>proposition</em> & co" in found
