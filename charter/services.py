@@ -59,20 +59,26 @@ CURRENT_VERSION_TABLES = (
 )
 
 
-def current_version(charter: Charter | None = None) -> CharterVersion | None:
+def current_version(charter: Charter | None = None, *, versions=None) -> CharterVersion | None:
     """The charter's newest version (the default charter's when none is given), or None.
 
     The default charter's is kept per version of the tables it reads in this process (the home
-    page shows it on every request): any write — a new version, the charter renamed, the
-    adopting decision edited, however it is made — is seen at the next request.
+    page shows it on every request; `versions`, when the request read them already): any write —
+    a new version, the charter renamed, the adopting decision edited, however it is made — is
+    seen at the next request.
     """
-    versions = CharterVersion.objects.select_related("charter", "decision")
     if charter is not None:
-        return versions.filter(charter=charter).order_by("-number").first()
+        return (
+            CharterVersion.objects.select_related("charter", "decision")
+            .filter(charter=charter)
+            .order_by("-number")
+            .first()
+        )
     return kept_row(
         CURRENT_VERSION_CACHE_KEY,
         lambda: next(iter(_default_current_version()), None),
         tables=CURRENT_VERSION_TABLES,
+        versions=versions,
     )
 
 

@@ -5,6 +5,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from assembly.models import AssemblyConfiguration
+from assembly.page_cache import versioning
+from charter.models import Charter
+from charter.services import CURRENT_VERSION_TABLES, DEFAULT_SLUG
 from commons_registry.models import Commons
 from decisions.services import add_comment
 from tests.charter.factories import add_version, default_charter
@@ -96,3 +100,40 @@ def test_signed_in_home_query_count_does_not_grow_with_what_waits(
 
     assert all(f"Vote {n}" in page and f"Notes {n}" in page for n in range(items))
     assert all(f"Discussion {n}" in page and f"Commons {n}" in page for n in range(items))
+
+
+def test_signed_in_home_reads_its_kept_rows_versions_in_one_round_trip(client, monkeypatch):
+    """The charter's current version and the configuration row (the layout's context processor)
+    are kept under versions read together, first thing, not one read each."""
+    add_version(default_charter(), text="# Charte")
+    client.force_login(MemberFactory())
+    client.get("/")
+    versioning.forget_rows()
+    reads = []
+    real_read = versioning.Versions.read.__func__
+    monkeypatch.setattr(
+        versioning.Versions,
+        "read",
+        classmethod(lambda cls, tables=None: reads.append(tables) or real_read(cls, tables)),
+    )
+
+    page = client.get("/").content.decode()
+
+    assert reads == [CURRENT_VERSION_TABLES]
+    assert "version 1 est en vigueur" in page
+
+
+def test_signed_in_home_sees_a_write_to_its_kept_rows_at_the_next_request(
+    client, django_capture_on_commit_callbacks
+):
+    add_version(default_charter(), text="# Charte")
+    client.force_login(MemberFactory())
+    client.get("/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Charter.objects.filter(slug=DEFAULT_SLUG).update(title="Charte renommée")
+        AssemblyConfiguration.objects.filter(pk=1).update(name="Assemblée renommée")
+    page = client.get("/").content.decode()
+
+    assert "Charte renommée" in page
+    assert "Assemblée renommée" in page
