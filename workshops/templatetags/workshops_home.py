@@ -1,23 +1,45 @@
-"""The next meeting's board on home, its rows written in Python (issue 24).
+"""The next meeting on home, its board's rows and its details written in Python (issue 24).
 
 As the template's loop, a row cost about 220 Python calls (a reversed URL, the title, a
 `{% blocktranslate count %}`); here about twenty: the URL is reversed once for the list
 (assembly/rows.py), each count's message translated once. The HTML is the loop's, byte for byte,
 escaped as the loop escaped it: the URL, the title and the count escaped, the message inserted as
 it is (tests/workshops/test_home_rows.py compares the two).
+
+The meeting's details (`next_meeting_details`) cost about 1,800 calls as template (four dates
+through the date filter, three `{% url %}`s, a `{% blocktranslate count %}`, a dozen variables and
+conditions); here a few hundred: one DateFormat for the start's three formats, each value escaped
+as a variable is, each message inserted as its tag inserted it
+(tests/workshops/test_home_details.py compares the two).
 """
 
+from html import escape as escape_text
+
 from django import template
+from django.conf import settings
+from django.urls import reverse
+from django.utils.dateformat import DateFormat
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 
 from assembly.rows import url_by_pk
 
-from ..models import Workshop
+from ..models import Meeting, Workshop
 
 register = template.Library()
+
+
+def _count(value) -> str:
+    """`{{ value }}` of a count, as a template writes it (localised, escaped). Without a
+    thousands separator localize() writes an integer as str() does, without asking the language
+    and its formats."""
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
+    return escape(localize(value))
+
 
 _ROW = '\n          <li><a href="%s">%s</a> <span class="muted">%s</span></li>\n        '
 
@@ -33,7 +55,7 @@ def board_rows(workshops):
         if signed_up is None:
             signed_up = people_in[count] = ngettext(
                 "%(counter)s person in", "%(counter)s people in", count
-            ) % {"counter": escape(localize(count))}
+            ) % {"counter": _count(count)}
         rows.append(_ROW % (url(workshop.pk), conditional_escape(workshop.title), signed_up))
     return mark_safe("".join(rows))  # every piece is escaped above
 
@@ -48,3 +70,105 @@ def initiation_notes(workshops):
     # As {% translate %} inserts the translation of a literal: as it is.
     note = ", " + gettext("including an initiation to the commons for newcomers")
     return mark_safe(note * initiations)
+
+
+_DETAILS = """
+    <p><a href="{url}"><strong>{title}</strong></a>,
+      <time datetime="{iso}">{day}, {time}</time>{venue_name}</p>
+    {cancelled}
+    {board}
+    <p><a href="{url}">{see_board}</a></p>
+    <section class="next-in-brief" aria-labelledby="next-in-brief-title">
+      <h3 id="next-in-brief-title">{in_brief}</h3>
+      <ul>
+        <li>{when} <time datetime="{iso}">{day}, {time}–{ends}</time></li>
+        {where}
+        <li>{proposed}{initiations}</li>
+        <li><a href="{propose_url}?meeting={pk}">{propose}</a> · <a href="{ics_url}">{ics}</a> · <a href="{subscribe_url}">{subscribe}</a></li>
+      </ul>
+    </section>
+  """
+
+
+def _current_app(context):
+    # As {% url %} finds it (django.template.defaulttags.URLNode.render).
+    request = getattr(context, "request", None)
+    try:
+        return request.current_app
+    except AttributeError:
+        try:
+            return request.resolver_match.namespace
+        except AttributeError:
+            return None
+
+
+@register.simple_tag(takes_context=True)
+def next_meeting_details(context, meeting):
+    """What workshops/_home.html's `{% with %}` wrote for the next meeting: its title, time and
+    place, its board, and "in brief". Translations of `{% translate %}` literals and of the
+    `{% blocktranslate %}` inserted as those tags inserted them; every value escaped."""
+    url = url_by_pk(Meeting)(meeting.pk)
+    # The date filter's work, once for the start's three formats: in the current time zone.
+    starts = DateFormat(template_localtime(meeting.starts_at))
+    ends = DateFormat(template_localtime(meeting.ends_at))
+    venue = meeting.venue
+    board = meeting.board
+    if venue:
+        venue_name = ", " + conditional_escape(venue.name)
+        address = ", " + conditional_escape(venue.address) if venue.address else ""
+        where = f"<li>{gettext('Where:')} {conditional_escape(venue.name)}{address}</li>"
+        if venue.accessibility:
+            where += (
+                f"\n        <li>{gettext('Access:')} {conditional_escape(venue.accessibility)}</li>"
+            )
+        else:
+            where += "\n        "
+    else:
+        venue_name = where = ""
+    if meeting.is_cancelled:
+        cancelled = (
+            f'<p><span class="badge badge-warn">{gettext("Cancelled")}</span> '
+            f"{conditional_escape(meeting.cancellation_reason)}</p>"
+        )
+    else:
+        cancelled = ""
+    if board:
+        rows = f"\n      <ul>\n        {board_rows(board)}\n      </ul>\n    "
+    else:
+        rows = f'\n      <p class="empty">{gettext("No workshop yet.")}</p>\n    '
+    count = len(board)
+    current_app = _current_app(context)
+    # Dates and URLs are text: escaped as Django's escape() escapes text (html.escape).
+    return mark_safe(  # every value is escaped above or here
+        _DETAILS.format(
+            url=url,
+            title=conditional_escape(meeting.title),
+            iso=escape_text(starts.format("c")),
+            day=escape_text(starts.format("l j F Y")),
+            time=escape_text(starts.format("H:i")),
+            ends=escape_text(ends.format("H:i")),
+            venue_name=venue_name,
+            cancelled=cancelled,
+            board=rows,
+            see_board=gettext("See the board and propose a workshop"),
+            in_brief=gettext("The next assembly in brief"),
+            when=gettext("When:"),
+            where=where,
+            proposed=ngettext(
+                "%(counter)s workshop proposed so far",
+                "%(counter)s workshops proposed so far",
+                count,
+            )
+            % {"counter": _count(count)},
+            initiations=initiation_notes(board),
+            propose_url=escape_text(reverse("workshops:propose", current_app=current_app)),
+            pk=_count(meeting.pk),
+            propose=gettext("Propose a workshop"),
+            ics_url=escape_text(
+                reverse("meetings:ics", args=[meeting.pk], current_app=current_app)
+            ),
+            ics=gettext("Add to my calendar (.ics)"),
+            subscribe_url=escape_text(reverse("subscribe", current_app=current_app)),
+            subscribe=gettext("Get the announcement by e-mail"),
+        )
+    )
