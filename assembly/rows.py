@@ -5,10 +5,11 @@ same on every row of a page: a URL reversed whole for each key, a message or a l
 again, a date format looked up again. A renderer written with these asks once per list.
 """
 
+import html
 import re
 
 from django.urls import get_resolver, get_script_prefix, get_urlconf
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.translation import get_language
 
 # Far from any real primary key: where the key goes in a reversed URL.
@@ -61,3 +62,13 @@ def url_by_slug(model):
         return escape(found.get_absolute_url())
 
     return url
+
+
+def text(value) -> str:
+    """`{{ value }}` of a row's text, escaped as a template escapes it (conditional_escape): a
+    plain `str` — a column's value, never marked safe — by html.escape directly, which is what
+    Django's escape() calls (one call instead of about fifteen); anything else as
+    conditional_escape does."""
+    if type(value) is str:
+        return html.escape(value)
+    return conditional_escape(value)

@@ -11,12 +11,12 @@ from html import escape
 
 from django import template
 from django.conf import settings
-from django.template.defaultfilters import date
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
+
+from assembly.dates import DateWriter
 
 register = template.Library()
 
@@ -43,8 +43,7 @@ def charter_in_force(version):
             "url": escape(charter.get_absolute_url()),
             # Without a thousands separator localize() writes an integer as "%d" does.
             "number": number,
-            # As `created_at|date:"DATE_FORMAT"`: in the current time zone (the filter expects
-            # local time).
-            "date": escape(date(template_localtime(version.created_at), "DATE_FORMAT")),
+            # As `created_at|date:"DATE_FORMAT"` (assembly/dates.py).
+            "date": DateWriter("DATE_FORMAT")(version.created_at),
         }
     )

@@ -7,10 +7,9 @@ the loop escaped it (tests/commons_registry/test_home_cards.py compares the two)
 """
 
 from django import template
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from assembly.rows import url_by_slug
+from assembly.rows import text, url_by_slug
 
 from ..models import Commons
 
@@ -35,9 +34,9 @@ def commons_home_cards(newest):
             _CARD
             % (
                 url(commons),
-                conditional_escape(commons.name),
-                conditional_escape(commons.category.name),
-                conditional_escape(commons.summary),
+                text(commons.name),
+                text(commons.category.name),
+                text(commons.summary),
             )
             for commons in newest
         )

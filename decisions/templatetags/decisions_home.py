@@ -11,15 +11,13 @@ test_home_cards.py compares the two).
 """
 
 from django import template
-from django.utils import dateformat
-from django.utils.formats import get_format
-from django.utils.html import conditional_escape, escape
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
-from assembly.rows import url_by_pk
+from assembly.dates import DateWriter
+from assembly.rows import text, url_by_pk
 
 from ..models import Decision
 from .decisions import phase_badge
@@ -40,13 +38,8 @@ def decision_home_cards(decisions):
     """The cards of `decisions` (decisions.services.open_decisions()), each as the loop of
     decisions/_home.html wrote it."""
     url = url_by_pk(Decision)
-    date_format = get_format("DATETIME_FORMAT")
-
-    def date(value) -> str:
-        # {{ value|date:"DATETIME_FORMAT" }} as a variable of {% blocktranslate %}: escaped.
-        if value is None:
-            return ""
-        return escape(dateformat.format(template_localtime(value), date_format))
+    # {{ value|date:"DATETIME_FORMAT" }} as a variable of {% blocktranslate %}: escaped.
+    date = DateWriter("DATETIME_FORMAT")
 
     voting, discussion = (
         gettext("Vote open until %(closes)s"),
@@ -68,7 +61,5 @@ def decision_home_cards(decisions):
             when = discussion % {"ends": date(decision.discussion_ends_at)}
         else:
             when = awaiting
-        cards.append(
-            _CARD % (url(decision.pk), conditional_escape(decision.title), badge, kind, when)
-        )
+        cards.append(_CARD % (url(decision.pk), text(decision.title), badge, kind, when))
     return mark_safe("".join(cards))  # every piece is escaped above

@@ -2,20 +2,20 @@
 
 As assembly/_waiting.html's three loops, a card cost 600 to 700 Python calls: a reversed URL, two
 `{% blocktranslate %}` (one around a localised date, or a count), the phase badge. Here the URLs
-are reversed and the messages translated once for the lists (assembly/rows.py), a date localised
-per card. The HTML is the loops', byte for byte, and escaped as they escaped it: the URLs, the
-titles, the dates and the counts escaped, the messages of `{% blocktranslate %}` inserted as they
-are (tests/portal/test_waiting_cards.py compares the two).
+are reversed and the messages translated once for the lists (assembly/rows.py), each date format
+looked up once per list (assembly/dates.py). The HTML is the loops', byte for byte, and escaped as
+they escaped it: the URLs, the titles, the dates and the counts escaped, the messages of
+`{% blocktranslate %}` inserted as they are (tests/portal/test_waiting_cards.py compares the two).
 """
 
 from django import template
-from django.utils.formats import date_format, localize
-from django.utils.html import conditional_escape, escape
+from django.utils.formats import localize
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 
-from assembly.rows import url_by_pk
+from assembly.dates import DateWriter
+from assembly.rows import text, url_by_pk
 from decisions.models import Decision
 from decisions.templatetags.decisions import phase_badge
 from workshops.models import Workshop
@@ -45,24 +45,18 @@ _NOTES = (
 _BETWEEN = "\n    "
 
 
-def _date(value, format_name: str) -> str:
-    """`{{ value|date:format_name }}`, escaped."""
-    if value is None:
-        return ""
-    return escape(date_format(template_localtime(value), format_name))
-
-
 def _votes(votes) -> list[str]:
     if not votes:
         return []
     url = url_by_pk(Decision)
     vote_on, closes_on = gettext("Vote on “%(title)s”"), gettext("The vote closes on %(closes)s.")
+    date = DateWriter("DATETIME_FORMAT")
     return [
         _VOTE
         % (
             url(decision.pk),
-            vote_on % {"title": conditional_escape(decision.title)},
-            closes_on % {"closes": _date(decision.vote_closes_at, "DATETIME_FORMAT")},
+            vote_on % {"title": text(decision.title)},
+            closes_on % {"closes": date(decision.vote_closes_at)},
         )
         for decision in votes
     ]
@@ -84,7 +78,7 @@ def _discussions(discussions) -> list[str]:
         _DISCUSSION
         % (
             url(decision.pk),
-            see_what_is_new % {"title": conditional_escape(decision.title)},
+            see_what_is_new % {"title": text(decision.title)},
             phase_badge(decision),
             _new_comments(decision.new_comments),
         )
@@ -97,13 +91,14 @@ def _notes(notes) -> list[str]:
         return []
     url = url_by_pk(Workshop)
     write_the_notes = gettext("Write the notes of “%(title)s”")
+    day = DateWriter("j F Y")
     return [
         _NOTES
         % (
             url(workshop.pk),
-            write_the_notes % {"title": conditional_escape(workshop.title)},
-            conditional_escape(workshop.meeting.title),
-            _date(workshop.meeting.starts_at, "j F Y"),
+            write_the_notes % {"title": text(workshop.title)},
+            text(workshop.meeting.title),
+            day(workshop.meeting.starts_at),
         )
         for workshop in notes
     ]

@@ -1,11 +1,14 @@
 """assembly/rows.py: a model's URL reversed once, each row's key put in its place, gives what
-the model's get_absolute_url gives, in each language."""
+the model's get_absolute_url gives, in each language; a row's text escaped as a variable."""
 
 import pytest
+from django.template import Context, Template
 from django.urls import NoReverseMatch
 from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
-from assembly.rows import url_by_pk, url_by_slug
+from assembly.rows import text, url_by_pk, url_by_slug
 from commons_registry.models import Commons
 from decisions.models import Decision
 
@@ -32,3 +35,19 @@ def test_a_slug_the_url_cannot_take_fails_as_the_model_does(slug):
         Commons(slug=slug).get_absolute_url()
     with pytest.raises(NoReverseMatch):
         url_by_slug(Commons)(Commons(slug=slug))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '<img src=x onerror="alert(1)">&\'',
+        mark_safe("<b>déjà sûr</b>"),
+        None,
+        12,
+        gettext_lazy("Home"),
+    ],
+)
+def test_text_is_escaped_as_a_variable(value):
+    expected = Template("{{ value }}").render(Context({"value": value}))
+
+    assert text(value) == expected

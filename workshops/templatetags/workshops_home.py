@@ -8,8 +8,8 @@ it is (tests/workshops/test_home_rows.py compares the two).
 
 The meeting's details (`next_meeting_details`) cost about 1,800 calls as template (four dates
 through the date filter, three `{% url %}`s, a `{% blocktranslate count %}`, a dozen variables and
-conditions); here a few hundred: one DateFormat for the start's three formats, each value escaped
-as a variable is, each message inserted as its tag inserted it
+conditions); here a few hundred: the dates written by assembly/dates.py, each value escaped as a
+variable is, each message inserted as its tag inserted it
 (tests/workshops/test_home_details.py compares the two).
 """
 
@@ -18,14 +18,13 @@ from html import escape as escape_text
 from django import template
 from django.conf import settings
 from django.urls import reverse
-from django.utils.dateformat import DateFormat
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, escape
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 
-from assembly.rows import url_by_pk
+from assembly.dates import DateWriter
+from assembly.rows import text, url_by_pk
 
 from ..models import Meeting, Workshop
 
@@ -56,7 +55,7 @@ def board_rows(workshops):
             signed_up = people_in[count] = ngettext(
                 "%(counter)s person in", "%(counter)s people in", count
             ) % {"counter": _count(count)}
-        rows.append(_ROW % (url(workshop.pk), conditional_escape(workshop.title), signed_up))
+        rows.append(_ROW % (url(workshop.pk), text(workshop.title), signed_up))
     return mark_safe("".join(rows))  # every piece is escaped above
 
 
@@ -108,19 +107,16 @@ def next_meeting_details(context, meeting):
     place, its board, and "in brief". Translations of `{% translate %}` literals and of the
     `{% blocktranslate %}` inserted as those tags inserted them; every value escaped."""
     url = url_by_pk(Meeting)(meeting.pk)
-    # The date filter's work, once for the start's three formats: in the current time zone.
-    starts = DateFormat(template_localtime(meeting.starts_at))
-    ends = DateFormat(template_localtime(meeting.ends_at))
+    # The date filter's work (assembly/dates.py), each format looked up once.
+    hours = DateWriter("H:i")
     venue = meeting.venue
     board = meeting.board
     if venue:
-        venue_name = ", " + conditional_escape(venue.name)
-        address = ", " + conditional_escape(venue.address) if venue.address else ""
-        where = f"<li>{gettext('Where:')} {conditional_escape(venue.name)}{address}</li>"
+        venue_name = ", " + text(venue.name)
+        address = ", " + text(venue.address) if venue.address else ""
+        where = f"<li>{gettext('Where:')} {text(venue.name)}{address}</li>"
         if venue.accessibility:
-            where += (
-                f"\n        <li>{gettext('Access:')} {conditional_escape(venue.accessibility)}</li>"
-            )
+            where += f"\n        <li>{gettext('Access:')} {text(venue.accessibility)}</li>"
         else:
             where += "\n        "
     else:
@@ -128,7 +124,7 @@ def next_meeting_details(context, meeting):
     if meeting.is_cancelled:
         cancelled = (
             f'<p><span class="badge badge-warn">{gettext("Cancelled")}</span> '
-            f"{conditional_escape(meeting.cancellation_reason)}</p>"
+            f"{text(meeting.cancellation_reason)}</p>"
         )
     else:
         cancelled = ""
@@ -142,11 +138,11 @@ def next_meeting_details(context, meeting):
     return mark_safe(  # every value is escaped above or here
         _DETAILS.format(
             url=url,
-            title=conditional_escape(meeting.title),
-            iso=escape_text(starts.format("c")),
-            day=escape_text(starts.format("l j F Y")),
-            time=escape_text(starts.format("H:i")),
-            ends=escape_text(ends.format("H:i")),
+            title=text(meeting.title),
+            iso=DateWriter("c")(meeting.starts_at),
+            day=DateWriter("l j F Y")(meeting.starts_at),
+            time=hours(meeting.starts_at),
+            ends=hours(meeting.ends_at),
             venue_name=venue_name,
             cancelled=cancelled,
             board=rows,
