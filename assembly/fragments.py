@@ -112,8 +112,9 @@ def footer_key(context):
     return (_field(context["assembly"], "name"),)
 
 
-for _name in ("head", "search-button", "language-form", "scripts"):
-    # The same for every page and person: only the language and the code.
+for _name in ("head", "search-button", "language-form", "scripts", "home-feeds"):
+    # The same for every page and person: only the language and the code. (Home's feeds, text
+    # alone: its text is joined once per language, assembly/fixed_text.py.)
     part(_name)(lambda context: ())
 
 
