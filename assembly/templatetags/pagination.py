@@ -3,11 +3,12 @@
 templates/_pagination.html, which six lists include, is this tag: as a template, its conditions,
 `{% querystring %}` twice, three `|default:_()` and a `{% blocktranslate %}` cost the decision
 log about 640 calls at each first view. The bytes are the template's: each value is rendered as
-`{{ }}` rendered it (`render_value_in_context`: localised, escaped), the query string escaped as
+`{{ }}` rendered it (`render_value_in_context`: localised, escaped; a page number's digits), the query string escaped as
 the `{% querystring %}` tag's output was, the messages looked up by the template's msgids.
 """
 
 from django import template
+from django.conf import settings
 from django.template.base import render_value_in_context
 from django.template.defaulttags import querystring
 from django.utils.html import conditional_escape
@@ -37,8 +38,8 @@ def pagination(context):
             render_value_in_context(previous, context),
             "</a>",
         ]
-    number = render_value_in_context(page.number, context)
-    total = render_value_in_context(page.paginator.num_pages, context)
+    number = _number(page.number, context)
+    total = _number(page.paginator.num_pages, context)
     html += [
         "\n    <span>",
         gettext("Page %(number)s of %(total)s") % {"number": number, "total": total},
@@ -54,7 +55,15 @@ def pagination(context):
             "</a>",
         ]
     html.append("\n  </nav>\n")
-    return mark_safe("".join(html))
+    return mark_safe("".join(html))  # every value escaped above
+
+
+def _number(value: int, context) -> str:
+    """`{{ value }}` for a page's number: its digits, as Django localises an integer without
+    thousands separators (numberformat's first case), at the cost of a `str`."""
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
+    return render_value_in_context(value, context)
 
 
 def _link(context, number: int) -> str:
