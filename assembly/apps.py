@@ -132,6 +132,12 @@ class AssemblyConfig(AppConfig):
             timestamps.install, dispatch_uid="assembly-timestamps-in-c", weak=False
         )
 
+        # A row's model instance is made without Model.__init__'s work per field where that work
+        # would only store the values (assembly/model_rows.py).
+        from . import model_rows
+
+        model_rows.install()
+
         # Every write to a table a page shows replaces the cached pages' content version.
         connection_created.connect(
             page_cache.install, dispatch_uid="assembly-page-cache-watch", weak=False
