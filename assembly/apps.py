@@ -125,6 +125,19 @@ class AssemblyConfig(AppConfig):
             search.register_fold_function, dispatch_uid="assembly-search-fold", weak=False
         )
 
+        # PostgreSQL dates read by psycopg's C parser, as Django would read them (in UTC).
+        from . import timestamps
+
+        connection_created.connect(
+            timestamps.install, dispatch_uid="assembly-timestamps-in-c", weak=False
+        )
+
+        # A row's model instance is made without Model.__init__'s work per field where that work
+        # would only store the values (assembly/model_rows.py).
+        from . import model_rows
+
+        model_rows.install()
+
         # Every write to a table a page shows replaces the cached pages' content version.
         connection_created.connect(
             page_cache.install, dispatch_uid="assembly-page-cache-watch", weak=False

@@ -56,14 +56,21 @@ def _converter() -> markdown_lib.Markdown:
 
 def render_markdown(text: str | None) -> SafeString:
     """Markdown to sanitised HTML; links get rel="nofollow ugc noopener"."""
-    return render_markdown_with_toc(text)[0]
+    return _rendered(text)[0]
 
 
 def render_markdown_with_toc(text: str | None) -> tuple[SafeString, list[dict]]:
     """Sanitised HTML and the toc extension's headings: nested dicts with "level", "id" (the
     heading's anchor in the HTML), "name" (its text, HTML-escaped) and "children"."""
+    html, toc = _rendered(text)
+    # The cached headings are shared between requests: each caller gets its own copy.
+    return html, copy.deepcopy(toc)
+
+
+def _rendered(text: str | None) -> tuple[SafeString, list[dict]]:
+    """The text's HTML and headings, kept: the headings are not to be changed (they are shared)."""
     if not text:
-        return mark_safe(""), []
+        return _NOTHING
     key = _digest(text)
     with _cache_lock:
         cached = _cache.get(key)
@@ -75,9 +82,10 @@ def render_markdown_with_toc(text: str | None) -> tuple[SafeString, list[dict]]:
             _cache[key] = cached
             while len(_cache) > CACHED_TEXTS:
                 _cache.popitem(last=False)
-    html, toc = cached
-    # The cached headings are shared between requests: each caller gets its own copy.
-    return html, copy.deepcopy(toc)
+    return cached
+
+
+_NOTHING = (mark_safe(""), [])
 
 
 # digest -> (html, toc headings), least recently used first; the source texts are not kept.

@@ -163,9 +163,27 @@ class Prepared:
             converters = self._converters[connection] = _Converters(compiler, connection)
         call_compiler.get_converters = converters.for_columns
         call_compiler.has_composite_fields = converters.composite
-        runnable = queryset.using(using)
-        runnable.query.get_compiler = lambda *args, **kwargs: call_compiler
-        return list(runnable)
+        return list(_for_one_run(queryset, using, call_compiler))
+
+
+def _for_one_run(queryset, using: str, compiler):
+    """The prepared queryset as `queryset.using(using)` gives it, run by this call's compiler.
+
+    `using()` clones the query too (its where tree, joins, annotations: about 30 calls a call) so
+    that it may be changed further; a prepared query is only run, and running it reads the query
+    without changing it (the compiler, already compiled, answers for the SQL). So the query is
+    copied shallowly, only to answer `get_compiler` with this call's compiler, and the queryset
+    takes from the compiled one what `_clone()` takes."""
+    query = object.__new__(type(queryset.query))
+    query.__dict__.update(queryset.query.__dict__)
+    query.get_compiler = lambda *args, **kwargs: compiler
+    runnable = type(queryset)(model=queryset.model, query=query, using=using, hints=queryset._hints)
+    runnable._for_write = queryset._for_write
+    runnable._prefetch_related_lookups = queryset._prefetch_related_lookups
+    runnable._known_related_objects = queryset._known_related_objects
+    runnable._iterable_class = queryset._iterable_class
+    runnable._fields = queryset._fields
+    return runnable
 
 
 def prepared(*, datetimes: tuple[str, ...] = (), texts: tuple[str, ...] = ()):

@@ -6,9 +6,11 @@ import re
 
 import pytest
 from django.core.paginator import Paginator
+from django.template import Context, RequestContext, Template
 from django.template.loader import render_to_string
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from decisions.models import Decision
 from tests.commons_registry.factories import CommonsFactory, category
@@ -102,3 +104,67 @@ def test_past_meetings_pages_go_to_older_and_more_recent_meetings(client):
         "prev": ("?page=1", "More recent"),
         "next": ("?page=3", "Older"),
     }
+
+
+# templates/_pagination.html before it was written in Python (assembly/templatetags/pagination.py).
+TEMPLATE = Template(
+    "{% load i18n %}{% if page.has_other_pages %}\n"
+    '  <nav class="pagination" aria-label="{{ label|default:_(\'Pages\') }}">\n'
+    '    {% if page.has_previous %}<a href="{% querystring page=page.previous_page_number %}"'
+    ' rel="prev">{{ previous_label|default:_("Previous") }}</a>{% endif %}\n'
+    "    <span>{% blocktranslate trimmed with number=page.number"
+    " total=page.paginator.num_pages %}Page {{ number }} of {{ total }}{% endblocktranslate %}"
+    "</span>\n"
+    '    {% if page.has_next %}<a href="{% querystring page=page.next_page_number %}"'
+    ' rel="next">{{ next_label|default:_("Next") }}</a>{% endif %}\n'
+    "  </nav>\n"
+    "{% endif %}\n"
+)
+lazy_label = gettext_lazy("Older")
+HOSTILE = "<script>alert('&')</script> \"%s%%"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("number", [1, 2, 3, 60])
+@pytest.mark.parametrize(
+    "labels",
+    [
+        {},
+        {"label": HOSTILE, "previous_label": HOSTILE, "next_label": HOSTILE},
+        {"label": lazy_label, "previous_label": "", "next_label": None},
+    ],
+)
+@pytest.mark.parametrize("query", [{}, {"q": HOSTILE, "page": "2", "kind": ["a", "b&c"]}])
+def test_the_links_are_the_templates_byte_for_byte(language, number, labels, query):
+    """Every page of a list (first, middle, last; a total with thousands), labels given or not,
+    hostile ones escaped, and a query string of hostile filters, in both languages."""
+    request = RequestFactory().get("/decisions/", query)
+    page = Paginator(range(60_000), 1000 if number < 60 else 1).get_page(number)
+    context = {"page": page, **labels}
+
+    with translation.override(language):
+        expected = TEMPLATE.render(RequestContext(request, context))
+        html = render_to_string("_pagination.html", context, request=request)
+
+    assert html == expected
+    assert "<script>" not in html
+
+
+@pytest.mark.django_db
+@override_settings(USE_THOUSAND_SEPARATOR=True)
+def test_page_numbers_are_localised_as_the_template_did():
+    request = RequestFactory().get("/decisions/")
+    page = Paginator(range(60_000), 1).get_page(1200)
+
+    for language in ("fr", "en"):
+        with translation.override(language):
+            expected = TEMPLATE.render(RequestContext(request, {"page": page}))
+            html = render_to_string("_pagination.html", {"page": page}, request=request)
+            assert html == expected
+            assert "1200" not in html
+
+
+@pytest.mark.django_db
+def test_without_a_page_nothing_but_the_line_is_written():
+    assert render_to_string("_pagination.html", {}) == TEMPLATE.render(Context({})) == "\n"

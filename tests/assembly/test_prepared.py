@@ -119,3 +119,34 @@ def test_the_columns_converters_are_found_once_per_connection_and_applied(people
     )
     assert again[0][0] == people[2].date_joined and again[0][0].tzinfo is not None
     assert len(asked) == 2  # the ordinary queryset's, and the prepared query's once for both
+
+
+def test_a_call_runs_the_compiled_queryset_without_changing_it(people):
+    """Each call runs a shallow copy of the compiled queryset's query (not a clone): running it,
+    prefetches and annotations included, leaves the compiled one as it was, for the next call."""
+    joined_before(since=people[0].pk, now=NOW)
+    queryset, _, _, _ = joined_before._compiled[connection.vendor]
+    query = dict(vars(queryset.query))
+    where = repr(queryset.query.where)
+
+    first = joined_before(since=people[1].pk, now=NOW)
+    again = joined_before(since=people[2].pk, now=NOW + datetime.timedelta(days=5))
+
+    assert vars(queryset.query) == query
+    assert "get_compiler" not in vars(queryset.query)
+    assert repr(queryset.query.where) == where
+    assert queryset._result_cache is None
+    assert [p.pk for p in first] == [p.pk for p in _joined_before(people[1].pk, NOW)]
+    assert [list(p.groups.all()) for p in again] == [
+        list(p.groups.all()) for p in _joined_before(people[2].pk, NOW + datetime.timedelta(5))
+    ]
+
+
+def test_a_call_keeps_the_querysets_kind_of_rows(people):
+    @prepared()
+    def names(person):
+        return User.objects.filter(pk__gte=person).order_by("pk").values_list("pk", flat=True)
+
+    assert names(person=people[1].pk) == list(
+        User.objects.filter(pk__gte=people[1].pk).order_by("pk").values_list("pk", flat=True)
+    )
