@@ -7,8 +7,6 @@ escaped as `{% blocktranslate %}` escaped it: the title, the URL, the number and
 escaped, the message inserted as it is (tests/charter/test_home_sentence.py compares the two).
 """
 
-from html import escape
-
 from django import template
 from django.conf import settings
 from django.utils.formats import localize
@@ -17,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from assembly.dates import DateWriter
+from assembly.rows import text
 
 register = template.Library()
 
@@ -34,13 +33,13 @@ def charter_in_force(version):
         "%(number)s has been in force since %(date)s; it changes only by a consent vote of the "
         "members."
     )
-    # Every value escaped (html.escape: what Django's escape() calls on the text of one that is
-    # not marked safe, and none of these is), the message inserted as the tag inserted it.
+    # Every value escaped as a variable is (assembly/rows.py), the message inserted as the tag
+    # inserted it.
     return mark_safe(
         message
         % {
-            "title": escape(charter.title),
-            "url": escape(charter.get_absolute_url()),
+            "title": text(charter.title),
+            "url": text(charter.get_absolute_url()),
             # Without a thousands separator localize() writes an integer as "%d" does.
             "number": number,
             # As `created_at|date:"DATE_FORMAT"` (assembly/dates.py).
