@@ -8,7 +8,7 @@ again, a date format looked up again. A renderer written with these asks once pe
 import html
 import re
 
-from django.urls import get_resolver, get_script_prefix, get_urlconf
+from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape, escape
 from django.utils.translation import get_language
 
@@ -20,16 +20,14 @@ MAX_KEPT = 256
 _kept: dict[tuple, tuple[str, str]] = {}
 
 
-def _around(model, field: str, mark) -> tuple[str, str]:
-    """A `model` row's `get_absolute_url()` before and after its `field`, escaped. Reversed
-    once per process for each language, URL prefix and URL configuration, all it depends on
-    besides the code (as assembly/url_reversing.py keeps URLs)."""
-    key = (model, field, get_language(), get_script_prefix(), get_resolver(get_urlconf()))
+def _around(what, reversed_with, mark) -> tuple[str, str]:
+    """The URL `reversed_with()` gives (with `mark` where the key goes) before and after the
+    mark, escaped. Reversed once per process for each `what`, language, URL prefix and URL
+    configuration, all it depends on besides the code (as assembly/url_reversing.py keeps URLs)."""
+    key = (what, get_language(), get_script_prefix(), get_resolver(get_urlconf()))
     found = _kept.get(key)
     if found is None:
-        row = model.__new__(model)  # not __init__, which sets every field: `field` is all it reads
-        setattr(row, field, mark)
-        before, _, after = row.get_absolute_url().rpartition(str(mark))
+        before, _, after = reversed_with().rpartition(str(mark))
         found = (escape(before), escape(after))
         if len(_kept) >= MAX_KEPT:
             _kept.clear()
@@ -37,11 +35,25 @@ def _around(model, field: str, mark) -> tuple[str, str]:
     return found
 
 
+def _row_url(model, field: str, mark) -> str:
+    """The `get_absolute_url()` of a `model` row whose `field` is `mark`."""
+    row = model.__new__(model)  # not __init__, which sets every field: `field` is all it reads
+    setattr(row, field, mark)
+    return row.get_absolute_url()
+
+
 def url_by_pk(model):
     """A function giving the escaped `get_absolute_url()` of a `model` row from its primary
     key: the URL reversed through the model's own method (once, `_around`), the key put in its
     place."""
-    before, after = _around(model, "pk", _MARK)
+    before, after = _around((model, "pk"), lambda: _row_url(model, "pk", _MARK), _MARK)
+    return lambda pk: f"{before}{pk:d}{after}"
+
+
+def url_by_name(name: str):
+    """A function giving the escaped `reverse(name, args=[pk])` from a primary key: the URL
+    reversed once (`_around`), the key put in its place."""
+    before, after = _around(name, lambda: reverse(name, args=[_MARK]), _MARK)
     return lambda pk: f"{before}{pk:d}{after}"
 
 
@@ -54,7 +66,9 @@ def url_by_slug(model):
     """A function giving the escaped `get_absolute_url()` of a `model` row from the row: the URL
     reversed through the model's own method (once, `_around`), the row's slug put in its place
     (a slug Django would not take as it is is left to the method)."""
-    before, after = _around(model, "slug", _SLUG_MARK)
+    before, after = _around(
+        (model, "slug"), lambda: _row_url(model, "slug", _SLUG_MARK), _SLUG_MARK
+    )
 
     def url(found) -> str:
         if _SLUG.fullmatch(found.slug):

@@ -29,8 +29,9 @@ def place(venue) -> dict | None:
     return found
 
 
-def _event(name, url, meeting, description="") -> dict:
-    configuration = AssemblyConfiguration.current()
+def _event(name, url, meeting, description="", configuration=None) -> dict:
+    if configuration is None:
+        configuration = AssemblyConfiguration.current()
     cancelled = meeting.is_cancelled
     event = {
         "@context": SCHEMA,
@@ -52,16 +53,21 @@ def _event(name, url, meeting, description="") -> dict:
     return event
 
 
-def meeting_event(meeting, absolute) -> dict:
-    return _event(meeting.title, absolute(meeting.get_absolute_url()), meeting)
+def meeting_event(meeting, absolute, configuration=None) -> dict:
+    """`configuration`: the assembly's, as the page's view has it (read under the versions its
+    request read already, rather than reading them again)."""
+    return _event(
+        meeting.title, absolute(meeting.get_absolute_url()), meeting, configuration=configuration
+    )
 
 
-def workshop_event(workshop, absolute) -> dict:
+def workshop_event(workshop, absolute, configuration=None) -> dict:
     event = _event(
         workshop.title,
         absolute(workshop.get_absolute_url()),
         workshop.meeting,
         description=workshop.description[:500],
+        configuration=configuration,
     )
     event["superEvent"] = {
         "@type": "Event",

@@ -3,12 +3,12 @@ the model's get_absolute_url gives, in each language; a row's text escaped as a 
 
 import pytest
 from django.template import Context, Template
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from assembly.rows import text, url_by_pk, url_by_slug
+from assembly.rows import text, url_by_name, url_by_pk, url_by_slug
 from commons_registry.models import Commons
 from decisions.models import Decision
 
@@ -51,3 +51,12 @@ def test_text_is_escaped_as_a_variable(value):
     expected = Template("{{ value }}").render(Context({"value": value}))
 
     assert text(value) == expected
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_url_of_a_view_for_a_key_is_reverses(language):
+    with translation.override(language):
+        url = url_by_name("workshops:sign-up")
+        assert [url(pk) for pk in (1, 42, 123456)] == [
+            reverse("workshops:sign-up", args=[pk]) for pk in (1, 42, 123456)
+        ]

@@ -11,12 +11,14 @@ written as the template wrote them (no thousands separator).
 """
 
 from django import template
-from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_noop, ngettext
 
 from assembly.markdown import render_markdown
+from assembly.rows import url_by_name, url_by_pk
+
+from ..models import Workshop
 
 register = template.Library()
 
@@ -60,6 +62,16 @@ class Words(dict):
             text = self[key] = message % {"counter": count}
         return text
 
+    def url(self, make, what):
+        """`make(what)`, assembly/rows.py's way to a workshop's address from its key (the
+        card's own, `url_by_pk(Workshop)`, or a view's, `url_by_name`), asked once per page.
+        The addresses it gives are escaped already (hence mark_safe where they are placed)."""
+        key = (make, what)
+        url = self.get(key)
+        if url is None:
+            url = self[key] = make(what)
+        return url
+
 
 @register.simple_tag(takes_context=True)
 def workshop_card(context, card) -> SafeString:
@@ -84,7 +96,7 @@ def render_card(card, *, words: Words, csrf_token) -> SafeString:
         _CARD.format(
             hidden=" is-hidden" if hidden else "",
             pk=pk,
-            url=conditional_escape(workshop.get_absolute_url()),
+            url=words.url(url_by_pk, Workshop)(pk),
             title=conditional_escape(workshop.title),
             initiation=_badge(words[gettext_noop("Initiation")]) if workshop.is_initiation else "",
             hidden_badge=_badge(words[gettext_noop("Hidden from the public")], warn=True)
@@ -122,7 +134,7 @@ def render_card(card, *, words: Words, csrf_token) -> SafeString:
             edit=(
                 format_html(
                     '<a class="card-action" href="{}">{}</a>',
-                    reverse("workshops:edit", args=[pk]),
+                    mark_safe(words.url(url_by_name, "workshops:edit")(pk)),
                     words[gettext_noop("Edit")],
                 )
                 if card["can_edit"]
@@ -200,7 +212,7 @@ def _sign_up(workshop, card, words, csrf_token) -> str:
             '        <button type="submit">{}</button>',
             words[gettext_noop("I'm in")],
         )
-    url = reverse("workshops:sign-up", args=[workshop.pk])
+    url = mark_safe(words.url(url_by_name, "workshops:sign-up")(workshop.pk))
     return format_html(
         '\n    <form method="post" action="{}" class="inline-form"\n'
         '          hx-post="{}" hx-target="#workshop-{}" hx-swap="outerHTML">\n'
@@ -225,7 +237,7 @@ def _hide(workshop, words, csrf_token) -> str:
         '      <input type="hidden" name="hidden" value="{}">\n'
         '      <button type="submit" class="link-button card-action">{}</button>\n'
         "    </form>\n  ",
-        reverse("workshops:hide", args=[workshop.pk]),
+        mark_safe(words.url(url_by_name, "workshops:hide")(workshop.pk)),
         _csrf_field(csrf_token),
         "0" if workshop.hidden else "1",
         words[gettext_noop("Show again")] if workshop.hidden else words[gettext_noop("Hide")],

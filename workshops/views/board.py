@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assembly import fragments
+from assembly.context_processors import cached_configuration
 from assembly.models import User
 from assembly.prepared import prepared
 
@@ -167,7 +168,9 @@ def meeting_detail(request, pk):
         "workshops/meeting_detail.html",
         {
             "meeting": meeting,
-            "structured_data": structured_data.meeting_event(meeting, request.build_absolute_uri),
+            "structured_data": structured_data.meeting_event(
+                meeting, request.build_absolute_uri, cached_configuration(request)
+            ),
             "hosts": [name for _pk, name in hosts],
             "is_host": is_host,
             # Read only when the fragment is rendered, not when it is copied.

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from assembly.context_processors import cached_configuration
 from assembly.permissions import facilitator_required
 from assembly.ratelimits import rate_limited
 
@@ -49,7 +50,9 @@ def workshop_detail(request, pk):
             "workshop": workshop,
             "card": _card(request, workshop),
             "meeting": workshop.meeting,
-            "structured_data": structured_data.workshop_event(workshop, request.build_absolute_uri),
+            "structured_data": structured_data.workshop_event(
+                workshop, request.build_absolute_uri, cached_configuration(request)
+            ),
             "can_write_notes": can_write_notes,
             "notes_form": NotesForm(
                 initial={"notes": workshop.notes, "revision": latest_revision_id(workshop)}
