@@ -184,3 +184,24 @@ def test_the_tag_renders_each_card_in_the_page_s_language(language, counts):
     assert html.count("<article") == 3
     for count in counts:
         assert f'<span class="signup-count">{count}</span>' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "needs", "line"),
+    [
+        ("en", ["whiteboard", "good internet"], "Needs: whiteboard, good internet"),
+        (
+            "fr",
+            ["tableau blanc", "bonne connexion internet"],
+            "Besoins : tableau blanc, bonne connexion internet",
+        ),
+    ],
+)
+def test_the_needs_line_says_what_workshop_needs_says(language, needs, line):
+    workshop = _workshop(title="T", needs_whiteboard=True, needs_good_internet=True)
+    words = Words()  # one for both cards: the second's line is the one written for the first
+    with translation.override(language):
+        assert workshop.needs == needs
+        cards = [render_card(_card(workshop), words=words, csrf_token=None) for _ in range(2)]
+    assert cards[0] == cards[1]
+    assert f'<p class="muted">{line}</p>' in cards[0]

@@ -1,6 +1,7 @@
 """Self-proposed workshops inside a meeting, and the sign-ups to them."""
 
 import datetime
+import operator
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -8,6 +9,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -15,6 +17,17 @@ from assembly.online_links import online_link_model_field
 from commons_registry.models import Commons
 
 from .meetings import Meeting
+
+# What a workshop's room may need: its flag and, in words, its msgid (Workshop.needs; a board's
+# cards say each once per page).
+NEEDS = {
+    "needs_work_tables": gettext_noop("work tables"),
+    "needs_whiteboard": gettext_noop("whiteboard"),
+    "needs_projector": gettext_noop("projector"),
+    "needs_good_internet": gettext_noop("good internet"),
+}
+# A workshop's flags, in NEEDS's order.
+needs_of = operator.attrgetter(*NEEDS)
 
 # After this long, missing notes are no longer asked for on a host's pages.
 NOTES_EXPECTED_WITHIN = datetime.timedelta(days=60)
@@ -220,13 +233,8 @@ class Workshop(models.Model):
     def needs(self) -> list[str]:
         """What the room needs, in words."""
         return [
-            str(label)
-            for flag, label in (
-                (self.needs_work_tables, _("work tables")),
-                (self.needs_whiteboard, _("whiteboard")),
-                (self.needs_projector, _("projector")),
-                (self.needs_good_internet, _("good internet")),
-            )
+            gettext(label)
+            for flag, label in zip(needs_of(self), NEEDS.values(), strict=True)
             if flag
         ]
 

@@ -19,6 +19,7 @@ from assembly.markdown import render_markdown
 from assembly.rows import url_by_name, url_by_pk
 
 from ..models import Workshop
+from ..models.workshops import NEEDS, needs_of
 
 register = template.Library()
 
@@ -62,6 +63,25 @@ class Words(dict):
             text = self[key] = message % {"counter": count}
         return text
 
+    def needs(self, workshop) -> str:
+        """The card's line of what the room needs (Workshop.needs, each escaped as the
+        template's join did), written once per page for each set of needs."""
+        flags = needs_of(workshop)
+        key = ("needs", flags)
+        line = self.get(key)
+        if line is None:
+            needs = [
+                conditional_escape(gettext(label))
+                for flag, label in zip(flags, NEEDS.values(), strict=True)
+                if flag
+            ]
+            line = self[key] = (
+                '<p class="muted">' + self[gettext_noop("Needs:")] + " " + ", ".join(needs) + "</p>"
+                if needs
+                else ""
+            )
+        return line
+
     def url(self, make, what):
         """`make(what)`, assembly/rows.py's way to a workshop's address from its key (the
         card's own, `url_by_pk(Workshop)`, or a view's, `url_by_name`), asked once per page.
@@ -90,7 +110,6 @@ def render_card(card, *, words: Words, csrf_token) -> SafeString:
     hidden = workshop.hidden
     capacity = workshop.capacity
     proposed_by = workshop.proposed_by
-    needs = workshop.needs
     notes = workshop.notes
     return mark_safe(
         _CARD.format(
@@ -119,15 +138,7 @@ def render_card(card, *, words: Words, csrf_token) -> SafeString:
                 if proposed_by
                 else ""
             ),
-            needs=(
-                '<p class="muted">'
-                + words[gettext_noop("Needs:")]
-                + " "
-                + ", ".join([conditional_escape(need) for need in needs])
-                + "</p>"
-                if needs
-                else ""
-            ),
+            needs=words.needs(workshop),
             online=_online(workshop, card, words),
             message=_message(card),
             sign_up=_sign_up(workshop, card, words, csrf_token) if card["can_sign_up"] else "",
