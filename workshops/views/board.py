@@ -163,6 +163,7 @@ def meeting_detail(request, pk):
 
     can_write_notes = permissions.can_write_plenary_notes(user, meeting, took_part=took_part)
     is_host = user.is_authenticated and any(host_pk == user.pk for host_pk, _name in hosts)
+    takes_hosts = permissions.can_volunteer_to_host(user, meeting)
     return render(
         request,
         "workshops/meeting_detail.html",
@@ -180,8 +181,8 @@ def meeting_detail(request, pk):
                 user, meeting, registered=registered
             ),
             "can_propose": permissions.can_propose_workshop(user, meeting),
-            "can_volunteer": permissions.can_volunteer_to_host(user, meeting) and not is_host,
-            "can_withdraw": permissions.can_volunteer_to_host(user, meeting),
+            "can_volunteer": takes_hosts and not is_host,
+            "can_withdraw": takes_hosts,
             "can_write_notes": can_write_notes,
             "can_record_attendance": permissions.can_record_attendance(user),
             "can_manage_meetings": permissions.can_manage_meetings(user),
