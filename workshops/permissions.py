@@ -15,10 +15,11 @@ from assembly.prepared import prepared
 from .models import Meeting, Workshop
 
 
-def meeting_for(request, pk, queryset=None) -> Meeting:
-    """The meeting at this address (every meeting is public, cancelled ones too), or 404."""
+def meeting_for(request, pk, queryset=None, *, read=None) -> Meeting:
+    """The meeting at this address (every meeting is public, cancelled ones too), or 404.
+    `read`: a prepared query of it by its key that reads more with it (the board's)."""
     if queryset is None:
-        found = _meeting_with_venue(meeting=pk)
+        found = (read or _meeting_with_venue)(meeting=pk)
         if not found:
             raise Http404
         return found[0]

@@ -14,6 +14,7 @@ from tests.workshops.factories import (
     SignupFactory,
     WorkshopFactory,
 )
+from workshops import notes
 from workshops.models import Attendance, Meeting, WorkshopSignup
 
 pytestmark = pytest.mark.usefixtures("warm_configuration")
@@ -130,11 +131,14 @@ def test_board_after_meeting_query_count_is_constant(
     AttendanceFactory(meeting=meeting, person=person)
     for _ in range(count):
         WorkshopFactory(meeting=meeting, notes="Some *notes*")
-    # The form carries the latest revision; the person's sign-ups and the workshops they run:
-    # one query, whatever the count (no facilitators nor commons prefetched for the cards).
-    with django_assert_num_queries(10):
+    # The form carries the latest revision, read with the meeting; the person's sign-ups and
+    # the workshops they run: one query, whatever the count (no facilitators nor commons
+    # prefetched for the cards).
+    with django_assert_num_queries(9):
         response = person_client.get(meeting.get_absolute_url())
     assert response.content.decode().count("<em>notes</em>") == count
+    revision = notes.latest_revision_id(meeting)
+    assert f'name="revision" value="{revision}"' in response.content.decode()
     with django_assert_num_queries(3):
         again = person_client.get(meeting.get_absolute_url())
     assert again.content.decode().count("<em>notes</em>") == count

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
@@ -79,14 +80,20 @@ def _hosts(meeting):
 
 
 @prepared()
-def _notes_revisions(meeting):
-    # As notes.latest_revision_id(meeting) asks it.
-    return Meeting.history.filter(id=meeting).order_by("-history_id").values_list("history_id")[:1]
-
-
-def _revision(meeting_pk) -> int | None:
-    found = _notes_revisions(meeting=meeting_pk)
-    return found[0][0] if found else None
+def _meeting_of_the_board(meeting):
+    # As permissions.meeting_for reads it, with the latest revision of its plenary notes as
+    # notes.latest_revision_id(meeting) asks it (for the notes' form): one query, not two.
+    return (
+        Meeting.objects.select_related("venue")
+        .filter(pk=meeting)
+        .annotate(
+            notes_revision=Subquery(
+                Meeting.history.filter(id=OuterRef("pk"))
+                .order_by("-history_id")
+                .values("history_id")[:1]
+            )
+        )
+    )
 
 
 @prepared()
@@ -117,7 +124,12 @@ def meeting_detail(request, pk):
     # process (nothing here changes them): the meeting and its hosts for everyone,
     # and what differs for this person (their sign-ups, the workshops they run, whether they
     # took part: only asked once the meeting has begun, since it only matters then).
-    meeting = fragments.memo(request, "meeting", [pk], lambda: permissions.meeting_for(request, pk))
+    meeting = fragments.memo(
+        request,
+        "meeting",
+        [pk],
+        lambda: permissions.meeting_for(request, pk, read=_meeting_of_the_board),
+    )
     user = request.user
     hosts = fragments.memo(
         request,
@@ -191,9 +203,7 @@ def meeting_detail(request, pk):
             "notes_form": NotesForm(
                 initial={
                     "notes": meeting.plenary_notes,
-                    "revision": fragments.memo(
-                        request, "notes-revision", [meeting.pk], lambda: _revision(meeting.pk)
-                    ),
+                    "revision": meeting.notes_revision,
                 }
             )
             if can_write_notes
