@@ -5,12 +5,10 @@ import pytest
 from django.template import engines
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
 
 from assembly.models import User
 from workshops.models import Workshop
-from workshops.templatetags.workshop_cards import Words, _escaped, render_card
+from workshops.templatetags.workshop_cards import Words, render_card
 
 HOSTILE = "<script>alert(\"x\")</script> & 'q'"
 ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;q&#x27;"
@@ -207,8 +205,3 @@ def test_the_needs_line_says_what_workshop_needs_says(language, needs, line):
         cards = [render_card(_card(workshop), words=words, csrf_token=None) for _ in range(2)]
     assert cards[0] == cards[1]
     assert f'<p class="muted">{line}</p>' in cards[0]
-
-
-@pytest.mark.parametrize("text", [HOSTILE, "", "plain", mark_safe("<b>ours</b>")])
-def test_people_s_text_is_escaped_as_conditional_escape_does(text):
-    assert _escaped(text) == conditional_escape(text)

@@ -10,15 +10,13 @@ is placed, as the template escaped it; our catalogue's words are written unescap
 written as the template wrote them (no thousands separator).
 """
 
-import html
-
 from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_noop, ngettext
 
+from assembly import rows
 from assembly.markdown import render_markdown
-from assembly.rows import url_by_name, url_by_pk
 
 from ..models import Workshop
 from ..models.workshops import NEEDS, needs_of
@@ -117,8 +115,8 @@ def render_card(card, *, words: Words, csrf_token) -> SafeString:
         _CARD.format(
             hidden=" is-hidden" if hidden else "",
             pk=pk,
-            url=words.url(url_by_pk, Workshop)(pk),
-            title=_escaped(workshop.title),
+            url=words.url(rows.url_by_pk, Workshop)(pk),
+            title=rows.text(workshop.title),
             initiation=_badge(words[gettext_noop("Initiation")]) if workshop.is_initiation else "",
             hidden_badge=_badge(words[gettext_noop("Hidden from the public")], warn=True)
             if hidden
@@ -134,7 +132,8 @@ def render_card(card, *, words: Words, csrf_token) -> SafeString:
             full=_badge(words[gettext_noop("Full")], warn=True) if card["is_full"] else "",
             proposed_by=(
                 '<p class="muted">'
-                + words[gettext_noop("Proposed by %(name)s")] % {"name": _escaped(str(proposed_by))}
+                + words[gettext_noop("Proposed by %(name)s")]
+                % {"name": rows.text(str(proposed_by))}
                 + "</p>"
                 if proposed_by
                 else ""
@@ -146,7 +145,7 @@ def render_card(card, *, words: Words, csrf_token) -> SafeString:
             edit=(
                 format_html(
                     '<a class="card-action" href="{}">{}</a>',
-                    mark_safe(words.url(url_by_name, "workshops:edit")(pk)),
+                    mark_safe(words.url(rows.url_by_name, "workshops:edit")(pk)),
                     words[gettext_noop("Edit")],
                 )
                 if card["can_edit"]
@@ -164,13 +163,6 @@ def render_card(card, *, words: Words, csrf_token) -> SafeString:
             ),
         )
     )
-
-
-def _escaped(text: str) -> str:
-    """conditional_escape() of what people wrote, as the database gives it (a str, never
-    marked safe): what Django's escape() does, html.escape(), without its checks for a lazy
-    or a safe string (about ten calls, twice a card)."""
-    return html.escape(text) if type(text) is str else conditional_escape(text)
 
 
 def _badge(word: str, *, warn: bool = False) -> str:
@@ -231,7 +223,7 @@ def _sign_up(workshop, card, words, csrf_token) -> str:
             '        <button type="submit">{}</button>',
             words[gettext_noop("I'm in")],
         )
-    url = mark_safe(words.url(url_by_name, "workshops:sign-up")(workshop.pk))
+    url = mark_safe(words.url(rows.url_by_name, "workshops:sign-up")(workshop.pk))
     return format_html(
         '\n    <form method="post" action="{}" class="inline-form"\n'
         '          hx-post="{}" hx-target="#workshop-{}" hx-swap="outerHTML">\n'
@@ -256,7 +248,7 @@ def _hide(workshop, words, csrf_token) -> str:
         '      <input type="hidden" name="hidden" value="{}">\n'
         '      <button type="submit" class="link-button card-action">{}</button>\n'
         "    </form>\n  ",
-        mark_safe(words.url(url_by_name, "workshops:hide")(workshop.pk)),
+        mark_safe(words.url(rows.url_by_name, "workshops:hide")(workshop.pk)),
         _csrf_field(csrf_token),
         "0" if workshop.hidden else "1",
         words[gettext_noop("Show again")] if workshop.hidden else words[gettext_noop("Hide")],
