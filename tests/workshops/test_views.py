@@ -741,3 +741,28 @@ def test_notes_forms_hidden_from_someone_who_only_signed_up(client, person):
     page = client.get(workshop.get_absolute_url()).content.decode()
     assert f'action="{reverse("meetings:notes", args=[workshop.meeting.pk])}"' not in board
     assert f'action="{reverse("workshops:notes", args=[workshop.pk])}"' not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "how",
+    ["hosts", "proposes", "facilitates", "ticked", "proposes-hidden", "facilitates-hidden", "none"],
+)
+def test_the_board_offers_the_notes_form_to_who_took_part(client, person, how):
+    # The board answers from its hosts and the workshops the person runs when it can, and asks
+    # Meeting.took_part otherwise: the same answer either way.
+    meeting = PastMeetingFactory()
+    hidden = how.endswith("-hidden")
+    if how == "hosts":
+        meeting.hosts.add(person)
+    elif how.startswith("proposes"):
+        WorkshopFactory(meeting=meeting, proposed_by=person, hidden=hidden)
+    elif how.startswith("facilitates"):
+        WorkshopFactory(meeting=meeting, hidden=hidden).facilitators.add(person)
+    elif how == "ticked":
+        AttendanceFactory(meeting=meeting, person=person)
+    took_part = Meeting.objects.filter(pk=meeting.pk).took_part(person).exists()
+    assert took_part == (how in {"hosts", "proposes", "facilitates", "ticked"})
+    client.force_login(person)
+    board = client.get(meeting.get_absolute_url()).content.decode()
+    assert (f'action="{reverse("meetings:notes", args=[meeting.pk])}"' in board) == took_part

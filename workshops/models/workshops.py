@@ -88,8 +88,8 @@ class WorkshopQuerySet(models.QuerySet):
         )
 
     def involvement_rows(self, person, meeting):
-        """What `involvement_of` reads: (pk, signed up, facilitating, proposer) of the workshops
-        of this meeting that the person signed up to or runs."""
+        """What `involvement_of` reads: (pk, signed up, facilitating, proposer, hidden) of the
+        workshops of this meeting that the person signed up to or runs."""
         facilitating = Workshop.facilitators.through.objects.filter(
             workshop=OuterRef("pk"), user=person
         )
@@ -103,7 +103,7 @@ class WorkshopQuerySet(models.QuerySet):
             )
             .filter(Q(signed_up=True) | Q(facilitating=True) | Q(proposed_by=person))
             .order_by()
-            .values_list("pk", "signed_up", "facilitating", "proposed_by_id")
+            .values_list("pk", "signed_up", "facilitating", "proposed_by_id", "hidden")
         )
 
     def involvement_of(self, person, meeting) -> tuple[frozenset[int], frozenset[int]]:
@@ -141,7 +141,7 @@ class WorkshopQuerySet(models.QuerySet):
 def involvement_from(rows, person_pk) -> tuple[frozenset[int], frozenset[int]]:
     """The workshops signed up to and those run, from `involvement_rows`."""
     signed_up, runs = set(), set()
-    for pk, is_signed_up, is_facilitating, proposer in rows:
+    for pk, is_signed_up, is_facilitating, proposer, _hidden in rows:
         if is_signed_up:
             signed_up.add(pk)
         if is_facilitating or proposer == person_pk:

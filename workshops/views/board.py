@@ -101,10 +101,25 @@ def _board_of_a_visitor(meeting):
     return Workshop.objects.on_board(meeting, None)
 
 
-def _involvement_of(user, meeting) -> tuple:
+def _person_on_board(user, meeting, hosts, facilitator) -> tuple:
+    """What differs for this person: the workshops they signed up to and those they run, whether
+    they took part (once the meeting has begun) and whether they may see its online link (when
+    it has one)."""
     if not user.is_authenticated:
-        return frozenset(), frozenset()
-    return involvement_from(_involvement(person=user.pk, meeting=meeting.pk), user.pk)
+        return frozenset(), frozenset(), None, None
+    rows = _involvement(person=user.pk, meeting=meeting.pk)
+    signed_up, runs = involvement_from(rows, user.pk)
+    took_part = None
+    if meeting.has_started():
+        # Meeting.took_part: hosting, running one of its visible workshops (both known here),
+        # or ticked present, which only its query knows.
+        took_part = (
+            any(host_pk == user.pk for host_pk, _name in hosts)
+            or any(pk in runs and not hidden for pk, *_facts, hidden in rows)
+            or bool(_took_part(meeting=meeting.pk, person=user.pk))
+        )
+    registered = meeting.is_registered_by(user) if meeting.online_link and not facilitator else None
+    return signed_up, runs, took_part, registered
 
 
 def _on_board(meeting, user) -> list:
@@ -142,16 +157,7 @@ def meeting_detail(request, pk):
         request,
         "board-person",
         [meeting.pk, user.pk],
-        lambda: (
-            *_involvement_of(user, meeting),
-            bool(_took_part(meeting=meeting.pk, person=user.pk))
-            if user.is_authenticated and meeting.has_started()
-            else None,
-            # Whether they may see the meeting's online link: only asked when it has one.
-            meeting.is_registered_by(user)
-            if meeting.online_link and user.is_authenticated and not facilitator
-            else None,
-        ),
+        lambda: _person_on_board(user, meeting, hosts, facilitator),
     )
     open_for_signups = permissions.can_sign_up(user, meeting)
 
