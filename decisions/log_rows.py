@@ -3,9 +3,9 @@
 The log shows twenty rows per page, each the same few cells. As a template loop, a row cost
 about 1,350 Python calls: two `{% blocktranslate %}`, dates localised one by one, lazy labels,
 a reversed URL, the phase badge. Here a row costs about eighty: what depends only on the code and
-the language (the messages, the labels, the date and number formats) is looked up once per
-language in each process; what depends on the request (its time zone, its script prefix) once
-per page; the rest per row.
+the language (the messages, the labels, the date and number formats: assembly/localised.py, the
+URL: assembly/rows.py) is looked up once per language in each process; what depends on the
+request (its time zone) once per page; the rest per row.
 
 The HTML is byte for byte what the template wrote, and escaped as it was: the title and the
 author through conditional_escape, everything else (labels, messages, formatted dates and
@@ -13,24 +13,23 @@ numbers) escaped when it is looked up. tests/decisions/test_log_rows.py compares
 template it replaced.
 """
 
-import operator
 from html import escape
 
-from django.conf import settings
 from django.core.signals import setting_changed
-from django.utils import dateformat, numberformat, timezone
-from django.utils.formats import get_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext
+
+from assembly import localised
+from assembly.rows import url_by_pk
 
 from .models import Decision
 from .templatetags.decisions import phase_badge
 
 _ROW = (
     "\n    <tr>"
-    '\n      <th scope="row"><a href="%s%d%s">%s</a>'
+    '\n      <th scope="row"><a href="%s">%s</a>'
     '\n        <br><span class="muted">%s</span></th>'
     "\n      <td>%s</td>"
     "\n      <td>%s</td>"
@@ -48,9 +47,10 @@ def render(decisions) -> SafeString:
     """The rows of the log's table: the decisions as views/log.py reads them (with `live_votes`,
     the votes cast so far, and their author)."""
     texts = _texts()
-    zone = timezone.get_current_timezone()
-    url_before_pk, url_after_pk = _detail_url_around_pk()
-    short_date, short_datetime, number = texts.short_date, texts.short_datetime, texts.number
+    url = url_by_pk(Decision)
+    short_date = localised.dates("SHORT_DATE_FORMAT")
+    short_datetime = localised.dates("SHORT_DATETIME_FORMAT")
+    number = localised.numbers()
     rows = []
     for decision in decisions:
         phase = decision.phase
@@ -60,8 +60,8 @@ def render(decisions) -> SafeString:
             dates = (
                 texts.vote_between
                 % {
-                    "opened": short_date(decision.vote_opens_at, zone),
-                    "closed": short_date(decision.closed_at, zone),
+                    "opened": short_date(decision.vote_opens_at),
+                    "closed": short_date(decision.closed_at),
                 }
                 + _AFTER_DATES
             )
@@ -71,20 +71,18 @@ def render(decisions) -> SafeString:
                 f" / {number(decision.objection_count)}"
             )
         elif phase == "voting":
-            closes = short_datetime(decision.vote_closes_at, zone)
+            closes = short_datetime(decision.vote_closes_at)
             dates = texts.vote_until % {"closes": closes} + _AFTER_DATES
             turnout = f"{number(decision.live_votes)} / {number(decision.roll_size)}"
         elif phase == "discussion":
-            ends = short_datetime(decision.discussion_ends_at, zone)
+            ends = short_datetime(decision.discussion_ends_at)
             dates = texts.discussion_until % {"ends": ends} + _AFTER_DATES
         else:
-            dates = texts.opened % {"opened": short_date(decision.created_at, zone)}
+            dates = texts.opened % {"opened": short_date(decision.created_at)}
         rows.append(
             _ROW
             % (
-                url_before_pk,
-                decision.pk,
-                url_after_pk,
+                url(decision.pk),
                 conditional_escape(decision.title),
                 texts.by
                 % {"author": texts.former if author is None else conditional_escape(author)},
@@ -100,21 +98,10 @@ def render(decisions) -> SafeString:
     return mark_safe("".join(rows))
 
 
-# Far from any real primary key: where the key goes in a decision's URL.
-_MARK = 987654321
-
-
-def _detail_url_around_pk() -> tuple[str, str]:
-    """A decision's URL (get_absolute_url) before and after its key, escaped: reversed once per
-    page, since it depends on the request (its script prefix, its language)."""
-    before, _, after = Decision(pk=_MARK).get_absolute_url().rpartition(str(_MARK))
-    return escape(before), escape(after)
-
-
 class _Texts:
     """What the rows say in one language, escaped: messages and labels as the template looked
-    them up, dates and numbers in the language's formats. Kept per language in each process:
-    it depends only on the code (the catalogues, the choices, the format modules)."""
+    them up. Kept per language in each process: it depends only on the code (the catalogues,
+    the choices)."""
 
     def __init__(self):
         # The template's msgids (a blocktranslate's variables as %(name)s): the same translations.
@@ -124,9 +111,6 @@ class _Texts:
         self.vote_until = gettext("vote until %(closes)s")
         self.discussion_until = gettext("discussion until %(ends)s")
         self.opened = gettext("opened %(opened)s")
-        self.short_date = _date_formatter(get_format("SHORT_DATE_FORMAT"))
-        self.short_datetime = _date_formatter(get_format("SHORT_DATETIME_FORMAT"))
-        self.number = _number_formatter()
         self._kinds = {}
         self._badges = {}
 
@@ -166,66 +150,3 @@ def _texts() -> _Texts:
     if texts is None:
         texts = _by_language[language] = _Texts()
     return texts
-
-
-# Django's date format characters that print a number of the date alone, as DateFormat prints
-# them: each as a printf conversion of one of the datetime's attributes.
-_NUMERIC_DATE_CHARACTERS = {
-    "d": ("%02d", "day"),
-    "j": ("%d", "day"),
-    "m": ("%02d", "month"),
-    "n": ("%d", "month"),
-    "Y": ("%04d", "year"),
-    "H": ("%02d", "hour"),
-    "G": ("%d", "hour"),
-    "i": ("%02d", "minute"),
-    "s": ("%02d", "second"),
-}
-
-
-def _date_formatter(format_string: str):
-    """`|date:format_string` of a datetime in a time zone, escaped. A format of numbers only
-    ("d/m/Y H:i", French) becomes one printf format: a handful of calls where DateFormat takes
-    forty. Any other (English's "P": "3:30 p.m.", translated) is left to DateFormat."""
-    printf, attributes = [], []
-    for position, piece in enumerate(dateformat.re_formatchars.split(format_string)):
-        if position % 2:
-            if piece not in _NUMERIC_DATE_CHARACTERS:
-                return _date_formatter_of_django(format_string)
-            conversion, attribute = _NUMERIC_DATE_CHARACTERS[piece]
-            printf.append(conversion)
-            attributes.append(attribute)
-        elif piece:
-            printf.append(escape(dateformat.re_escaped.sub(r"\1", piece)).replace("%", "%%"))
-    printf = "".join(printf)
-    if not attributes:
-        return lambda value, zone: "" if value is None else printf % ()
-    # One attribute: a number, else a tuple; printf takes either.
-    numbers = operator.attrgetter(*attributes)
-    return lambda value, zone: "" if value is None else printf % numbers(value.astimezone(zone))
-
-
-def _date_formatter_of_django(format_string: str):
-    def formatted(value, zone):
-        if value is None:
-            return ""
-        return escape(dateformat.format(value.astimezone(zone), format_string))
-
-    return formatted
-
-
-def _number_formatter():
-    """{{ number }} in the current language, escaped: as formats.localize, with the language's
-    separators looked up once; an integer without grouping is its digits (numberformat's own
-    first case)."""
-    decimal, grouping = escape(get_format("DECIMAL_SEPARATOR")), get_format("NUMBER_GROUPING")
-    thousands = escape(get_format("THOUSAND_SEPARATOR"))
-
-    def number(value) -> str:
-        if value is None:
-            return "None"
-        if type(value) is int and not (settings.USE_THOUSAND_SEPARATOR and grouping != 0):
-            return str(value)
-        return numberformat.format(value, decimal, None, grouping, thousands, use_l10n=True)
-
-    return number

@@ -11,109 +11,25 @@ them with the templates they replaced, tests/test_golden_html.py the pages). Wha
 name, a reason, a comment) is escaped where it is placed, through conditional_escape or the
 Markdown renderer, as the templates escaped it; our catalogue's words are written unescaped, as
 {% translate %} and {% blocktranslate %} write them, under the templates' msgids; numbers and
-dates are localised as the templates localised them.
+dates are localised as the templates localised them (assembly/localised.py).
 """
 
-import datetime
-
 from django import template
-from django.conf import settings
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
-from django.utils import dateformat, timezone
-from django.utils.dates import MONTHS
-from django.utils.formats import date_format, get_format, localize
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 
+from assembly import localised
+from assembly.localised import number
 from assembly.markdown import render_markdown
+from assembly.rows import url_by_name
 
 from .decisions import phase_badge
 
 register = template.Library()
-
-# Far from any real primary key: where the key goes in a reversed URL.
-_MARK = 987654321
-
-
-def _number(value) -> str:
-    """`{{ value }}` of a number, as a template writes it (localised, escaped). Without a
-    thousands separator localize() writes an integer as str() does: it is not asked for the
-    language and its formats then."""
-    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
-        return str(value)
-    return conditional_escape(localize(value))
-
-
-# The date format characters written here as DateFormat writes them: numbers, and the month's
-# name. French writes a page's dates with these only ("j F Y H:i"); any other format (English's
-# "N j, Y, P") is written by DateFormat.
-_DATE_CHARACTERS = {
-    "d": lambda moment: f"{moment.day:02d}",
-    "j": lambda moment: str(moment.day),
-    "m": lambda moment: f"{moment.month:02d}",
-    "n": lambda moment: str(moment.month),
-    "F": lambda moment: str(MONTHS[moment.month]),
-    "Y": lambda moment: f"{moment.year:04d}",
-    "G": lambda moment: str(moment.hour),
-    "H": lambda moment: f"{moment.hour:02d}",
-    "i": lambda moment: f"{moment.minute:02d}",
-    "s": lambda moment: f"{moment.second:02d}",
-}
-# Each format's pieces (texts, and writers of characters), or None: it depends on the code only.
-_parsed_formats: dict[str, list | None] = {}
-
-
-def _pieces(format_string: str) -> list | None:
-    found = _parsed_formats.get(format_string, False)
-    if found is False:
-        found = []
-        for position, piece in enumerate(dateformat.re_formatchars.split(format_string)):
-            if position % 2:
-                if piece not in _DATE_CHARACTERS:
-                    found = None
-                    break
-                found.append(_DATE_CHARACTERS[piece])
-            elif piece:
-                found.append(dateformat.re_escaped.sub(r"\1", piece))
-        _parsed_formats[format_string] = found
-    return found
-
-
-class _Moments:
-    """`{{ value|date:"DATETIME_FORMAT" }}` of the datetimes of one rendering, escaped: the
-    language's format and the time zone read once, where the date filter reads them for each
-    date, then the date in the current time zone as template_localtime() gives it."""
-
-    def __init__(self):
-        self.format = get_format("DATETIME_FORMAT")
-        self.pieces = _pieces(self.format)
-        self.zone = timezone.get_current_timezone()
-
-    def __call__(self, value) -> str:
-        if value in (None, ""):
-            return ""
-        if (
-            isinstance(value, datetime.datetime)
-            and settings.USE_TZ
-            and not timezone.is_naive(value)
-            and getattr(value, "convert_to_local_time", True)
-        ):
-            value = value.astimezone(self.zone)
-        if self.pieces is None:
-            return escape(dateformat.format(value, self.format))
-        return escape("".join([p if type(p) is str else p(value) for p in self.pieces]))
-
-
-def _url_by_pk(name: str):
-    """A function giving the escaped URL of view `name` for a primary key: reversed once per
-    rendering (it depends on the request's script prefix and language), the key put in place."""
-    before, _, after = reverse(name, args=[_MARK]).rpartition(str(_MARK))
-    before, after = conditional_escape(before), conditional_escape(after)
-    return lambda pk: f"{before}{pk:d}{after}"
-
 
 # --- Who opened it, when, and its dates ------------------------------------------------------
 
@@ -143,7 +59,7 @@ def decision_facts(decision, related_commons, next_rounds) -> SafeString:
     """Its phase, kind, author and opening; then its discussion's and vote's dates, its quorum,
     the commons it concerns and the rounds before and after it."""
     author = decision.author
-    moment = _Moments()
+    moment = localised.dates("DATETIME_FORMAT")
     discussion = vote = quorum = related = previous = following = ""
     if decision.phase in ("discussion", "awaiting"):
         message = (
@@ -157,7 +73,7 @@ def decision_facts(decision, related_commons, next_rounds) -> SafeString:
         discussion = _FACT.format(
             title=gettext("Discussion"),
             text=message
-            % {"ends": moment(decision.discussion_ends_at), "days": _number(decision.vote_days)},
+            % {"ends": moment(decision.discussion_ends_at), "days": number(decision.vote_days)},
         )
     if decision.vote_opens_at:
         vote = _FACT.format(
@@ -172,7 +88,7 @@ def decision_facts(decision, related_commons, next_rounds) -> SafeString:
         quorum = _FACT.format(
             title=gettext("Quorum"),
             text=gettext("%(quorum)s %% of the roll must vote")
-            % {"quorum": _number(decision.quorum_percent)},
+            % {"quorum": number(decision.quorum_percent)},
         )
     if related_commons:
         related = _FACT.format(
@@ -229,7 +145,7 @@ def decision_outcome(decision) -> SafeString:
     reviewed, and its minutes (the section's opening; the facilitators' form follows)."""
     closed = statement = review = ""
     if decision.closed_at:
-        moment = _Moments()
+        moment = localised.dates("DATETIME_FORMAT")
         closed = (
             '<p class="muted">'
             + gettext("on %(closed)s") % {"closed": moment(decision.closed_at)}
@@ -241,7 +157,7 @@ def decision_outcome(decision) -> SafeString:
         review = (
             "<p>"
             + gettext("To be reviewed on %(review)s.")
-            % {"review": escape(date_format(decision.review_on, "DATE_FORMAT"))}
+            % {"review": localised.dates("DATE_FORMAT")(decision.review_on)}
             + "</p>"
         )
     html = _OUTCOME.format(
@@ -294,7 +210,7 @@ def vote_results(decision, results) -> SafeString:
     objections = ""
     if results["objections"]:
         former = gettext("a former member")
-        moment = _Moments()
+        moment = localised.dates("DATETIME_FORMAT")
         rows = []
         for objection in results["objections"]:
             person = objection.roll_entry.person
@@ -309,7 +225,7 @@ def vote_results(decision, results) -> SafeString:
     html = _RESULTS.format(
         roll_title=gettext("Electoral roll"),
         roll=ngettext("%(size)s person", "%(size)s people", roll_size)
-        % {"size": _number(roll_size)},
+        % {"size": number(roll_size)},
         fingerprint_title=gettext("SHA-256 fingerprint of the sorted roll:"),
         fingerprint=conditional_escape(decision.roll_fingerprint),
         turnout_title=gettext("Turnout"),
@@ -319,16 +235,16 @@ def vote_results(decision, results) -> SafeString:
             results["votes"],
         )
         % {
-            "votes": _number(results["votes"]),
-            "roll": _number(roll_size),
-            "turnout": _number(results["turnout"]),
+            "votes": number(results["votes"]),
+            "roll": number(roll_size),
+            "turnout": number(results["turnout"]),
         },
         votes_title=gettext("Votes"),
         votes=gettext("%(consents)s consent · %(abstentions)s abstain · %(objections)s object")
         % {
-            "consents": _number(counts["consent"]),
-            "abstentions": _number(counts["abstain"]),
-            "objections": _number(counts["object"]),
+            "consents": number(counts["consent"]),
+            "abstentions": number(counts["abstain"]),
+            "objections": number(counts["object"]),
         },
         objections=objections,
     )
@@ -366,9 +282,9 @@ def decision_comments(context, comments, can_hide) -> SafeString:
     hidden_badge = ' · <span class="badge badge-warn">' + gettext("hidden") + "</span>"
     edit_label = gettext("Edit")
     edit_url = hide_url = csrf_token = None
-    moment = _Moments()
+    moment = localised.dates("DATETIME_FORMAT")
     if can_hide:
-        hide_url = _url_by_pk("decisions:comment-hide")
+        hide_url = url_by_name("decisions:comment-hide")
         csrf_token = CsrfTokenNode().render(context)
         hide_labels = {True: gettext("Show again"), False: gettext("Hide")}
     rows = []
@@ -378,12 +294,12 @@ def decision_comments(context, comments, can_hide) -> SafeString:
         edit = ""
         if comment.can_edit:
             if edit_url is None:
-                edit_url = _url_by_pk("decisions:comment-edit")
+                edit_url = url_by_name("decisions:comment-edit")
             edit = _EDIT.format(url=edit_url(comment.pk), label=edit_label)
         rows.append(
             _COMMENT.format(
                 hidden_class=" comment-hidden" if hidden else "",
-                pk=_number(comment.pk),
+                pk=number(comment.pk),
                 author=former if not author else conditional_escape(str(author)),
                 written=moment(comment.created_at),
                 edited=edited if comment.edited_at else "",
@@ -416,11 +332,11 @@ _VERSION = """
 def proposal_versions(versions) -> SafeString:
     """The proposal's versions as Decision.proposal_versions() gives them, oldest first."""
     message = gettext("Version %(number)s, %(at)s")
-    moment = _Moments()
+    moment = localised.dates("DATETIME_FORMAT")
     return mark_safe(
         "".join(
             _VERSION.format(
-                label=message % {"number": _number(version["number"]), "at": moment(version["at"])},
+                label=message % {"number": number(version["number"]), "at": moment(version["at"])},
                 text=render_markdown(version["text"]),
             )
             for version in versions

@@ -6,12 +6,11 @@ import datetime
 
 import pytest
 from django.template import engines
-from django.utils import timezone, translation
+from django.utils import translation
 
 from assembly.models import User
 from commons_registry.models import Commons
 from decisions.models import Comment, Decision, RollEntry, Vote
-from decisions.templatetags.decision_page import _Moments
 
 HOSTILE = "<script>alert(\"x\")</script> & 'q'"
 ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;q&#x27;"
@@ -309,24 +308,3 @@ def test_the_outcome_as_the_template_wrote_it(language, decision):
 
     assert new == old
     assert "<script>" not in new
-
-
-@pytest.mark.parametrize("language", ["fr", "en"])
-@pytest.mark.parametrize("zone", ["Europe/Paris", "UTC", "America/New_York"])
-def test_dates_are_written_as_the_date_filter_writes_them(language, zone):
-    engine = engines["django"]
-    filtered = engine.from_string('{{ value|date:"DATETIME_FORMAT" }}')
-    moments = [
-        MOMENT,
-        datetime.datetime(2027, 1, 1, 0, 0, tzinfo=datetime.UTC),
-        datetime.datetime(2027, 3, 28, 0, 59, 5, tzinfo=datetime.UTC),  # Paris: summer time
-        datetime.datetime(2026, 12, 31, 23, 5, tzinfo=datetime.UTC),
-        datetime.datetime(2027, 10, 31, 11, 0, tzinfo=datetime.UTC),
-    ]
-    with translation.override(language), timezone.override(zone):
-        moment = _Moments()
-        written = [moment(value) for value in moments]
-        expected = [filtered.render({"value": value}) for value in moments]
-
-    assert written == expected
-    assert moment(None) == ""

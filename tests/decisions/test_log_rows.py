@@ -3,13 +3,11 @@ template loop it replaced wrote, in every phase, in French and in English, with 
 and names escaped as they were."""
 
 import datetime
-import zoneinfo
 
 import pytest
 from django.template import Context, Template
 from django.test import override_settings
-from django.utils import dateformat, timezone, translation
-from django.utils.html import escape
+from django.utils import timezone, translation
 
 from assembly.models import User
 from decisions import log_rows
@@ -122,17 +120,3 @@ def test_a_changed_setting_forgets_what_was_looked_up():
 
     with override_settings(USE_THOUSAND_SEPARATOR=True):
         assert log_rows._by_language == {}
-
-
-@pytest.mark.parametrize(
-    "format_string",
-    ["d/m/Y H:i", "j.n.Y G:i:s", r"\d\e d/m/Y \à H\hi", "Y-m-d", "100% d", "m/d/Y P", "N j, Y"],
-)
-def test_a_date_format_prints_as_django_prints_it(format_string):
-    paris = zoneinfo.ZoneInfo("Europe/Paris")
-    formatted = log_rows._date_formatter(format_string)
-    for value in (AT, AT.replace(month=1, day=2, hour=23, minute=5, second=9)):
-        assert formatted(value, paris) == escape(
-            dateformat.format(value.astimezone(paris), format_string)
-        )
-    assert formatted(None, paris) == ""
