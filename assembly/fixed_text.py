@@ -96,11 +96,15 @@ class FixedText(Node):
         text = self.texts.get(key)
         if text is None:
             text = "".join(node.render_annotated(context) for node in self.nodes)
-            with _lock:
-                if len(self.texts) >= MAX_TEXTS:
-                    self.texts.clear()
-                self.texts[key] = text
+            _keep(self.texts, key, text, MAX_TEXTS)
         return text
+
+
+def _keep(texts: dict, key: tuple, text: str, most: int) -> None:
+    with _lock:
+        if len(texts) >= most:
+            texts.clear()
+        texts[key] = text
 
 
 def _current_app(context):
@@ -124,6 +128,37 @@ def fold_key(context) -> tuple:
     if urls is None:
         urls = kept[_URLS_KEY] = (get_script_prefix(), get_urlconf(), _current_app(context))
     return (_generation, get_language(), context.autoescape, *urls)
+
+
+# Where a fixed node rendered alone keeps its texts (False: it may not).
+_NODE_TEXTS = "_assemblee_texts"
+# Texts such a node keeps at most (languages × escaping × URL prefixes and applications: a few).
+MAX_NODE_TEXTS = 16
+
+
+def keeping(render, *, urls: bool):
+    """`render`, a node class's (`{% translate %}`'s, `{% url %}`'s), made to keep each fixed
+    node's text (`is_fixed`) as FixedText keeps a run's: for the nodes no run holds (one alone
+    between variables, or in a template that is not a kept part). Per language and escaping,
+    and what URLs depend on when `urls` (`fold_key`); forgotten when a setting changes. Any other
+    node renders as before."""
+
+    def render_kept(node, context):
+        texts = node.__dict__.get(_NODE_TEXTS)
+        if texts is None:
+            texts = node.__dict__[_NODE_TEXTS] = {} if is_fixed(node) else False
+        if texts is False:
+            return render(node, context)
+        # Read here, not from the part's render context: a lone node may be inside a
+        # {% language %} or an {% autoescape %}.
+        key = fold_key(context) if urls else (_generation, get_language(), context.autoescape)
+        text = texts.get(key)
+        if text is None:
+            text = render(node, context)
+            _keep(texts, key, text, MAX_NODE_TEXTS)
+        return text
+
+    return render_kept
 
 
 def _join(run: list[Node], into: list[Node]) -> None:

@@ -2,7 +2,8 @@
 
 A row of a template loop pays the template engine for each tag, and Django again for what is the
 same on every row of a page: a URL reversed whole for each key, a message or a label translated
-again, a date format looked up again. A renderer written with these asks once per list.
+again, a date format looked up again. A renderer written with these asks once per list (and
+assembly/localised.py for its dates and numbers).
 """
 
 import html

@@ -3,7 +3,7 @@ language, and gives exactly what the template engine gives, in both languages; w
 or the data wrote is still rendered, and escaped, at each render."""
 
 import pytest
-from django.template import engines
+from django.template import Context, Template, engines
 from django.template.base import Node, VariableNode
 from django.template.loader_tags import BlockNode
 from django.test import override_settings
@@ -112,3 +112,40 @@ def test_a_part_of_fixed_text_alone_is_joined_and_not_kept():
     with translation.override("en"):
         assert template.render({"name": "", "items": []}) == "<p>Menu</p>"
     assert fragments.count() == 0
+
+
+def test_a_lone_fixed_node_keeps_its_text_per_language_a_few_at_most(monkeypatch):
+    rendered = []
+
+    def render(node, context):
+        rendered.append(node)
+        return translation.get_language()
+
+    kept = fixed_text.keeping(render, urls=False)
+    fixed, variable = Template(
+        '{% load i18n %}{% translate "Home" %}{% translate word %}'
+    ).nodelist[1:]
+    texts = []
+    for language in ["fr", "en", "fr", "en"]:
+        with translation.override(language):
+            texts += [kept(fixed, Context()), kept(variable, Context({"word": "Home"}))]
+
+    assert texts == ["fr", "fr", "en", "en", "fr", "fr", "en", "en"]
+    assert rendered.count(fixed) == 2
+    assert rendered.count(variable) == 4
+
+    monkeypatch.setattr(fixed_text, "MAX_NODE_TEXTS", 1)
+    another = Template('{% load i18n %}{% translate "Home" %}').nodelist[-1]
+    for language in ["fr", "en", "fr"]:
+        with translation.override(language):
+            kept(another, Context())
+    assert rendered.count(another) == 3
+
+
+def test_a_lone_node_inside_another_language_is_written_in_it():
+    template = Template(
+        '{% load i18n %}{% translate "Home" %}|{% language "en" %}{% translate "Home" %}'
+        "{% endlanguage %}|{% translate 'Home' %}"
+    )
+    with translation.override("fr"):
+        assert template.render(Context()) == "Accueil|Home|Accueil"

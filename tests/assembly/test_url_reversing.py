@@ -1,11 +1,12 @@
 """assembly/url_reversing.py: each process keeps the URLs it reversed, and gives the same ones."""
 
 from django.template import Context, Template
+from django.template.defaulttags import URLNode
 from django.test import override_settings
 from django.urls import reverse, set_script_prefix
 from django.urls.resolvers import URLResolver
 
-from assembly import url_reversing
+from assembly import fixed_text, url_reversing
 
 
 def test_kept_urls_are_the_ones_django_reverses():
@@ -34,6 +35,12 @@ def test_the_resolver_reverses_through_the_kept_answers():
     assert URLResolver._reverse_with_prefix is url_reversing._reverse_with_prefix
 
 
+def _reverse_again(monkeypatch):
+    """A render of the same kept texts (they are the nodes') that reverses them elsewhere."""
+    reversed_again = fixed_text.keeping(lambda node, context: "reversed again", urls=True)
+    monkeypatch.setattr(URLNode, "render", reversed_again)
+
+
 URL_TAGS = Template(
     "{% url 'subscribe' %}|{% url 'decisions:detail' pk %}|{% url 'subscribe' as there %}"
     "{{ there }}|{% url name %}"
@@ -43,7 +50,7 @@ URL_TAGS = Template(
 def test_a_url_tag_of_a_literal_keeps_its_text_and_gives_djangos(monkeypatch):
     context = {"pk": 4, "name": "home"}
     first = URL_TAGS.render(Context(context))
-    monkeypatch.setattr(url_reversing, "_render_url", lambda node, context: "reversed again")
+    _reverse_again(monkeypatch)
     kept = URL_TAGS.render(Context({"pk": 5, "name": "home"}))
 
     assert first == "/subscribe/|/decisions/4/|/subscribe/|/"
@@ -60,7 +67,7 @@ def test_a_url_tag_is_reversed_again_under_another_prefix_or_settings(monkeypatc
         under_prefix = template.render(Context())
     finally:
         set_script_prefix("/")
-    monkeypatch.setattr(url_reversing, "_render_url", lambda node, context: "reversed again")
+    _reverse_again(monkeypatch)
     with override_settings(ROOT_URLCONF="config.urls"):
         after_settings = template.render(Context())
 
