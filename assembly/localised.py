@@ -6,8 +6,8 @@ the format, the text is escaped; `{{ number }}` looks the language's separators 
 written in Python writes the same formats dozens of times a page. So here a format is looked up
 and parsed once per language in each process (it depends only on the code: the format modules
 and the catalogues), the time zone read once per rendering. A format made of numbers and the
-month's name only ("d/m/Y H:i", "j F Y H:i": French's) becomes a printf format per month, a
-date a couple of calls; any other (English's "N j, Y, P", whose abbreviations and "p.m."
+month's and day's names only ("d/m/Y H:i", "l j F Y H:i": French's) becomes a printf format per
+month (and day of the week), a date a couple of calls; "c" alone is isoformat(); any other (English's "N j, Y, P", whose abbreviations and "p.m."
 DateFormat works out) is left to DateFormat, and anything but a datetime to the filter itself.
 
 The text is what the template wrote, escaped as it escaped a variable (the format's own text
@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.template.defaultfilters import date as date_filter
 from django.utils import dateformat, numberformat, timezone
-from django.utils.dates import MONTHS
+from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.formats import get_format, localize
 from django.utils.html import conditional_escape, escape
 from django.utils.translation import get_language
@@ -42,6 +42,12 @@ _NUMBERS = {
     "i": ("%02d", "minute"),
     "s": ("%02d", "second"),
 }
+# The names written into the printf formats, as DateFormat writes them: the month's ("F"), the
+# day of the week's ("l").
+_NAMES = {"F": MONTHS, "l": WEEKDAYS}
+# What "c" alone (ISO 8601, as in <time datetime>) becomes: the date's isoformat(), as DateFormat
+# writes it.
+_ISO = object()
 # What is kept per format (or the numbers) and language, at most: a few formats × languages.
 MAX_KEPT = 64
 
@@ -64,14 +70,18 @@ def _keep(key: tuple, value):
 
 
 def _printf(format_string: str):
-    """`format_string` in the current language as printf formats, one per month (index 1 to 12:
-    the month's name written in), and the function giving the values they take from a date; or
-    None when the format has any other character."""
+    """`format_string` in the current language as printf formats with the names written in
+    (escaped), how a date's format is chosen (by its month, index 1 to 12; or by its month and
+    day of the week, month × 7 + weekday, when the day's name is written), and the function
+    giving the values the formats take from a date; `_ISO` for "c" alone; or None when the
+    format has any other character."""
+    if format_string == "c":
+        return _ISO
     pieces, attributes = [], []
     for position, piece in enumerate(dateformat.re_formatchars.split(format_string)):
         if position % 2:
-            if piece == "F":
-                pieces.append(None)
+            if piece in _NAMES:
+                pieces.append(_NAMES[piece])
                 continue
             if piece not in _NUMBERS:
                 return None
@@ -80,13 +90,21 @@ def _printf(format_string: str):
             attributes.append(attribute)
         elif piece:
             pieces.append(escape(dateformat.re_escaped.sub(r"\1", piece)).replace("%", "%%"))
-    months = [None] + [
-        "".join(escape(MONTHS[month]).replace("%", "%%") if p is None else p for p in pieces)
-        for month in range(1, 13)
-    ]
+
+    def written(month: int, weekday: int) -> str:
+        return "".join(
+            p if type(p) is str else escape(p[month if p is MONTHS else weekday]).replace("%", "%%")
+            for p in pieces
+        )
+
+    by_weekday = any(p is WEEKDAYS for p in pieces)
+    if by_weekday:
+        table = [None] * 7 + [written(i // 7, i % 7) for i in range(7, 13 * 7)]
+    else:
+        table = [None] + [written(month, 0) for month in range(1, 13)]
     # One attribute gives a number, more a tuple: printf takes either.
     values = operator.attrgetter(*attributes) if attributes else lambda value: ()
-    return months, values
+    return table, values, by_weekday
 
 
 def dates(format_name: str):
@@ -112,8 +130,12 @@ def dates(format_name: str):
             value = value.astimezone(zone)
         if printf is None:
             return escape(dateformat.format(value, format_string))
-        months, values = printf
-        return months[value.month] % values(value)
+        if printf is _ISO:
+            return value.isoformat()  # digits and signs: nothing to escape
+        table, values, by_weekday = printf
+        if by_weekday:
+            return table[value.month * 7 + value.weekday()] % values(value)
+        return table[value.month] % values(value)
 
     return date
 

@@ -37,11 +37,21 @@ def _as_the_filter_writes(format_name, values):
 @pytest.mark.parametrize("language", ["fr", "en"])
 @pytest.mark.parametrize("zone", ZONES)
 @pytest.mark.parametrize(
-    "format_name", ["DATETIME_FORMAT", "SHORT_DATETIME_FORMAT", "SHORT_DATE_FORMAT", "j F Y"]
+    "format_name",
+    [
+        "DATETIME_FORMAT",
+        "SHORT_DATETIME_FORMAT",
+        "DATE_FORMAT",
+        "SHORT_DATE_FORMAT",
+        "j F Y",
+        "l j F Y",
+        "H:i",
+        "c",
+    ],
 )
 def test_a_date_is_what_the_filter_writes(language, zone, format_name):
     values = MOMENTS
-    if format_name.endswith("DATETIME_FORMAT"):
+    if format_name.endswith("DATETIME_FORMAT") or format_name in ("H:i", "c"):
         # A date has no time: the filter fails on it with a time format (DateFormat's error).
         values = [value for value in values if type(value) is not datetime.date]
     with translation.override(language), timezone.override(zone):
@@ -52,14 +62,20 @@ def test_a_date_is_what_the_filter_writes(language, zone, format_name):
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
-def test_every_month_has_its_name(language):
-    firsts = [datetime.datetime(2027, month, 1, 12, tzinfo=UTC) for month in range(1, 13)]
+def test_every_month_and_day_has_its_name(language):
+    days = [
+        datetime.datetime(2027, month, day, 12, tzinfo=UTC)
+        for month in range(1, 13)
+        for day in range(1, 8)
+    ]
     with translation.override(language):
-        written = list(map(localised.dates("j F Y"), firsts))
-        expected = _as_the_filter_writes("j F Y", firsts)
+        written = list(map(localised.dates("l j F Y"), days))
+        expected = _as_the_filter_writes("l j F Y", days)
 
     assert written == expected
-    assert written[7] == ("1 août 2027" if language == "fr" else "1 August 2027")
+    assert written[7 * 7] == (
+        "dimanche 1 août 2027" if language == "fr" else "Sunday 1 August 2027"
+    )
 
 
 @pytest.mark.parametrize(
@@ -71,6 +87,8 @@ def test_every_month_has_its_name(language):
         "100% d %s %%",
         "<b>j F</b> & 'Y' \"H\"",
         "F",
+        "l %",
+        r"\c c",
         "at noon",
         "m/d/Y P",
         "N j, Y <i>",
