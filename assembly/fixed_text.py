@@ -107,7 +107,7 @@ def _keep(texts: dict, key: tuple, text: str, most: int) -> None:
         texts[key] = text
 
 
-def _current_app(context):
+def current_app(context):
     # As {% url %} finds it (django.template.defaulttags.URLNode.render).
     request = getattr(context, "request", None)
     try:
@@ -126,7 +126,7 @@ def fold_key(context) -> tuple:
     kept = context.render_context
     urls = kept.get(_URLS_KEY)
     if urls is None:
-        urls = kept[_URLS_KEY] = (get_script_prefix(), get_urlconf(), _current_app(context))
+        urls = kept[_URLS_KEY] = (get_script_prefix(), get_urlconf(), current_app(context))
     return (_generation, get_language(), context.autoescape, *urls)
 
 

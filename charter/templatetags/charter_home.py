@@ -8,13 +8,10 @@ escaped, the message inserted as it is (tests/charter/test_home_sentence.py comp
 """
 
 from django import template
-from django.conf import settings
-from django.utils.formats import localize
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from assembly.dates import DateWriter
+from assembly import localised
 from assembly.rows import text
 
 register = template.Library()
@@ -25,9 +22,6 @@ def charter_in_force(version):
     """ "The charter … describes how the assembly works. Version n has been in force since …",
     as charter/_home.html's `{% blocktranslate trimmed with … %}` wrote it."""
     charter = version.charter
-    number = version.number
-    if settings.USE_THOUSAND_SEPARATOR:
-        number = conditional_escape(localize(number))
     message = gettext(
         'The <a href="%(url)s">%(title)s</a> describes how the assembly works. Version '
         "%(number)s has been in force since %(date)s; it changes only by a consent vote of the "
@@ -40,9 +34,8 @@ def charter_in_force(version):
         % {
             "title": text(charter.title),
             "url": text(charter.get_absolute_url()),
-            # Without a thousands separator localize() writes an integer as "%d" does.
-            "number": number,
-            # As `created_at|date:"DATE_FORMAT"` (assembly/dates.py).
-            "date": DateWriter("DATE_FORMAT")(version.created_at),
+            "number": localised.number(version.number),
+            # As `created_at|date:"DATE_FORMAT"` (assembly/localised.py).
+            "date": localised.dates("DATE_FORMAT")(version.created_at),
         }
     )

@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
-from assembly.dates import DateWriter
+from assembly import localised
 from assembly.rows import text, url_by_pk
 
 from ..models import Decision
@@ -39,7 +39,7 @@ def decision_home_cards(decisions):
     decisions/_home.html wrote it."""
     url = url_by_pk(Decision)
     # {{ value|date:"DATETIME_FORMAT" }} as a variable of {% blocktranslate %}: escaped.
-    date = DateWriter("DATETIME_FORMAT")
+    date = localised.dates("DATETIME_FORMAT")
 
     voting, discussion = (
         gettext("Vote open until %(closes)s"),

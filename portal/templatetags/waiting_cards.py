@@ -3,18 +3,17 @@
 As assembly/_waiting.html's three loops, a card cost 600 to 700 Python calls: a reversed URL, two
 `{% blocktranslate %}` (one around a localised date, or a count), the phase badge. Here the URLs
 are reversed and the messages translated once for the lists (assembly/rows.py), each date format
-looked up once per list (assembly/dates.py). The HTML is the loops', byte for byte, and escaped as
-they escaped it: the URLs, the titles, the dates and the counts escaped, the messages of
-`{% blocktranslate %}` inserted as they are (tests/portal/test_waiting_cards.py compares the two).
+looked up once per list (assembly/localised.py). The HTML is the loops', byte for byte, and
+escaped as they escaped it: the URLs, the titles, the dates and the counts escaped, the messages
+of `{% blocktranslate %}` inserted as they are (tests/portal/test_waiting_cards.py compares the
+two).
 """
 
 from django import template
-from django.utils.formats import localize
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
-from assembly.dates import DateWriter
+from assembly import localised
 from assembly.rows import text, url_by_pk
 from decisions.models import Decision
 from decisions.templatetags.decisions import phase_badge
@@ -50,7 +49,7 @@ def _votes(votes) -> list[str]:
         return []
     url = url_by_pk(Decision)
     vote_on, closes_on = gettext("Vote on “%(title)s”"), gettext("The vote closes on %(closes)s.")
-    date = DateWriter("DATETIME_FORMAT")
+    date = localised.dates("DATETIME_FORMAT")
     return [
         _VOTE
         % (
@@ -66,7 +65,7 @@ def _new_comments(count) -> str:
     if not count:
         return ""
     message = ngettext("%(counter)s new comment", "%(counter)s new comments", count)
-    return '<span class="muted">%s</span>' % (message % {"counter": escape(localize(count))})
+    return '<span class="muted">%s</span>' % (message % {"counter": localised.number(count)})
 
 
 def _discussions(discussions) -> list[str]:
@@ -91,7 +90,7 @@ def _notes(notes) -> list[str]:
         return []
     url = url_by_pk(Workshop)
     write_the_notes = gettext("Write the notes of “%(title)s”")
-    day = DateWriter("j F Y")
+    day = localised.dates("j F Y")
     return [
         _NOTES
         % (

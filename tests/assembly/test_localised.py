@@ -3,6 +3,7 @@ French and in English, in several time zones, whatever the format's own text."""
 
 import datetime
 import decimal
+import zoneinfo
 
 import pytest
 from django.template import engines
@@ -22,12 +23,13 @@ MOMENTS = [
     datetime.datetime(2027, 3, 28, 0, 59, 5, tzinfo=UTC),  # Paris: summer time comes
     datetime.datetime(2026, 12, 31, 23, 5, 9, tzinfo=UTC),  # another year in Paris
     datetime.datetime(2027, 10, 31, 11, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=5))),
+    datetime.datetime(2027, 1, 1, 0, 0, tzinfo=zoneinfo.ZoneInfo("America/New_York")),
     datetime.datetime(2027, 2, 3, 4, 5, 6),  # naive: written as it is
     datetime.date(2027, 5, 9),
     None,
     "",
 ]
-ZONES = ["Europe/Paris", "UTC", "America/New_York", "Asia/Kolkata"]
+ZONES = ["Europe/Paris", "UTC", "America/New_York", "Asia/Kolkata", "Pacific/Auckland"]
 
 
 def _as_the_filter_writes(format_name, values):

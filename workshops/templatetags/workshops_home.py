@@ -8,36 +8,24 @@ it is (tests/workshops/test_home_rows.py compares the two).
 
 The meeting's details (`next_meeting_details`) cost about 1,800 calls as template (four dates
 through the date filter, three `{% url %}`s, a `{% blocktranslate count %}`, a dozen variables and
-conditions); here a few hundred: the dates written by assembly/dates.py, each value escaped as a
-variable is, each message inserted as its tag inserted it
-(tests/workshops/test_home_details.py compares the two).
+conditions); here a few hundred: the dates written by assembly/localised.py, each value escaped
+as a variable is, each message inserted as its tag inserted it (tests/workshops/
+test_home_details.py compares the two).
 """
 
 from html import escape as escape_text
 
 from django import template
-from django.conf import settings
 from django.urls import reverse
-from django.utils.formats import localize
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
-from assembly.dates import DateWriter
+from assembly import fixed_text, localised
 from assembly.rows import text, url_by_pk
 
 from ..models import Meeting, Workshop
 
 register = template.Library()
-
-
-def _count(value) -> str:
-    """`{{ value }}` of a count, as a template writes it (localised, escaped). Without a
-    thousands separator localize() writes an integer as str() does, without asking the language
-    and its formats."""
-    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
-        return str(value)
-    return escape(localize(value))
 
 
 _ROW = '\n          <li><a href="%s">%s</a> <span class="muted">%s</span></li>\n        '
@@ -54,7 +42,7 @@ def board_rows(workshops):
         if signed_up is None:
             signed_up = people_in[count] = ngettext(
                 "%(counter)s person in", "%(counter)s people in", count
-            ) % {"counter": _count(count)}
+            ) % {"counter": localised.number(count)}
         rows.append(_ROW % (url(workshop.pk), text(workshop.title), signed_up))
     return mark_safe("".join(rows))  # every piece is escaped above
 
@@ -89,26 +77,14 @@ _DETAILS = """
   """
 
 
-def _current_app(context):
-    # As {% url %} finds it (django.template.defaulttags.URLNode.render).
-    request = getattr(context, "request", None)
-    try:
-        return request.current_app
-    except AttributeError:
-        try:
-            return request.resolver_match.namespace
-        except AttributeError:
-            return None
-
-
 @register.simple_tag(takes_context=True)
 def next_meeting_details(context, meeting):
     """What workshops/_home.html's `{% with %}` wrote for the next meeting: its title, time and
     place, its board, and "in brief". Translations of `{% translate %}` literals and of the
     `{% blocktranslate %}` inserted as those tags inserted them; every value escaped."""
     url = url_by_pk(Meeting)(meeting.pk)
-    # The date filter's work (assembly/dates.py), each format looked up once.
-    hours = DateWriter("H:i")
+    # The date filter's work (assembly/localised.py), each format looked up once.
+    hours = localised.dates("H:i")
     venue = meeting.venue
     board = meeting.board
     if venue:
@@ -133,14 +109,14 @@ def next_meeting_details(context, meeting):
     else:
         rows = f'\n      <p class="empty">{gettext("No workshop yet.")}</p>\n    '
     count = len(board)
-    current_app = _current_app(context)
+    current_app = fixed_text.current_app(context)
     # Dates and URLs are text: escaped as Django's escape() escapes text (html.escape).
     return mark_safe(  # every value is escaped above or here
         _DETAILS.format(
             url=url,
             title=text(meeting.title),
-            iso=DateWriter("c")(meeting.starts_at),
-            day=DateWriter("l j F Y")(meeting.starts_at),
+            iso=localised.dates("c")(meeting.starts_at),
+            day=localised.dates("l j F Y")(meeting.starts_at),
             time=hours(meeting.starts_at),
             ends=hours(meeting.ends_at),
             venue_name=venue_name,
@@ -155,10 +131,10 @@ def next_meeting_details(context, meeting):
                 "%(counter)s workshops proposed so far",
                 count,
             )
-            % {"counter": _count(count)},
+            % {"counter": localised.number(count)},
             initiations=initiation_notes(board),
             propose_url=escape_text(reverse("workshops:propose", current_app=current_app)),
-            pk=_count(meeting.pk),
+            pk=localised.number(meeting.pk),
             propose=gettext("Propose a workshop"),
             ics_url=escape_text(
                 reverse("meetings:ics", args=[meeting.pk], current_app=current_app)
