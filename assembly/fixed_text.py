@@ -108,7 +108,8 @@ def _keep(texts: dict, key: tuple, text: str, most: int) -> None:
 
 
 def current_app(context):
-    # As {% url %} finds it (django.template.defaulttags.URLNode.render).
+    """The current application, as `{% url %}` finds it (django.template.defaulttags.URLNode.
+    render): what a URL reversed for this context depends on besides the request's prefix."""
     request = getattr(context, "request", None)
     try:
         return request.current_app
