@@ -90,16 +90,20 @@ def next_meeting_details(context, meeting):
     if venue:
         venue_name = ", " + text(venue.name)
         address = ", " + text(venue.address) if venue.address else ""
-        where = f"<li>{gettext('Where:')} {text(venue.name)}{address}</li>"
+        # Literal msgids outside the f-strings: makemessages does not look inside those.
+        where_label = gettext("Where:")
+        where = f"<li>{where_label} {text(venue.name)}{address}</li>"
         if venue.accessibility:
-            where += f"\n        <li>{gettext('Access:')} {text(venue.accessibility)}</li>"
+            access_label = gettext("Access:")
+            where += f"\n        <li>{access_label} {text(venue.accessibility)}</li>"
         else:
             where += "\n        "
     else:
         venue_name = where = ""
     if meeting.is_cancelled:
+        cancelled_label = gettext("Cancelled")
         cancelled = (
-            f'<p><span class="badge badge-warn">{gettext("Cancelled")}</span> '
+            f'<p><span class="badge badge-warn">{cancelled_label}</span> '
             f"{text(meeting.cancellation_reason)}</p>"
         )
     else:
@@ -107,7 +111,8 @@ def next_meeting_details(context, meeting):
     if board:
         rows = f"\n      <ul>\n        {board_rows(board)}\n      </ul>\n    "
     else:
-        rows = f'\n      <p class="empty">{gettext("No workshop yet.")}</p>\n    '
+        empty = gettext("No workshop yet.")
+        rows = f'\n      <p class="empty">{empty}</p>\n    '
     count = len(board)
     current_app = fixed_text.current_app(context)
     # Dates and URLs are text: escaped as Django's escape() escapes text (html.escape).
