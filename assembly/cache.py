@@ -20,7 +20,13 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from django.dispatch import Signal
+from redis.connection import Encoder, HiredisRespSerializer, PythonRespSerializer
 from redis.exceptions import RedisError
+
+try:
+    import hiredis
+except ImportError:  # redis-py packs in Python then: nothing to spare
+    hiredis = None
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +71,34 @@ class Breaker:
             return was_failing
 
 
+# What redis-py packs commands with by default (Connection: utf-8, strict, its buffer cutoff).
+_ENCODER = Encoder("utf-8", "strict", False)
+_BUFFER_CUTOFF = 6000
+_PLAIN_TYPES = frozenset({str, bytes})
+
+
+class PlainArgumentsPacker:
+    """redis-py's command packer, in a handful of calls for the commands the cache sends.
+
+    redis-py encodes each argument in Python before hiredis packs them: some seven calls a key,
+    near three hundred for the MGET of the content versions that every page sends
+    (page_cache/versioning.py). A command whose arguments are all text or bytes, its name one
+    word, packs to the same bytes through hiredis alone (str as UTF-8, strict, as redis-py's
+    default Encoder; tests/assembly/test_cache.py compares them); any other (numbers, a
+    memoryview, a name of two words) goes through redis-py's own packer, unchanged. Given to the
+    connections as their `command_packer` (redis.connection.AbstractConnection's argument)."""
+
+    def __init__(self):
+        python = PythonRespSerializer(_BUFFER_CUTOFF, _ENCODER.encode)
+        self._default = HiredisRespSerializer(python.pack, _ENCODER.encode)
+
+    def pack(self, *args):
+        name = args[0]
+        if type(name) is str and " " not in name and _PLAIN_TYPES.issuperset(map(type, args)):
+            return [hiredis.pack_command(args)]
+        return self._default.pack(*args)
+
+
 class _RedisCache(RedisCache):
     """Django's, keeping the keys it made: the content versions' keys, a dozen or two, are asked
     for at every request (page_cache/versioning.py), and Django makes and checks each of them
@@ -73,6 +107,10 @@ class _RedisCache(RedisCache):
     MAX_KEYS = 4096
 
     def __init__(self, server, params):
+        options = params.get("OPTIONS", {})
+        if hiredis is not None and not options.keys() & {"encoding", "encoding_errors"}:
+            # Django's client gives its options to the pool, the pool to each connection.
+            params = {**params, "OPTIONS": {"command_packer": PlainArgumentsPacker(), **options}}
         super().__init__(server, params)
         self._made: dict[tuple[str, object], str] = {}
 

@@ -106,3 +106,32 @@ def test_the_shared_cache_keeps_the_keys_it_made_as_django_makes_them():
             key, version
         )
     assert len(ours._made) == 2  # text keys only
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("MGET", "assemblee:1:page-cache:version", b"raw", "é"),
+        ("SET", "k", b"\x00\xff pickled", "EX", 300),
+        ("SET", "k", memoryview(b"view")),
+        ("CONFIG GET", "maxmemory"),
+        ("INCRBY", "k", 2),
+        ("GET", "x y"),
+    ],
+)
+def test_the_command_packer_packs_as_redis_py_does(args):
+    from redis.connection import Connection
+
+    redis_py = Connection()._command_packer
+
+    assert b"".join(shared_cache.PlainArgumentsPacker().pack(*args)) == b"".join(
+        bytes(chunk) for chunk in redis_py.pack(*args)
+    )
+
+
+def test_the_shared_cache_connections_use_the_command_packer(redis_cache):
+    redis_cache.set("page", "kept", 60)
+
+    pool = redis_cache.shared._cache._get_connection_pool(write=True)
+    assert isinstance(pool.connection_kwargs["command_packer"], shared_cache.PlainArgumentsPacker)
+    assert redis_cache.get_many(["page", "other"]) == {"page": "kept"}
