@@ -5,6 +5,7 @@ import time
 
 import pytest
 from django.core.cache.backends.redis import RedisCache
+from redis.connection import Connection
 
 from assembly import cache as shared_cache
 from assembly.cache import ForgivingRedisCache, _RedisCache
@@ -120,8 +121,6 @@ def test_the_shared_cache_keeps_the_keys_it_made_as_django_makes_them():
     ],
 )
 def test_the_command_packer_packs_as_redis_py_does(args):
-    from redis.connection import Connection
-
     redis_py = Connection()._command_packer
 
     assert b"".join(shared_cache.PlainArgumentsPacker().pack(*args)) == b"".join(
