@@ -11,10 +11,17 @@ and prefix, the escaping), for the same text on every page of a language. So a n
 name without arguments nor `as` keeps its text too, per language, URL prefix, URL configuration,
 current application and escaping: all it depends on besides the code (assembly/fixed_text.py's
 `keeping`, as a run of such nodes keeps its text).
+
+Resolving a request's path is kept the same way: every request's handler matches its path against
+the patterns in turn, some two hundred calls for a page under /decisions/, and the match depends
+only on the resolver, the path and the active language (translated patterns; the project's
+converters are Django's own, functions of the text alone). A path that matches nothing (404) is
+never kept. Each use gets its own copy of the match (and of its keyword arguments): a view may
+change them.
 """
 
 from django.template.defaulttags import URLNode
-from django.urls.resolvers import URLResolver
+from django.urls.resolvers import ResolverMatch, URLResolver
 from django.utils.translation import get_language
 
 from .fixed_text import keeping
@@ -42,9 +49,32 @@ def _reverse_with_prefix(resolver, lookup_view, _prefix, *args, **kwargs):
     return found
 
 
+_resolve = URLResolver.resolve
+_resolved: dict[tuple, ResolverMatch] = {}
+
+
+def _resolve_kept(resolver, path):
+    if type(path) is not str:
+        # A lazy path (reverse_lazy) reads as its text of the moment.
+        return _resolve(resolver, path)
+    key = (resolver, path, get_language())
+    found = _resolved.get(key)
+    if found is None:
+        # Resolver404 when nothing matches: never kept.
+        found = _resolve(resolver, path)
+        if len(_resolved) >= MAX_ENTRIES:
+            _resolved.clear()
+        _resolved[key] = found
+    match = object.__new__(ResolverMatch)
+    match.__dict__.update(found.__dict__)
+    match.kwargs = dict(found.kwargs)
+    return match
+
+
 _render_url = URLNode.render
 
 
 def install() -> None:
     URLResolver._reverse_with_prefix = _reverse_with_prefix
+    URLResolver.resolve = _resolve_kept
     URLNode.render = keeping(_render_url, urls=True)

@@ -1,10 +1,12 @@
 """assembly/url_reversing.py: each process keeps the URLs it reversed, and gives the same ones."""
 
+import pytest
 from django.template import Context, Template
 from django.template.defaulttags import URLNode
 from django.test import override_settings
-from django.urls import reverse, set_script_prefix
+from django.urls import Resolver404, get_resolver, resolve, reverse, set_script_prefix
 from django.urls.resolvers import URLResolver
+from django.utils import translation
 
 from assembly import fixed_text, url_reversing
 
@@ -72,3 +74,56 @@ def test_a_url_tag_is_reversed_again_under_another_prefix_or_settings(monkeypatc
         after_settings = template.render(Context())
 
     assert (under_prefix, after_settings) == ("/assemblee/subscribe/", "reversed again")
+
+
+def _as_django_resolves(path):
+    return url_reversing._resolve(get_resolver(), path)
+
+
+def test_kept_matches_are_the_ones_django_resolves():
+    url_reversing._resolved.clear()
+
+    first = resolve("/decisions/12/")
+    again = resolve("/decisions/12/")
+
+    assert URLResolver.resolve is url_reversing._resolve_kept
+    assert first is not again
+    for match in (first, again):
+        assert match.__dict__ == _as_django_resolves("/decisions/12/").__dict__
+        assert (match.view_name, match.kwargs, match.route) == (
+            "decisions:detail",
+            {"pk": 12},
+            "decisions/<int:pk>/",
+        )
+    assert [key[1] for key in url_reversing._resolved].count("/decisions/12/") == 1
+
+
+def test_a_view_changing_its_match_changes_no_other_request():
+    url_reversing._resolved.clear()
+
+    first = resolve("/decisions/12/")
+    first.kwargs["pk"] = 99
+    first.url_name = "changed"
+
+    again = resolve("/decisions/12/")
+    assert (again.kwargs, again.url_name) == ({"pk": 12}, "detail")
+
+
+def test_a_path_that_matches_nothing_is_never_kept():
+    url_reversing._resolved.clear()
+
+    with pytest.raises(Resolver404):
+        resolve("/no-such-page/here/")
+
+    assert not any(key[1] == "/no-such-page/here/" for key in url_reversing._resolved)
+
+
+def test_matches_are_kept_per_language():
+    url_reversing._resolved.clear()
+
+    with translation.override("fr"):
+        resolve("/decisions/")
+    with translation.override("en"):
+        resolve("/decisions/")
+
+    assert {key[2] for key in url_reversing._resolved if key[1] == "/decisions/"} == {"fr", "en"}
