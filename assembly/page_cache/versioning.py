@@ -201,7 +201,8 @@ def _read_shared(keys: list[str]) -> dict[str, str] | None:
     if recoveries != seen:
         # The cache answered again during this read and the versions moved on since.
         values = cache.get_many(keys)
-    if _failing() or any(not values.get(key) for key in keys):
+    # map() of a method: no Python call per key (every page reads some twenty-five of them).
+    if _failing() or not all(map(values.get, keys)):
         return None
     return values
 
@@ -220,7 +221,8 @@ class Versions:
         """The versions of `tables` (and of every row kept with kept_row); None when the shared
         cache does not answer: no write could be seen then, so nothing is kept."""
         tables = frozenset(tables or ()) | ALWAYS_READ
-        keys = [VERSION_KEY, EPOCH_KEY, *sorted(_table_key(table) for table in tables)]
+        # _table_key's text, in a list comprehension: one call, not three per table (every page).
+        keys = [VERSION_KEY, EPOCH_KEY, *sorted([TABLE_KEY_PREFIX + table for table in tables])]
         values = _read_shared(keys)
         if values is None:
             return None
@@ -234,7 +236,10 @@ class Versions:
         if tables is None or not frozenset(tables) <= self.tables:
             return self.values[VERSION_KEY] + self.suffix
         text = "\x1f".join(
-            [self.values[EPOCH_KEY], *(self.values[_table_key(table)] for table in sorted(tables))]
+            [
+                self.values[EPOCH_KEY],
+                *[self.values[TABLE_KEY_PREFIX + table] for table in sorted(tables)],
+            ]
         )
         return hashlib.blake2b(text.encode(), digest_size=16).hexdigest() + self.suffix
 
