@@ -98,10 +98,13 @@ ATTRS = (
 def _attrs(attrs) -> str:
     if not attrs:
         return ""
+    # A list comprehension: one call, where a generator expression is one per attribute.
     return "".join(
-        f" {_text(name)}" if value is True else f' {_text(name)}="{_string(value)}"'
-        for name, value in attrs.items()
-        if value is not False
+        [
+            f" {_text(name)}" if value is True else f' {_text(name)}="{_string(value)}"'
+            for name, value in attrs.items()
+            if value is not False
+        ]
     )
 
 
