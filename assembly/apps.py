@@ -17,6 +17,7 @@ class AssemblyConfig(AppConfig):
             blocktranslate,
             cache,
             csrf_tokens,
+            escaping,
             extends,
             facilitators,
             merging,
@@ -155,6 +156,8 @@ class AssemblyConfig(AppConfig):
         extends.install()
         # And each `{% translate "literal" %}` keeps its text per language (assembly/translate.py).
         translate.install()
+        # And escapes each value without looking for a lazy one in a generator (assembly/escaping.py).
+        escaping.install()
 
         # The shared cache answers again after failing: the content version moves on and this
         # worker forgets what it keeps, since a write may have gone unseen meanwhile.

@@ -1,7 +1,7 @@
 """{% fragment %} and {% layoutfragment %}: parts of pages rendered once per key (assembly/fragments.py)."""
 
 from django import template
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString
 
 from .. import fixed_text, fragments, page_cache
 
@@ -71,8 +71,9 @@ class FragmentNode(template.Node):
             fragments.put(part_key, html)
         if page_cache.holds_placeholder(html):
             html = page_cache.insert_token(html, context.get("csrf_token", ""))
-        # Our own template's output, rendered above (or the same, kept).
-        return mark_safe(html)
+        # Our own template's output, rendered above (or the same, kept): what mark_safe() gives
+        # for a str.
+        return SafeString(html)
 
 
 def _parse(parser, token, end: str, *, versioned: bool):
