@@ -45,6 +45,19 @@ def test_no_banner_outside_a_season(client):
 
 
 @pytest.mark.django_db
+def test_a_season_shows_its_banner_on_a_page_rendered_before_without_one(client):
+    # The layout's node keeps the banner's blank text outside a season (templatetags/read_only.py).
+    before = client.get("/decisions/").content.decode()
+    with SEASON:
+        during = client.get("/decisions/").content.decode()
+    after = client.get("/decisions/").content.decode()
+
+    assert "read-only-banner" not in before and "read-only-banner" not in after
+    assert 'class="read-only-banner" role="note"' in during
+    assert "The assembly is moving house." in during
+
+
+@pytest.mark.django_db
 @SEASON
 def test_every_page_shows_since_when_and_why(client):
     response = client.get("/decisions/")
