@@ -92,7 +92,8 @@ class FixedText(Node):
         return f"<FixedText: {len(self.nodes)} nodes>"
 
     def render(self, context):
-        key = context.render_context.get(KEY) or fold_key(context)
+        # RenderContext.get's own reading, without its call.
+        key = context.render_context.dicts[-1].get(KEY) or fold_key(context)
         text = self.texts.get(key)
         if text is None:
             text = "".join(node.render_annotated(context) for node in self.nodes)

@@ -152,12 +152,15 @@ def content_version_of(request, part: str | None = None) -> str | None:
     return version
 
 
-def key(name: str, values, *, version: str | None) -> str:
+def key(name: str, values, *, version: str | None, language: str | None = None) -> str:
     """A versioned part's key holds the minute too: a bump that the shared cache lost while it
-    failed shows at most a minute late (page_cache/versioning.py)."""
+    failed shows at most a minute late (page_cache/versioning.py). `language`: the active one,
+    when the caller has read it already."""
     if version:
         version = f"{version}@{current_minute()}"
-    text = "\x1f".join([name, get_language() or "", version or "", *map(str, values)])
+    if language is None:
+        language = get_language()
+    text = "\x1f".join([name, language or "", version or "", *map(str, values)])
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 

@@ -28,15 +28,20 @@ class FragmentNode(template.Node):
             found = self._nodes_by_type[nodetype] = super().get_nodes_by_type(nodetype)
         return list(found)
 
-    def render_part(self, context):
-        """The part itself; `with=` names a mapping (often lazy: a view's context computed only
-        now) whose items the part sees as variables."""
+    def render_part(self, context, fold_key=None, **values):
+        """The part itself, in a context of its own holding `values`; `with=` names a mapping
+        (often lazy: a view's context computed only now) whose items the part sees as variables
+        too. `fold_key`: fixed_text.fold_key(context), when the caller has it already."""
         extra = self.extra.resolve(context) if self.extra is not None else None
-        kept = context.render_context
+        if extra:
+            values.update(extra)
+        # The render context's own mapping (RenderContext.get and [] read and write its last
+        # one): the same before and after the part, whose templates push and pop in pairs.
+        kept = context.render_context.dicts[-1]
         outer = kept.get(fixed_text.KEY)
-        kept[fixed_text.KEY] = fixed_text.fold_key(context)
+        kept[fixed_text.KEY] = fold_key or fixed_text.fold_key(context)
         try:
-            with context.push(**(dict(extra) if extra else {})):
+            with context.push(values):
                 return self.nodelist.render(context)
         finally:
             kept[fixed_text.KEY] = outer
@@ -46,7 +51,7 @@ class FragmentNode(template.Node):
         set, none to keep apart from the page's). Its name and key values are checked as a kept
         part's are."""
         fragments.key_values(self.name.resolve(context), context)
-        kept = context.render_context
+        kept = context.render_context.dicts[-1]
         outer = kept.get(fixed_text.KEY)
         kept[fixed_text.KEY] = fixed_text.fold_key(context)
         try:
@@ -63,11 +68,14 @@ class FragmentNode(template.Node):
             version = fragments.content_version_of(context.get("request"), name)
             if version is None:
                 return self.render_part(context)
-        part_key = fragments.key(name, fragments.key_values(name, context), version=version)
+        # The language of the part's key is the one its fixed text is joined in.
+        fold_key = fixed_text.fold_key(context)
+        part_key = fragments.key(
+            name, fragments.key_values(name, context), version=version, language=fold_key[1]
+        )
         html = fragments.get(part_key)
         if html is None:
-            with context.push(csrf_token=page_cache.placeholder()):
-                html = str(self.render_part(context))
+            html = str(self.render_part(context, fold_key, csrf_token=page_cache.placeholder()))
             fragments.put(part_key, html)
         if page_cache.holds_placeholder(html):
             html = page_cache.insert_token(html, context.get("csrf_token", ""))

@@ -149,3 +149,25 @@ def test_a_lone_node_inside_another_language_is_written_in_it():
     )
     with translation.override("fr"):
         assert template.render(Context()) == "Accueil|Home|Accueil"
+
+
+@fragments.part("test-part-scope")
+def _scope_key(context):
+    return ()
+
+
+@pytest.mark.parametrize("tag", ["layoutfragment", "fragment"])
+def test_a_part_sees_its_with_values_and_keeps_its_variables_to_itself(tag):
+    fragments.forget_all()
+    source = (
+        "{% load i18n %}{% " + tag + ' "test-part-scope" with=extra %}'
+        "{% translate 'Menu' as menu %}{{ menu }}/{{ shown }}"
+        "{% end" + tag + " %}|{{ menu }}|{{ shown }}"
+    )
+    context = {"extra": {"shown": "from with="}}
+
+    with translation.override("en"):
+        first = _render(source, **context)
+        again = _render(source, **context)
+
+    assert first == again == "Menu/from with=||"
