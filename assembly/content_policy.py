@@ -9,6 +9,7 @@ before. The text is built again after a setting changes (tests).
 """
 
 from dataclasses import asdict
+from itertools import repeat
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
@@ -49,8 +50,9 @@ def _build():
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     def process_response(self, request, response):
+        # map(): hasattr() on each name without a generator's call per name.
         if getattr(request, "_csp_nonce", None) is not None or any(
-            hasattr(response, name) for name in _OWN_POLICY
+            map(hasattr, repeat(response), _OWN_POLICY)
         ):
             return super().process_response(request, response)
         if response.status_code in _DEBUG_STATUSES and settings.DEBUG:
