@@ -5,6 +5,7 @@ in a select: written in the template, the loop, its conditions and filters cost 
 hundred function calls at each first view after a write, for two options.
 """
 
+import functools
 from html import escape
 
 from django import template
@@ -24,17 +25,23 @@ def language_options(assembly, current):
     `current`, the language in use (selected). The 503 page's stand-in for the configuration (a
     mapping, assembly/unavailable.py) offers none but the current one."""
     offered = getattr(assembly, "language_codes", ())
-    options = []
-    for code, _name in settings.LANGUAGES:
-        if code in offered or code == current:
-            options.append(
-                _OPTION.format(
-                    code=escape(code),
-                    selected=" selected" if code == current else "",
-                    name=escape(_capfirst(get_language_info(code)["name_local"])),
-                )
-            )
-    return mark_safe("".join(options))  # each value escaped above
+    options = [
+        _option(code, code == current)
+        for code, _name in settings.LANGUAGES
+        if code in offered or code == current
+    ]
+    return mark_safe("".join(options))  # each value escaped in _option
+
+
+@functools.cache
+def _option(code: str, selected: bool) -> str:
+    # Django's names of the language (django.conf.locale.LANG_INFO): the code's alone, written
+    # once per process.
+    return _OPTION.format(
+        code=escape(code),
+        selected=" selected" if selected else "",
+        name=escape(_capfirst(get_language_info(code)["name_local"])),
+    )
 
 
 def _capfirst(text: str) -> str:
