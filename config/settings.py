@@ -192,7 +192,8 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
-                "django.template.context_processors.i18n",
+                # Django's i18n processor, reading the language once (assembly/context_processors.py).
+                "assembly.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "assembly.context_processors.assembly",

@@ -1,7 +1,12 @@
-"""assembly/templatetags/layout.py: the language switcher's options, as the template gave them."""
+"""assembly/templatetags/layout.py: the language switcher's options, as the template gave them;
+the layout's i18n context processor, as Django's gives it."""
 
+import pytest
+from django.template import context_processors as django_processors
 from django.template import engines
+from django.utils import translation
 
+from assembly import context_processors
 from assembly.models import AssemblyConfiguration
 
 TEMPLATE = engines["django"].from_string(
@@ -33,3 +38,9 @@ def test_the_503_page_stand_in_offers_the_current_language_only():
     assert _options({"name": "Assemblée"}, "en") == (
         '\n            <option value="en" selected lang="en">English</option>\n          '
     )
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "ar", "he-il"])
+def test_the_i18n_processor_gives_what_djangos_gives(language, rf):
+    with translation.override(language):
+        assert context_processors.i18n(rf.get("/")) == django_processors.i18n(rf.get("/"))
