@@ -1,4 +1,5 @@
 """{% language_options %}: the language switcher's options, in Python (issue 24).
+{% aria_current %}: the main navigation's mark of the section shown.
 
 The layout (templates/base.html) lists the languages the assembly offers, and the one in use,
 in a select: written in the template, the loop, its conditions and filters cost some six
@@ -47,3 +48,31 @@ def _option(code: str, selected: bool) -> str:
 def _capfirst(text: str) -> str:
     # django.utils.text.capfirst, and html.escape is Django's escape, without their lazy wrappers.
     return text[:1].upper() + text[1:]
+
+
+# What the navigation's link to the section shown carries (templates/base.html).
+_ARIA_CURRENT = ' aria-current="page"'
+
+
+class AriaCurrentNode(template.Node):
+    def __init__(self, value, names: tuple[str, ...]):
+        self.value = value
+        self.names = names
+
+    def render(self, context):
+        # As `{% if value == "a" or value == "b" %}`: a variable that does not resolve is "".
+        return _ARIA_CURRENT if self.value.resolve(context, True) in self.names else ""
+
+
+@register.tag
+def aria_current(parser, token):
+    """`{% aria_current here.namespace "commons" %}`: ` aria-current="page"` when the value is
+    one of the names given, else nothing: what the layout wrote with an `{% if %}` per link,
+    some twenty calls each on every first view of a page (issue 24)."""
+    bits = token.split_contents()
+    names = bits[2:]
+    if not names or any(name[:1] not in "\"'" or name[-1:] != name[:1] for name in names):
+        raise template.TemplateSyntaxError(
+            "aria_current takes a value and one or more quoted names"
+        )
+    return AriaCurrentNode(parser.compile_filter(bits[1]), tuple(n[1:-1] for n in names))
