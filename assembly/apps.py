@@ -14,6 +14,7 @@ class AssemblyConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         from . import (
+            active_language,
             blocktranslate,
             cache,
             csrf_tokens,
@@ -158,6 +159,8 @@ class AssemblyConfig(AppConfig):
         translate.install()
         # And escapes each value without looking for a lazy one in a generator (assembly/escaping.py).
         escaping.install()
+        # And reads the active language without asgiref's lock (assembly/active_language.py).
+        active_language.install()
 
         # The shared cache answers again after failing: the content version moves on and this
         # worker forgets what it keeps, since a write may have gone unseen meanwhile.
