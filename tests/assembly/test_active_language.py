@@ -7,6 +7,7 @@ import threading
 from asgiref.local import Local
 from asgiref.sync import async_to_sync, sync_to_async
 from django.utils import translation
+from django.utils.safestring import SafeString
 from django.utils.translation import trans_real
 
 from assembly import active_language
@@ -84,3 +85,41 @@ def test_a_local_of_another_shape_goes_through_djangos(monkeypatch):
     translation.activate("en")
 
     assert _both() == ("en", "en")
+
+
+MESSAGES = ["Search", "", "Log out", "line\r\nbreak", SafeString("Search"), "not a known message"]
+
+
+def _translated():
+    answers = []
+    for message in MESSAGES:
+        ours, django = active_language.gettext(message), active_language._django_gettext(message)
+        assert (ours, type(ours)) == (django, type(django))
+        answers.append(ours)
+    return answers
+
+
+def test_gettext_gives_djangos_translation_whatever_is_active():
+    assert trans_real.gettext is active_language.gettext
+    with translation.override("fr"):
+        french = _translated()
+        translation.deactivate_all()
+        untranslated = _translated()
+    with translation.override("en"):
+        english = _translated()
+    translation.deactivate()
+    default = _translated()
+
+    assert french[0] == "Chercher" and english[0] == untranslated[0] == "Search"
+    assert default == french  # LANGUAGE_CODE
+    assert isinstance(french[4], SafeString)
+
+
+def test_gettext_in_another_thread_uses_the_default_translation():
+    seen = []
+    with translation.override("en"):
+        thread = threading.Thread(target=lambda: seen.append(_translated()))
+        thread.start()
+        thread.join()
+
+    assert seen[0][0] == "Chercher"
