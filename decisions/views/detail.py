@@ -16,7 +16,7 @@ from commons_registry.models import Commons
 
 from .. import permissions, services
 from ..extensions import detail_sections
-from ..forms import CommentForm, ProposalForm, StatementForm, VoteForm
+from ..forms import BlankForm, CommentForm, ProposalForm, StatementForm, VoteForm
 from ..models import Comment, Decision, Vote, turnout
 
 
@@ -111,8 +111,10 @@ def detail_context(request, decision, *, vote_form=None, comment_form=None, prop
     if decision.phase in (Decision.Phase.VOTING, Decision.Phase.CLOSED):
         results = results_of(decision, live_counts=services.tally_from(decision))
     if status.can_vote and vote_form is None:
-        initial = {"choice": my_vote.choice, "reason": my_vote.reason} if my_vote else None
-        vote_form = VoteForm(initial=initial)
+        if my_vote:
+            vote_form = VoteForm(initial={"choice": my_vote.choice, "reason": my_vote.reason})
+        else:
+            vote_form = BlankForm(VoteForm)
     can_comment = permissions.can_comment(user, decision)
     can_edit_proposal = permissions.can_edit_proposal(user, decision)
     can_hide = permissions.can_hide_comment(user)
@@ -133,7 +135,7 @@ def detail_context(request, decision, *, vote_form=None, comment_form=None, prop
         "vote_form": vote_form if status.can_vote else None,
         "results": results,
         "can_comment": can_comment,
-        "comment_form": comment_form or (CommentForm() if can_comment else None),
+        "comment_form": comment_form or (BlankForm(CommentForm) if can_comment else None),
         "can_edit_proposal": can_edit_proposal,
         "proposal_form": proposal_form
         or (ProposalForm(initial={"text": decision.proposal}) if can_edit_proposal else None),
