@@ -1,6 +1,8 @@
 """Forms of the decision pages; the rules themselves stay in decisions/services.py."""
 
 from django import forms
+from django.core.signals import setting_changed
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from assembly.pickers import PickerFormMixin
@@ -79,3 +81,34 @@ class StatementForm(forms.ModelForm):
             "outcome_statement": forms.Textarea(attrs={"rows": 4}),
             "review_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+
+
+# The HTML of each blank form, by form class and language (BlankForm).
+_blank_html: dict[tuple, str] = {}
+
+
+class BlankForm:
+    """What a page shows of a form without data nor initial values, for `{% if form %}`,
+    `{% if form.errors %}` and `{{ form.as_div }}`: that HTML depends only on the code and the
+    language, so it is rendered once per form and language and kept for the process, as
+    assembly/fixed_text.py keeps a template's fixed text (a setting's change forgets it). Not
+    even the form is built for it (building one deep-copies its fields)."""
+
+    errors = {}
+
+    def __init__(self, form_class):
+        self.form_class = form_class
+
+    def as_div(self) -> str:
+        key = (self.form_class, get_language())
+        html = _blank_html.get(key)
+        if html is None:
+            html = _blank_html.setdefault(key, self.form_class().as_div())
+        return html
+
+
+def _forget(**kwargs) -> None:
+    _blank_html.clear()
+
+
+setting_changed.connect(_forget)

@@ -46,6 +46,27 @@ class DecisionQuerySet(models.QuerySet):
             roll__vote__isnull=True,
         ).order_by("vote_closes_at", "pk")
 
+    def with_what_its_page_lists(self):
+        """Each decision with whether it has related commons, next rounds and comments, and how
+        many distinct texts its proposal had: its page asks for those lists only when there is
+        something in them (two texts at least for the proposal's versions)."""
+        texts = (
+            Decision.history.filter(id=OuterRef("pk"))
+            .exclude(proposal="")
+            .order_by()
+            .values("id")
+            .annotate(texts=Count("proposal", distinct=True))
+            .values("texts")
+        )
+        return self.annotate(
+            has_related_commons=Exists(
+                Decision.related_commons.through.objects.filter(decision=OuterRef("pk"))
+            ),
+            has_next_rounds=Exists(Decision.objects.filter(previous_round=OuterRef("pk"))),
+            has_comments=Exists(Comment.objects.filter(decision=OuterRef("pk"))),
+            proposal_texts=Coalesce(Subquery(texts), 0),
+        )
+
     def changed_since_taking_part(self, person, now=None):
         """Discussions this person took part in (authored or commented) that moved on since their
         last comment: newer comments by others, the proposal written, the vote opened or closed.

@@ -15,6 +15,7 @@ dates are localised as the templates localised them (assembly/localised.py).
 """
 
 from django import template
+from django.template.defaultfilters import urlencode
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
 from django.utils.html import conditional_escape, escape
@@ -171,6 +172,88 @@ def decision_outcome(decision) -> SafeString:
         minutes=gettext("Minutes (printable)"),
     )
     # The statement through the Markdown renderer, the rest escaped above or our words.
+    return mark_safe(html)
+
+
+# --- The vote: this person's status, vote and form, and the results --------------------------
+
+_VOTE = """<section aria-labelledby="vote-title" id="vote">
+  <h2 id="vote-title">{title}</h2>
+  <p class="voting-status">{reason}{sign_in}</p>
+  {my_vote}
+  {form}
+  {results}
+</section>"""
+_SIGN_IN = ' <a href="{url}?next={next}">{label}</a>'
+_MY_VOTE = """
+    <p class="my-vote">{text}</p>
+  """
+_VOTE_FORM = """
+    <form method="post" action="{url}" class="stacked-form vote-form" novalidate>
+      {csrf_token}
+      {errors}
+      {form}
+      <button type="submit">{button}</button>
+    </form>
+  """
+_VOTE_ERRORS = '<p class="errorlist" role="alert">{text}</p>'
+_RESULTS_CAPTION = """
+    <p class="results-caption"><strong>{caption}</strong></p>
+    {results}
+  """
+
+
+@register.simple_tag(takes_context=True)
+def decision_vote(context) -> SafeString:
+    """The vote's section of a decision not withdrawn: whether this person may vote and why,
+    their vote, the vote form, and the results (views/detail.py's detail_context gives them)."""
+    decision = context["decision"]
+    status = context["status"]
+    my_vote = context["my_vote"]
+    vote_form = context["vote_form"]
+    results = context["results"]
+    sign_in = mine = form = shown = ""
+    if status.needs_sign_in:
+        sign_in = _SIGN_IN.format(
+            url=conditional_escape(reverse("account_login")),
+            next=conditional_escape(urlencode(context["request"].path)),
+            label=gettext("Sign in"),
+        )
+    if my_vote:
+        mine = _MY_VOTE.format(
+            text=gettext("Your vote: <strong>%(choice)s</strong> (since %(at)s).")
+            % {
+                "choice": conditional_escape(my_vote.get_choice_display()),
+                "at": localised.dates("DATETIME_FORMAT")(my_vote.cast_at),
+            }
+        )
+    if vote_form:
+        errors = ""
+        if vote_form.errors:
+            errors = _VOTE_ERRORS.format(
+                text=gettext("Your vote is not recorded yet: please correct the form below.")
+            )
+        form = _VOTE_FORM.format(
+            url=conditional_escape(reverse("decisions:vote", args=[decision.pk])),
+            csrf_token=CsrfTokenNode().render(context),
+            errors=errors,
+            form=conditional_escape(vote_form.as_div()),
+            button=gettext("Change my vote") if my_vote else gettext("Send my vote"),
+        )
+    if results:
+        shown = _RESULTS_CAPTION.format(
+            caption=gettext("Results") if decision.phase == "closed" else gettext("Results so far"),
+            results=vote_results(decision, results),
+        )
+    html = _VOTE.format(
+        title=gettext("Consent vote"),
+        reason=conditional_escape(status.reason),
+        sign_in=sign_in,
+        my_vote=mine,
+        form=form,
+        results=shown,
+    )
+    # People's words are escaped above (the reason holds a date), the form is the form's HTML.
     return mark_safe(html)
 
 

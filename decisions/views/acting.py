@@ -16,13 +16,13 @@ from .. import permissions, services
 from ..forms import CommentForm, ProposalForm, StatementForm, VoteForm
 from ..models import Decision
 from ..services import DecisionError
-from .detail import decision_queryset, detail_context, refused
+from .detail import decision_queryset, detail_context, page_decision, refused
 
 
 @require_POST
 @login_required
 def vote(request, pk):
-    decision = permissions.decision_for(request, pk, decision_queryset())
+    decision = page_decision(request, pk)
     form = VoteForm(request.POST)
     if not form.is_valid():
         context = detail_context(request, decision, vote_form=form)
@@ -69,7 +69,7 @@ def proposal(request, pk):
 @login_required
 @rate_limited("comment")
 def comment(request, pk):
-    decision = permissions.decision_for(request, pk, decision_queryset())
+    decision = page_decision(request, pk)
     form = CommentForm(request.POST)
     if not form.is_valid():
         context = detail_context(request, decision, comment_form=form)

@@ -2,7 +2,7 @@
 context, which the forms re-render with their errors."""
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import FilteredRelation, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -16,8 +16,8 @@ from commons_registry.models import Commons
 
 from .. import permissions, services
 from ..extensions import detail_sections
-from ..forms import CommentForm, ProposalForm, StatementForm, VoteForm
-from ..models import Comment, Decision, RollEntry, Vote, turnout
+from ..forms import BlankForm, CommentForm, ProposalForm, StatementForm, VoteForm
+from ..models import Comment, Decision, Vote, turnout
 
 
 def _prefetches():
@@ -36,8 +36,29 @@ def decision_queryset():
 # What a decision's page reads at each first view after a write, built and compiled once per
 # process (assembly/prepared.py); `decision` and `person` are primary keys.
 @prepared()
-def _decision_with_author(decision):
-    return Decision.objects.select_related("author", "previous_round").filter(pk=decision)
+def _decision_for_page(decision, person):
+    """The decision with its author and previous round; whether it has related commons, next
+    rounds, comments and versions of its proposal (Decision.objects.with_what_its_page_lists);
+    its live tally (services.tally_annotations) and, as `my_roll_entry`, this person's entry on
+    its roll with their vote, or None: the page asks for the rest only when there is some."""
+    return (
+        Decision.objects.filter(pk=decision)
+        .with_what_its_page_lists()
+        .annotate(
+            **services.tally_annotations(),
+            # One entry at most per person and decision: a LEFT JOIN that adds no row.
+            my_roll_entry=FilteredRelation("roll", condition=Q(roll__person=person)),
+        )
+        .select_related("author", "previous_round", "my_roll_entry__vote")
+    )
+
+
+def page_decision(request, pk) -> Decision:
+    """The decision as its page shows it (`_decision_for_page`), or 404."""
+    found = _decision_for_page(decision=pk, person=request.user.pk)
+    if not found:
+        raise Http404
+    return found[0]
 
 
 @prepared()
@@ -57,16 +78,6 @@ def _comments(decision):
 
 
 @prepared()
-def _roll_entry(decision, person):
-    # As permissions.roll_entry_of asks it (one entry per person and decision).
-    return (
-        RollEntry.objects.filter(decision=decision, person=person)
-        .select_related("vote")
-        .order_by("pk")[:1]
-    )
-
-
-@prepared()
 def _objections(decision):
     return (
         Vote.objects.filter(decision=decision, choice=Vote.Choice.OBJECT)
@@ -76,24 +87,21 @@ def _objections(decision):
 
 
 def _roll_entry_of(user, decision):
-    """permissions.roll_entry_of, from the prepared query."""
+    """permissions.roll_entry_of, as the page's decision brought it."""
     if not is_signed_in(user) or decision.phase not in (
         Decision.Phase.VOTING,
         Decision.Phase.CLOSED,
     ):
         return None
-    found = _roll_entry(decision=decision.pk, person=user.pk)
-    return found[0] if found else None
+    # Django's select_related sets a FilteredRelation's object only when the join found one.
+    return getattr(decision, "my_roll_entry", None)
 
 
-def detail_context(
-    request, decision, *, vote_form=None, comment_form=None, proposal_form=None, relations=None
-):
-    """`relations` are the decision's related commons and next rounds; by default those that
-    decision_queryset() prefetched."""
+def detail_context(request, decision, *, vote_form=None, comment_form=None, proposal_form=None):
+    """`decision` as page_decision() gives it."""
     now = timezone.now()
     user = request.user
-    comments = _comments(decision=decision.pk)
+    comments = _comments(decision=decision.pk) if decision.has_comments else []
     for comment in comments:
         comment.decision = decision  # as decision.comments gives them, without asking again
     roll_entry = _roll_entry_of(user, decision)
@@ -101,32 +109,33 @@ def detail_context(
     status = permissions.voting_status(user, decision, roll_entry, now)
     results = None
     if decision.phase in (Decision.Phase.VOTING, Decision.Phase.CLOSED):
-        results = results_of(decision)
+        results = results_of(decision, live_counts=services.tally_from(decision))
     if status.can_vote and vote_form is None:
-        initial = {"choice": my_vote.choice, "reason": my_vote.reason} if my_vote else None
-        vote_form = VoteForm(initial=initial)
+        if my_vote:
+            vote_form = VoteForm(initial={"choice": my_vote.choice, "reason": my_vote.reason})
+        else:
+            vote_form = BlankForm(VoteForm)
     can_comment = permissions.can_comment(user, decision)
     can_edit_proposal = permissions.can_edit_proposal(user, decision)
     can_hide = permissions.can_hide_comment(user)
     for comment in comments:
         comment.can_edit = permissions.can_edit_comment(user, comment, now)
-    related_commons, next_rounds = relations or (
-        decision.related_commons.all(),
-        decision.next_rounds.all(),
-    )
     return {
         "decision": decision,
-        "related_commons": related_commons,
-        "next_rounds": next_rounds,
+        "related_commons": _related_commons(decision=decision.pk)
+        if decision.has_related_commons
+        else [],
+        "next_rounds": _next_rounds(decision=decision.pk) if decision.has_next_rounds else [],
         "comments": comments if can_hide else [c for c in comments if not c.hidden],
         "hidden_count": sum(c.hidden for c in comments),
-        "versions": decision.proposal_versions(),
+        # The page shows the versions from two on: with one text at most there are fewer.
+        "versions": decision.proposal_versions() if decision.proposal_texts > 1 else [],
         "status": status,
         "my_vote": my_vote,
         "vote_form": vote_form if status.can_vote else None,
         "results": results,
         "can_comment": can_comment,
-        "comment_form": comment_form or (CommentForm() if can_comment else None),
+        "comment_form": comment_form or (BlankForm(CommentForm) if can_comment else None),
         "can_edit_proposal": can_edit_proposal,
         "proposal_form": proposal_form
         or (ProposalForm(initial={"text": decision.proposal}) if can_edit_proposal else None),
@@ -146,8 +155,11 @@ def detail_context(
     }
 
 
-def results_of(decision):
-    """Counts, turnout and objections: live during the vote, stored once it is closed."""
+def results_of(decision, live_counts=None):
+    """Counts, turnout and objections: live during the vote, stored once it is closed.
+
+    `live_counts`, the tally read with the decision (services.tally_from), spares asking for it
+    again, and for the objections when it counts none."""
     if decision.phase == Decision.Phase.CLOSED:
         counts = {
             "consent": decision.consent_count,
@@ -155,13 +167,14 @@ def results_of(decision):
             "object": decision.objection_count,
         }
     else:
-        counts = services.tally(decision)
+        counts = live_counts if live_counts is not None else services.tally(decision)
     votes = sum(counts.values())
+    anyone_objects = live_counts is None or live_counts["object"] > 0
     return {
         "counts": counts,
         "votes": votes,
         "turnout": turnout(votes, decision.roll_size or 0),
-        "objections": _objections(decision=decision.pk),
+        "objections": _objections(decision=decision.pk) if anyone_objects else [],
     }
 
 
@@ -176,21 +189,13 @@ def decision_detail(request, pk):
     # with the clock (a vote closes): kept as a fragment per person, content version and minute,
     # and everything it reads is read only when it is rendered, not when it is copied.
     fragments.remember_content_version(request)
-    found = _decision_with_author(decision=pk)
-    if not found:
-        raise Http404
-    decision = found[0]
-
-    def detail():
-        relations = (_related_commons(decision=decision.pk), _next_rounds(decision=decision.pk))
-        return detail_context(request, decision, relations=relations)
-
+    decision = page_decision(request, pk)
     return render(
         request,
         "decisions/decision_detail.html",
         {
             "decision": decision,
-            "detail": SimpleLazyObject(detail),
+            "detail": SimpleLazyObject(lambda: detail_context(request, decision)),
             "minute": fragments.current_minute(),
         },
     )

@@ -6,11 +6,14 @@ import datetime
 
 import pytest
 from django.template import engines
+from django.test import RequestFactory
 from django.utils import translation
 
 from assembly.models import User
 from commons_registry.models import Commons
+from decisions.forms import BlankForm, VoteForm
 from decisions.models import Comment, Decision, RollEntry, Vote
+from decisions.permissions import VotingStatus
 
 HOSTILE = "<script>alert(\"x\")</script> & 'q'"
 ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;q&#x27;"
@@ -305,6 +308,72 @@ def test_the_outcome_as_the_template_wrote_it(language, decision):
     old, new = _both(
         OUTCOME_TEMPLATE, "{% decision_outcome decision %}", {"decision": decision}, language
     )
+
+    assert new == old
+    assert "<script>" not in new
+
+
+VOTE_TEMPLATE = """\
+{% load i18n decision_page %}<section aria-labelledby="vote-title" id="vote">
+  <h2 id="vote-title">{% translate "Consent vote" %}</h2>
+  <p class="voting-status">{{ status.reason }}{% if status.needs_sign_in %} <a href="{% url 'account_login' %}?next={{ request.path|urlencode }}">{% translate "Sign in" %}</a>{% endif %}</p>
+  {% if my_vote %}
+    <p class="my-vote">{% blocktranslate trimmed with choice=my_vote.get_choice_display at=my_vote.cast_at|date:"DATETIME_FORMAT" %}Your vote: <strong>{{ choice }}</strong> (since {{ at }}).{% endblocktranslate %}</p>
+  {% endif %}
+  {% if vote_form %}
+    <form method="post" action="{% url 'decisions:vote' decision.pk %}" class="stacked-form vote-form" novalidate>
+      {% csrf_token %}
+      {% if vote_form.errors %}<p class="errorlist" role="alert">{% translate "Your vote is not recorded yet: please correct the form below." %}</p>{% endif %}
+      {{ vote_form.as_div }}
+      <button type="submit">{% if my_vote %}{% translate "Change my vote" %}{% else %}{% translate "Send my vote" %}{% endif %}</button>
+    </form>
+  {% endif %}
+  {% if results %}
+    <p class="results-caption"><strong>{% if decision.phase == "closed" %}{% translate "Results" %}{% else %}{% translate "Results so far" %}{% endif %}</strong></p>
+    {% vote_results decision results %}
+  {% endif %}
+</section>"""
+
+
+def _vote_context(phase, *, signed_in, my_vote, form):
+    vote = None
+    if my_vote:
+        vote = Vote(choice=Vote.Choice.ABSTAIN, reason=HOSTILE)
+        vote.cast_at = MOMENT
+    vote_form = {
+        "blank": lambda: BlankForm(VoteForm),
+        "errors": lambda: VoteForm({"choice": "object"}),
+        "none": lambda: None,
+    }[form]()
+    results = _results([_objection(None, "Gone")])
+    return {
+        **results,
+        "decision": Decision(pk=4, phase=phase, roll_size=3, roll_fingerprint="f" * 64),
+        "request": RequestFactory().get("/decisions/4/?a=<b>&c"),
+        "status": VotingStatus(bool(form != "none"), "Until " + HOSTILE, not signed_in),
+        "my_vote": vote,
+        "vote_form": vote_form,
+        "results": results["results"] if phase != "discussion" else None,
+        "csrf_token": "TOKEN",
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize(
+    ("phase", "signed_in", "my_vote", "form"),
+    [
+        ("discussion", False, False, "none"),
+        ("voting", False, False, "none"),
+        ("voting", True, False, "blank"),
+        ("voting", True, True, "errors"),
+        ("closed", True, True, "none"),
+    ],
+)
+def test_the_vote_section_as_the_template_wrote_it(language, phase, signed_in, my_vote, form):
+    context = _vote_context(phase, signed_in=signed_in, my_vote=my_vote, form=form)
+
+    old, new = _both(VOTE_TEMPLATE, "{% decision_vote %}", context, language)
 
     assert new == old
     assert "<script>" not in new
