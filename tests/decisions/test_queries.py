@@ -62,9 +62,9 @@ def test_detail_in_discussion_queries_are_constant(client, count, django_assert_
     for _n in range(count):
         services.add_comment(decision, author=UserFactory(), text="Comment")
     client.force_login(UserFactory())
-    # session, user, configuration, decision, related commons, next rounds, comments, versions,
-    # facilitator
-    with django_assert_num_queries(9):
+    # session, user (with whether they facilitate), configuration, decision, related commons,
+    # next rounds, comments, versions
+    with django_assert_num_queries(8):
         response = client.get(decision.get_absolute_url())
     assert response.content.decode().count('class="comment"') == count
 
@@ -77,9 +77,9 @@ def test_detail_during_vote_queries_are_constant(client, count, django_assert_nu
     for voter in voters:
         services.cast_vote(decision, voter=voter, choice="object", reason="No")
     client.force_login(voters[0])
-    # session, user, configuration, decision, related commons, next rounds, comments, roll entry
-    # and vote, tally, objections, versions, facilitator
-    with django_assert_num_queries(12):
+    # session, user (with whether they facilitate), configuration, decision, related commons,
+    # next rounds, comments, roll entry and vote, tally, objections, versions
+    with django_assert_num_queries(11):
         response = client.get(decision.get_absolute_url())
     assert response.content.decode().count("<li><strong>") == count
 
