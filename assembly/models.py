@@ -147,7 +147,8 @@ class User(AbstractBaseUser, PermissionsMixin):
             return False
         if self.is_superuser:
             return True
-        # Cached per instance: templates ask several times per page.
+        # Cached per instance: templates ask several times per page. The signed-in person comes
+        # with the answer, read with them at each request (assembly/signed_in.py).
         if not hasattr(self, "_is_facilitator"):
             self._is_facilitator = bool(_facilitator_group_of(person=self.pk))
         return self._is_facilitator

@@ -7,17 +7,28 @@ costs). Each session holds its backend's path, so naming another backend in
 AUTHENTICATION_BACKENDS would sign everyone out: ModelBackend's method is replaced instead, by
 the same read prepared once (assembly/prepared.py). What Django does around it is unchanged:
 the session's hash is checked against the person's password, an inactive person is refused.
+
+The same query answers whether the person is a facilitator (User.is_facilitator), asked on most
+pages they see: one query fewer at each signed-in request. Read with the person, at each request,
+a change to the group is seen at the next one as before.
 """
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef
 
+from .models import FACILITATORS_GROUP
 from .prepared import prepared
 
 
 @prepared()
 def _person(pk):
-    return get_user_model()._default_manager.filter(pk=pk)
+    # `_is_facilitator` is where User.is_facilitator keeps its answer for the instance.
+    in_group = Group.objects.filter(user=OuterRef("pk"), name=FACILITATORS_GROUP)
+    return (
+        get_user_model()._default_manager.filter(pk=pk).annotate(_is_facilitator=Exists(in_group))
+    )
 
 
 def get_user(backend, user_id):

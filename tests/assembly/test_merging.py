@@ -352,7 +352,7 @@ def test_duplicates_page_queries(client, django_assert_num_queries, pairs):
         UserFactory(display_name=f"Émile {n}")
         UserFactory(display_name=f"emile {n}")
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(reverse("people-duplicates"))
 
     assert response.content.decode().count(">Merge<") == pairs
@@ -369,7 +369,7 @@ def test_identity_page_queries(client, django_assert_num_queries, candidates):
             kept=person, merged_id=100 + n, merged_display_name="Old", merged_at=timezone.now()
         )
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(reverse("people-identity", args=[person.pk]), {"q": "Ana"})
 
     assert response.content.decode().count("merge into Ana<") == candidates

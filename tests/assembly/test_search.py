@@ -233,9 +233,9 @@ def test_search_queries_are_constant_for_a_facilitator(
     write_about_helene(per_kind)
     client.force_login(facilitator)
 
-    # The session, the person, whether they facilitate, one query per kind (gatherings and their
-    # sessions included), the layout.
-    with django_assert_num_queries(12):
+    # The session, the person with whether they facilitate, one query per kind (gatherings and
+    # their sessions included), the layout.
+    with django_assert_num_queries(11):
         response = client.get(reverse("search"), {"q": "helene"})
 
     # Seven kinds, and the charter's current version.

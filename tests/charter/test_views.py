@@ -82,7 +82,7 @@ def test_charter_page_query_count_for_a_facilitator(
     for _ in range(count):
         add_version()
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = facilitator_client.get("/charter/")
 
     assert response.status_code == 200
@@ -340,7 +340,7 @@ def test_conflict_page_shows_base_current_and_proposed_texts(
 ):
     pending = conflicting_amendment(member)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = facilitator_client.get(f"/charter/conflicts/{pending.pk}/")
 
     html = response.content.decode()
@@ -397,7 +397,7 @@ def test_conflicts_list_query_count_is_constant(
     for _ in range(count):
         conflicting_amendment(member)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = facilitator_client.get("/charter/conflicts/")
 
     assert response.content.decode().count('class="card-title"') == count

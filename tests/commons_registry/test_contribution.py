@@ -127,7 +127,7 @@ def test_moderation_queue_query_count_constant(
     facilitator_client, django_assert_num_queries, count, configured
 ):
     CommonsFactory.create_batch(count, state=Commons.State.PROPOSED)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = facilitator_client.get(MODERATION)
     assert response.status_code == 200
 

@@ -99,7 +99,7 @@ def test_directory_query_count_constant_signed_in(
     person_client, django_assert_num_queries, count, configured
 ):
     CommonsFactory.create_batch(count)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = person_client.get("/commons/", {"category": "jardins-alimentation"})
     assert response.status_code == 200
 
@@ -323,7 +323,7 @@ def test_entry_query_count_constant_for_steward(
     commons = CommonsFactory(stewards=stewards)
     _link_workshops_and_decisions(commons, count)
     client.force_login(stewards[0])
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(commons.get_absolute_url())
     assert response.context["can_edit"] is True
 
@@ -371,7 +371,7 @@ def test_steward_forms_query_count(client, django_assert_num_queries, url_name, 
     steward = UserFactory()
     commons = CommonsFactory(stewards=[steward])
     client.force_login(steward)
-    expected = {"commons:edit": 7, "commons:assess": 6}[url_name]
+    expected = {"commons:edit": 6, "commons:assess": 5}[url_name]
     with django_assert_num_queries(expected):
         response = client.get(reverse(url_name, args=[commons.slug]))
     assert response.status_code == 200

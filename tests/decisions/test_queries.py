@@ -66,9 +66,10 @@ def test_detail_in_discussion_queries_are_constant(client, count, django_assert_
     for _n in range(count):
         services.add_comment(decision, author=UserFactory(), text="Comment")
     client.force_login(UserFactory())
-    # session, user, configuration, decision (with whether it has related commons, next rounds,
-    # comments, versions: it has no commons nor rounds), comments, versions, facilitator
-    with django_assert_num_queries(7):
+    # session, user (with whether they facilitate), configuration, decision (with whether it has
+    # related commons, next rounds, comments, versions: it has no commons nor rounds), comments,
+    # versions
+    with django_assert_num_queries(6):
         response = client.get(decision.get_absolute_url())
     assert response.content.decode().count('class="comment"') == count
 
@@ -81,9 +82,9 @@ def test_detail_during_vote_queries_are_constant(client, count, django_assert_nu
     for voter in voters:
         services.cast_vote(decision, voter=voter, choice="object", reason="No")
     client.force_login(voters[0])
-    # session, user, configuration, decision (with the tally and this person's roll entry and
-    # vote; no comments, one version), objections, facilitator
-    with django_assert_num_queries(6):
+    # session, user (with whether they facilitate), configuration, decision (with the tally and
+    # this person's roll entry and vote; no comments, one version), objections
+    with django_assert_num_queries(5):
         response = client.get(decision.get_absolute_url())
     assert response.content.decode().count("<li><strong>") == count
 
@@ -118,9 +119,9 @@ def test_detail_with_every_list_queries_are_constant(client, count, django_asser
             author=voter, title="Next round", kind=decision.kind, previous_round=decision
         )
     client.force_login(voters[0])
-    # session, user, configuration, decision, related commons, next rounds, comments,
-    # objections, versions, facilitator
-    with django_assert_num_queries(10):
+    # session, user (with whether they facilitate), configuration, decision, related commons,
+    # next rounds, comments, objections, versions
+    with django_assert_num_queries(9):
         response = client.get(decision.get_absolute_url())
     assert response.content.decode().count('class="comment"') == count
 
@@ -129,9 +130,9 @@ def test_detail_with_every_list_queries_are_constant(client, count, django_asser
 def test_detail_with_nothing_to_list_asks_for_no_list(client, django_assert_num_queries):
     decision = voting()
     client.force_login(UserFactory())
-    # session, user, configuration, decision, facilitator: no comments, objections, commons,
-    # rounds, nor a second version to ask for
-    with django_assert_num_queries(5):
+    # session, user (with whether they facilitate), configuration, decision: no comments,
+    # objections, commons, rounds, nor a second version to ask for
+    with django_assert_num_queries(4):
         response = client.get(decision.get_absolute_url())
     assert response.status_code == 200
 

@@ -83,7 +83,7 @@ def test_sheet_lists_the_people_expected_in_constant_queries(
         SignupFactory(workshop=workshop)
         AttendanceFactory(meeting=_past(10 + index), person=UserFactory())
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = facilitator_client.get(reverse("meetings:attendance", args=[meeting.pk]))
 
     page = response.content.decode()
@@ -409,7 +409,7 @@ def test_host_ticks_from_the_workshop_page_in_constant_queries(
     with time_machine.travel(datetime.datetime(2026, 3, 26, 18, 30, tzinfo=PARIS), tick=False):
         # the chantier section (issue 15) and the notes' revision (issue 12) ask one each; the
         # people to tick come with whether they are ticked, in one query
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(12):
             page = client.get(workshop.get_absolute_url()).content.decode()
         response = client.post(
             reverse("meetings:tick", args=[workshop.meeting.pk]),

@@ -88,7 +88,7 @@ def test_new_meeting_page_query_count_is_constant(
     facilitator_client, django_assert_num_queries, count
 ):
     venues = VenueFactory.create_batch(count)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = facilitator_client.get("/meetings/new/")
     page = response.content.decode()
     assert [f">{venue.name}</option>" in page for venue in venues] == [True] * count
@@ -154,7 +154,7 @@ def test_edit_meeting_page_query_count_is_constant(
 ):
     meeting = MeetingFactory()
     VenueFactory.create_batch(count - 1)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = facilitator_client.get(f"/meetings/{meeting.pk}/edit/")
     page = response.content.decode()
     starts = meeting.starts_at.astimezone(PARIS)
@@ -209,7 +209,7 @@ def test_cancel_page_query_count_is_constant(facilitator_client, django_assert_n
     meeting = MeetingFactory()
     for _ in range(count):
         SignupFactory(workshop=WorkshopFactory(meeting=meeting))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = facilitator_client.get(f"/meetings/{meeting.pk}/cancel/")
     page = response.content.decode()
     assert "<h1>Annuler la réunion</h1>" in page
@@ -321,12 +321,12 @@ def test_board_facilitator_query_count_is_constant(
         SignupFactory(workshop=WorkshopFactory(meeting=meeting))
     # The facilitator's sign-ups and the workshops they run: one query, whatever the count (and
     # who edits a card comes from it: no facilitators nor commons prefetched for the cards).
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = facilitator_client.get(meeting.get_absolute_url())
     assert response.content.decode().count('<article class="card workshop-card') == count
     # Nothing written since: the meeting, the cards and what differs for this person are kept
-    # (the session, the person and their role are read again).
-    with django_assert_num_queries(3):
+    # (the session and the person, with their role, are read again).
+    with django_assert_num_queries(2):
         again = facilitator_client.get(meeting.get_absolute_url())
     assert again.content.decode().count('<article class="card workshop-card') == count
 
@@ -339,7 +339,7 @@ def test_board_facilitator_query_count_is_constant(
 def test_venue_list_query_count_is_constant(facilitator_client, django_assert_num_queries, count):
     for venue in VenueFactory.create_batch(count, has_projector=True, accessibility="Rampe"):
         MeetingFactory.create_batch(2, venue=venue)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = facilitator_client.get("/meetings/venues/")
     page = response.content.decode()
     assert page.count('<tr>\n      <th scope="row">') == count
@@ -404,7 +404,7 @@ def test_edit_venue_page_query_count_is_constant(
 ):
     venue = VenueFactory()
     MeetingFactory.create_batch(count, venue=venue)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = facilitator_client.get(f"/meetings/venues/{venue.pk}/edit/")
     assert f'value="{venue.name}"' in response.content.decode()
 

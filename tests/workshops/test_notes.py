@@ -156,7 +156,7 @@ def test_refused_plenary_notes_page_query_count_is_constant(
     meeting = PastMeetingFactory()
     for number in range(count):
         services.write_plenary_notes(meeting, f"Revision {number}.")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = facilitator_client.post(
             reverse("meetings:notes", args=[meeting.pk]), {"notes": "\x00"}
         )

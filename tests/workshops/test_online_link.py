@@ -359,9 +359,9 @@ def test_the_board_of_a_hybrid_meeting_keeps_a_constant_query_count(
     client = signed_in(person)
     # As test_board_participant_query_count_is_constant, and one query more: whether the person
     # said they come to the meeting, asked only of a hybrid meeting.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         first = page(client, meeting.get_absolute_url())
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         again = page(client, meeting.get_absolute_url())
     for body in (first, again):
         assert (body.count(f'href="{LINK}"'), MEETING_LINK in body) == (count, True)
@@ -377,6 +377,6 @@ def test_the_page_of_a_hybrid_workshop_keeps_a_constant_query_count(
     SignupFactory(workshop=workshop, person=person)
     client = signed_in(person)
     # The same as test_workshop_detail_query_count_is_constant: the link needs no query.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         body = page(client, workshop.get_absolute_url())
     assert LINK in body

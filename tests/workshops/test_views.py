@@ -44,7 +44,7 @@ def test_agenda_query_count_is_constant(client, django_assert_num_queries, count
 def test_agenda_signed_in_query_count_is_constant(person_client, django_assert_num_queries, count):
     for _ in range(count):
         WorkshopFactory(meeting=MeetingFactory())
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = person_client.get("/meetings/")
     assert response.status_code == 200
 
@@ -113,11 +113,11 @@ def test_board_participant_query_count_is_constant(
         SignupFactory(workshop=WorkshopFactory(meeting=meeting), person=person)
     # The person's sign-ups and the workshops they run: one query, whatever the count (and who
     # edits a card comes from it: no facilitators nor commons prefetched for the cards).
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = person_client.get(meeting.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
     assert response.content.decode().count("I'm out") == count
     # Nothing written since: the meeting, the cards and what differs for this person are kept.
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         again = person_client.get(meeting.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
     assert again.content.decode().count("I'm out") == count
 
@@ -134,12 +134,12 @@ def test_board_after_meeting_query_count_is_constant(
     # The form carries the latest revision, read with the meeting; the person's sign-ups and
     # the workshops they run: one query, whatever the count (no facilitators nor commons
     # prefetched for the cards).
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = person_client.get(meeting.get_absolute_url())
     assert response.content.decode().count("<em>notes</em>") == count
     revision = notes.latest_revision_id(meeting)
     assert f'name="revision" value="{revision}"' in response.content.decode()
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         again = person_client.get(meeting.get_absolute_url())
     assert again.content.decode().count("<em>notes</em>") == count
 
@@ -358,7 +358,7 @@ def test_workshop_detail_query_count_is_constant(person_client, django_assert_nu
     workshop.facilitators.add(*UserFactory.create_batch(count))
     SignupFactory.create_batch(count, workshop=workshop)
     # + the chantier the workshop belongs to (a section from workshops.extensions)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = person_client.get(workshop.get_absolute_url())
     assert response.status_code == 200
 
@@ -466,7 +466,7 @@ def test_attendance_sheet_query_count_is_constant(
     for index in range(count):
         person = UserFactory(display_name=f"Camille {index}")
         AttendanceFactory(meeting=meeting, person=person, recorded_by=facilitator)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = facilitator_client.get(
             reverse("meetings:attendance", args=[meeting.pk]), {"q": "Camille"}
         )
@@ -480,7 +480,7 @@ def test_attendance_search_partial_query_count_is_constant(
 ):
     meeting = MeetingFactory()
     UserFactory.create_batch(count, display_name="Dominique")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = facilitator_client.get(
             reverse("meetings:attendance", args=[meeting.pk]),
             {"q": "domin"},

@@ -67,7 +67,7 @@ def test_deliveries_page_query_count_and_retry(
     Delivery.objects.create(
         person=UserFactory(), topic="meeting:9", kind="reminder-1d", state=Delivery.State.SENT
     )
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = facilitator_client.get(reverse("deliveries:index"))
     assert response.content.decode().count("<tr>") == count + 1
     response = facilitator_client.post(reverse("deliveries:retry", args=[rows[0].pk]))
