@@ -58,6 +58,12 @@ def url_by_name(name: str):
     return lambda pk: f"{before}{pk:d}{after}"
 
 
+def url_of(name: str) -> str:
+    """The escaped `reverse(name)` of a view without arguments, reversed once (`_around`)."""
+    before, _after = _around(("name", name), lambda: reverse(name) + str(_MARK), _MARK)
+    return before
+
+
 # What Django's `slug` path converter accepts: such a slug goes into a URL as it is.
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 _SLUG_MARK = f"slug-{_MARK}"

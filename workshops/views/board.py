@@ -16,9 +16,6 @@ from assembly.models import User
 from assembly.prepared import prepared
 
 from .. import chart, permissions, services, structured_data
-from ..forms import (
-    NotesForm,
-)
 from ..models import Meeting, Workshop
 from ..models.workshops import involvement_from
 from .cards import card_context
@@ -206,14 +203,6 @@ def meeting_detail(request, pk):
             "can_manage_meetings": permissions.can_manage_meetings(user),
             "can_cancel": permissions.can_cancel_meeting(user, meeting),
             "can_reinstate": permissions.can_reinstate_meeting(user, meeting),
-            "notes_form": NotesForm(
-                initial={
-                    "notes": meeting.plenary_notes,
-                    "revision": meeting.notes_revision,
-                }
-            )
-            if can_write_notes
-            else None,
         },
     )
 
