@@ -96,8 +96,9 @@ def test_board_anonymous_query_count_is_constant(client, django_assert_num_queri
     meeting.hosts.add(*UserFactory.create_batch(count))
     for _ in range(count):
         SignupFactory(workshop=WorkshopFactory(meeting=meeting))
-    # The cards prefetch nothing: neither facilitators nor commons show on them.
-    with django_assert_num_queries(4):
+    # The cards prefetch nothing: neither facilitators nor commons show on them; the hosts are
+    # read with the meeting.
+    with django_assert_num_queries(3):
         response = client.get(meeting.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count('class="card workshop-card') == count
@@ -112,8 +113,9 @@ def test_board_participant_query_count_is_constant(
     for _ in range(count):
         SignupFactory(workshop=WorkshopFactory(meeting=meeting), person=person)
     # The person's sign-ups and the workshops they run: one query, whatever the count (and who
-    # edits a card comes from it: no facilitators nor commons prefetched for the cards).
-    with django_assert_num_queries(8):
+    # edits a card comes from it: no facilitators nor commons prefetched for the cards); the
+    # hosts are read with the meeting.
+    with django_assert_num_queries(7):
         response = person_client.get(meeting.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
     assert response.content.decode().count("I'm out") == count
     # Nothing written since: the meeting, the cards and what differs for this person are kept.
@@ -133,8 +135,8 @@ def test_board_after_meeting_query_count_is_constant(
         WorkshopFactory(meeting=meeting, notes="Some *notes*")
     # The form carries the latest revision, read with the meeting; the person's sign-ups and
     # the workshops they run: one query, whatever the count (no facilitators nor commons
-    # prefetched for the cards).
-    with django_assert_num_queries(9):
+    # prefetched for the cards); the hosts are read with the meeting too.
+    with django_assert_num_queries(8):
         response = person_client.get(meeting.get_absolute_url())
     assert response.content.decode().count("<em>notes</em>") == count
     revision = notes.latest_revision_id(meeting)
@@ -659,6 +661,21 @@ def test_host_can_withdraw(person_client, person):
     assert "I can no longer host it" in page.content.decode()
     person_client.post(reverse("meetings:host", args=[meeting.pk]), {"action": "withdraw"})
     assert meeting.hosts.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_board_names_its_hosts_as_the_people_list_does(client):
+    """Read with the meeting (views/board.py): by display name, a person without one by their
+    e-mail address, as User.__str__ writes them."""
+    meeting = MeetingFactory()
+    meeting.hosts.add(
+        UserFactory(display_name="Zoé <b>"),
+        UserFactory(display_name="", email="anon@example.org"),
+        UserFactory(display_name="Ali"),
+    )
+    MeetingFactory().hosts.add(UserFactory(display_name="Elsewhere"))
+    page = client.get(meeting.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<dd>anon@example.org, Ali, Zoé &lt;b&gt;</dd>" in page
 
 
 @pytest.mark.django_db

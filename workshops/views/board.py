@@ -1,7 +1,10 @@
 """The agenda and a meeting's board: what is planned, who hosts, the plenary's notes."""
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
@@ -70,16 +73,18 @@ def _board_of_a_participant(meeting, person):
     return Workshop.objects.on_board(meeting, person)
 
 
-@prepared()
-def _hosts(meeting):
-    # As meeting.hosts.all() asks them.
-    return User.objects.filter(hosted_meetings=meeting)
+def _hosts_column(column: str) -> ArraySubquery:
+    # One column of the meeting's hosts, as meeting.hosts.all() orders them (by display name),
+    # the key breaking ties so that each column lists them in the same order.
+    hosts = User.objects.filter(hosted_meetings=OuterRef("pk")).order_by("display_name", "pk")
+    return ArraySubquery(hosts.values(column))
 
 
 @prepared()
 def _meeting_of_the_board(meeting):
     # As permissions.meeting_for reads it, with the latest revision of its plenary notes as
-    # notes.latest_revision_id(meeting) asks it (for the notes' form): one query, not two.
+    # notes.latest_revision_id(meeting) asks it (for the notes' form) and what the board shows
+    # of its hosts (`_hosts`): one query, not three.
     return (
         Meeting.objects.select_related("venue")
         .filter(pk=meeting)
@@ -88,9 +93,28 @@ def _meeting_of_the_board(meeting):
                 Meeting.history.filter(id=OuterRef("pk"))
                 .order_by("-history_id")
                 .values("history_id")[:1]
-            )
+            ),
+            host_pks=_hosts_column("pk"),
+            host_display_names=_hosts_column("display_name"),
+            host_emails=_hosts_column("email"),
         )
     )
+
+
+def _hosts(meeting) -> list[tuple[int, str]]:
+    """The meeting's hosts (key, name as User.__str__ writes it from the columns it reads), from
+    `_meeting_of_the_board`'s columns."""
+    return [
+        (pk, User.__str__(SimpleNamespace(pk=pk, display_name=name, email=email)))
+        for pk, name, email in zip(
+            meeting.host_pks, meeting.host_display_names, meeting.host_emails, strict=True
+        )
+    ]
+
+
+def _meeting_and_hosts(request, pk) -> tuple:
+    meeting = permissions.meeting_for(request, pk, read=_meeting_of_the_board)
+    return meeting, _hosts(meeting)
 
 
 @prepared()
@@ -136,19 +160,10 @@ def meeting_detail(request, pk):
     # process (nothing here changes them): the meeting and its hosts for everyone,
     # and what differs for this person (their sign-ups, the workshops they run, whether they
     # took part: only asked once the meeting has begun, since it only matters then).
-    meeting = fragments.memo(
-        request,
-        "meeting",
-        [pk],
-        lambda: permissions.meeting_for(request, pk, read=_meeting_of_the_board),
+    meeting, hosts = fragments.memo(
+        request, "meeting", [pk], lambda: _meeting_and_hosts(request, pk)
     )
     user = request.user
-    hosts = fragments.memo(
-        request,
-        "meeting-hosts",
-        [meeting.pk],
-        lambda: [(h.pk, str(h)) for h in _hosts(meeting=meeting.pk)],
-    )
     facilitator = permissions.can_hide_workshop(user)
     signed_up, runs, took_part, registered = fragments.memo(
         request,
