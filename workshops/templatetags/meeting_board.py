@@ -47,9 +47,18 @@ def board_stylesheet() -> SafeString:
     return mark_safe(f'<link rel="stylesheet" href="{_stylesheet()}">')
 
 
-def _by_key(name: str, pk: int) -> str:
-    """`{% url name pk %}`, escaped."""
-    return url_by_name(name)(pk)
+def _words(context) -> Words:
+    """The page's words and URLs (workshop_cards.Words), shared with its cards."""
+    words = context.render_context.get(Words)
+    if words is None:
+        words = context.render_context[Words] = Words()
+    return words
+
+
+def _urls(context, pk: int):
+    """`at(name)`: `{% url name pk %}` of the meeting's key, escaped (assembly/rows.py)."""
+    words = _words(context)
+    return lambda name: words.url(url_by_name, name)(pk)
 
 
 # The template's lines from the link back to the agenda to the workshops' heading; each field is
@@ -84,11 +93,12 @@ _TOP = """
 def board_top(context) -> SafeString:
     """The meeting's title, facts and actions, as the template wrote them."""
     meeting = context["meeting"]
-    pk = meeting.pk
+    at = _urls(context, meeting.pk)
+    words = _words(context)
     csrf_token = context.get("csrf_token")
     return mark_safe(
         _TOP.format(
-            agenda_url=url_of("meetings:index"),
+            agenda_url=words.url(url_of, "meetings:index"),
             agenda=gettext("Agenda"),
             title=text(meeting.title),
             cancelled=_cancelled(meeting),
@@ -101,24 +111,24 @@ def board_top(context) -> SafeString:
             hosts_label=gettext("Hosts"),
             hosts=", ".join(map(text, context["hosts"])) or gettext("No host yet."),
             online=_online(meeting, context["can_see_meeting_link"]),
-            ics_url=_by_key("meetings:ics", pk),
+            ics_url=at("meetings:ics"),
             ics=gettext("Add to my calendar"),
-            attendance=_attendance(pk) if context["can_record_attendance"] else "",
-            admin=_admin(context, pk, csrf_token) if context["can_manage_meetings"] else "",
-            hosting=_hosting(context, pk, csrf_token),
+            attendance=_attendance(at) if context["can_record_attendance"] else "",
+            admin=_admin(context, at, csrf_token) if context["can_manage_meetings"] else "",
+            hosting=_hosting(context, at, csrf_token),
             workshops=gettext("Workshops"),
             anyone=gettext(
                 "Anyone may propose a workshop. The ones people sign up for are the ones that "
                 "happen."
             ),
-            propose=_propose(context, meeting),
+            propose=_propose(context, meeting, words),
         )
     )
 
 
-def _attendance(pk: int) -> str:
+def _attendance(at) -> str:
     label = gettext("Attendance sheet")
-    return f' · <a href="{_by_key("meetings:attendance", pk)}">{label}</a>'
+    return f' · <a href="{at("meetings:attendance")}">{label}</a>'
 
 
 def _cancelled(meeting) -> str:
@@ -171,18 +181,18 @@ def _csrf_field(csrf_token) -> str:
     return f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
 
 
-def _admin(context, pk: int, csrf_token) -> str:
+def _admin(context, at, csrf_token) -> str:
     """A facilitator's links: edit, cancel, or plan again a cancelled meeting."""
     if context["can_cancel"]:
         label = gettext("Cancel the meeting")
-        cancel = f' · <a href="{_by_key("meetings:cancel", pk)}">{label}</a>'
+        cancel = f' · <a href="{at("meetings:cancel")}">{label}</a>'
     else:
         cancel = ""
     if context["can_reinstate"]:
         label = gettext("Plan it again (cancelled by mistake)")
         reinstate = (
             "\n"
-            f'    <form method="post" action="{_by_key("meetings:reinstate", pk)}" '
+            f'    <form method="post" action="{at("meetings:reinstate")}" '
             'class="inline-form">\n'
             f"      {_csrf_field(csrf_token)}\n"
             f'      <button type="submit" class="secondary">{label}</button>\n'
@@ -193,21 +203,21 @@ def _admin(context, pk: int, csrf_token) -> str:
     edit = gettext("Edit the meeting")
     return (
         '\n<div class="actions meeting-admin">\n'
-        f'  <a href="{_by_key("meetings:edit", pk)}">{edit}</a>\n'
+        f'  <a href="{at("meetings:edit")}">{edit}</a>\n'
         f"  {cancel}\n"
         f"  {reinstate}\n"
         "</div>\n"
     )
 
 
-def _hosting(context, pk: int, csrf_token) -> str:
+def _hosting(context, at, csrf_token) -> str:
     """Volunteer to host, withdraw, or the thanks of a host who no longer may."""
     thanks = gettext("You host this meeting. Thank you!")
     if context["can_volunteer"]:
         label = gettext("Volunteer to host")
         return (
             "\n"
-            f'  <form method="post" action="{_by_key("meetings:host", pk)}" class="inline-form">\n'
+            f'  <form method="post" action="{at("meetings:host")}" class="inline-form">\n'
             f"    {_csrf_field(csrf_token)}\n"
             f'    <button type="submit" class="secondary">{label}</button>\n'
             "  </form>\n"
@@ -216,7 +226,7 @@ def _hosting(context, pk: int, csrf_token) -> str:
         label = gettext("I can no longer host it")
         return (
             "\n"
-            f'  <form method="post" action="{_by_key("meetings:host", pk)}" class="inline-form">\n'
+            f'  <form method="post" action="{at("meetings:host")}" class="inline-form">\n'
             f"    {_csrf_field(csrf_token)}\n"
             '    <input type="hidden" name="action" value="withdraw">\n'
             f"    {thanks}\n"
@@ -228,17 +238,19 @@ def _hosting(context, pk: int, csrf_token) -> str:
     return ""
 
 
-def _propose(context, meeting) -> str:
+def _propose(context, meeting, words) -> str:
     if context["can_propose"]:
         label = gettext("Propose a workshop")
         return (
-            f'\n  <p><a class="button" href="{url_of("workshops:propose")}'
+            f'\n  <p><a class="button" href="{words.url(url_of, "workshops:propose")}'
             f'?meeting={localised.number(meeting.pk)}">{label}</a></p>\n'
         )
     if not context["user"].is_authenticated and not meeting.is_cancelled:
         path = escape(quote(context["request"].path, safe="/"))
         label = gettext("Log in to propose a workshop or sign up.")
-        return f'\n  <p><a href="{url_of("account_login")}?next={path}">{label}</a></p>\n'
+        return (
+            f'\n  <p><a href="{words.url(url_of, "account_login")}?next={path}">{label}</a></p>\n'
+        )
     return ""
 
 
@@ -249,9 +261,7 @@ def board_cards(context, cards) -> SafeString:
     if not cards:
         empty = gettext("No workshop yet. Be the first to propose one!")
         return mark_safe(f'\n\n  <p class="empty">{empty}</p>\n\n')
-    words = context.render_context.get(Words)
-    if words is None:
-        words = context.render_context[Words] = Words()
+    words = _words(context)
     csrf_token = context.get("csrf_token")
     items = "".join(
         f"\n      <li>{render_card(card, words=words, csrf_token=csrf_token)}</li>\n    "
@@ -283,7 +293,7 @@ def board_notes(context) -> SafeString:
     """The plenary notes, their history's and the minutes' links, and the notes' form for those
     who may write them (as workshops/_notes_form.html writes it)."""
     meeting = context["meeting"]
-    pk = meeting.pk
+    at = _urls(context, meeting.pk)
     label = gettext("Plenary notes")
     if meeting.plenary_notes:
         notes = f'\n  <div class="notes">{render_markdown(meeting.plenary_notes)}</div>\n'
@@ -294,13 +304,13 @@ def board_notes(context) -> SafeString:
     minutes = gettext("Minutes of this meeting")
     written = (
         f"\n\n<h2>{label}</h2>\n{notes}\n"
-        f'<p><a href="{_by_key("meetings:notes-history", pk)}">{history}</a> · '
-        f'<a href="{_by_key("meetings:minutes", pk)}">{minutes}</a></p>\n'
+        f'<p><a href="{at("meetings:notes-history")}">{history}</a> · '
+        f'<a href="{at("meetings:minutes")}">{minutes}</a></p>\n'
     )
     if context["can_write_notes"]:
         revision = meeting.notes_revision
         written += _NOTES_FORM.format(
-            action=_by_key("meetings:notes", pk),
+            action=at("meetings:notes"),
             csrf=_csrf_field(context.get("csrf_token")),
             revision="" if revision is None else localised.number(revision),
             label=label,

@@ -45,6 +45,10 @@ _CARD = """\
 """
 
 
+# Where Words keeps rows.here() for its URLs.
+_HERE = ("here",)
+
+
 class Words(dict):
     """The card's words in the active language, each looked up once per page rather than once
     per card (a board's cards say the same few): `words[gettext_noop("Full")]`, the msgid marked
@@ -84,12 +88,16 @@ class Words(dict):
 
     def url(self, make, what):
         """`make(what)`, assembly/rows.py's way to a workshop's address from its key (the
-        card's own, `url_by_pk(Workshop)`, or a view's, `url_by_name`), asked once per page.
-        The addresses it gives are escaped already (hence mark_safe where they are placed)."""
+        card's own, `url_by_pk(Workshop)`, or a view's, `url_by_name`), asked once per page,
+        with what URLs depend on read once too (`rows.here()`). The addresses it gives are
+        escaped already (hence mark_safe where they are placed)."""
         key = (make, what)
         url = self.get(key)
         if url is None:
-            url = self[key] = make(what)
+            where = self.get(_HERE)
+            if where is None:
+                where = self[_HERE] = rows.here()
+            url = self[key] = make(what, where)
         return url
 
 
