@@ -321,8 +321,8 @@ def test_board_facilitator_query_count_is_constant(
         SignupFactory(workshop=WorkshopFactory(meeting=meeting))
     # The facilitator's sign-ups and the workshops they run: one query, whatever the count (and
     # who edits a card comes from it: no facilitators nor commons prefetched for the cards); the
-    # hosts are read with the meeting.
-    with django_assert_num_queries(7):
+    # hosts, and the facilitator's involvement, are read with the meeting.
+    with django_assert_num_queries(6):
         response = facilitator_client.get(meeting.get_absolute_url())
     assert response.content.decode().count('<article class="card workshop-card') == count
     # Nothing written since: the meeting, the cards and what differs for this person are kept

@@ -1,5 +1,6 @@
 """The agenda and a meeting's board: what is planned, who hosts, the plenary's notes."""
 
+import functools
 from types import SimpleNamespace
 
 from django.contrib import messages
@@ -19,7 +20,7 @@ from assembly.models import User
 from assembly.prepared import prepared
 
 from .. import chart, permissions, services, structured_data
-from ..models import Meeting, Workshop
+from ..models import Meeting, Workshop, WorkshopSignup
 from ..models.workshops import involvement_from
 from .cards import card_context
 from .notes import save_notes
@@ -80,8 +81,7 @@ def _hosts_column(column: str) -> ArraySubquery:
     return ArraySubquery(hosts.values(column))
 
 
-@prepared()
-def _meeting_of_the_board(meeting):
+def _board_meeting(meeting):
     # As permissions.meeting_for reads it, with the latest revision of its plenary notes as
     # notes.latest_revision_id(meeting) asks it (for the notes' form) and what the board shows
     # of its hosts (`_hosts`): one query, not three.
@@ -101,6 +101,42 @@ def _meeting_of_the_board(meeting):
     )
 
 
+@prepared()
+def _meeting_of_the_board(meeting):
+    return _board_meeting(meeting)
+
+
+@prepared()
+def _meeting_of_the_board_for(meeting, person):
+    # The same, with what the board reads of this person's involvement (`_involvement`): the
+    # workshops they signed up to, those they run and whether each of those is hidden.
+    runs = Workshop.objects.filter(meeting=OuterRef("pk")).run_by(person).order_by("pk")
+    signed_up = WorkshopSignup.objects.filter(workshop__meeting=OuterRef("pk"), person=person)
+    return _board_meeting(meeting).annotate(
+        involvement_signed_up=ArraySubquery(signed_up.values("workshop_id")),
+        involvement_runs=ArraySubquery(runs.values("pk")),
+        involvement_runs_hidden=ArraySubquery(runs.values("hidden")),
+    )
+
+
+def _involvement_read_with(meeting) -> tuple:
+    """What `_involvement_of` gives, as `_meeting_of_the_board_for` read it with the meeting;
+    taken off the meeting, which every viewer then shares (fragments.memo)."""
+    kept = meeting.__dict__
+    signed_up = kept.pop("involvement_signed_up")
+    runs, hidden = kept.pop("involvement_runs"), kept.pop("involvement_runs_hidden")
+    runs_a_visible_one = not all(hidden)
+    return frozenset(signed_up), frozenset(runs), runs_a_visible_one
+
+
+def _involvement_of(user, meeting) -> tuple:
+    """The workshops this person signed up to, those they run, and whether one they run is
+    visible (Meeting.took_part counts those)."""
+    rows = _involvement(person=user.pk, meeting=meeting.pk)
+    signed_up, runs = involvement_from(rows, user.pk)
+    return signed_up, runs, any(pk in runs and not hidden for pk, *_facts, hidden in rows)
+
+
 def _hosts(meeting) -> list[tuple[int, str]]:
     """The meeting's hosts (key, name as User.__str__ writes it from the columns it reads), from
     `_meeting_of_the_board`'s columns."""
@@ -112,8 +148,15 @@ def _hosts(meeting) -> list[tuple[int, str]]:
     ]
 
 
-def _meeting_and_hosts(request, pk) -> tuple:
-    meeting = permissions.meeting_for(request, pk, read=_meeting_of_the_board)
+def _meeting_and_hosts(request, pk, user, involvement: list) -> tuple:
+    """The meeting and its hosts; for a signed-in person, their involvement read with them
+    (appended to `involvement`, for their own fact): one query less on the first view."""
+    if not user.is_authenticated:
+        meeting = permissions.meeting_for(request, pk, read=_meeting_of_the_board)
+        return meeting, _hosts(meeting)
+    read = functools.partial(_meeting_of_the_board_for, person=user.pk)
+    meeting = permissions.meeting_for(request, pk, read=read)
+    involvement.append(_involvement_read_with(meeting))
     return meeting, _hosts(meeting)
 
 
@@ -122,21 +165,22 @@ def _board_of_a_visitor(meeting):
     return Workshop.objects.on_board(meeting, None)
 
 
-def _person_on_board(user, meeting, hosts, facilitator) -> tuple:
+def _person_on_board(user, meeting, hosts, facilitator, involvement: list) -> tuple:
     """What differs for this person: the workshops they signed up to and those they run, whether
     they took part (once the meeting has begun) and whether they may see its online link (when
-    it has one)."""
+    it has one). `involvement`: what `_involvement_of` gives, when read with the meeting."""
     if not user.is_authenticated:
         return frozenset(), frozenset(), None, None
-    rows = _involvement(person=user.pk, meeting=meeting.pk)
-    signed_up, runs = involvement_from(rows, user.pk)
+    signed_up, runs, runs_a_visible_one = (
+        involvement[0] if involvement else _involvement_of(user, meeting)
+    )
     took_part = None
     if meeting.has_started():
         # Meeting.took_part: hosting, running one of its visible workshops (both known here),
         # or ticked present, which only its query knows.
         took_part = (
             any(host_pk == user.pk for host_pk, _name in hosts)
-            or any(pk in runs and not hidden for pk, *_facts, hidden in rows)
+            or runs_a_visible_one
             or bool(_took_part(meeting=meeting.pk, person=user.pk))
         )
     registered = meeting.is_registered_by(user) if meeting.online_link and not facilitator else None
@@ -160,16 +204,17 @@ def meeting_detail(request, pk):
     # process (nothing here changes them): the meeting and its hosts for everyone,
     # and what differs for this person (their sign-ups, the workshops they run, whether they
     # took part: only asked once the meeting has begun, since it only matters then).
-    meeting, hosts = fragments.memo(
-        request, "meeting", [pk], lambda: _meeting_and_hosts(request, pk)
-    )
     user = request.user
+    involvement = []
+    meeting, hosts = fragments.memo(
+        request, "meeting", [pk], lambda: _meeting_and_hosts(request, pk, user, involvement)
+    )
     facilitator = permissions.can_hide_workshop(user)
     signed_up, runs, took_part, registered = fragments.memo(
         request,
         "board-person",
         [meeting.pk, user.pk],
-        lambda: _person_on_board(user, meeting, hosts, facilitator),
+        lambda: _person_on_board(user, meeting, hosts, facilitator, involvement),
     )
     open_for_signups = permissions.can_sign_up(user, meeting)
 
