@@ -266,3 +266,26 @@ def test_messages_are_inserted_as_their_tags_inserted_them(french_says):
     assert "<em>Quand</em> & où" in found
     assert "<b>Compte</b> d'abord" in found
     assert "<i>Merci</i> & bravo" in found
+
+
+HEAD_SOURCE = (
+    "{% load social static %}"
+    '{% social_meta title=meeting.title description=meeting.starts_at|date:"DATETIME_FORMAT" %}'
+    '<link rel="stylesheet" href="{% static \'css/workshops.css\' %}">'
+)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("hour", [0, 9, 11, 12, 23])
+def test_the_boards_head_is_the_templates(language, hour):
+    meeting = _meeting(**MEETINGS[0])
+    # In Paris: 01:00, 10:05, noon, 13:00 and midnight (English writes "noon", "midnight").
+    meeting.starts_at = STARTS.replace(hour=hour, minute=5 if hour == 9 else 0)
+    request = RequestFactory().get("/meetings/1234/")
+    context = {"meeting": meeting, "request": request, "LANGUAGE_CODE": language}
+    found = _render(
+        "{% load meeting_board %}{% board_social_meta %}{% board_stylesheet %}", context, language
+    )
+
+    assert found == _render(HEAD_SOURCE, context, language)
+    assert "&lt;img" in found

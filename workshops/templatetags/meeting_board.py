@@ -26,6 +26,7 @@ from django.utils.translation import gettext
 from assembly import localised
 from assembly.markdown import render_markdown
 from assembly.rows import text, url_by_name, url_of
+from assembly.templatetags.social import social_meta
 
 from .workshop_cards import Words, render_card
 
@@ -39,6 +40,15 @@ def _stylesheet() -> str:
 
 
 setting_changed.connect(lambda **kwargs: _stylesheet.cache_clear(), weak=False)
+
+
+@register.simple_tag(takes_context=True)
+def board_social_meta(context) -> SafeString:
+    """`{% social_meta title=meeting.title description=meeting.starts_at|date:"DATETIME_FORMAT" %}`,
+    the date written by assembly/localised.py (escaped as the tag escapes it)."""
+    meeting = context["meeting"]
+    starts = localised.dates("DATETIME_FORMAT")(meeting.starts_at)
+    return social_meta(context, title=meeting.title, description=mark_safe(starts))
 
 
 @register.simple_tag
