@@ -33,7 +33,10 @@ def _around(what, reversed_with, mark, where: tuple | None = None) -> tuple[str,
     mark, escaped. Reversed once per process for each `what`, language, URL prefix and URL
     configuration, all it depends on besides the code (as assembly/url_reversing.py keeps URLs);
     `where`: those, `here()`, when the caller read them already."""
-    key = (what, *(where or here()))
+    if where is None:
+        key = (what, get_language(), get_script_prefix(), get_resolver(get_urlconf()))
+    else:
+        key = (what, *where)
     found = _kept.get(key)
     if found is None:
         before, _, after = reversed_with().rpartition(str(mark))
