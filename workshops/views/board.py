@@ -203,7 +203,8 @@ def meeting_detail(request, pk):
     # The meeting, then what the board reads besides it, once per content version in this
     # process (nothing here changes them): the meeting and its hosts for everyone,
     # and what differs for this person (their sign-ups, the workshops they run, whether they
-    # took part: only asked once the meeting has begun, since it only matters then).
+    # took part: only asked once the meeting has begun, since it only matters then). When the
+    # meeting is read, a signed-in person's sign-ups and workshops come with it.
     user = request.user
     involvement = []
     meeting, hosts = fragments.memo(
