@@ -21,11 +21,22 @@ MAX_KEPT = 256
 _kept: dict[tuple, tuple[str, str]] = {}
 
 
-def _around(what, reversed_with, mark) -> tuple[str, str]:
+def here() -> tuple:
+    """What a URL depends on besides the code: the language, the URL prefix and configuration of
+    the moment. Each is a thread's own (asgiref's Local, about a dozen calls each): a renderer
+    that places several URLs reads them once and gives them to each (`where=`)."""
+    return (get_language(), get_script_prefix(), get_resolver(get_urlconf()))
+
+
+def _around(what, reversed_with, mark, where: tuple | None = None) -> tuple[str, str]:
     """The URL `reversed_with()` gives (with `mark` where the key goes) before and after the
     mark, escaped. Reversed once per process for each `what`, language, URL prefix and URL
-    configuration, all it depends on besides the code (as assembly/url_reversing.py keeps URLs)."""
-    key = (what, get_language(), get_script_prefix(), get_resolver(get_urlconf()))
+    configuration, all it depends on besides the code (as assembly/url_reversing.py keeps URLs);
+    `where`: those, `here()`, when the caller read them already."""
+    if where is None:
+        key = (what, get_language(), get_script_prefix(), get_resolver(get_urlconf()))
+    else:
+        key = (what, *where)
     found = _kept.get(key)
     if found is None:
         before, _, after = reversed_with().rpartition(str(mark))
@@ -43,19 +54,25 @@ def _row_url(model, field: str, mark) -> str:
     return row.get_absolute_url()
 
 
-def url_by_pk(model):
+def url_by_pk(model, where: tuple | None = None):
     """A function giving the escaped `get_absolute_url()` of a `model` row from its primary
     key: the URL reversed through the model's own method (once, `_around`), the key put in its
     place."""
-    before, after = _around((model, "pk"), lambda: _row_url(model, "pk", _MARK), _MARK)
+    before, after = _around((model, "pk"), lambda: _row_url(model, "pk", _MARK), _MARK, where)
     return lambda pk: f"{before}{pk:d}{after}"
 
 
-def url_by_name(name: str):
+def url_by_name(name: str, where: tuple | None = None):
     """A function giving the escaped `reverse(name, args=[pk])` from a primary key: the URL
     reversed once (`_around`), the key put in its place."""
-    before, after = _around(name, lambda: reverse(name, args=[_MARK]), _MARK)
+    before, after = _around(name, lambda: reverse(name, args=[_MARK]), _MARK, where)
     return lambda pk: f"{before}{pk:d}{after}"
+
+
+def url_of(name: str, where: tuple | None = None) -> str:
+    """The escaped `reverse(name)` of a view without arguments, reversed once (`_around`)."""
+    before, _after = _around(("name", name), lambda: reverse(name) + str(_MARK), _MARK, where)
+    return before
 
 
 # What Django's `slug` path converter accepts: such a slug goes into a URL as it is.

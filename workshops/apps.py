@@ -104,9 +104,17 @@ class WorkshopsConfig(AppConfig):
         page_cache.declare_part(
             "board-cards", Meeting, Venue, Workshop, WorkshopSignup, Commons, people
         )
-        # With the latest revision of its plenary notes (views/board.py).
-        page_cache.declare_part("memo:meeting", Meeting, Venue, Meeting.history.model)
-        page_cache.declare_part("memo:meeting-hosts", Meeting, people)
+        # With the latest revision of its plenary notes and its hosts, and on a person's first
+        # view what they signed up to and run (views/board.py): renewed by a sign-up as that is.
+        page_cache.declare_part(
+            "memo:meeting",
+            Meeting,
+            Venue,
+            Meeting.history.model,
+            people,
+            Workshop,
+            WorkshopSignup,
+        )
         page_cache.declare_part("memo:board-person", Meeting, Workshop, WorkshopSignup, Attendance)
         # An entry lists the workshops linked to it, with their meetings.
         page_cache.also_reads("commons:detail", Workshop, Meeting)

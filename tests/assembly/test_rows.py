@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from assembly.rows import text, url_by_name, url_by_pk, url_by_slug
+from assembly.rows import here, text, url_by_name, url_by_pk, url_by_slug, url_of
 from commons_registry.models import Commons
 from decisions.models import Decision
 
@@ -60,3 +60,20 @@ def test_the_url_of_a_view_for_a_key_is_reverses(language):
         assert [url(pk) for pk in (1, 42, 123456)] == [
             reverse("workshops:sign-up", args=[pk]) for pk in (1, 42, 123456)
         ]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_url_of_a_view_without_arguments_is_reverses(language):
+    with translation.override(language):
+        assert url_of("meetings:index") == reverse("meetings:index")
+        assert url_of("account_login") == reverse("account_login")
+
+
+def test_urls_placed_with_what_they_depend_on_read_once_are_the_same():
+    """`where=here()`, read once by a renderer placing several URLs, in each language."""
+    for language in ("fr", "en"):
+        with translation.override(language):
+            where = here()
+            assert url_by_name("meetings:ics", where)(7) == reverse("meetings:ics", args=[7])
+            assert url_by_pk(Decision, where)(7) == Decision(pk=7).get_absolute_url()
+            assert url_of("meetings:index", where) == reverse("meetings:index")

@@ -359,7 +359,7 @@ def test_the_board_of_a_hybrid_meeting_keeps_a_constant_query_count(
     client = signed_in(person)
     # As test_board_participant_query_count_is_constant, and one query more: whether the person
     # said they come to the meeting, asked only of a hybrid meeting.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         first = page(client, meeting.get_absolute_url())
     with django_assert_num_queries(2):
         again = page(client, meeting.get_absolute_url())

@@ -16,6 +16,7 @@ from tests.workshops.factories import (
 )
 from workshops import notes
 from workshops.models import Attendance, Meeting, WorkshopSignup
+from workshops.views import board
 
 pytestmark = pytest.mark.usefixtures("warm_configuration")
 
@@ -96,8 +97,9 @@ def test_board_anonymous_query_count_is_constant(client, django_assert_num_queri
     meeting.hosts.add(*UserFactory.create_batch(count))
     for _ in range(count):
         SignupFactory(workshop=WorkshopFactory(meeting=meeting))
-    # The cards prefetch nothing: neither facilitators nor commons show on them.
-    with django_assert_num_queries(4):
+    # The cards prefetch nothing: neither facilitators nor commons show on them; the hosts are
+    # read with the meeting.
+    with django_assert_num_queries(3):
         response = client.get(meeting.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count('class="card workshop-card') == count
@@ -112,8 +114,9 @@ def test_board_participant_query_count_is_constant(
     for _ in range(count):
         SignupFactory(workshop=WorkshopFactory(meeting=meeting), person=person)
     # The person's sign-ups and the workshops they run: one query, whatever the count (and who
-    # edits a card comes from it: no facilitators nor commons prefetched for the cards).
-    with django_assert_num_queries(7):
+    # edits a card comes from it: no facilitators nor commons prefetched for the cards); the
+    # hosts, and on this first view the person's involvement, are read with the meeting.
+    with django_assert_num_queries(5):
         response = person_client.get(meeting.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
     assert response.content.decode().count("I'm out") == count
     # Nothing written since: the meeting, the cards and what differs for this person are kept.
@@ -133,8 +136,8 @@ def test_board_after_meeting_query_count_is_constant(
         WorkshopFactory(meeting=meeting, notes="Some *notes*")
     # The form carries the latest revision, read with the meeting; the person's sign-ups and
     # the workshops they run: one query, whatever the count (no facilitators nor commons
-    # prefetched for the cards).
-    with django_assert_num_queries(8):
+    # prefetched for the cards); the hosts and that involvement are read with the meeting too.
+    with django_assert_num_queries(6):
         response = person_client.get(meeting.get_absolute_url())
     assert response.content.decode().count("<em>notes</em>") == count
     revision = notes.latest_revision_id(meeting)
@@ -662,6 +665,21 @@ def test_host_can_withdraw(person_client, person):
 
 
 @pytest.mark.django_db
+def test_the_board_names_its_hosts_as_the_people_list_does(client):
+    """Read with the meeting (views/board.py): by display name, a person without one by their
+    e-mail address, as User.__str__ writes them."""
+    meeting = MeetingFactory()
+    meeting.hosts.add(
+        UserFactory(display_name="Zoé <b>"),
+        UserFactory(display_name="", email="anon@example.org"),
+        UserFactory(display_name="Ali"),
+    )
+    MeetingFactory().hosts.add(UserFactory(display_name="Elsewhere"))
+    page = client.get(meeting.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<dd>anon@example.org, Ali, Zoé &lt;b&gt;</dd>" in page
+
+
+@pytest.mark.django_db
 def test_sign_up_full_workshop_plain_form_redirects_with_error(person_client, person):
     workshop = WorkshopFactory(capacity=1, title="Tiny")
     SignupFactory(workshop=workshop)
@@ -766,3 +784,33 @@ def test_the_board_offers_the_notes_form_to_who_took_part(client, person, how):
     client.force_login(person)
     board = client.get(meeting.get_absolute_url()).content.decode()
     assert (f'action="{reverse("meetings:notes", args=[meeting.pk])}"' in board) == took_part
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("hidden", [False, True])
+def test_the_board_reads_a_persons_involvement_with_the_meeting_as_its_own_query_does(hidden):
+    """views/board.py: on a first view, what the person signed up to and runs comes with the
+    meeting; afterwards (the meeting kept), from `_involvement`. Both say the same."""
+    person, other = UserFactory(), UserFactory()
+    meeting = PastMeetingFactory()
+    signed = WorkshopFactory(meeting=meeting)
+    SignupFactory(workshop=signed, person=person)
+    proposed = WorkshopFactory(meeting=meeting, proposed_by=person, hidden=hidden)
+    facilitated = WorkshopFactory(meeting=meeting, hidden=True)
+    facilitated.facilitators.add(person)
+    both = WorkshopFactory(meeting=meeting, proposed_by=person, hidden=True)
+    SignupFactory(workshop=both, person=person)
+    SignupFactory(workshop=WorkshopFactory(meeting=meeting), person=other)
+    WorkshopFactory(meeting=meeting, proposed_by=other)
+    SignupFactory(workshop=WorkshopFactory(meeting=PastMeetingFactory()), person=person)
+
+    (found,) = board._meeting_of_the_board_for(meeting=meeting.pk, person=person.pk)
+    with_meeting = board._involvement_read_with(found)
+
+    assert with_meeting == board._involvement_of(person, meeting)
+    assert with_meeting == (
+        {signed.pk, both.pk},
+        {proposed.pk, facilitated.pk, both.pk},
+        not hidden,
+    )
+    assert not hasattr(found, "involvement_runs"), "the meeting every viewer shares keeps none"

@@ -87,6 +87,14 @@ class WorkshopQuerySet(models.QuerySet):
             signed_up=Exists(WorkshopSignup.objects.filter(workshop=OuterRef("pk"), person=person))
         )
 
+    def run_by(self, person):
+        """The workshops this person runs: proposed or facilitates (as involvement_from counts
+        them)."""
+        facilitating = Workshop.facilitators.through.objects.filter(
+            workshop=OuterRef("pk"), user=person
+        )
+        return self.filter(Q(proposed_by=person) | Exists(facilitating))
+
     def involvement_rows(self, person, meeting):
         """What `involvement_of` reads: (pk, signed up, facilitating, proposer, hidden) of the
         workshops of this meeting that the person signed up to or runs."""

@@ -23,6 +23,24 @@ from ..models.workshops import NEEDS, needs_of
 
 register = template.Library()
 
+# The card's msgids, marked for makemessages once here rather than at each use (a call each):
+# looked up once per page (Words).
+_NEEDS_LABEL = gettext_noop("Needs:")
+_INITIATION = gettext_noop("Initiation")
+_HIDDEN = gettext_noop("Hidden from the public")
+_PLACES = gettext_noop("/ %(capacity)s places")
+_FULL = gettext_noop("Full")
+_PROPOSED_BY = gettext_noop("Proposed by %(name)s")
+_EDIT = gettext_noop("Edit")
+_NOTES = gettext_noop("Notes")
+_ONLINE_LINK = gettext_noop("Online link:")
+_ALSO_ONLINE = gettext_noop("Can also be joined online: the link is shown to the people signed up.")
+_OUT = gettext_noop("I'm out")
+_IN_ALREADY = gettext_noop("You're in")
+_IN = gettext_noop("I'm in")
+_SHOW_AGAIN = gettext_noop("Show again")
+_HIDE = gettext_noop("Hide")
+
 # The card as the template laid it out; each field is HTML already (escaped, or ours).
 _CARD = """\
 <article class="card workshop-card{hidden}" id="workshop-{pk}">
@@ -45,11 +63,15 @@ _CARD = """\
 """
 
 
+# Where Words keeps rows.here() for its URLs.
+_HERE = ("here",)
+
+
 class Words(dict):
     """The card's words in the active language, each looked up once per page rather than once
-    per card (a board's cards say the same few): `words[gettext_noop("Full")]`, the msgid marked
-    for makemessages where it is used (never inside an f-string, where xgettext does not look).
-    One per rendering, in one language."""
+    per card (a board's cards say the same few): `words[_FULL]`, the msgid marked for
+    makemessages where it is named above (never inside an f-string, where xgettext does not
+    look). One per rendering, in one language."""
 
     def __missing__(self, msgid: str) -> SafeString:
         self[msgid] = text = mark_safe(gettext(msgid))
@@ -76,7 +98,7 @@ class Words(dict):
                 if flag
             ]
             line = self[key] = (
-                '<p class="muted">' + self[gettext_noop("Needs:")] + " " + ", ".join(needs) + "</p>"
+                '<p class="muted">' + self[_NEEDS_LABEL] + " " + ", ".join(needs) + "</p>"
                 if needs
                 else ""
             )
@@ -84,12 +106,16 @@ class Words(dict):
 
     def url(self, make, what):
         """`make(what)`, assembly/rows.py's way to a workshop's address from its key (the
-        card's own, `url_by_pk(Workshop)`, or a view's, `url_by_name`), asked once per page.
-        The addresses it gives are escaped already (hence mark_safe where they are placed)."""
+        card's own, `url_by_pk(Workshop)`, or a view's, `url_by_name`), asked once per page,
+        with what URLs depend on read once too (`rows.here()`). The addresses it gives are
+        escaped already (hence mark_safe where they are placed)."""
         key = (make, what)
         url = self.get(key)
         if url is None:
-            url = self[key] = make(what)
+            where = self.get(_HERE)
+            if where is None:
+                where = self[_HERE] = rows.here()
+            url = self[key] = make(what, where)
         return url
 
 
@@ -117,23 +143,18 @@ def render_card(card, *, words: Words, csrf_token) -> SafeString:
             pk=pk,
             url=words.url(rows.url_by_pk, Workshop)(pk),
             title=rows.text(workshop.title),
-            initiation=_badge(words[gettext_noop("Initiation")]) if workshop.is_initiation else "",
-            hidden_badge=_badge(words[gettext_noop("Hidden from the public")], warn=True)
-            if hidden
-            else "",
+            initiation=_badge(words[_INITIATION]) if workshop.is_initiation else "",
+            hidden_badge=_badge(words[_HIDDEN], warn=True) if hidden else "",
             people_in=words.people_in(workshop.signup_count),
             capacity=(
-                '\n    <span class="muted">'
-                + words[gettext_noop("/ %(capacity)s places")] % {"capacity": capacity}
-                + "</span>"
+                '\n    <span class="muted">' + words[_PLACES] % {"capacity": capacity} + "</span>"
                 if capacity
                 else ""
             ),
-            full=_badge(words[gettext_noop("Full")], warn=True) if card["is_full"] else "",
+            full=_badge(words[_FULL], warn=True) if card["is_full"] else "",
             proposed_by=(
                 '<p class="muted">'
-                + words[gettext_noop("Proposed by %(name)s")]
-                % {"name": rows.text(str(proposed_by))}
+                + words[_PROPOSED_BY] % {"name": rows.text(str(proposed_by))}
                 + "</p>"
                 if proposed_by
                 else ""
@@ -146,7 +167,7 @@ def render_card(card, *, words: Words, csrf_token) -> SafeString:
                 format_html(
                     '<a class="card-action" href="{}">{}</a>',
                     mark_safe(words.url(rows.url_by_name, "workshops:edit")(pk)),
-                    words[gettext_noop("Edit")],
+                    words[_EDIT],
                 )
                 if card["can_edit"]
                 else ""
@@ -154,7 +175,7 @@ def render_card(card, *, words: Words, csrf_token) -> SafeString:
             hide=_hide(workshop, words, csrf_token) if card["can_hide"] else "",
             notes=(
                 "<details><summary>"
-                + words[gettext_noop("Notes")]
+                + words[_NOTES]
                 + '</summary><div class="notes">'
                 + render_markdown(notes)
                 + "</div></details>"
@@ -182,15 +203,13 @@ def _online(workshop, card, words) -> str:
         return format_html(
             '<p><strong>{}</strong> <a class="online-link" href="{}" rel="noopener noreferrer">'
             "{}</a></p>\n  ",
-            words[gettext_noop("Online link:")],
+            words[_ONLINE_LINK],
             workshop.online_link,
             workshop.online_link,
         )
     return format_html(
         '<p class="muted">{}</p>',
-        words[
-            gettext_noop("Can also be joined online: the link is shown to the people signed up.")
-        ],
+        words[_ALSO_ONLINE],
     )
 
 
@@ -210,18 +229,16 @@ def _sign_up(workshop, card, words, csrf_token) -> str:
             '<input type="hidden" name="action" value="out">\n'
             '        <button type="submit" class="secondary">{}</button>\n'
             '        <span class="badge">{}</span>',
-            words[gettext_noop("I'm out")],
-            words[gettext_noop("You're in")],
+            words[_OUT],
+            words[_IN_ALREADY],
         )
     elif card["is_full"]:
-        choice = format_html(
-            '<button type="submit" disabled>{}</button>', words[gettext_noop("Full")]
-        )
+        choice = format_html('<button type="submit" disabled>{}</button>', words[_FULL])
     else:
         choice = format_html(
             '<input type="hidden" name="action" value="in">\n'
             '        <button type="submit">{}</button>',
-            words[gettext_noop("I'm in")],
+            words[_IN],
         )
     url = mark_safe(words.url(rows.url_by_name, "workshops:sign-up")(workshop.pk))
     return format_html(
@@ -251,7 +268,7 @@ def _hide(workshop, words, csrf_token) -> str:
         mark_safe(words.url(rows.url_by_name, "workshops:hide")(workshop.pk)),
         _csrf_field(csrf_token),
         "0" if workshop.hidden else "1",
-        words[gettext_noop("Show again")] if workshop.hidden else words[gettext_noop("Hide")],
+        words[_SHOW_AGAIN] if workshop.hidden else words[_HIDE],
     )
 
 

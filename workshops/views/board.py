@@ -1,7 +1,11 @@
 """The agenda and a meeting's board: what is planned, who hosts, the plenary's notes."""
 
+import functools
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
@@ -16,10 +20,7 @@ from assembly.models import User
 from assembly.prepared import prepared
 
 from .. import chart, permissions, services, structured_data
-from ..forms import (
-    NotesForm,
-)
-from ..models import Meeting, Workshop
+from ..models import Meeting, Workshop, WorkshopSignup
 from ..models.workshops import involvement_from
 from .cards import card_context
 from .notes import save_notes
@@ -73,16 +74,17 @@ def _board_of_a_participant(meeting, person):
     return Workshop.objects.on_board(meeting, person)
 
 
-@prepared()
-def _hosts(meeting):
-    # As meeting.hosts.all() asks them.
-    return User.objects.filter(hosted_meetings=meeting)
+def _hosts_column(column: str) -> ArraySubquery:
+    # One column of the meeting's hosts, as meeting.hosts.all() orders them (by display name),
+    # the key breaking ties so that each column lists them in the same order.
+    hosts = User.objects.filter(hosted_meetings=OuterRef("pk")).order_by("display_name", "pk")
+    return ArraySubquery(hosts.values(column))
 
 
-@prepared()
-def _meeting_of_the_board(meeting):
+def _board_meeting(meeting):
     # As permissions.meeting_for reads it, with the latest revision of its plenary notes as
-    # notes.latest_revision_id(meeting) asks it (for the notes' form): one query, not two.
+    # notes.latest_revision_id(meeting) asks it (for the notes' form) and what the board shows
+    # of its hosts (`_hosts`): one query, not three.
     return (
         Meeting.objects.select_related("venue")
         .filter(pk=meeting)
@@ -91,9 +93,71 @@ def _meeting_of_the_board(meeting):
                 Meeting.history.filter(id=OuterRef("pk"))
                 .order_by("-history_id")
                 .values("history_id")[:1]
-            )
+            ),
+            host_pks=_hosts_column("pk"),
+            host_display_names=_hosts_column("display_name"),
+            host_emails=_hosts_column("email"),
         )
     )
+
+
+@prepared()
+def _meeting_of_the_board(meeting):
+    return _board_meeting(meeting)
+
+
+@prepared()
+def _meeting_of_the_board_for(meeting, person):
+    # The same, with what the board reads of this person's involvement (`_involvement`): the
+    # workshops they signed up to, those they run and whether each of those is hidden.
+    runs = Workshop.objects.filter(meeting=OuterRef("pk")).run_by(person).order_by("pk")
+    signed_up = WorkshopSignup.objects.filter(workshop__meeting=OuterRef("pk"), person=person)
+    return _board_meeting(meeting).annotate(
+        involvement_signed_up=ArraySubquery(signed_up.values("workshop_id")),
+        involvement_runs=ArraySubquery(runs.values("pk")),
+        involvement_runs_hidden=ArraySubquery(runs.values("hidden")),
+    )
+
+
+def _involvement_read_with(meeting) -> tuple:
+    """What `_involvement_of` gives, as `_meeting_of_the_board_for` read it with the meeting;
+    taken off the meeting, which every viewer then shares (fragments.memo)."""
+    kept = meeting.__dict__
+    signed_up = kept.pop("involvement_signed_up")
+    runs, hidden = kept.pop("involvement_runs"), kept.pop("involvement_runs_hidden")
+    runs_a_visible_one = not all(hidden)
+    return frozenset(signed_up), frozenset(runs), runs_a_visible_one
+
+
+def _involvement_of(user, meeting) -> tuple:
+    """The workshops this person signed up to, those they run, and whether one they run is
+    visible (Meeting.took_part counts those)."""
+    rows = _involvement(person=user.pk, meeting=meeting.pk)
+    signed_up, runs = involvement_from(rows, user.pk)
+    return signed_up, runs, any(pk in runs and not hidden for pk, *_facts, hidden in rows)
+
+
+def _hosts(meeting) -> list[tuple[int, str]]:
+    """The meeting's hosts (key, name as User.__str__ writes it from the columns it reads), from
+    `_meeting_of_the_board`'s columns."""
+    return [
+        (pk, User.__str__(SimpleNamespace(pk=pk, display_name=name, email=email)))
+        for pk, name, email in zip(
+            meeting.host_pks, meeting.host_display_names, meeting.host_emails, strict=True
+        )
+    ]
+
+
+def _meeting_and_hosts(request, pk, user, involvement: list) -> tuple:
+    """The meeting and its hosts; for a signed-in person, their involvement read with them
+    (appended to `involvement`, for their own fact): one query less on the first view."""
+    if not user.is_authenticated:
+        meeting = permissions.meeting_for(request, pk, read=_meeting_of_the_board)
+        return meeting, _hosts(meeting)
+    read = functools.partial(_meeting_of_the_board_for, person=user.pk)
+    meeting = permissions.meeting_for(request, pk, read=read)
+    involvement.append(_involvement_read_with(meeting))
+    return meeting, _hosts(meeting)
 
 
 @prepared()
@@ -101,21 +165,22 @@ def _board_of_a_visitor(meeting):
     return Workshop.objects.on_board(meeting, None)
 
 
-def _person_on_board(user, meeting, hosts, facilitator) -> tuple:
+def _person_on_board(user, meeting, hosts, facilitator, involvement: list) -> tuple:
     """What differs for this person: the workshops they signed up to and those they run, whether
     they took part (once the meeting has begun) and whether they may see its online link (when
-    it has one)."""
+    it has one). `involvement`: what `_involvement_of` gives, when read with the meeting."""
     if not user.is_authenticated:
         return frozenset(), frozenset(), None, None
-    rows = _involvement(person=user.pk, meeting=meeting.pk)
-    signed_up, runs = involvement_from(rows, user.pk)
+    signed_up, runs, runs_a_visible_one = (
+        involvement[0] if involvement else _involvement_of(user, meeting)
+    )
     took_part = None
     if meeting.has_started():
         # Meeting.took_part: hosting, running one of its visible workshops (both known here),
         # or ticked present, which only its query knows.
         took_part = (
             any(host_pk == user.pk for host_pk, _name in hosts)
-            or any(pk in runs and not hidden for pk, *_facts, hidden in rows)
+            or runs_a_visible_one
             or bool(_took_part(meeting=meeting.pk, person=user.pk))
         )
     registered = meeting.is_registered_by(user) if meeting.online_link and not facilitator else None
@@ -138,26 +203,19 @@ def meeting_detail(request, pk):
     # The meeting, then what the board reads besides it, once per content version in this
     # process (nothing here changes them): the meeting and its hosts for everyone,
     # and what differs for this person (their sign-ups, the workshops they run, whether they
-    # took part: only asked once the meeting has begun, since it only matters then).
-    meeting = fragments.memo(
-        request,
-        "meeting",
-        [pk],
-        lambda: permissions.meeting_for(request, pk, read=_meeting_of_the_board),
-    )
+    # took part: only asked once the meeting has begun, since it only matters then). When the
+    # meeting is read, a signed-in person's sign-ups and workshops come with it.
     user = request.user
-    hosts = fragments.memo(
-        request,
-        "meeting-hosts",
-        [meeting.pk],
-        lambda: [(h.pk, str(h)) for h in _hosts(meeting=meeting.pk)],
+    involvement = []
+    meeting, hosts = fragments.memo(
+        request, "meeting", [pk], lambda: _meeting_and_hosts(request, pk, user, involvement)
     )
     facilitator = permissions.can_hide_workshop(user)
     signed_up, runs, took_part, registered = fragments.memo(
         request,
         "board-person",
         [meeting.pk, user.pk],
-        lambda: _person_on_board(user, meeting, hosts, facilitator),
+        lambda: _person_on_board(user, meeting, hosts, facilitator, involvement),
     )
     open_for_signups = permissions.can_sign_up(user, meeting)
 
@@ -206,14 +264,6 @@ def meeting_detail(request, pk):
             "can_manage_meetings": permissions.can_manage_meetings(user),
             "can_cancel": permissions.can_cancel_meeting(user, meeting),
             "can_reinstate": permissions.can_reinstate_meeting(user, meeting),
-            "notes_form": NotesForm(
-                initial={
-                    "notes": meeting.plenary_notes,
-                    "revision": meeting.notes_revision,
-                }
-            )
-            if can_write_notes
-            else None,
         },
     )
 
