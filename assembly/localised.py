@@ -26,7 +26,7 @@ from django.utils import dateformat, numberformat, timezone
 from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.formats import get_format, localize
 from django.utils.html import conditional_escape, escape
-from django.utils.translation import get_language
+from django.utils.translation import get_language, trans_real
 
 # The date format characters written here, as DateFormat writes them: each a printf conversion of
 # one of the date's attributes. "F", the month's name, is written into the printf format itself
@@ -175,3 +175,13 @@ def number(value) -> str:
     if value.__class__ is int and not settings.USE_THOUSAND_SEPARATOR:
         return str(value)
     return numbers()(value)
+
+
+def messages():
+    """The `gettext` and `ngettext` of the language of the moment, for the messages of one
+    rendering: its catalogue looked up once. Django's gettext() and ngettext() look the active
+    catalogue up again at each call (an asgiref Local, about ten calls), then ask it, as these
+    do (trans_real.catalog() is the catalogue they ask). For the literal messages of the code:
+    gettext() would first turn a "\r" into "\n", and give "" for "" (never asked here)."""
+    catalogue = trans_real.catalog()
+    return catalogue.gettext, catalogue.ngettext

@@ -9,7 +9,6 @@ escaped, the message inserted as it is (tests/charter/test_home_sentence.py comp
 
 from django import template
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
 
 from assembly import localised
 from assembly.rows import text
@@ -22,6 +21,7 @@ def charter_in_force(version):
     """ "The charter … describes how the assembly works. Version n has been in force since …",
     as charter/_home.html's `{% blocktranslate trimmed with … %}` wrote it."""
     charter = version.charter
+    gettext = localised.messages()[0]
     message = gettext(
         'The <a href="%(url)s">%(title)s</a> describes how the assembly works. Version '
         "%(number)s has been in force since %(date)s; it changes only by a consent vote of the "

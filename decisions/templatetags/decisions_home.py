@@ -14,7 +14,6 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import gettext
 
 from assembly import localised
 from assembly.rows import text, url_by_pk
@@ -38,6 +37,7 @@ def decision_home_cards(decisions):
     """The cards of `decisions` (decisions.services.open_decisions()), each as the loop of
     decisions/_home.html wrote it."""
     url = url_by_pk(Decision)
+    gettext = localised.messages()[0]
     # {{ value|date:"DATETIME_FORMAT" }} as a variable of {% blocktranslate %}: escaped.
     date = localised.dates("DATETIME_FORMAT")
 

@@ -11,7 +11,6 @@ two).
 
 from django import template
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext
 
 from assembly import localised
 from assembly.rows import text, url_by_pk
@@ -48,6 +47,7 @@ def _votes(votes) -> list[str]:
     if not votes:
         return []
     url = url_by_pk(Decision)
+    gettext = localised.messages()[0]
     vote_on, closes_on = gettext("Vote on “%(title)s”"), gettext("The vote closes on %(closes)s.")
     date = localised.dates("DATETIME_FORMAT")
     return [
@@ -61,7 +61,7 @@ def _votes(votes) -> list[str]:
     ]
 
 
-def _new_comments(count) -> str:
+def _new_comments(count, ngettext) -> str:
     if not count:
         return ""
     message = ngettext("%(counter)s new comment", "%(counter)s new comments", count)
@@ -72,6 +72,7 @@ def _discussions(discussions) -> list[str]:
     if not discussions:
         return []
     url = url_by_pk(Decision)
+    gettext, ngettext = localised.messages()
     see_what_is_new = gettext("See what is new in “%(title)s”")
     return [
         _DISCUSSION
@@ -79,7 +80,7 @@ def _discussions(discussions) -> list[str]:
             url(decision.pk),
             see_what_is_new % {"title": text(decision.title)},
             phase_badge(decision),
-            _new_comments(decision.new_comments),
+            _new_comments(decision.new_comments, ngettext),
         )
         for decision in discussions
     ]
@@ -89,6 +90,7 @@ def _notes(notes) -> list[str]:
     if not notes:
         return []
     url = url_by_pk(Workshop)
+    gettext = localised.messages()[0]
     write_the_notes = gettext("Write the notes of “%(title)s”")
     day = localised.dates("j F Y")
     return [

@@ -143,3 +143,20 @@ def test_a_changed_setting_forgets_the_formats():
             assert localised._kept == {}
             assert localised.numbers()(1234) == "1\xa0234"
         assert localised.numbers()(1234) == "1234"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_messages_are_what_gettext_and_ngettext_give(language):
+    """The catalogue looked up once gives each message as Django's functions give it, in the
+    language of the moment, plurals included."""
+    with translation.override(language):
+        gettext, ngettext = localised.messages()
+        assert gettext("Waiting for you") == translation.gettext("Waiting for you")
+        for count in (0, 1, 2):
+            assert ngettext("%(counter)s new comment", "%(counter)s new comments", count) == (
+                translation.ngettext("%(counter)s new comment", "%(counter)s new comments", count)
+            )
+    with translation.override("fr"):
+        assert localised.messages()[0]("Waiting for you") != "Waiting for you"
+    with translation.override(None):
+        assert localised.messages()[0]("Waiting for you") == "Waiting for you"

@@ -18,7 +18,6 @@ from html import escape as escape_text
 from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext
 
 from assembly import fixed_text, localised
 from assembly.rows import text, url_by_pk
@@ -35,6 +34,7 @@ _ROW = '\n          <li><a href="%s">%s</a> <span class="muted">%s</span></li>\n
 def board_rows(workshops):
     """`next_meeting.board`'s rows, as workshops/_home.html's loop wrote them."""
     url = url_by_pk(Workshop)
+    ngettext = localised.messages()[1]
     people_in, rows = {}, []
     for workshop in workshops:
         count = workshop.signup_count
@@ -54,6 +54,7 @@ def initiation_notes(workshops):
     initiations = sum(1 for workshop in workshops if workshop.is_initiation)
     if not initiations:
         return ""
+    gettext = localised.messages()[0]
     # As {% translate %} inserts the translation of a literal: as it is.
     note = ", " + gettext("including an initiation to the commons for newcomers")
     return mark_safe(note * initiations)
@@ -82,6 +83,8 @@ def next_meeting_details(context, meeting):
     """What workshops/_home.html's `{% with %}` wrote for the next meeting: its title, time and
     place, its board, and "in brief". Translations of `{% translate %}` literals and of the
     `{% blocktranslate %}` inserted as those tags inserted them; every value escaped."""
+    # The catalogue looked up once for the dozen messages below (assembly/localised.py).
+    gettext, ngettext = localised.messages()
     url = url_by_pk(Meeting)(meeting.pk)
     # The date filter's work (assembly/localised.py), each format looked up once.
     hours = localised.dates("H:i")
