@@ -110,13 +110,27 @@ def _printf(format_string: str):
 def dates(format_name: str):
     """A function writing a value as `{{ value|date:format_name }}` writes it, escaped, in the
     language and time zone of the moment: for the values of one rendering."""
-    key = ("date", format_name, get_language())
+    return _dates(format_name, get_language(), _zone())
+
+
+def date_writers(*format_names: str) -> list:
+    """dates() of each of `format_names`, the language and the time zone read once (each read
+    is an asgiref Local's, about ten calls)."""
+    language, zone = get_language(), _zone()
+    return [_dates(format_name, language, zone) for format_name in format_names]
+
+
+def _zone():
+    return timezone.get_current_timezone() if settings.USE_TZ else None
+
+
+def _dates(format_name: str, language, zone):
+    key = ("date", format_name, language)
     found = _kept.get(key)
     if found is None:
         format_string = get_format(format_name)
         found = _keep(key, (format_string, _printf(format_string)))
     format_string, printf = found
-    zone = timezone.get_current_timezone() if settings.USE_TZ else None
 
     def date(value) -> str:
         if value is None:

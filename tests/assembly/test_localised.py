@@ -160,3 +160,16 @@ def test_messages_are_what_gettext_and_ngettext_give(language):
         assert localised.messages()[0]("Waiting for you") != "Waiting for you"
     with translation.override(None):
         assert localised.messages()[0]("Waiting for you") == "Waiting for you"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("zone", ZONES)
+def test_date_writers_write_as_the_filter_writes(language, zone):
+    """Several formats with the language and the time zone read once: each as the filter."""
+    names = ("c", "l j F Y", "H:i", "DATETIME_FORMAT")
+    values = [value for value in MOMENTS if type(value) is not datetime.date]
+    with translation.override(language), timezone.override(zone):
+        written = [list(map(writer, values)) for writer in localised.date_writers(*names)]
+        expected = [_as_the_filter_writes(name, values) for name in names]
+
+    assert written == expected

@@ -78,6 +78,38 @@ _DETAILS = """
   """
 
 
+# The links of the next meeting's details, escaped, per all they depend on besides the code
+# (fixed_text.fold_key: the language, the URL prefix and configuration, the current application,
+# the escaping): three `reverse()`s cost some two hundred calls at each first view.
+_LINKS: dict[tuple, tuple] = {}
+# Kept at most: languages × URL prefixes and applications, a few.
+MAX_LINKS = 64
+# Far from any real primary key: where the meeting's key goes in its .ics URL.
+_MARK = 987654321
+
+
+def _links(context) -> tuple:
+    """The escaped URLs of the page to propose a workshop, of the subscription and a function
+    giving a meeting's .ics from its key, as `{% url %}` would write them here."""
+    key = fixed_text.fold_key(context)
+    found = _LINKS.get(key)
+    if found is None:
+        current_app = fixed_text.current_app(context)
+        before, _, after = reverse(
+            "meetings:ics", args=[_MARK], current_app=current_app
+        ).rpartition(str(_MARK))
+        before, after = escape_text(before), escape_text(after)
+        found = (
+            escape_text(reverse("workshops:propose", current_app=current_app)),
+            lambda pk: f"{before}{pk:d}{after}",
+            escape_text(reverse("subscribe", current_app=current_app)),
+        )
+        if len(_LINKS) >= MAX_LINKS:
+            _LINKS.clear()
+        _LINKS[key] = found
+    return found
+
+
 @register.simple_tag(takes_context=True)
 def next_meeting_details(context, meeting):
     """What workshops/_home.html's `{% with %}` wrote for the next meeting: its title, time and
@@ -87,7 +119,7 @@ def next_meeting_details(context, meeting):
     gettext, ngettext = localised.messages()
     url = url_by_pk(Meeting)(meeting.pk)
     # The date filter's work (assembly/localised.py), each format looked up once.
-    hours = localised.dates("H:i")
+    iso, day, hours = localised.date_writers("c", "l j F Y", "H:i")
     venue = meeting.venue
     board = meeting.board
     if venue:
@@ -117,14 +149,14 @@ def next_meeting_details(context, meeting):
         empty = gettext("No workshop yet.")
         rows = f'\n      <p class="empty">{empty}</p>\n    '
     count = len(board)
-    current_app = fixed_text.current_app(context)
+    propose_url, ics_url, subscribe_url = _links(context)
     # Dates and URLs are text: escaped as Django's escape() escapes text (html.escape).
     return mark_safe(  # every value is escaped above or here
         _DETAILS.format(
             url=url,
             title=text(meeting.title),
-            iso=localised.dates("c")(meeting.starts_at),
-            day=localised.dates("l j F Y")(meeting.starts_at),
+            iso=iso(meeting.starts_at),
+            day=day(meeting.starts_at),
             time=hours(meeting.starts_at),
             ends=hours(meeting.ends_at),
             venue_name=venue_name,
@@ -141,14 +173,12 @@ def next_meeting_details(context, meeting):
             )
             % {"counter": localised.number(count)},
             initiations=initiation_notes(board),
-            propose_url=escape_text(reverse("workshops:propose", current_app=current_app)),
+            propose_url=propose_url,
             pk=localised.number(meeting.pk),
             propose=gettext("Propose a workshop"),
-            ics_url=escape_text(
-                reverse("meetings:ics", args=[meeting.pk], current_app=current_app)
-            ),
+            ics_url=ics_url(meeting.pk),
             ics=gettext("Add to my calendar (.ics)"),
-            subscribe_url=escape_text(reverse("subscribe", current_app=current_app)),
+            subscribe_url=subscribe_url,
             subscribe=gettext("Get the announcement by e-mail"),
         )
     )
