@@ -5,6 +5,11 @@ As a `{% blocktranslate %}` of four variables it cost about 440 Python calls at 
 up); here about a hundred, most of them the date's. The HTML is the template's, byte for byte,
 escaped as `{% blocktranslate %}` escaped it: the title, the URL, the number and the date
 escaped, the message inserted as it is (tests/charter/test_home_sentence.py compares the two).
+
+The section around it (`charter_home_section`) was the template charter/_home.html, included: its
+heading and the words saying the charter is not published yet are translated through the
+catalogue looked up once, inserted as `{% translate %}` inserted them (tests/charter/
+test_home_sentence.py compares it with the template).
 """
 
 from django import template
@@ -39,3 +44,26 @@ def charter_in_force(version):
             "date": localised.dates("DATE_FORMAT")(version.created_at),
         }
     )
+
+
+_SECTION = (
+    '\n<section class="home-charter" aria-labelledby="home-charter-title">'
+    '\n  <h2 id="home-charter-title">%s</h2>'
+    "\n  %s"
+    "\n</section>\n"
+)
+_IN_FORCE = "\n    <p>\n      %s\n    </p>\n  "
+_NOT_PUBLISHED = '\n    <p class="empty">%s</p>\n  '
+
+
+@register.simple_tag
+def charter_home_section(version):
+    """Home's "How we work": the sentence on `version` (charter.services.current_version()), or
+    the words saying the charter is not published here yet, as charter/_home.html wrote them."""
+    gettext = localised.messages()[0]
+    if version:
+        shown = _IN_FORCE % charter_in_force(version)
+    else:
+        shown = _NOT_PUBLISHED % gettext("The charter has not been published here yet.")
+    # The sentence escaped above, the messages inserted as they are.
+    return mark_safe(_SECTION % (gettext("How we work"), shown))

@@ -11,6 +11,11 @@ through the date filter, three `{% url %}`s, a `{% blocktranslate count %}`, a d
 conditions); here a few hundred: the dates written by assembly/localised.py, each value escaped
 as a variable is, each message inserted as its tag inserted it (tests/workshops/
 test_home_details.py compares the two).
+
+The section around them (`next_meeting_section`) was the template workshops/_home.html, included:
+its heading and the words saying no meeting is planned yet are translated through the catalogue
+looked up once, inserted as `{% translate %}` inserted them (tests/workshops/test_home_details.py
+compares it with the template).
 """
 
 from html import escape as escape_text
@@ -182,3 +187,25 @@ def next_meeting_details(context, meeting):
             subscribe=gettext("Get the announcement by e-mail"),
         )
     )
+
+
+_SECTION = (
+    '<section class="home-next-meeting" aria-labelledby="next-meeting-title">'
+    '\n  <h2 id="next-meeting-title">%s</h2>'
+    "\n  %s"
+    "\n</section>\n"
+)
+_NO_MEETING = '\n    <p class="empty">%s</p>\n  '
+
+
+@register.simple_tag(takes_context=True)
+def next_meeting_section(context, meeting):
+    """Home's "Next assembly": the details of `meeting` (workshops.services.next_meeting()), or
+    the words saying none is planned yet, as workshops/_home.html wrote them."""
+    gettext = localised.messages()[0]
+    if meeting:
+        shown = next_meeting_details(context, meeting)
+    else:
+        shown = _NO_MEETING % gettext("No meeting is planned yet.")
+    # The details escaped above, the messages inserted as they are.
+    return mark_safe(_SECTION % (gettext("Next assembly"), shown))
