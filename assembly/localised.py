@@ -110,18 +110,16 @@ def _printf(format_string: str):
 def dates(format_name: str):
     """A function writing a value as `{{ value|date:format_name }}` writes it, escaped, in the
     language and time zone of the moment: for the values of one rendering."""
-    return _dates(format_name, get_language(), _zone())
+    zone = timezone.get_current_timezone() if settings.USE_TZ else None
+    return _dates(format_name, get_language(), zone)
 
 
 def date_writers(*format_names: str) -> list:
     """dates() of each of `format_names`, the language and the time zone read once (each read
     is an asgiref Local's, about ten calls)."""
-    language, zone = get_language(), _zone()
+    language = get_language()
+    zone = timezone.get_current_timezone() if settings.USE_TZ else None
     return [_dates(format_name, language, zone) for format_name in format_names]
-
-
-def _zone():
-    return timezone.get_current_timezone() if settings.USE_TZ else None
 
 
 def _dates(format_name: str, language, zone):
