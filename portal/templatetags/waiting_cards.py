@@ -7,6 +7,10 @@ looked up once per list (assembly/localised.py). The HTML is the loops', byte fo
 escaped as they escaped it: the URLs, the titles, the dates and the counts escaped, the messages
 of `{% blocktranslate %}` inserted as they are (tests/portal/test_waiting_cards.py compares the
 two).
+
+The section around them (`waiting_section`) was assembly/_waiting.html's own markup: home writes
+it without including that template (some fifty calls), /me/ through it; its messages are
+translated through the catalogue looked up once and inserted as `{% translate %}` inserted them.
 """
 
 from django import template
@@ -116,3 +120,29 @@ def waiting_cards(waiting):
         + _BETWEEN
         + "".join(_notes(waiting.notes))
     )
+
+
+_SECTION = (
+    '\n\n<section class="waiting" aria-labelledby="waiting-title">'
+    '\n  <h2 id="waiting-title">%s</h2>'
+    "\n  %s"
+    "\n</section>\n\n"
+)
+_CARDS = '<ul class="card-list">\n    %s\n  </ul>'
+_NOTHING = '<p class="empty">%s</p>'
+
+
+@register.simple_tag
+def waiting_section(waiting, show_empty):
+    """ "Waiting for you": the cards of `waiting` (portal.waiting.Waiting, or None for someone
+    not signed in); when nothing waits, the words saying so if `show_empty`, else nothing. As
+    assembly/_waiting.html wrote it, line breaks included."""
+    if not waiting and not show_empty:
+        return "\n\n"
+    gettext = localised.messages()[0]
+    if waiting:
+        shown = _CARDS % waiting_cards(waiting)
+    else:
+        shown = _NOTHING % gettext("Nothing is waiting for you.")
+    # The cards escaped above, the messages inserted as they are.
+    return mark_safe(_SECTION % (gettext("Waiting for you"), shown))
