@@ -22,11 +22,11 @@ register = template.Library()
 
 
 @register.simple_tag
-def charter_in_force(version):
+def charter_in_force(version, *, messages=None):
     """ "The charter … describes how the assembly works. Version n has been in force since …",
     as charter/_home.html's `{% blocktranslate trimmed with … %}` wrote it."""
     charter = version.charter
-    gettext = localised.messages()[0]
+    gettext = (messages or localised.messages())[0]
     message = gettext(
         'The <a href="%(url)s">%(title)s</a> describes how the assembly works. Version '
         "%(number)s has been in force since %(date)s; it changes only by a consent vote of the "
@@ -60,9 +60,10 @@ _NOT_PUBLISHED = '\n    <p class="empty">%s</p>\n  '
 def charter_home_section(version):
     """Home's "How we work": the sentence on `version` (charter.services.current_version()), or
     the words saying the charter is not published here yet, as charter/_home.html wrote them."""
-    gettext = localised.messages()[0]
+    messages = localised.messages()
+    gettext = messages[0]
     if version:
-        shown = _IN_FORCE % charter_in_force(version)
+        shown = _IN_FORCE % charter_in_force(version, messages=messages)
     else:
         shown = _NOT_PUBLISHED % gettext("The charter has not been published here yet.")
     # The sentence escaped above, the messages inserted as they are.

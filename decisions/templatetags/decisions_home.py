@@ -39,11 +39,11 @@ _CARD = (
 
 
 @register.simple_tag
-def decision_home_cards(decisions):
+def decision_home_cards(decisions, *, messages=None):
     """The cards of `decisions` (decisions.services.open_decisions()), each as the loop of
     decisions/_home.html wrote it."""
     url = url_by_pk(Decision)
-    gettext = localised.messages()[0]
+    gettext = (messages or localised.messages())[0]
     # {{ value|date:"DATETIME_FORMAT" }} as a variable of {% blocktranslate %}: escaped.
     date = localised.dates("DATETIME_FORMAT")
 
@@ -87,10 +87,11 @@ def decisions_home_section(context, decisions):
     """Home's "Open decisions": the cards of `decisions` (decisions.services.open_decisions()),
     or the words saying none is open, and the link to them all, as decisions/_home.html wrote
     them."""
-    gettext = localised.messages()[0]
+    messages = localised.messages()
+    gettext = messages[0]
     (all_url,) = fixed_urls(context, "decisions:list")
     if decisions:
-        shown = _LIST % decision_home_cards(decisions)
+        shown = _LIST % decision_home_cards(decisions, messages=messages)
     else:
         shown = _EMPTY % gettext("No decision is being discussed or voted on right now.")
     return mark_safe(  # the cards and the URL escaped, the messages inserted as they are

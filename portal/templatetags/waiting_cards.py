@@ -47,11 +47,11 @@ _NOTES = (
 _BETWEEN = "\n    "
 
 
-def _votes(votes) -> list[str]:
+def _votes(votes, messages) -> list[str]:
     if not votes:
         return []
     url = url_by_pk(Decision)
-    gettext = localised.messages()[0]
+    gettext = messages[0]
     vote_on, closes_on = gettext("Vote on “%(title)s”"), gettext("The vote closes on %(closes)s.")
     date = localised.dates("DATETIME_FORMAT")
     return [
@@ -72,11 +72,11 @@ def _new_comments(count, ngettext) -> str:
     return '<span class="muted">%s</span>' % (message % {"counter": localised.number(count)})
 
 
-def _discussions(discussions) -> list[str]:
+def _discussions(discussions, messages) -> list[str]:
     if not discussions:
         return []
     url = url_by_pk(Decision)
-    gettext, ngettext = localised.messages()
+    gettext, ngettext = messages
     see_what_is_new = gettext("See what is new in “%(title)s”")
     return [
         _DISCUSSION
@@ -90,11 +90,11 @@ def _discussions(discussions) -> list[str]:
     ]
 
 
-def _notes(notes) -> list[str]:
+def _notes(notes, messages) -> list[str]:
     if not notes:
         return []
     url = url_by_pk(Workshop)
-    gettext = localised.messages()[0]
+    gettext = messages[0]
     write_the_notes = gettext("Write the notes of “%(title)s”")
     day = localised.dates("j F Y")
     return [
@@ -110,15 +110,17 @@ def _notes(notes) -> list[str]:
 
 
 @register.simple_tag
-def waiting_cards(waiting):
+def waiting_cards(waiting, *, messages=None):
     """The cards of `waiting` (portal.waiting.Waiting): the votes to cast, the discussions that
-    moved on, the notes to write, as assembly/_waiting.html's loops wrote them."""
+    moved on, the notes to write, as assembly/_waiting.html's loops wrote them. `messages`: the
+    section's localised.messages(), when it looked them up already."""
+    messages = messages or localised.messages()
     return mark_safe(  # every piece is escaped above
-        "".join(_votes(waiting.votes))
+        "".join(_votes(waiting.votes, messages))
         + _BETWEEN
-        + "".join(_discussions(waiting.discussions))
+        + "".join(_discussions(waiting.discussions, messages))
         + _BETWEEN
-        + "".join(_notes(waiting.notes))
+        + "".join(_notes(waiting.notes, messages))
     )
 
 
@@ -139,9 +141,10 @@ def waiting_section(waiting, show_empty):
     assembly/_waiting.html wrote it, line breaks included."""
     if not waiting and not show_empty:
         return "\n\n"
-    gettext = localised.messages()[0]
+    messages = localised.messages()
+    gettext = messages[0]
     if waiting:
-        shown = _CARDS % waiting_cards(waiting)
+        shown = _CARDS % waiting_cards(waiting, messages=messages)
     else:
         shown = _NOTHING % gettext("Nothing is waiting for you.")
     # The cards escaped above, the messages inserted as they are.

@@ -36,10 +36,10 @@ _ROW = '\n          <li><a href="%s">%s</a> <span class="muted">%s</span></li>\n
 
 
 @register.simple_tag
-def board_rows(workshops):
+def board_rows(workshops, *, messages=None):
     """`next_meeting.board`'s rows, as workshops/_home.html's loop wrote them."""
     url = url_by_pk(Workshop)
-    ngettext = localised.messages()[1]
+    ngettext = (messages or localised.messages())[1]
     people_in, rows = {}, []
     for workshop in workshops:
         count = workshop.signup_count
@@ -53,13 +53,13 @@ def board_rows(workshops):
 
 
 @register.simple_tag
-def initiation_notes(workshops):
+def initiation_notes(workshops, *, messages=None):
     """ ", including an initiation…" once per initiation among `workshops`, as the loop wrote
     it."""
     initiations = sum(1 for workshop in workshops if workshop.is_initiation)
     if not initiations:
         return ""
-    gettext = localised.messages()[0]
+    gettext = (messages or localised.messages())[0]
     # As {% translate %} inserts the translation of a literal: as it is.
     note = ", " + gettext("including an initiation to the commons for newcomers")
     return mark_safe(note * initiations)
@@ -116,12 +116,13 @@ def _links(context) -> tuple:
 
 
 @register.simple_tag(takes_context=True)
-def next_meeting_details(context, meeting):
+def next_meeting_details(context, meeting, *, messages=None):
     """What workshops/_home.html's `{% with %}` wrote for the next meeting: its title, time and
     place, its board, and "in brief". Translations of `{% translate %}` literals and of the
     `{% blocktranslate %}` inserted as those tags inserted them; every value escaped."""
     # The catalogue looked up once for the dozen messages below (assembly/localised.py).
-    gettext, ngettext = localised.messages()
+    messages = messages or localised.messages()
+    gettext, ngettext = messages
     url = url_by_pk(Meeting)(meeting.pk)
     # The date filter's work (assembly/localised.py), each format looked up once.
     iso, day, hours = localised.date_writers("c", "l j F Y", "H:i")
@@ -149,7 +150,7 @@ def next_meeting_details(context, meeting):
     else:
         cancelled = ""
     if board:
-        rows = f"\n      <ul>\n        {board_rows(board)}\n      </ul>\n    "
+        rows = f"\n      <ul>\n        {board_rows(board, messages=messages)}\n      </ul>\n    "
     else:
         empty = gettext("No workshop yet.")
         rows = f'\n      <p class="empty">{empty}</p>\n    '
@@ -177,7 +178,7 @@ def next_meeting_details(context, meeting):
                 count,
             )
             % {"counter": localised.number(count)},
-            initiations=initiation_notes(board),
+            initiations=initiation_notes(board, messages=messages),
             propose_url=propose_url,
             pk=localised.number(meeting.pk),
             propose=gettext("Propose a workshop"),
@@ -202,9 +203,10 @@ _NO_MEETING = '\n    <p class="empty">%s</p>\n  '
 def next_meeting_section(context, meeting):
     """Home's "Next assembly": the details of `meeting` (workshops.services.next_meeting()), or
     the words saying none is planned yet, as workshops/_home.html wrote them."""
-    gettext = localised.messages()[0]
+    messages = localised.messages()
+    gettext = messages[0]
     if meeting:
-        shown = next_meeting_details(context, meeting)
+        shown = next_meeting_details(context, meeting, messages=messages)
     else:
         shown = _NO_MEETING % gettext("No meeting is planned yet.")
     # The details escaped above, the messages inserted as they are.
