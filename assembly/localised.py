@@ -26,7 +26,7 @@ from django.utils import dateformat, numberformat, timezone
 from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.formats import get_format, localize
 from django.utils.html import conditional_escape, escape
-from django.utils.translation import get_language
+from django.utils.translation import get_language, trans_real
 
 # The date format characters written here, as DateFormat writes them: each a printf conversion of
 # one of the date's attributes. "F", the month's name, is written into the printf format itself
@@ -110,13 +110,25 @@ def _printf(format_string: str):
 def dates(format_name: str):
     """A function writing a value as `{{ value|date:format_name }}` writes it, escaped, in the
     language and time zone of the moment: for the values of one rendering."""
-    key = ("date", format_name, get_language())
+    zone = timezone.get_current_timezone() if settings.USE_TZ else None
+    return _dates(format_name, get_language(), zone)
+
+
+def date_writers(*format_names: str) -> list:
+    """dates() of each of `format_names`, the language and the time zone read once (each read
+    is an asgiref Local's, about ten calls)."""
+    language = get_language()
+    zone = timezone.get_current_timezone() if settings.USE_TZ else None
+    return [_dates(format_name, language, zone) for format_name in format_names]
+
+
+def _dates(format_name: str, language, zone):
+    key = ("date", format_name, language)
     found = _kept.get(key)
     if found is None:
         format_string = get_format(format_name)
         found = _keep(key, (format_string, _printf(format_string)))
     format_string, printf = found
-    zone = timezone.get_current_timezone() if settings.USE_TZ else None
 
     def date(value) -> str:
         if value is None:
@@ -175,3 +187,13 @@ def number(value) -> str:
     if value.__class__ is int and not settings.USE_THOUSAND_SEPARATOR:
         return str(value)
     return numbers()(value)
+
+
+def messages():
+    """The `gettext` and `ngettext` of the language of the moment, for the messages of one
+    rendering: its catalogue looked up once. Django's gettext() and ngettext() look the active
+    catalogue up again at each call (an asgiref Local, about ten calls), then ask it, as these
+    do (trans_real.catalog() is the catalogue they ask). For the literal messages of the code:
+    gettext() would first turn a "\r" into "\n", and give "" for "" (never asked here)."""
+    catalogue = trans_real.catalog()
+    return catalogue.gettext, catalogue.ngettext

@@ -13,6 +13,8 @@ from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape, escape
 from django.utils.translation import get_language
 
+from . import fixed_text
+
 # Far from any real primary key: where the key goes in a reversed URL.
 _MARK = 987654321
 # Models' URLs kept around their marks at most (models × languages × URL prefixes, a few).
@@ -104,3 +106,23 @@ def text(value) -> str:
     if type(value) is str:
         return html.escape(value)
     return conditional_escape(value)
+
+
+_fixed: dict[tuple, tuple[str, ...]] = {}
+
+
+def fixed_urls(context, *names: str) -> tuple[str, ...]:
+    """The URLs of `names` (URL names without arguments) as `{% url %}` writes them in `context`:
+    reversed, then kept, per all that `{% url %}` depends on besides the code (the language, the
+    URL prefix and configuration, the current application, the escaping:
+    fixed_text.fold_key)."""
+    key = (names, *fixed_text.fold_key(context))
+    found = _fixed.get(key)
+    if found is None:
+        current_app = fixed_text.current_app(context)
+        urls = (reverse(name, current_app=current_app) for name in names)
+        found = tuple(map(conditional_escape, urls)) if context.autoescape else tuple(urls)
+        if len(_fixed) >= MAX_KEPT:
+            _fixed.clear()
+        _fixed[key] = found
+    return found

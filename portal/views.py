@@ -33,6 +33,10 @@ from workshops import services as workshops_services
 
 from . import checklist, waiting
 
+# Home's feed links (assembly/home.html): the same for every page and person, the code and the
+# language alone.
+fragments.part("home-feed-links")(lambda context: ())
+
 
 # Home's lists, built and compiled once per process (assembly/prepared.py).
 @prepared()

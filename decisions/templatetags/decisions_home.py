@@ -8,16 +8,21 @@ is the loop's, byte for byte, and escaped as the loop escaped it: the URL, the t
 and the date escaped; the messages inserted as they are, as `{% translate %}` inserts the
 translation of a literal and `{% blocktranslate %}` its message (tests/decisions/
 test_home_cards.py compares the two).
+
+The section around them (`decisions_home_section`) was the template decisions/_home.html:
+included, with its `{% translate %}`s and `{% url %}`, some 150 calls. Here its messages are
+translated through the catalogue looked up once, its link kept (assembly/rows.py), the messages
+inserted as `{% translate %}` inserts the translation of a literal, as they are (tests/decisions/
+test_home_cards.py compares it with the template).
 """
 
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import gettext
 
 from assembly import localised
-from assembly.rows import text, url_by_pk
+from assembly.rows import fixed_urls, text, url_by_pk
 
 from ..models import Decision
 from .decisions import phase_badge
@@ -34,10 +39,11 @@ _CARD = (
 
 
 @register.simple_tag
-def decision_home_cards(decisions):
+def decision_home_cards(decisions, *, messages=None):
     """The cards of `decisions` (decisions.services.open_decisions()), each as the loop of
     decisions/_home.html wrote it."""
     url = url_by_pk(Decision)
+    gettext = (messages or localised.messages())[0]
     # {{ value|date:"DATETIME_FORMAT" }} as a variable of {% blocktranslate %}: escaped.
     date = localised.dates("DATETIME_FORMAT")
 
@@ -63,3 +69,31 @@ def decision_home_cards(decisions):
             when = awaiting
         cards.append(_CARD % (url(decision.pk), text(decision.title), badge, kind, when))
     return mark_safe("".join(cards))  # every piece is escaped above
+
+
+_SECTION = (
+    '\n<section class="home-decisions" aria-labelledby="home-decisions-title">'
+    '\n  <h2 id="home-decisions-title">%s</h2>'
+    "\n  %s"
+    '\n  <p><a href="%s">%s</a></p>'
+    "\n</section>\n"
+)
+_LIST = '\n    <ul class="card-list">\n      %s\n    </ul>\n  '
+_EMPTY = '\n    <p class="empty">%s</p>\n  '
+
+
+@register.simple_tag(takes_context=True)
+def decisions_home_section(context, decisions):
+    """Home's "Open decisions": the cards of `decisions` (decisions.services.open_decisions()),
+    or the words saying none is open, and the link to them all, as decisions/_home.html wrote
+    them."""
+    messages = localised.messages()
+    gettext = messages[0]
+    (all_url,) = fixed_urls(context, "decisions:list")
+    if decisions:
+        shown = _LIST % decision_home_cards(decisions, messages=messages)
+    else:
+        shown = _EMPTY % gettext("No decision is being discussed or voted on right now.")
+    return mark_safe(  # the cards and the URL escaped, the messages inserted as they are
+        _SECTION % (gettext("Open decisions"), shown, all_url, gettext("All decisions"))
+    )

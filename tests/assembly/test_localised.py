@@ -143,3 +143,33 @@ def test_a_changed_setting_forgets_the_formats():
             assert localised._kept == {}
             assert localised.numbers()(1234) == "1\xa0234"
         assert localised.numbers()(1234) == "1234"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_messages_are_what_gettext_and_ngettext_give(language):
+    """The catalogue looked up once gives each message as Django's functions give it, in the
+    language of the moment, plurals included."""
+    with translation.override(language):
+        gettext, ngettext = localised.messages()
+        assert gettext("Waiting for you") == translation.gettext("Waiting for you")
+        for count in (0, 1, 2):
+            assert ngettext("%(counter)s new comment", "%(counter)s new comments", count) == (
+                translation.ngettext("%(counter)s new comment", "%(counter)s new comments", count)
+            )
+    with translation.override("fr"):
+        assert localised.messages()[0]("Waiting for you") != "Waiting for you"
+    with translation.override(None):
+        assert localised.messages()[0]("Waiting for you") == "Waiting for you"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("zone", ZONES)
+def test_date_writers_write_as_the_filter_writes(language, zone):
+    """Several formats with the language and the time zone read once: each as the filter."""
+    names = ("c", "l j F Y", "H:i", "DATETIME_FORMAT")
+    values = [value for value in MOMENTS if type(value) is not datetime.date]
+    with translation.override(language), timezone.override(zone):
+        written = [list(map(writer, values)) for writer in localised.date_writers(*names)]
+        expected = [_as_the_filter_writes(name, values) for name in names]
+
+    assert written == expected

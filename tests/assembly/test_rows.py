@@ -3,12 +3,12 @@ the model's get_absolute_url gives, in each language; a row's text escaped as a 
 
 import pytest
 from django.template import Context, Template
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, reverse, set_script_prefix
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from assembly.rows import here, text, url_by_name, url_by_pk, url_by_slug, url_of
+from assembly.rows import fixed_urls, here, text, url_by_name, url_by_pk, url_by_slug, url_of
 from commons_registry.models import Commons
 from decisions.models import Decision
 
@@ -77,3 +77,22 @@ def test_urls_placed_with_what_they_depend_on_read_once_are_the_same():
             assert url_by_name("meetings:ics", where)(7) == reverse("meetings:ics", args=[7])
             assert url_by_pk(Decision, where)(7) == Decision(pk=7).get_absolute_url()
             assert url_of("meetings:index", where) == reverse("meetings:index")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("prefix", ["/", "/sous-dossier/"])
+def test_fixed_urls_are_what_the_url_tag_writes(language, prefix):
+    """Kept per language and URL prefix (all `{% url %}` depends on): each the tag's text."""
+    names = ("decisions:list", "commons:map", "subscribe")
+    tag = Template("{% url 'decisions:list' %} {% url 'commons:map' %} {% url 'subscribe' %}")
+    set_script_prefix(prefix)
+    try:
+        with translation.override(language):
+            expected = tag.render(Context()).split(" ")
+            found = fixed_urls(Context(), *names)
+            again = fixed_urls(Context(), *names)
+    finally:
+        set_script_prefix("/")
+
+    assert list(found) == expected and again == found
+    assert found[0].startswith(prefix)

@@ -49,3 +49,42 @@ def test_the_message_is_inserted_as_the_blocktranslate_inserted_it(french_says):
 
     assert found == expected
     assert found.startswith("L'<em>Charte &lt;b&gt;</em> (")
+
+
+# charter/_home.html, the section around the sentence, before it was written in Python.
+SECTION_SOURCE = """{% load i18n charter_home %}{# Home page section: takes `charter_version` (charter.services.current_version()). #}
+<section class="home-charter" aria-labelledby="home-charter-title">
+  <h2 id="home-charter-title">{% translate "How we work" %}</h2>
+  {% if charter_version %}
+    <p>
+      {% charter_in_force charter_version %}
+    </p>
+  {% else %}
+    <p class="empty">{% translate "The charter has not been published here yet." %}</p>
+  {% endif %}
+</section>
+"""
+SECTION_TAG_SOURCE = "{% load charter_home %}{% charter_home_section charter_version %}"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("published", [True, False])
+def test_the_section_is_the_templates_html(language, published):
+    context = {"charter_version": _version("La charte d'été") if published else None}
+    with translation.override(language):
+        expected = Template(SECTION_SOURCE).render(Context(context))
+        found = Template(SECTION_TAG_SOURCE).render(Context(context))
+
+    assert found == expected
+    assert 'class="home-charter"' in found
+
+
+def test_the_sections_messages_are_inserted_as_their_tags_inserted_them(french_says):
+    french_says("How we work", "<em>Comment</em> & pourquoi")
+    french_says("The charter has not been published here yet.", "<b>Pas</b> encore.")
+    with translation.override("fr"):
+        expected = Template(SECTION_SOURCE).render(Context({"charter_version": None}))
+        found = Template(SECTION_TAG_SOURCE).render(Context({"charter_version": None}))
+
+    assert found == expected
+    assert "<em>Comment</em> & pourquoi" in found and "<b>Pas</b> encore." in found

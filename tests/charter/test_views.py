@@ -3,6 +3,7 @@ import datetime
 import pytest
 import time_machine
 from django.contrib.auth.models import AnonymousUser
+from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
@@ -449,8 +450,8 @@ def test_home_section_shows_the_version_in_force(django_assert_num_queries):
     add_version(text="Texte.\n")
 
     with django_assert_num_queries(1):
-        html = render_to_string(
-            "charter/_home.html", {"charter_version": services.current_version()}
+        html = Template("{% load charter_home %}{% charter_home_section version %}").render(
+            Context({"version": services.current_version()})
         )
 
     assert 'href="/charter/"' in html

@@ -50,3 +50,34 @@ def test_a_slug_the_url_would_not_take_as_it_is_asks_the_model(monkeypatch):
     monkeypatch.setattr(Commons, "get_absolute_url", lambda self: f"/commons/?<{self.slug}>")
 
     assert 'href="/commons/?&lt;café&gt;"' in TAG.render(Context({"newest_commons": [odd]}))
+
+
+# commons_registry/_home.html, the section around the cards, before it was written in Python.
+SECTION = Template(
+    """{% load i18n commons_home %}
+<section aria-labelledby="home-commons-heading">
+  <h2 id="home-commons-heading">{% translate "Newest commons" %}</h2>
+  {% if newest_commons %}
+    <ul class="card-list">
+      {% commons_home_cards newest_commons %}
+    </ul>
+  {% else %}
+    <p class="empty">{% translate "No commons is on the map yet." %}</p>
+  {% endif %}
+  <p><a href="{% url 'commons:map' %}">{% translate "See the map of the commons" %}</a> · <a href="{% url 'commons:directory' %}">{% translate "Browse the directory" %}</a></p>
+</section>
+"""
+)
+SECTION_TAG = Template("{% load commons_home %}{% commons_home_section newest_commons %}")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("newest", [lambda: _newest()[:2], list])
+def test_the_section_is_the_templates_html(language, newest):
+    context = {"newest_commons": newest()}
+    with translation.override(language):
+        expected = SECTION.render(Context(context))
+        found = SECTION_TAG.render(Context(context))
+
+    assert found == expected
+    assert "/commons/map/" in found

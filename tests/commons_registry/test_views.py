@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.template.loader import render_to_string
+from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
@@ -388,10 +388,11 @@ def test_propose_page_query_count(person_client, django_assert_num_queries, conf
 def test_home_partial_shows_newest_commons():
 
     CommonsFactory(name="Ressourcerie")
-    html = render_to_string("commons_registry/_home.html", {"newest_commons": newest_published()})
+    section = Template("{% load commons_home %}{% commons_home_section newest_commons %}")
+    html = section.render(Context({"newest_commons": newest_published()}))
     assert "Ressourcerie" in html
     assert "/commons/map/" in html
-    empty = render_to_string("commons_registry/_home.html", {"newest_commons": []})
+    empty = section.render(Context({"newest_commons": []}))
     assert "Aucun commun n’est encore sur la carte." in empty
 
 

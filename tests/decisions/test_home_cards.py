@@ -70,3 +70,47 @@ def test_messages_are_inserted_as_the_loop_inserted_them(french_says):
 
     assert found == expected
     assert "En attente d'une <em>proposition</em> & co" in found
+
+
+# decisions/_home.html, the section around the cards, before it was written in Python.
+SECTION = Template(
+    """{% load i18n decisions_home %}{# Home page section: takes `open_decisions` (decisions.services.open_decisions()). #}
+<section class="home-decisions" aria-labelledby="home-decisions-title">
+  <h2 id="home-decisions-title">{% translate "Open decisions" %}</h2>
+  {% if open_decisions %}
+    <ul class="card-list">
+      {% decision_home_cards open_decisions %}
+    </ul>
+  {% else %}
+    <p class="empty">{% translate "No decision is being discussed or voted on right now." %}</p>
+  {% endif %}
+  <p><a href="{% url 'decisions:list' %}">{% translate "All decisions" %}</a></p>
+</section>
+"""
+)
+SECTION_TAG = Template("{% load decisions_home %}{% decisions_home_section open_decisions %}")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("decisions", [_decisions, list])
+def test_the_section_is_the_templates_html(language, decisions):
+    context = {"open_decisions": decisions()}
+    with translation.override(language):
+        expected = SECTION.render(Context(context))
+        found = SECTION_TAG.render(Context(context))
+
+    assert found == expected
+    assert 'href="/decisions/"' in found
+
+
+def test_the_sections_messages_are_inserted_as_the_template_inserted_them(french_says):
+    french_says("All decisions", "Toutes les <em>décisions</em> & co")
+    french_says("No decision is being discussed or voted on right now.", "Rien <b>ici</b>")
+    section, tag = Template(SECTION.source), Template(SECTION_TAG.source)
+    for decisions in ([], _decisions()):
+        with translation.override("fr"):
+            expected = section.render(Context({"open_decisions": decisions}))
+            found = tag.render(Context({"open_decisions": decisions}))
+
+        assert found == expected
+        assert "Toutes les <em>décisions</em> & co" in found

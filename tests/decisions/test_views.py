@@ -3,7 +3,7 @@ import re
 from pathlib import Path
 
 import pytest
-from django.template.loader import render_to_string
+from django.template import RequestContext, Template
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
@@ -435,10 +435,8 @@ def test_home_partial_lists_open_decisions_only(rf):
     closed = voting(title="Already closed", now=timezone.now() - 8 * DAY)
     services.close_vote(closed, now=timezone.now())
 
-    html = render_to_string(
-        "decisions/_home.html",
-        {"open_decisions": services.open_decisions()[:5]},
-        request=rf.get("/"),
+    html = Template("{% load decisions_home %}{% decisions_home_section open_decisions %}").render(
+        RequestContext(rf.get("/"), {"open_decisions": services.open_decisions()[:5]})
     )
 
     assert open_one.title in html and closed.title not in html

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.template import Context, Template
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from decisions.models import Decision
@@ -75,3 +76,56 @@ def test_the_cards_are_the_loops_html(language, empty):
     assert found == expected
     assert "<script>" not in found
     assert "&lt;de&gt;" in found or "notes" in empty
+
+
+# assembly/_waiting.html before its section was written in Python.
+SECTION = Template(
+    """{% load i18n waiting_cards %}{# "Waiting for you" on home and /me/: takes `waiting` (portal.waiting.Waiting or None) and `show_empty`. #}
+{% if waiting %}
+<section class="waiting" aria-labelledby="waiting-title">
+  <h2 id="waiting-title">{% translate "Waiting for you" %}</h2>
+  <ul class="card-list">
+    {% waiting_cards waiting %}
+  </ul>
+</section>
+{% elif show_empty %}
+<section class="waiting" aria-labelledby="waiting-title">
+  <h2 id="waiting-title">{% translate "Waiting for you" %}</h2>
+  <p class="empty">{% translate "Nothing is waiting for you." %}</p>
+</section>
+{% endif %}
+"""
+)
+
+
+@pytest.mark.parametrize(
+    "waiting", [_waiting, lambda: _waiting(("votes", "discussions", "notes")), lambda: None]
+)
+@pytest.mark.parametrize("show_empty", [True, False])
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_section_is_the_templates_html(language, show_empty, waiting):
+    """Written by the tag (home) or through the template that now calls it (/me/)."""
+    context = {"waiting": waiting(), "show_empty": show_empty}
+    with translation.override(language):
+        expected = SECTION.render(Context(context))
+        by_the_tag = Template(
+            "{% load waiting_cards %}{% waiting_section waiting show_empty %}"
+        ).render(Context(context))
+        included = render_to_string("assembly/_waiting.html", context)
+
+    assert by_the_tag == expected
+    assert included == expected
+
+
+def test_the_sections_messages_are_inserted_as_their_tags_inserted_them(french_says):
+    french_says("Waiting for you", "<em>Pour</em> vous & d'autres")
+    french_says("Nothing is waiting for you.", "<b>Rien</b> n'attend.")
+    context = {"waiting": None, "show_empty": True}
+    with translation.override("fr"):
+        expected = Template(SECTION.source).render(Context(context))
+        found = Template("{% load waiting_cards %}{% waiting_section waiting show_empty %}").render(
+            Context(context)
+        )
+
+    assert found == expected
+    assert "<em>Pour</em> vous & d'autres" in found and "<b>Rien</b> n'attend." in found

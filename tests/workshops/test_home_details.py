@@ -99,3 +99,37 @@ def test_messages_are_inserted_as_their_tags_inserted_them(french_says):
     assert found == expected
     assert "<em>Quand</em> & où :" in found
     assert "<b>Où</b> d'abord :" in found
+
+
+# workshops/_home.html, the section around the details, before it was written in Python.
+SECTION_SOURCE = """{% load i18n workshops_home %}<section class="home-next-meeting" aria-labelledby="next-meeting-title">
+  <h2 id="next-meeting-title">{% translate "Next assembly" %}</h2>
+  {% if next_meeting %}{% next_meeting_details next_meeting %}{% else %}
+    <p class="empty">{% translate "No meeting is planned yet." %}</p>
+  {% endif %}
+</section>
+"""
+SECTION_TAG_SOURCE = "{% load workshops_home %}{% next_meeting_section next_meeting %}"
+
+
+@pytest.mark.parametrize("meeting", [lambda: _meeting(**CASES[0]), lambda: None])
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_section_is_the_templates_html(language, meeting):
+    context = {"next_meeting": meeting()}
+    with translation.override(language):
+        expected = Template(SECTION_SOURCE).render(Context(context))
+        found = Template(SECTION_TAG_SOURCE).render(Context(context))
+
+    assert found == expected
+    assert 'class="home-next-meeting"' in found
+
+
+def test_the_sections_messages_are_inserted_as_their_tags_inserted_them(french_says):
+    french_says("Next assembly", "<em>Prochaine</em> & assemblée")
+    french_says("No meeting is planned yet.", "<b>Rien</b> n'est prévu.")
+    with translation.override("fr"):
+        expected = Template(SECTION_SOURCE).render(Context({"next_meeting": None}))
+        found = Template(SECTION_TAG_SOURCE).render(Context({"next_meeting": None}))
+
+    assert found == expected
+    assert "<em>Prochaine</em> & assemblée" in found and "<b>Rien</b> n'est prévu." in found

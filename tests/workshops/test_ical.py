@@ -3,6 +3,7 @@ import datetime
 import icalendar
 import pytest
 import time_machine
+from django.template import RequestContext, Template
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -138,8 +139,8 @@ def test_home_partial_shows_next_meeting(rf):
         starts_at=MeetingFactory.starts_at.function() + datetime.timedelta(days=1)
     )
     WorkshopFactory(meeting=meeting, title="Compost 101")
-    html = render_to_string(
-        "workshops/_home.html", {"next_meeting": next_meeting()}, request=rf.get("/")
+    html = Template("{% load workshops_home %}{% next_meeting_section next_meeting %}").render(
+        RequestContext(rf.get("/"), {"next_meeting": next_meeting()})
     )
     assert "Compost 101" in html
     assert meeting.get_absolute_url() in html

@@ -11,6 +11,11 @@ through the date filter, three `{% url %}`s, a `{% blocktranslate count %}`, a d
 conditions); here a few hundred: the dates written by assembly/localised.py, each value escaped
 as a variable is, each message inserted as its tag inserted it (tests/workshops/
 test_home_details.py compares the two).
+
+The section around them (`next_meeting_section`) was the template workshops/_home.html, included:
+its heading and the words saying no meeting is planned yet are translated through the catalogue
+looked up once, inserted as `{% translate %}` inserted them (tests/workshops/test_home_details.py
+compares it with the template).
 """
 
 from html import escape as escape_text
@@ -18,7 +23,6 @@ from html import escape as escape_text
 from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext
 
 from assembly import fixed_text, localised
 from assembly.rows import text, url_by_pk
@@ -32,9 +36,10 @@ _ROW = '\n          <li><a href="%s">%s</a> <span class="muted">%s</span></li>\n
 
 
 @register.simple_tag
-def board_rows(workshops):
+def board_rows(workshops, *, messages=None):
     """`next_meeting.board`'s rows, as workshops/_home.html's loop wrote them."""
     url = url_by_pk(Workshop)
+    ngettext = (messages or localised.messages())[1]
     people_in, rows = {}, []
     for workshop in workshops:
         count = workshop.signup_count
@@ -48,12 +53,13 @@ def board_rows(workshops):
 
 
 @register.simple_tag
-def initiation_notes(workshops):
+def initiation_notes(workshops, *, messages=None):
     """ ", including an initiation…" once per initiation among `workshops`, as the loop wrote
     it."""
     initiations = sum(1 for workshop in workshops if workshop.is_initiation)
     if not initiations:
         return ""
+    gettext = (messages or localised.messages())[0]
     # As {% translate %} inserts the translation of a literal: as it is.
     note = ", " + gettext("including an initiation to the commons for newcomers")
     return mark_safe(note * initiations)
@@ -77,14 +83,49 @@ _DETAILS = """
   """
 
 
+# The links of the next meeting's details, escaped, per all they depend on besides the code
+# (fixed_text.fold_key: the language, the URL prefix and configuration, the current application,
+# the escaping): three `reverse()`s cost some two hundred calls at each first view.
+_LINKS: dict[tuple, tuple] = {}
+# Kept at most: languages × URL prefixes and applications, a few.
+MAX_LINKS = 64
+# Far from any real primary key: where the meeting's key goes in its .ics URL.
+_MARK = 987654321
+
+
+def _links(context) -> tuple:
+    """The escaped URLs of the page to propose a workshop, of the subscription and a function
+    giving a meeting's .ics from its key, as `{% url %}` would write them here."""
+    key = fixed_text.fold_key(context)
+    found = _LINKS.get(key)
+    if found is None:
+        current_app = fixed_text.current_app(context)
+        before, _, after = reverse(
+            "meetings:ics", args=[_MARK], current_app=current_app
+        ).rpartition(str(_MARK))
+        before, after = escape_text(before), escape_text(after)
+        found = (
+            escape_text(reverse("workshops:propose", current_app=current_app)),
+            lambda pk: f"{before}{pk:d}{after}",
+            escape_text(reverse("subscribe", current_app=current_app)),
+        )
+        if len(_LINKS) >= MAX_LINKS:
+            _LINKS.clear()
+        _LINKS[key] = found
+    return found
+
+
 @register.simple_tag(takes_context=True)
-def next_meeting_details(context, meeting):
+def next_meeting_details(context, meeting, *, messages=None):
     """What workshops/_home.html's `{% with %}` wrote for the next meeting: its title, time and
     place, its board, and "in brief". Translations of `{% translate %}` literals and of the
     `{% blocktranslate %}` inserted as those tags inserted them; every value escaped."""
+    # The catalogue looked up once for the dozen messages below (assembly/localised.py).
+    messages = messages or localised.messages()
+    gettext, ngettext = messages
     url = url_by_pk(Meeting)(meeting.pk)
     # The date filter's work (assembly/localised.py), each format looked up once.
-    hours = localised.dates("H:i")
+    iso, day, hours = localised.date_writers("c", "l j F Y", "H:i")
     venue = meeting.venue
     board = meeting.board
     if venue:
@@ -109,19 +150,19 @@ def next_meeting_details(context, meeting):
     else:
         cancelled = ""
     if board:
-        rows = f"\n      <ul>\n        {board_rows(board)}\n      </ul>\n    "
+        rows = f"\n      <ul>\n        {board_rows(board, messages=messages)}\n      </ul>\n    "
     else:
         empty = gettext("No workshop yet.")
         rows = f'\n      <p class="empty">{empty}</p>\n    '
     count = len(board)
-    current_app = fixed_text.current_app(context)
+    propose_url, ics_url, subscribe_url = _links(context)
     # Dates and URLs are text: escaped as Django's escape() escapes text (html.escape).
     return mark_safe(  # every value is escaped above or here
         _DETAILS.format(
             url=url,
             title=text(meeting.title),
-            iso=localised.dates("c")(meeting.starts_at),
-            day=localised.dates("l j F Y")(meeting.starts_at),
+            iso=iso(meeting.starts_at),
+            day=day(meeting.starts_at),
             time=hours(meeting.starts_at),
             ends=hours(meeting.ends_at),
             venue_name=venue_name,
@@ -137,15 +178,36 @@ def next_meeting_details(context, meeting):
                 count,
             )
             % {"counter": localised.number(count)},
-            initiations=initiation_notes(board),
-            propose_url=escape_text(reverse("workshops:propose", current_app=current_app)),
+            initiations=initiation_notes(board, messages=messages),
+            propose_url=propose_url,
             pk=localised.number(meeting.pk),
             propose=gettext("Propose a workshop"),
-            ics_url=escape_text(
-                reverse("meetings:ics", args=[meeting.pk], current_app=current_app)
-            ),
+            ics_url=ics_url(meeting.pk),
             ics=gettext("Add to my calendar (.ics)"),
-            subscribe_url=escape_text(reverse("subscribe", current_app=current_app)),
+            subscribe_url=subscribe_url,
             subscribe=gettext("Get the announcement by e-mail"),
         )
     )
+
+
+_SECTION = (
+    '<section class="home-next-meeting" aria-labelledby="next-meeting-title">'
+    '\n  <h2 id="next-meeting-title">%s</h2>'
+    "\n  %s"
+    "\n</section>\n"
+)
+_NO_MEETING = '\n    <p class="empty">%s</p>\n  '
+
+
+@register.simple_tag(takes_context=True)
+def next_meeting_section(context, meeting):
+    """Home's "Next assembly": the details of `meeting` (workshops.services.next_meeting()), or
+    the words saying none is planned yet, as workshops/_home.html wrote them."""
+    messages = localised.messages()
+    gettext = messages[0]
+    if meeting:
+        shown = next_meeting_details(context, meeting, messages=messages)
+    else:
+        shown = _NO_MEETING % gettext("No meeting is planned yet.")
+    # The details escaped above, the messages inserted as they are.
+    return mark_safe(_SECTION % (gettext("Next assembly"), shown))
