@@ -25,16 +25,17 @@ from django.db.models import Count, F, Value
 from django.db.models.functions import Upper
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import get_resolver
+from django.utils import timezone
 
 from assembly import direct_select
 from assembly.models import MergeLog, SettingChange, User
 from assembly.prepared import Param, Prepared, _only_reads, datetime_param, prepared
 from tests.factories import UserFactory
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own path"),
-]
+pytestmark = pytest.mark.django_db
+# The tests of psycopg's cursor itself; the others hold on SQLite too (Django's cursor, the same
+# rows made into the same answers).
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's cursor")
 
 NOW = datetime.datetime(2026, 11, 19, 15, 30, tzinfo=datetime.UTC)
 
@@ -143,10 +144,20 @@ def _described(found):
 
 
 @pytest.mark.parametrize("shape", list(SHAPES))
-def test_a_prepared_query_on_psycopgs_cursor_gives_what_its_queryset_gives(
-    logs, shape, monkeypatch
-):
+def test_a_prepared_query_gives_what_its_queryset_gives(logs, shape):
     expected = _described(list(SHAPES[shape](logs[0].pk)))
+
+    first = PREPARED[shape](first=logs[0].pk)
+    again = PREPARED[shape](first=logs[0].pk)
+
+    assert _described(first) == _described(again) == expected
+    if shape != "nothing found":
+        assert expected[1]
+
+
+@on_postgresql
+@pytest.mark.parametrize("shape", ["models", "aggregate and prefetch", "values"])
+def test_on_postgresql_djangos_cursor_runs_only_the_prefetches(logs, shape, monkeypatch):
     ran_by_django = []
     execute = CursorWrapper.execute
     monkeypatch.setattr(
@@ -155,15 +166,10 @@ def test_a_prepared_query_on_psycopgs_cursor_gives_what_its_queryset_gives(
         lambda cursor, sql, params=None: ran_by_django.append(sql) or execute(cursor, sql, params),
     )
 
-    first = PREPARED[shape](first=logs[0].pk)
-    again = PREPARED[shape](first=logs[0].pk)
+    assert PREPARED[shape](first=logs[0].pk)
 
-    assert _described(first) == _described(again) == expected
-    # Django's cursor ran the prefetches only.
     assert all('FROM "auth_group"' in sql for sql in ran_by_django)
-    assert len(ran_by_django) == (2 if shape == "aggregate and prefetch" else 0)
-    if shape != "nothing found":
-        assert expected[1]
+    assert len(ran_by_django) == (1 if shape == "aggregate and prefetch" else 0)
 
 
 @pytest.mark.parametrize("shape", list(SHAPES))
@@ -192,6 +198,7 @@ def test_another_execute_wrapper_sees_every_prepared_query(logs):
     assert len(seen) == 1 and seen[0].startswith("SELECT ")
 
 
+@on_postgresql
 def test_only_postgresql_connections_watched_by_the_page_cache_alone_run_directly():
     assert direct_select.runs_directly(connection)
     wrappers = connection.execute_wrappers
@@ -248,6 +255,7 @@ def _one_in(divisor):
     return MergeLog.objects.annotate(share=Value(1) / divisor).order_by("pk")
 
 
+@on_postgresql
 def test_a_database_error_is_djangos_and_breaks_the_atomic_block_as_usual(logs):
     with transaction.atomic():
         with pytest.raises(DataError) as raised, transaction.atomic(savepoint=False):
@@ -262,6 +270,7 @@ def test_a_database_error_is_djangos_and_breaks_the_atomic_block_as_usual(logs):
     assert PREPARED["models"](first=logs[0].pk) == logs
 
 
+@on_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_a_connection_lost_is_djangos_operational_error_then_the_health_check_reconnects():
     log = _merge(merged_email="a@example.org", moved={})
@@ -283,6 +292,7 @@ def test_a_connection_lost_is_djangos_operational_error_then_the_health_check_re
         connection.close()
 
 
+@on_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_a_closed_connection_is_opened_again_with_new_cursors(logs):
     wrapper = connections["default"]
@@ -295,6 +305,7 @@ def test_a_closed_connection_is_opened_again_with_new_cursors(logs):
     assert after is not before and after.connection is wrapper.connection
 
 
+@on_postgresql
 def test_each_prepared_query_keeps_a_cursor_of_its_own(logs):
     wrapper = connections["default"]  # not the proxy: the cursors are the wrapper's
     PREPARED["models"](first=logs[0].pk)
@@ -308,6 +319,7 @@ def test_each_prepared_query_keeps_a_cursor_of_its_own(logs):
     assert kept.connection is wrapper.connection
 
 
+@on_postgresql
 def test_a_time_zone_changed_gives_new_cursors_and_djangos_dates(logs):
     aware = PREPARED["values_list"](first=0)
     with override_settings(USE_TZ=False):
@@ -320,6 +332,7 @@ def test_a_time_zone_changed_gives_new_cursors_and_djangos_dates(logs):
     assert again == aware and all(changed_at.tzinfo is not None for *_, changed_at in again)
 
 
+@on_postgresql
 def test_a_connection_used_from_another_thread_is_refused_as_django_refuses_it(logs):
     wrapper = connections["default"]
     owner = wrapper._thread_ident
@@ -366,7 +379,8 @@ def test_other_values_take_the_fields_whole_way():
         warnings.simplefilter("always")
         bound = datetime_param("n").bind({"n": naive}, connection)
 
-    assert bound.tzinfo is not None  # made aware, with Django's warning
+    # Made aware in the default time zone, with Django's warning.
+    assert bound == datetime_param("n").bind({"n": timezone.make_aware(naive)}, connection)
     assert "naive datetime" in str(warned[0].message)
     assert Param("n").bind({"n": "12"}, connection) == 12
     assert Param("n").bind({"n": True}, connection) == 1
