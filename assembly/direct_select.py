@@ -25,12 +25,16 @@ with what that path does for it, and no more:
 Only where nothing else is owed to a query (`runs_directly`): PostgreSQL with psycopg 3, no query
 being logged (DEBUG, CaptureQueriesContext, django_assert_num_queries: those see every query as
 before) and no execute wrapper but the page cache's `watch`, which does nothing for a statement
-that writes no table — what prepared.py checks of each query's SQL before running it here.
-Anything else takes Django's cursor.
+that writes no table — what prepared.py checks of each query's SQL before running it here. A tool
+that replaced Django's cursor (the connection's `cursor`, `CursorWrapper.execute`) since this
+module was imported sees every query too. Anything else takes Django's cursor.
 """
 
 import _thread
+import warnings
 
+from django.apps import apps
+from django.db.backends.utils import CursorWrapper
 from django.utils.asyncio import async_unsafe
 
 try:
@@ -40,11 +44,15 @@ except ImportError:  # no PostgreSQL driver at all (SQLite only)
 
 # The attribute of a DatabaseWrapper that holds its prepared queries' psycopg cursors.
 _CURSORS = "_direct_select_cursors"
+# Django's own, as this module found it: a tool that patches it later watches every query.
+_DJANGOS_EXECUTE = CursorWrapper.execute
 
 
 def runs_directly(connection) -> bool:
     """Whether a prepared SELECT may run on this connection without Django's cursor."""
     if connection.vendor != "postgresql" or not is_psycopg3 or connection.queries_logged:
+        return False
+    if CursorWrapper.execute is not _DJANGOS_EXECUTE or "cursor" in connection.__dict__:
         return False
     wrappers = connection.execute_wrappers
     return not wrappers or (
@@ -86,6 +94,10 @@ def _ready(connection) -> None:
         connection.validate_thread_sharing()
     if connection.needs_rollback:
         connection.validate_no_broken_transaction()
+    if not apps.ready and not apps.stored_app_configs:  # as CursorWrapper._execute warns
+        warnings.warn(
+            CursorWrapper.APPS_NOT_READY_WARNING_MSG, category=RuntimeWarning, stacklevel=2
+        )
 
 
 @async_unsafe

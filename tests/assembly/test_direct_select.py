@@ -159,11 +159,11 @@ def test_a_prepared_query_gives_what_its_queryset_gives(logs, shape):
 @pytest.mark.parametrize("shape", ["models", "aggregate and prefetch", "values"])
 def test_on_postgresql_djangos_cursor_runs_only_the_prefetches(logs, shape, monkeypatch):
     ran_by_django = []
-    execute = CursorWrapper.execute
+    execute = CursorWrapper._execute  # what execute() runs, inside its wrappers
     monkeypatch.setattr(
         CursorWrapper,
-        "execute",
-        lambda cursor, sql, params=None: ran_by_django.append(sql) or execute(cursor, sql, params),
+        "_execute",
+        lambda cursor, sql, *args: ran_by_django.append(sql) or execute(cursor, sql, *args),
     )
 
     assert PREPARED[shape](first=logs[0].pk)
@@ -214,6 +214,25 @@ def test_only_postgresql_connections_watched_by_the_page_cache_alone_run_directl
         assert not direct_select.runs_directly(connection)
     with CaptureQueriesContext(connection):
         assert not direct_select.runs_directly(connection)
+
+
+@on_postgresql
+def test_a_tool_that_replaced_djangos_cursor_sees_every_prepared_query(logs, monkeypatch):
+    wrapper = connections["default"]
+    seen = []
+    execute = CursorWrapper.execute
+    monkeypatch.setattr(
+        CursorWrapper,
+        "execute",
+        lambda cursor, sql, params=None: seen.append(sql) or execute(cursor, sql, params),
+    )
+    assert PREPARED["models"](first=logs[1].pk) == logs[1:]
+    monkeypatch.undo()
+    cursor = wrapper.cursor
+    monkeypatch.setattr(wrapper, "cursor", lambda: seen.append("cursor") or cursor())
+    assert PREPARED["models"](first=logs[1].pk) == logs[1:]
+
+    assert len(seen) == 2 and seen[0].startswith("SELECT ") and seen[1] == "cursor"
 
 
 def test_a_prepared_query_runs_directly_only_if_its_sql_writes_nothing():
