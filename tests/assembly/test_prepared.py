@@ -125,7 +125,7 @@ def test_a_call_runs_the_compiled_queryset_without_changing_it(people):
     """Each call runs a shallow copy of the compiled queryset's query (not a clone): running it,
     prefetches and annotations included, leaves the compiled one as it was, for the next call."""
     joined_before(since=people[0].pk, now=NOW)
-    queryset, _, _, _ = joined_before._compiled[connection.vendor]
+    queryset = joined_before._compiled[connection.vendor].queryset
     query = dict(vars(queryset.query))
     where = repr(queryset.query.where)
 
