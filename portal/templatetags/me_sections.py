@@ -49,15 +49,39 @@ _SESSION = '\n          <tr><td>%s</td><td><a href="%s">%s</a></td></tr>\n      
 _NO_SESSION = '\n    <p class="empty">%s</p>\n  '
 
 
-def _status(context, standing) -> str:
+class _Texts:
+    """The section's messages that take no count, in one language: the template's msgids (a
+    blocktranslate's variables as %(name)s). Kept per language in each process: they depend only
+    on the code (the catalogues)."""
+
+    def __init__(self):
+        self.member_until = gettext("You are a member until %(until)s.")
+        self.attend_before = gettext(
+            "Attend a session on or before %(until)s to keep your membership."
+        )
+        self.sessions_in_the_last = gettext("My sessions in the last %(days)s days")
+        self.date, self.meeting = gettext("Date"), gettext("Meeting")
+        self.no_session = gettext(
+            "No session recorded yet. A facilitator ticks your name at the door of each meeting."
+        )
+
+
+_texts_by_language: dict[str, _Texts] = {}
+
+
+def _texts() -> _Texts:
+    language = get_language()
+    texts = _texts_by_language.get(language)
+    if texts is None:
+        texts = _texts_by_language[language] = _Texts()
+    return texts
+
+
+def _status(context, standing, texts) -> str:
     """The `{% with %}` block: where the person stands, and what they may do."""
     if standing.is_member:
-        until = localised.dates("j F Y")(standing.eligible_until)
-        return _MEMBER % (
-            gettext("You are a member until %(until)s.") % {"until": until},
-            gettext("Attend a session on or before %(until)s to keep your membership.")
-            % {"until": until},
-        )
+        until = {"until": localised.dates("j F Y")(standing.eligible_until)}
+        return _MEMBER % (texts.member_until % until, texts.attend_before % until)
     if standing.can_declare:
         charter_url = html.escape(reverse("charter:current"))
         return _DECLARE % (
@@ -87,29 +111,28 @@ def _status(context, standing) -> str:
     )
 
 
-def _sessions(sessions) -> str:
+def _sessions(sessions, texts) -> str:
     """The sessions' table, or the sentence saying there is none yet."""
     if not sessions:
-        return _NO_SESSION % gettext(
-            "No session recorded yet. A facilitator ticks your name at the door of each meeting."
-        )
+        return _NO_SESSION % texts.no_session
     day = localised.dates("j F Y")
     url = url_by_name("meetings:detail")
     rows = "".join(
         _SESSION % (day(meeting.starts_at), url(meeting.pk), html.escape(meeting.title))
         for meeting in sessions
     )
-    return _TABLE % (gettext("Date"), gettext("Meeting"), rows)
+    return _TABLE % (texts.date, texts.meeting, rows)
 
 
 @register.simple_tag(takes_context=True)
 def membership_standing(context, standing):
     """Where the person stands (workshops.membership.Standing), their sessions of the window."""
-    days = localised.number(standing.rule.window_days)
-    heading = gettext("My sessions in the last %(days)s days") % {"days": days}
-    return mark_safe(  # the messages are the catalogue's; every value is escaped above
-        f"{_status(context, standing)}\n  <h3>{heading}</h3>\n  {_sessions(standing.sessions)}"
-    )
+    texts = _texts()
+    heading = texts.sessions_in_the_last % {"days": localised.number(standing.rule.window_days)}
+    status, sessions = _status(context, standing, texts), _sessions(standing.sessions, texts)
+    # The messages are the catalogue's, inserted as the template inserted them; every value is
+    # escaped above.
+    return mark_safe(f"{status}\n  <h3>{heading}</h3>\n  {sessions}")
 
 
 # --- The profile form -----------------------------------------------------------------------------
@@ -124,8 +147,9 @@ _kept: dict[tuple, tuple[str, str, str] | None] = {}
 
 
 def _forget(**kwargs) -> None:
-    """A setting changed (tests: languages, the form renderer): render them again."""
+    """A setting changed (tests: languages, catalogues, the form renderer): again."""
     _kept.clear()
+    _texts_by_language.clear()
 
 
 setting_changed.connect(_forget, dispatch_uid="portal-me-profile-form")

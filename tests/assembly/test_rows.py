@@ -5,10 +5,11 @@ import pytest
 from django.template import Context, Template
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from assembly.rows import text, url_by_name, url_by_pk, url_by_slug
+from assembly.rows import text, url_by_name, url_by_name_and_slug, url_by_pk, url_by_slug
 from commons_registry.models import Commons
 from decisions.models import Decision
 
@@ -60,3 +61,10 @@ def test_the_url_of_a_view_for_a_key_is_reverses(language):
         assert [url(pk) for pk in (1, 42, 123456)] == [
             reverse("workshops:sign-up", args=[pk]) for pk in (1, 42, 123456)
         ]
+
+
+@pytest.mark.parametrize("token", ["nZ2mAlLrMs-RwNY2_c8a9yOq", "café & <b>", "a b%"])
+def test_the_url_of_a_view_for_a_text_is_reverses_escaped(token):
+    url = url_by_name_and_slug("calendar:private")
+
+    assert url(token) == escape(reverse("calendar:private", args=[token]))
