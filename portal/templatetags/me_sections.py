@@ -1,4 +1,4 @@
-"""/me/'s membership and profile form, written in Python (issue 24).
+"""/me/'s sections written in Python (issue 24): what waits, the membership, the profile form.
 
 As templates/assembly/me.html wrote them, the membership section cost some 1,400 Python calls on
 the first view after a write (each session's row 350: a date through |date, a reversed URL, the
@@ -11,6 +11,9 @@ ProfileForm is rendered, once per process for each language and each value of th
 markup varies (the box ticked or not, the language selected), with marks in place of the two
 texts (the name and the bio); a page writes the person's, escaped as the widgets escape them, in
 their place. A bound form (a POST with errors) is rendered by the form itself.
+
+"Waiting for you" is assembly/_waiting.html without the include (its cards are
+portal/templatetags/waiting_cards.py's).
 
 The HTML is byte for byte what the template wrote: tests/portal/test_me_sections.py compares the
 two.
@@ -30,31 +33,19 @@ from assembly.forms import ProfileForm
 from assembly.models import User
 from assembly.rows import url_by_name
 
+from .waiting_cards import waiting_cards
+
 register = template.Library()
-
-# --- Membership -----------------------------------------------------------------------------------
-
-_MEMBER = '\n  \n    <p class="lead" id="membership-status">%s</p>\n    <p>%s</p>\n  \n  '
-_DECLARE = (
-    '\n  \n    <p class="lead" id="membership-status">%s</p>\n    \n    <p>%s</p>'
-    '\n    <form method="post" action="%s" class="inline-form">'
-    '\n      %s\n      <button type="submit">%s</button>\n    </form>\n  \n  '
-)
-_NEEDED = '\n  \n    <p class="lead" id="membership-status">%s</p>\n    <p>%s</p>\n  \n  '
-_TABLE = (
-    '\n    <table>\n      <thead><tr><th scope="col">%s</th><th scope="col">%s</th></tr></thead>'
-    "\n      <tbody>\n        %s\n      </tbody>\n    </table>\n  "
-)
-_SESSION = '\n          <tr><td>%s</td><td><a href="%s">%s</a></td></tr>\n        '
-_NO_SESSION = '\n    <p class="empty">%s</p>\n  '
 
 
 class _Texts:
-    """The section's messages that take no count, in one language: the template's msgids (a
+    """The sections' messages that take no count, in one language: the template's msgids (a
     blocktranslate's variables as %(name)s). Kept per language in each process: they depend only
     on the code (the catalogues)."""
 
     def __init__(self):
+        self.waiting_for_you = gettext("Waiting for you")
+        self.nothing_waiting = _NOTHING % gettext("Nothing is waiting for you.")
         self.member_until = gettext("You are a member until %(until)s.")
         self.attend_before = gettext(
             "Attend a session on or before %(until)s to keep your membership."
@@ -75,6 +66,48 @@ def _texts() -> _Texts:
     if texts is None:
         texts = _texts_by_language[language] = _Texts()
     return texts
+
+
+# --- Waiting for you ------------------------------------------------------------------------------
+
+# assembly/_waiting.html, as it renders (between the blank lines its comment and tags leave).
+_WAITING = (
+    '\n\n<section class="waiting" aria-labelledby="waiting-title">'
+    '\n  <h2 id="waiting-title">%s</h2>'
+    "\n  %s"
+    "\n</section>\n\n"
+)
+_CARDS = '<ul class="card-list">\n    %s\n  </ul>'
+_NOTHING = '<p class="empty">%s</p>'
+
+
+@register.simple_tag
+def waiting_section(waiting, show_empty=False):
+    """`{% include "assembly/_waiting.html" %}` without the include: the cards of `waiting`
+    (portal.waiting.Waiting or None), or, with `show_empty`, the sentence saying nothing waits."""
+    if not waiting and not show_empty:
+        return "\n\n"
+    texts = _texts()
+    body = _CARDS % waiting_cards(waiting) if waiting else texts.nothing_waiting
+    # The cards are escaped; the rest is the catalogue's, inserted as the template inserted it.
+    return mark_safe(_WAITING % (texts.waiting_for_you, body))
+
+
+# --- Membership -----------------------------------------------------------------------------------
+
+_MEMBER = '\n  \n    <p class="lead" id="membership-status">%s</p>\n    <p>%s</p>\n  \n  '
+_DECLARE = (
+    '\n  \n    <p class="lead" id="membership-status">%s</p>\n    \n    <p>%s</p>'
+    '\n    <form method="post" action="%s" class="inline-form">'
+    '\n      %s\n      <button type="submit">%s</button>\n    </form>\n  \n  '
+)
+_NEEDED = '\n  \n    <p class="lead" id="membership-status">%s</p>\n    <p>%s</p>\n  \n  '
+_TABLE = (
+    '\n    <table>\n      <thead><tr><th scope="col">%s</th><th scope="col">%s</th></tr></thead>'
+    "\n      <tbody>\n        %s\n      </tbody>\n    </table>\n  "
+)
+_SESSION = '\n          <tr><td>%s</td><td><a href="%s">%s</a></td></tr>\n        '
+_NO_SESSION = '\n    <p class="empty">%s</p>\n  '
 
 
 def _status(context, standing, texts) -> str:

@@ -10,9 +10,8 @@ two).
 """
 
 from django import template
-from django.core.signals import setting_changed
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext, ngettext
 
 from assembly import localised
 from assembly.rows import text, url_by_pk
@@ -115,43 +114,3 @@ def waiting_cards(waiting):
         + _BETWEEN
         + "".join(_notes(waiting.notes))
     )
-
-
-# assembly/_waiting.html, as it renders (tests/portal/test_waiting_cards.py compares the two).
-_SECTION = (
-    '\n\n<section class="waiting" aria-labelledby="waiting-title">'
-    '\n  <h2 id="waiting-title">%s</h2>'
-    "\n  %s"
-    "\n</section>\n\n"
-)
-_CARDS = '<ul class="card-list">\n    %s\n  </ul>'
-_EMPTY = '<p class="empty">%s</p>'
-
-# By language: the section's heading and its empty sentence, as the template inserted them.
-_texts: dict[str, tuple[str, str]] = {}
-
-
-def _forget(**kwargs) -> None:
-    """A setting changed (tests: languages, catalogues): translate again."""
-    _texts.clear()
-
-
-setting_changed.connect(_forget, dispatch_uid="portal-waiting-section")
-
-
-@register.simple_tag
-def waiting_section(waiting, show_empty=False):
-    """`{% include "assembly/_waiting.html" %}` without the include (/me/): the cards of
-    `waiting`, or, with `show_empty`, the sentence saying nothing waits."""
-    if not waiting and not show_empty:
-        return "\n\n"
-    language = get_language()
-    texts = _texts.get(language)
-    if texts is None:
-        texts = _texts[language] = (
-            gettext("Waiting for you"),
-            _EMPTY % gettext("Nothing is waiting for you."),
-        )
-    heading, empty = texts
-    body = _CARDS % waiting_cards(waiting) if waiting else empty
-    return mark_safe(_SECTION % (heading, body))  # the cards are escaped, the rest the catalogue's

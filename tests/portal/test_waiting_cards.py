@@ -75,33 +75,3 @@ def test_the_cards_are_the_loops_html(language, empty):
     assert found == expected
     assert "<script>" not in found
     assert "&lt;de&gt;" in found or "notes" in empty
-
-
-# As /me/ asks for it (show_empty), and as home does (without).
-INCLUDE = {
-    True: Template('{% include "assembly/_waiting.html" with show_empty=True %}'),
-    False: Template('{% include "assembly/_waiting.html" with show_empty=False %}'),
-    None: Template('{% include "assembly/_waiting.html" %}'),
-}
-SECTION = {
-    True: Template("{% load waiting_cards %}{% waiting_section waiting show_empty=True %}"),
-    False: Template("{% load waiting_cards %}{% waiting_section waiting show_empty=False %}"),
-    None: Template("{% load waiting_cards %}{% waiting_section waiting %}"),
-}
-
-
-@pytest.mark.parametrize("show_empty", [True, False, None])
-@pytest.mark.parametrize("waiting", ["none", "nothing", "everything"])
-@pytest.mark.parametrize("language", ["fr", "en"])
-def test_the_section_is_the_included_templates_html(language, waiting, show_empty):
-    waiting = {
-        "none": None,
-        "nothing": _waiting(("votes", "discussions", "notes")),
-        "everything": _waiting(),
-    }[waiting]
-    with translation.override(language):
-        expected = INCLUDE[show_empty].render(Context({"waiting": waiting}))
-        found = SECTION[show_empty].render(Context({"waiting": waiting}))
-
-    assert found == expected
-    assert ("waiting-title" in found) == bool(waiting or show_empty)
