@@ -173,6 +173,13 @@ def membership_standing(context, standing):
 # Where the name and the bio go: letters and digits, which no widget escapes or changes.
 _NAME_MARK = "assembleeprofilename987654321"
 _BIO_MARK = "assembleeprofilebio987654321"
+# The form's other fields: their values change its markup (the box ticked, the option selected),
+# so a form is kept for each of their values. Any field added to ProfileForm is among them.
+_OTHER_FIELDS = tuple(
+    name for name in ProfileForm._meta.fields if name not in ("display_name", "bio")
+)
+# Values such a field may have to be kept by (anything else: the form renders it).
+_KEPT_TYPES = (str, bool, int, type(None))
 # Forms kept around their marks at most: languages × ticked or not × languages chosen.
 MAX_KEPT = 64
 
@@ -188,11 +195,13 @@ def _forget(**kwargs) -> None:
 setting_changed.connect(_forget, dispatch_uid="portal-me-profile-form")
 
 
-def _around_marks(listed: bool, language: str) -> tuple[str, str, str] | None:
-    """The unbound form of someone whose name and bio are the marks: its HTML before the name,
-    between the name and the bio, after the bio; None if the marks are not each found once, in
-    that order (the form is then rendered whole each time)."""
-    sample = User(display_name=_NAME_MARK, bio=_BIO_MARK, listed=listed, language=language)
+def _around_marks(others: tuple) -> tuple[str, str, str] | None:
+    """The unbound form of someone whose name and bio are the marks and whose other fields are
+    `others`: its HTML before the name, between the name and the bio, after the bio; None if the
+    marks are not each found once, in that order (the form is then rendered whole each time)."""
+    sample = User(
+        display_name=_NAME_MARK, bio=_BIO_MARK, **dict(zip(_OTHER_FIELDS, others, strict=True))
+    )
     written = str(ProfileForm(instance=sample).as_div())
     if written.count(_NAME_MARK) != 1 or written.count(_BIO_MARK) != 1:
         return None
@@ -209,18 +218,19 @@ def profile_form(form, person):
     otherwise the unbound ProfileForm of `person`, written around the kept marks."""
     if form is not None:
         return form.as_div()
-    name, bio, listed, language = person.display_name, person.bio, person.listed, person.language
+    name, bio = person.display_name, person.bio
+    others = tuple(getattr(person, field) for field in _OTHER_FIELDS)
     # An empty name writes no value="" at all, and anything but text may render otherwise: those
     # are rendered by the form.
-    if not (type(name) is str and name and type(bio) is str and type(language) is str):
+    if not (type(name) is str and name and type(bio) is str) or not all(
+        type(value) in _KEPT_TYPES for value in others
+    ):
         return ProfileForm(instance=person).as_div()
-    if listed is not True and listed is not False:
-        return ProfileForm(instance=person).as_div()
-    key = (get_language(), listed, language)
+    key = (get_language(), *(type(value) for value in others), *others)
     if key not in _kept:
         if len(_kept) >= MAX_KEPT:
             _kept.clear()
-        _kept[key] = _around_marks(listed, language)
+        _kept[key] = _around_marks(others)
     around = _kept[key]
     if around is None:
         return ProfileForm(instance=person).as_div()
