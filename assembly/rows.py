@@ -98,6 +98,20 @@ def url_by_slug(model):
     return url
 
 
+def url_by_name_and_slug(name: str):
+    """A function giving the escaped `reverse(name, args=[slug])` of a text argument: the URL
+    reversed once (`_around`), a slug Django would take as it is put in its place (any other
+    text is reversed whole)."""
+    before, after = _around((name, "slug"), lambda: reverse(name, args=[_SLUG_MARK]), _SLUG_MARK)
+
+    def url(slug: str) -> str:
+        if _SLUG.fullmatch(slug):
+            return f"{before}{slug}{after}"
+        return escape(reverse(name, args=[slug]))
+
+    return url
+
+
 def text(value) -> str:
     """`{{ value }}` of a row's text, escaped as a template escapes it (conditional_escape): a
     plain `str` — a column's value, never marked safe — by html.escape directly, which is what

@@ -80,13 +80,17 @@ def me_key(context):
 @login_required
 def me(request):
     fragments.remember_content_version(request)
-    form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Your profile is saved."))
-        return redirect("me")
+    form = None
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=request.user)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Your profile is saved."))
+            return redirect("me")
     person = request.user
     context = {
+        # The form with the person's errors; None: the profile as stored, which the page writes
+        # without building a form (portal/templatetags/me_sections.py).
         "form": form,
         # Read only when the page's fragment is rendered (once per content version and minute,
         # both of which it depends on), not when it is copied.

@@ -75,8 +75,11 @@ def topic_for(day: datetime.date) -> str:
     return f"{TOPIC_PREFIX}{day.isoformat()}"
 
 
-def _local_midnight(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+def _local_midnight(day: datetime.date, zone=None) -> datetime.datetime:
+    """`zone`: the current time zone, when the caller has it already."""
+    if zone is None:
+        zone = timezone.get_current_timezone()
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
 
 
 class _PlusDays(Func):
@@ -426,13 +429,14 @@ class Standing:
 def standing(person: User, *, today: datetime.date | None = None, versions=None) -> Standing:
     """`versions`: the request's content versions, which the configuration row is kept under
     (without them, it reads them again from the shared cache)."""
-    today = today or timezone.localdate()
+    zone = timezone.get_current_timezone()  # looked up once: /me/ asks at every first view
+    today = today or timezone.localdate(timezone=zone)
     rule = current_rule(versions=versions)
     window_start = today - datetime.timedelta(days=rule.window_days)
     sessions = _sessions(
         person=person.pk,
-        starts_from=_local_midnight(window_start),
-        starts_before=_local_midnight(today + datetime.timedelta(days=1)),
+        starts_from=_local_midnight(window_start, zone),
+        starts_before=_local_midnight(today + datetime.timedelta(days=1), zone),
     )
     return Standing(
         rule=rule,

@@ -5,10 +5,20 @@ import pytest
 from django.template import Context, Template
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from assembly.rows import fixed_urls, here, text, url_by_name, url_by_pk, url_by_slug, url_of
+from assembly.rows import (
+    fixed_urls,
+    here,
+    text,
+    url_by_name,
+    url_by_name_and_slug,
+    url_by_pk,
+    url_by_slug,
+    url_of,
+)
 from commons_registry.models import Commons
 from decisions.models import Decision
 
@@ -96,3 +106,10 @@ def test_fixed_urls_are_what_the_url_tag_writes(language, prefix):
 
     assert list(found) == expected and again == found
     assert found[0].startswith(prefix)
+
+
+@pytest.mark.parametrize("token", ["nZ2mAlLrMs-RwNY2_c8a9yOq", "café & <b>", "a b%"])
+def test_the_url_of_a_view_for_a_text_is_reverses_escaped(token):
+    url = url_by_name_and_slug("calendar:private")
+
+    assert url(token) == escape(reverse("calendar:private", args=[token]))

@@ -3,7 +3,7 @@ import datetime
 import icalendar
 import pytest
 import time_machine
-from django.template import RequestContext, Template
+from django.template import Context, RequestContext, Template
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -123,11 +123,9 @@ def test_revoke_token_needs_login(client):
 
 
 @pytest.mark.django_db
-def test_me_calendar_partial_shows_private_url(rf, person):
+def test_me_calendar_shows_private_url(person):
 
-    request = rf.get("/me/")
-    request.user = person
-    html = render_to_string("workshops/_me_calendar.html", {"user": person}, request=request)
+    html = Template("{% load calendar_links %}{% me_calendar %}").render(Context({"user": person}))
     assert f"/calendar/{person.calendar_token}.ics" in html
     assert reverse("calendar:revoke") in html
 
