@@ -364,7 +364,11 @@ def test_a_connection_used_from_another_thread_is_refused_as_django_refuses_it(l
         wrapper._thread_ident = owner
 
 
-def test_a_prepared_query_refuses_to_run_in_an_event_loop(logs):
+def test_a_prepared_query_refuses_to_run_in_an_event_loop(logs, monkeypatch):
+    # tests/e2e/conftest.py lets the browser tests' live server be async-unsafe, for the whole
+    # process once it is collected: not here.
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
+
     async def in_a_loop():
         return PREPARED["models"](first=logs[0].pk)
 

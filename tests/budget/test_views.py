@@ -246,9 +246,10 @@ def test_finance_decision_page_queries_are_constant(
             line, by=facilitator, date=timezone.localdate(), amount=Decimal("10"),
             counterparty="Graineterie",
         )  # fmt: skip
-    # configuration, decision, related commons, next rounds, comments, versions, and the finance
-    # proposal with its line and spent amount in one query (the objections query is skipped)
-    with django_assert_num_queries(8):
+    # configuration, decision (with whether it has related commons, next rounds, comments or
+    # versions to list: none), and the finance proposal with its line and spent amount in one
+    # query (no objections to ask for)
+    with django_assert_num_queries(3):
         response = client.get(line.decision.get_absolute_url())
     remaining = 100 - 10 * count
     body = response.content.decode()
