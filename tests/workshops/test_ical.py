@@ -4,7 +4,6 @@ import icalendar
 import pytest
 import time_machine
 from django.template import Context, RequestContext, Template
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tests.factories import UserFactory
