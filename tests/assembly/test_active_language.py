@@ -63,9 +63,19 @@ def test_async_code_sees_the_language_of_its_caller():
         inner = await sync_to_async(_both)()
         return _both(), inner
 
-    with translation.override("en"):
-        outer, inner = async_to_sync(in_task)()
-        tasks = asyncio.run(_gathered())
+    found = {}
+
+    def caller():
+        with translation.override("en"):
+            found["outer"], found["inner"] = async_to_sync(in_task)()
+            found["tasks"] = asyncio.run(_gathered())
+
+    # In a thread of its own: the browser tests' Playwright leaves an event loop running in the
+    # main thread of the process that ran them, where async_to_sync() refuses to run.
+    thread = threading.Thread(target=caller)
+    thread.start()
+    thread.join()
+    outer, inner, tasks = found["outer"], found["inner"], found["tasks"]
 
     assert outer == inner == ("en", "en")
     assert tasks == [("fr", "fr"), ("en", "en")]

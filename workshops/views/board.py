@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import redirect, render
 from django.utils.functional import SimpleLazyObject
@@ -85,6 +86,14 @@ def _board_meeting(meeting):
     # As permissions.meeting_for reads it, with the latest revision of its plenary notes as
     # notes.latest_revision_id(meeting) asks it (for the notes' form) and what the board shows
     # of its hosts (`_hosts`): one query, not three.
+    return _board_meeting_without_hosts(meeting).annotate(
+        host_pks=_hosts_column("pk"),
+        host_display_names=_hosts_column("display_name"),
+        host_emails=_hosts_column("email"),
+    )
+
+
+def _board_meeting_without_hosts(meeting):
     return (
         Meeting.objects.select_related("venue")
         .filter(pk=meeting)
@@ -93,10 +102,7 @@ def _board_meeting(meeting):
                 Meeting.history.filter(id=OuterRef("pk"))
                 .order_by("-history_id")
                 .values("history_id")[:1]
-            ),
-            host_pks=_hosts_column("pk"),
-            host_display_names=_hosts_column("display_name"),
-            host_emails=_hosts_column("email"),
+            )
         )
     )
 
@@ -148,9 +154,20 @@ def _hosts(meeting) -> list[tuple[int, str]]:
     ]
 
 
+@prepared()
+def _meeting_of_the_board_elsewhere(meeting):
+    # Without PostgreSQL's ARRAY(SELECT …) (SQLite, the embedded default of `make run`): the
+    # meeting and the latest revision of its notes; its hosts are asked for apart.
+    return _board_meeting_without_hosts(meeting)
+
+
 def _meeting_and_hosts(request, pk, user, involvement: list) -> tuple:
     """The meeting and its hosts; for a signed-in person, their involvement read with them
     (appended to `involvement`, for their own fact): one query less on the first view."""
+    if connection.vendor != "postgresql":
+        meeting = permissions.meeting_for(request, pk, read=_meeting_of_the_board_elsewhere)
+        hosts = meeting.hosts.order_by("display_name", "pk")
+        return meeting, [(host.pk, str(host)) for host in hosts]
     if not user.is_authenticated:
         meeting = permissions.meeting_for(request, pk, read=_meeting_of_the_board)
         return meeting, _hosts(meeting)
