@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import FacilitatorFactory, UserFactory
+from tests.workshops.board_queries import board_queries
 from tests.workshops.factories import (
     MeetingFactory,
     PastMeetingFactory,
@@ -322,7 +323,7 @@ def test_board_facilitator_query_count_is_constant(
     # The facilitator's sign-ups and the workshops they run: one query, whatever the count (and
     # who edits a card comes from it: no facilitators nor commons prefetched for the cards); the
     # hosts, and the facilitator's involvement, are read with the meeting.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(board_queries(5, signed_in=True)):
         response = facilitator_client.get(meeting.get_absolute_url())
     assert response.content.decode().count('<article class="card workshop-card') == count
     # Nothing written since: the meeting, the cards and what differs for this person are kept
