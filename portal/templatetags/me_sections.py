@@ -1,4 +1,5 @@
-"""/me/'s sections written in Python (issue 24): what waits, the membership, the profile form.
+"""/me/'s sections written in Python (issue 24): the membership and the profile form ("Waiting
+for you" is home's tag, portal/templatetags/waiting_cards.py).
 
 As templates/assembly/me.html wrote them, the membership section cost some 1,400 Python calls on
 the first view after a write (each session's row 350: a date through |date, a reversed URL, the
@@ -11,9 +12,6 @@ ProfileForm is rendered, once per process for each language and each value of th
 markup varies (the box ticked or not, the language selected), with marks in place of the two
 texts (the name and the bio); a page writes the person's, escaped as the widgets escape them, in
 their place. A bound form (a POST with errors) is rendered by the form itself.
-
-"Waiting for you" is assembly/_waiting.html without the include (its cards are
-portal/templatetags/waiting_cards.py's).
 
 The HTML is byte for byte what the template wrote: tests/portal/test_me_sections.py compares the
 two.
@@ -33,8 +31,6 @@ from assembly.forms import ProfileForm
 from assembly.models import User
 from assembly.rows import url_by_name
 
-from .waiting_cards import waiting_cards
-
 register = template.Library()
 
 
@@ -44,8 +40,6 @@ class _Texts:
     on the code (the catalogues)."""
 
     def __init__(self):
-        self.waiting_for_you = gettext("Waiting for you")
-        self.nothing_waiting = _NOTHING % gettext("Nothing is waiting for you.")
         self.member_until = gettext("You are a member until %(until)s.")
         self.attend_before = gettext(
             "Attend a session on or before %(until)s to keep your membership."
@@ -66,31 +60,6 @@ def _texts() -> _Texts:
     if texts is None:
         texts = _texts_by_language[language] = _Texts()
     return texts
-
-
-# --- Waiting for you ------------------------------------------------------------------------------
-
-# assembly/_waiting.html, as it renders (between the blank lines its comment and tags leave).
-_WAITING = (
-    '\n\n<section class="waiting" aria-labelledby="waiting-title">'
-    '\n  <h2 id="waiting-title">%s</h2>'
-    "\n  %s"
-    "\n</section>\n\n"
-)
-_CARDS = '<ul class="card-list">\n    %s\n  </ul>'
-_NOTHING = '<p class="empty">%s</p>'
-
-
-@register.simple_tag
-def waiting_section(waiting, show_empty=False):
-    """`{% include "assembly/_waiting.html" %}` without the include: the cards of `waiting`
-    (portal.waiting.Waiting or None), or, with `show_empty`, the sentence saying nothing waits."""
-    if not waiting and not show_empty:
-        return "\n\n"
-    texts = _texts()
-    body = _CARDS % waiting_cards(waiting) if waiting else texts.nothing_waiting
-    # The cards are escaped; the rest is the catalogue's, inserted as the template inserted it.
-    return mark_safe(_WAITING % (texts.waiting_for_you, body))
 
 
 # --- Membership -----------------------------------------------------------------------------------

@@ -135,7 +135,7 @@ _NOTHING = '<p class="empty">%s</p>'
 
 
 @register.simple_tag
-def waiting_section(waiting, show_empty):
+def waiting_section(waiting, show_empty=False):
     """ "Waiting for you": the cards of `waiting` (portal.waiting.Waiting, or None for someone
     not signed in); when nothing waits, the words saying so if `show_empty`, else nothing. As
     assembly/_waiting.html wrote it, line breaks included."""

@@ -12,7 +12,6 @@ from django.utils import translation
 from assembly.forms import ProfileForm
 from assembly.models import User
 from portal.templatetags import me_sections
-from tests.portal.test_waiting_cards import _waiting as waiting_for_test
 from workshops.membership import Rule, Standing
 from workshops.models import Meeting
 
@@ -131,33 +130,3 @@ def test_a_bound_form_shows_its_errors():
     found = PROFILE_TAG.render(Context({"form": form, "user": person}))
     assert found == form.as_div()
     assert 'class="errorlist"' in found
-
-
-# As /me/ asks for it (show_empty), and as home does (without).
-INCLUDE = {
-    True: Template('{% include "assembly/_waiting.html" with show_empty=True %}'),
-    False: Template('{% include "assembly/_waiting.html" with show_empty=False %}'),
-    None: Template('{% include "assembly/_waiting.html" %}'),
-}
-SECTION = {
-    True: Template("{% load me_sections %}{% waiting_section waiting show_empty=True %}"),
-    False: Template("{% load me_sections %}{% waiting_section waiting show_empty=False %}"),
-    None: Template("{% load me_sections %}{% waiting_section waiting %}"),
-}
-
-
-@pytest.mark.parametrize("show_empty", [True, False, None])
-@pytest.mark.parametrize("waiting", ["none", "nothing", "everything"])
-@pytest.mark.parametrize("language", ["fr", "en"])
-def test_the_waiting_section_is_the_included_templates_html(language, waiting, show_empty):
-    waiting = {
-        "none": None,
-        "nothing": waiting_for_test(("votes", "discussions", "notes")),
-        "everything": waiting_for_test(),
-    }[waiting]
-    with translation.override(language):
-        expected = INCLUDE[show_empty].render(Context({"waiting": waiting}))
-        found = SECTION[show_empty].render(Context({"waiting": waiting}))
-
-    assert found == expected
-    assert ("waiting-title" in found) == bool(waiting or show_empty)
