@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from assembly import fragments, page_cache
+from assembly import facilitators, fragments, page_cache
 from assembly.models import AssemblyConfiguration
 from federation import activitypub
 from tests.factories import FacilitatorFactory, UserFactory
@@ -164,10 +164,33 @@ def test_a_kept_card_shows_the_link_from_its_key_alone(key_says, signed_up, show
     # The version the board keeps this fact under: that of the tables the fact reads.
     version = page_cache.content_version(page_cache.reads.part_tables("memo:board-person"))
     with translation.override("en"):  # the language page() asks for: kept facts are per language
-        fact_key = fragments.key("memo:board-person", [meeting.pk, person.pk], version=version)
+        fact_key = fragments.key(
+            "memo:board-person", [meeting.pk, person.pk, False], version=version
+        )
     fragments.put(fact_key, (remembered, frozenset(), None, None))
 
     assert (LINK in page(client, meeting.get_absolute_url())) is shown
+
+
+@pytest.mark.parametrize("made_facilitator", [True, False])
+def test_the_meetings_link_follows_a_change_of_role_on_the_board(made_facilitator):
+    """The board keeps what it read of a person (the memo "board-person"), and a facilitator's
+    leaves unasked whether they registered. Made or unmade facilitator, the same person, who did
+    not register, sees the meeting's link only while they facilitate."""
+    meeting = MeetingFactory(online_link=MEETING_LINK)
+    WorkshopFactory(meeting=meeting)
+    admin = FacilitatorFactory()
+    person = UserFactory() if made_facilitator else FacilitatorFactory()
+    client = signed_in(person)
+    before = MEETING_LINK in page(client, meeting.get_absolute_url())
+
+    if made_facilitator:
+        facilitators.add_facilitator(person, by=admin)
+    else:
+        facilitators.remove_facilitator(person, by=admin)
+    after = MEETING_LINK in page(client, meeting.get_absolute_url())
+
+    assert (before, after) == (not made_facilitator, made_facilitator)
 
 
 # --- A meeting's link ----------------------------------------------------------------------------

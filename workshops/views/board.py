@@ -228,10 +228,12 @@ def meeting_detail(request, pk):
         request, "meeting", [pk], lambda: _meeting_and_hosts(request, pk, user, involvement)
     )
     facilitator = permissions.can_hide_workshop(user)
+    # Keyed by the role too: a facilitator's fact leaves `registered` unasked, so a person made or
+    # unmade facilitator (a write to the groups, which this fact does not read) starts a new one.
     signed_up, runs, took_part, registered = fragments.memo(
         request,
         "board-person",
-        [meeting.pk, user.pk],
+        [meeting.pk, user.pk, facilitator],
         lambda: _person_on_board(user, meeting, hosts, facilitator, involvement),
     )
     open_for_signups = permissions.can_sign_up(user, meeting)
