@@ -140,3 +140,16 @@ def fixed_urls(context, *names: str) -> tuple[str, ...]:
             _fixed.clear()
         _fixed[key] = found
     return found
+
+
+def card_list(cards: str, empty: str) -> str:
+    """A home section's body as its templates wrote it: the cards (HTML already escaped) in
+    their list, or, when there are none, the sentence saying so (a message, inserted as it is)."""
+    if cards:
+        return f'\n    <ul class="card-list">\n      {cards}\n    </ul>\n  '
+    return nothing_yet(empty)
+
+
+def nothing_yet(message: str) -> str:
+    """A section's sentence saying it has nothing to show, as its templates wrote it."""
+    return f'\n    <p class="empty">{message}</p>\n  '

@@ -16,7 +16,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from assembly import localised
-from assembly.rows import text
+from assembly.rows import nothing_yet, text
 
 register = template.Library()
 
@@ -53,7 +53,6 @@ _SECTION = (
     "\n</section>\n"
 )
 _IN_FORCE = "\n    <p>\n      %s\n    </p>\n  "
-_NOT_PUBLISHED = '\n    <p class="empty">%s</p>\n  '
 
 
 @register.simple_tag
@@ -65,6 +64,6 @@ def charter_home_section(version):
     if version:
         shown = _IN_FORCE % charter_in_force(version, messages=messages)
     else:
-        shown = _NOT_PUBLISHED % gettext("The charter has not been published here yet.")
+        shown = nothing_yet(gettext("The charter has not been published here yet."))
     # The sentence escaped above, the messages inserted as they are.
     return mark_safe(_SECTION % (gettext("How we work"), shown))

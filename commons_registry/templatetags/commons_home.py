@@ -16,7 +16,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from assembly import localised
-from assembly.rows import fixed_urls, text, url_by_slug
+from assembly.rows import card_list, fixed_urls, text, url_by_slug
 
 from ..models import Commons
 
@@ -57,8 +57,6 @@ _SECTION = (
     '\n  <p><a href="%s">%s</a> · <a href="%s">%s</a></p>'
     "\n</section>\n"
 )
-_LIST = '\n    <ul class="card-list">\n      %s\n    </ul>\n  '
-_EMPTY = '\n    <p class="empty">%s</p>\n  '
 
 
 @register.simple_tag(takes_context=True)
@@ -67,10 +65,8 @@ def commons_home_section(context, newest):
     and the links to the map and to the directory, as commons_registry/_home.html wrote them."""
     gettext = localised.messages()[0]
     map_url, directory_url = fixed_urls(context, "commons:map", "commons:directory")
-    if newest:
-        shown = _LIST % commons_home_cards(newest)
-    else:
-        shown = _EMPTY % gettext("No commons is on the map yet.")
+    cards = commons_home_cards(newest) if newest else ""
+    shown = card_list(cards, gettext("No commons is on the map yet."))
     return mark_safe(  # the cards and the URLs escaped, the messages inserted as they are
         _SECTION
         % (

@@ -22,7 +22,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
 from assembly import localised
-from assembly.rows import fixed_urls, text, url_by_pk
+from assembly.rows import card_list, fixed_urls, text, url_by_pk
 
 from ..models import Decision
 from .decisions import phase_badge
@@ -78,8 +78,6 @@ _SECTION = (
     '\n  <p><a href="%s">%s</a></p>'
     "\n</section>\n"
 )
-_LIST = '\n    <ul class="card-list">\n      %s\n    </ul>\n  '
-_EMPTY = '\n    <p class="empty">%s</p>\n  '
 
 
 @register.simple_tag(takes_context=True)
@@ -90,10 +88,8 @@ def decisions_home_section(context, decisions):
     messages = localised.messages()
     gettext = messages[0]
     (all_url,) = fixed_urls(context, "decisions:list")
-    if decisions:
-        shown = _LIST % decision_home_cards(decisions, messages=messages)
-    else:
-        shown = _EMPTY % gettext("No decision is being discussed or voted on right now.")
+    cards = decision_home_cards(decisions, messages=messages) if decisions else ""
+    shown = card_list(cards, gettext("No decision is being discussed or voted on right now."))
     return mark_safe(  # the cards and the URL escaped, the messages inserted as they are
         _SECTION % (gettext("Open decisions"), shown, all_url, gettext("All decisions"))
     )

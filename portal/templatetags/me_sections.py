@@ -29,7 +29,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from assembly import localised
 from assembly.forms import ProfileForm
 from assembly.models import User
-from assembly.rows import url_by_name
+from assembly.rows import nothing_yet, url_by_name
 
 register = template.Library()
 
@@ -76,7 +76,6 @@ _TABLE = (
     "\n      <tbody>\n        %s\n      </tbody>\n    </table>\n  "
 )
 _SESSION = '\n          <tr><td>%s</td><td><a href="%s">%s</a></td></tr>\n        '
-_NO_SESSION = '\n    <p class="empty">%s</p>\n  '
 
 
 def _status(context, standing, texts) -> str:
@@ -116,7 +115,7 @@ def _status(context, standing, texts) -> str:
 def _sessions(sessions, texts) -> str:
     """The sessions' table, or the sentence saying there is none yet."""
     if not sessions:
-        return _NO_SESSION % texts.no_session
+        return nothing_yet(texts.no_session)
     day = localised.dates("j F Y")
     url = url_by_name("meetings:detail")
     rows = "".join(

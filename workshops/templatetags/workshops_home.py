@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from assembly import fixed_text, localised
-from assembly.rows import text, url_by_pk
+from assembly.rows import nothing_yet, text, url_by_pk
 
 from ..models import Meeting, Workshop
 
@@ -196,7 +196,6 @@ _SECTION = (
     "\n  %s"
     "\n</section>\n"
 )
-_NO_MEETING = '\n    <p class="empty">%s</p>\n  '
 
 
 @register.simple_tag(takes_context=True)
@@ -208,6 +207,6 @@ def next_meeting_section(context, meeting):
     if meeting:
         shown = next_meeting_details(context, meeting, messages=messages)
     else:
-        shown = _NO_MEETING % gettext("No meeting is planned yet.")
+        shown = nothing_yet(gettext("No meeting is planned yet."))
     # The details escaped above, the messages inserted as they are.
     return mark_safe(_SECTION % (gettext("Next assembly"), shown))
