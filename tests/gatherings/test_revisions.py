@@ -142,7 +142,11 @@ def test_a_change_to_other_fields_meanwhile_is_no_conflict():
 @pytest.mark.parametrize(
     ("sent", "says", "given_back"),
     [
-        ({"notes": "Accueil\x00 à 10 h."}, "Le caractère nul n’est pas autorisé.", "Accueil à 10 h."),
+        (
+            {"notes": "Accueil\x00 à 10 h."},
+            "Le caractère nul n’est pas autorisé.",
+            "Accueil à 10 h.",
+        ),
         ({"notes": "Accueil à 10 h.", "revision": "x"}, "arrivé abîmé", "Accueil à 10 h."),
         ({"notes": "a" * 100_001}, "100000 caractères", "a" * 100_001),
     ],
