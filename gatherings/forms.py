@@ -8,6 +8,7 @@ from assembly.models import User
 from assembly.online_links import OnlineLinkField
 from assembly.pickers import PersonChoiceField, PickerFormMixin
 from workshops.forms import LOCAL_DATETIME_FORMAT, LocalDateTimeInput
+from workshops.forms import NotesForm as RevisedNotesForm
 from workshops.models import Venue
 
 from .models import (
@@ -211,7 +212,10 @@ class VolunteerForm(forms.ModelForm):
         self.fields["formats"].label_from_instance = lambda format: format.label
 
 
-class NotesForm(forms.Form):
+class NotesForm(RevisedNotesForm):
+    """A session's notes or the gathering's minutes, with the revision they were based on (the
+    hidden `revision` of workshops' notes form): a save based on a stale one does not overwrite."""
+
     notes = forms.CharField(
         label=_("Notes (Markdown)"), required=False, max_length=100_000, widget=forms.Textarea
     )

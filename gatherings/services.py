@@ -303,9 +303,12 @@ def publish_programme(gathering: Gathering, *, now=None) -> Gathering:
     return _stamp_once(gathering, "published_at", now)
 
 
-def write_minutes(gathering: Gathering, text: str, *, by=None) -> Gathering:
-    """The gathering's minutes, a new revision kept with the earlier ones."""
-    return revisions.write(gathering, "minutes", text, by=by)
+def write_minutes(
+    gathering: Gathering, text: str, *, based_on: int | None = None, by=None
+) -> Gathering:
+    """The gathering's minutes, a new revision kept with the earlier ones; refused with
+    StaleNotes when based on a stale revision (revisions.write)."""
+    return revisions.write(gathering, "minutes", text, based_on=based_on, by=by)
 
 
 @transaction.atomic
@@ -583,9 +586,12 @@ def _announce_change(session: Session) -> None:
     )
 
 
-def write_session_notes(session: Session, text: str, *, by=None) -> Session:
-    """A session's notes, a new revision kept with the earlier ones, as for workshops."""
-    return revisions.write(session, "notes", text, by=by)
+def write_session_notes(
+    session: Session, text: str, *, based_on: int | None = None, by=None
+) -> Session:
+    """A session's notes, a new revision kept with the earlier ones; refused with StaleNotes when
+    based on a stale revision, as for workshops (revisions.write)."""
+    return revisions.write(session, "notes", text, based_on=based_on, by=by)
 
 
 # --- Facilitators --------------------------------------------------------------------------------

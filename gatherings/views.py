@@ -21,7 +21,9 @@ from assembly import fragments, pickers
 from assembly.forms import reasons
 from assembly.models import User
 from assembly.permissions import is_signed_in
+from assembly.revisions import latest_revision
 from workshops.models import Venue
+from workshops.views.notes import save_notes
 
 from . import ical, permissions, revisions, services
 from .forms import (
@@ -296,16 +298,32 @@ def propose(request, slug):
 # --- A session -----------------------------------------------------------------------------------
 
 
-def _session(slug, pk) -> Session:
+def _session(slug, pk, **annotations) -> Session:
     return get_object_or_404(
-        Session.objects.select_related(*SESSION_RELATED, "gathering", "chantier", "proposed_by"),
+        Session.objects.select_related(
+            *SESSION_RELATED, "gathering", "chantier", "proposed_by"
+        ).annotate(**annotations),
         pk=pk,
         gathering__slug=slug,
     )
 
 
+def _unsaved_pages(subject, notes_title: str, action: str, **more) -> dict:
+    """What the pages of a text not saved (stale, or refused) say of it: a session's notes or
+    the gathering's minutes (workshops/views/notes.py draws them)."""
+    return {
+        "subject": subject,
+        "subject_title": subject.title,
+        "notes_title": notes_title,
+        "back_url": subject.get_absolute_url(),
+        "action": action,
+        **more,
+    }
+
+
 def session_detail(request, slug, pk):
-    session = _session(slug, pk)
+    # The latest revision of the notes, for the notes' form, is read with the session.
+    session = _session(slug, pk, notes_revision=latest_revision(Session))
     gathering = session.gathering
     user = request.user
     organiser = permissions.is_organiser(user, gathering)
@@ -358,7 +376,9 @@ def session_detail(request, slug, pk):
         if session.is_placed and not session.stop_id:
             context["split_form"] = SplitForm(gathering=gathering, sites=sites)
     if context["can_write_notes"]:
-        context["notes_form"] = NotesForm(initial={"notes": session.notes})
+        context["notes_form"] = NotesForm(
+            initial={"notes": session.notes, "revision": session.notes_revision}
+        )
     return render(request, "gatherings/session.html", context)
 
 
@@ -500,13 +520,19 @@ def session_notes(request, slug, pk):
     registration = permissions.place_of(request.user, session)
     if not permissions.can_write_notes(request.user, session, registration):
         raise PermissionDenied
-    form = NotesForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, reasons(form))
-    else:
-        services.write_session_notes(session, form.cleaned_data["notes"], by=request.user)
-        messages.success(request, _("The notes are saved; earlier versions are kept."))
-    return redirect(session)
+    # Refused (400) or stale (409), nothing is written and the page gives the text back.
+    return save_notes(
+        request,
+        session,
+        services.write_session_notes,
+        _("The notes are saved; earlier versions are kept."),
+        pages=_unsaved_pages(
+            session,
+            _("Notes"),
+            reverse("gatherings:session-notes", args=[session.gathering.slug, session.pk]),
+        ),
+        form_class=NotesForm,
+    )
 
 
 def session_notes_history(request, slug, pk):
@@ -840,18 +866,32 @@ def organise_desk(request, gathering):
 
 
 def minutes(request, slug):
-    gathering = get_object_or_404(Gathering, slug=slug)
-    organiser = permissions.is_organiser(request.user, gathering)
-    form = NotesForm(
-        request.POST if request.method == "POST" else None, initial={"notes": gathering.minutes}
+    # The latest revision of the minutes, for the organisers' form, is read with the gathering.
+    gathering = get_object_or_404(
+        Gathering.objects.annotate(minutes_revision=latest_revision(Gathering)), slug=slug
     )
+    organiser = permissions.is_organiser(request.user, gathering)
     if request.method == "POST":
         if not organiser:
             raise PermissionDenied
-        if form.is_valid():
-            services.write_minutes(gathering, form.cleaned_data["notes"], by=request.user)
-            messages.success(request, _("The minutes are saved; earlier versions are kept."))
-            return redirect("gatherings:minutes", slug=gathering.slug)
+        # Refused (400) or stale (409), nothing is written and the page gives the text back.
+        minutes_url = reverse("gatherings:minutes", args=[gathering.slug])
+        return save_notes(
+            request,
+            gathering,
+            services.write_minutes,
+            _("The minutes are saved; earlier versions are kept."),
+            pages=_unsaved_pages(
+                gathering,
+                _("Minutes"),
+                minutes_url,
+                back_url=minutes_url,
+                save_label=_("Save the minutes"),
+            ),
+            form_class=NotesForm,
+            done=minutes_url,
+        )
+    form = NotesForm(initial={"notes": gathering.minutes, "revision": gathering.minutes_revision})
     sessions = list(
         gathering.sessions.on_grid()
         .exclude(notes="")

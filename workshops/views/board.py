@@ -9,7 +9,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef
 from django.shortcuts import redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from assembly import fragments
 from assembly.context_processors import cached_configuration
 from assembly.models import User
 from assembly.prepared import prepared
+from assembly.revisions import latest_revision
 
 from .. import chart, permissions, services, structured_data
 from ..models import Meeting, Workshop, WorkshopSignup
@@ -97,13 +98,7 @@ def _board_meeting_without_hosts(meeting):
     return (
         Meeting.objects.select_related("venue")
         .filter(pk=meeting)
-        .annotate(
-            notes_revision=Subquery(
-                Meeting.history.filter(id=OuterRef("pk"))
-                .order_by("-history_id")
-                .values("history_id")[:1]
-            )
-        )
+        .annotate(notes_revision=latest_revision(Meeting))
     )
 
 

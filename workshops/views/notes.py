@@ -75,7 +75,7 @@ def _diff(request, subject, a, b):
     )
 
 
-def render_stale(request, subject, error: notes.StaleNotes, text: str):
+def render_stale(request, pages: dict, error: notes.StaleNotes, text: str):
     """The other person's notes stay saved; the page shows what they changed since the form was
     opened and gives this person's text back, now based on the latest revision."""
     diffs = word_diff(error.base_text, error.current_text)
@@ -84,7 +84,7 @@ def render_stale(request, subject, error: notes.StaleNotes, text: str):
         request,
         "workshops/notes_conflict.html",
         {
-            **_pages(subject),
+            **pages,
             "error": error,
             "inline": render_inline(diffs),
             "stats": diff_stats(diffs),
@@ -95,19 +95,18 @@ def render_stale(request, subject, error: notes.StaleNotes, text: str):
     )
 
 
-def render_refused(request, subject, form: NotesForm):
-    """Notes the form refused (a NUL byte, a damaged form): nothing is saved, the page says why and
-    gives the text back (without its NUL bytes), now based on the latest revision."""
+def render_refused(request, pages: dict, form):
+    """Notes the form refused (a NUL byte, too long, a damaged form): nothing is saved, the page
+    says why and gives the text back (without its NUL bytes), now based on the latest revision."""
     text = form.data.get("notes", "").replace("\x00", "")
+    latest = notes.latest_revision_id(pages["subject"])
     return render(
         request,
         "workshops/notes_refused.html",
         {
-            **_pages(subject),
+            **pages,
             "refused_form": form,
-            "notes_form": NotesForm(
-                initial={"notes": text, "revision": notes.latest_revision_id(subject)}
-            ),
+            "notes_form": NotesForm(initial={"notes": text, "revision": latest}),
             "label": _("Your text"),
         },
         status=400,
@@ -138,16 +137,21 @@ def _workshops():
     return Workshop.objects.select_related("meeting")
 
 
-def save_notes(request, subject, write, saved: str):
+def save_notes(request, subject, write, saved: str, *, pages=None, form_class=NotesForm, done=None):
     """The notes form posted for a meeting or a workshop: refused with its reasons, stale with
-    what changed meanwhile, or written by `write(subject, text, based_on=, by=)` and confirmed."""
-    form = NotesForm(request.POST)
+    what changed meanwhile, or written by `write(subject, text, based_on=, by=)` and confirmed,
+    then back to `done` (the subject's page unless said). Another app's text with history (a
+    gathering's session notes and minutes) passes its own `pages` (as `_pages` gives them, with
+    `save_label` if its button says something else) and its own form (with `notes`, `revision`).
+    """
+    pages = pages or _pages(subject)
+    form = form_class(request.POST)
     if not form.is_valid():
-        return render_refused(request, subject, form)
+        return render_refused(request, pages, form)
     text = form.cleaned_data["notes"]
     try:
         write(subject, text, based_on=form.cleaned_data["revision"], by=request.user)
     except notes.StaleNotes as error:
-        return render_stale(request, subject, error, text)
+        return render_stale(request, pages, error, text)
     messages.success(request, saved)
-    return redirect(subject)
+    return redirect(done or subject)
