@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assembly import fragments, pickers
@@ -883,7 +884,7 @@ def minutes(request, slug):
             _("The minutes are saved; earlier versions are kept."),
             pages=_unsaved_pages(
                 gathering,
-                _("Minutes"),
+                pgettext("a gathering", "Minutes"),
                 minutes_url,
                 back_url=minutes_url,
                 save_label=_("Save the minutes"),

@@ -255,3 +255,21 @@ def test_two_saves_at_once_based_on_the_same_revision_write_one_and_refuse_the_o
     session.refresh_from_db()
     assert sorted(kind for kind, _text in outcomes) == ["stale", "written"]
     assert dict(outcomes) == {"written": session.notes, "stale": session.notes}
+
+
+def test_a_gatherings_minutes_are_named_alike_on_every_page(client):
+    """In French a gathering's minutes are its « compte rendu » on its menu, its page and its
+    conflict page; « procès-verbal » is a decision's."""
+    t = _minutes(client, "Accueil à 9 h.")
+    opened = latest_revision_id(t.subject)
+    t.write(t.subject, "Accueil à 9 h, café offert.", based_on=opened)
+
+    menu = client.get(t.subject.get_absolute_url()).content.decode()
+    page = client.get(t.page).content.decode()
+    conflict = client.post(t.url, {"notes": "Accueil à 9 h 30.", "revision": opened})
+    conflict = conflict.content.decode()
+
+    assert f'href="{t.page}">Compte rendu</a>' in menu
+    assert re.search(r"<title>([^<]*)</title>", page)[1].startswith("Compte rendu · ")
+    assert "Compte rendu" in conflict
+    assert "Procès-verbal" not in menu + page + conflict
