@@ -33,6 +33,16 @@ def decision_queryset():
     )
 
 
+def _previous_round_unread() -> list[str]:
+    """What the decision's page never reads of its previous round: all but the link to it, its
+    primary key and title (templatetags/decision_page.py, decision_facts)."""
+    return [
+        f"previous_round__{field.name}"
+        for field in Decision._meta.concrete_fields
+        if field.name not in ("id", "title")
+    ]
+
+
 # What a decision's page reads at each first view after a write, built and compiled once per
 # process (assembly/prepared.py); `decision` and `person` are primary keys.
 @prepared()
@@ -40,7 +50,12 @@ def _decision_for_page(decision, person):
     """The decision with its author and previous round; whether it has related commons, next
     rounds, comments and versions of its proposal (Decision.objects.with_what_its_page_lists);
     its live tally (services.tally_annotations) and, as `my_roll_entry`, this person's entry on
-    its roll with their vote, or None: the page asks for the rest only when there is some."""
+    its roll with their vote, or None: the page asks for the rest only when there is some.
+
+    Of the previous round, only what the page shows: its 28 other columns took the SQL to 4,293
+    bytes, past the 4,096 whose parsing psycopg keeps (MAX_CACHED_STATEMENT_LENGTH in
+    psycopg/_queries.py), so that it parsed them again at every run (tests/decisions/
+    test_queries.py holds the SQL under that length)."""
     return (
         Decision.objects.filter(pk=decision)
         .with_what_its_page_lists()
@@ -50,6 +65,7 @@ def _decision_for_page(decision, person):
             my_roll_entry=FilteredRelation("roll", condition=Q(roll__person=person)),
         )
         .select_related("author", "previous_round", "my_roll_entry__vote")
+        .defer(*_previous_round_unread())
     )
 
 

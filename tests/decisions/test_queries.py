@@ -7,8 +7,10 @@ the base layout reads it once; in production it is cached).
 import datetime
 
 import pytest
+from django.db import connection
 from django.template import Context, Template
 from django.utils import timezone
+from psycopg import _queries as psycopg_queries
 
 from decisions import services
 from tests.commons_registry.factories import CommonsFactory
@@ -16,6 +18,9 @@ from tests.decisions.factories import MemberFactory, discussion, voting
 from tests.factories import UserFactory
 
 DAY = datetime.timedelta(days=1)
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="psycopg's cache of parsed queries"
+)
 
 
 def closed_decision(voters):
@@ -135,6 +140,41 @@ def test_detail_with_nothing_to_list_asks_for_no_list(client, django_assert_num_
     with django_assert_num_queries(4):
         response = client.get(decision.get_absolute_url())
     assert response.status_code == 200
+
+
+@on_postgresql
+@pytest.mark.parametrize("signed_in", [True, False], ids=["signed-in", "anonymous"])
+@pytest.mark.django_db
+def test_the_decision_pages_query_is_short_enough_for_psycopg_to_keep_it_parsed(client, signed_in):
+    # psycopg parses a query's text into PostgreSQL's form again at every run when the text is
+    # longer than MAX_CACHED_STATEMENT_LENGTH bytes (or has more parameters than
+    # MAX_CACHED_STATEMENT_PARAMS): some 200 Python calls at each first view of the page, which
+    # reads the decision with everything it shows in one query (views/detail.py).
+    previous = closed_decision(MemberFactory.create_batch(1))
+    previous.title = "The first round"
+    previous.save()
+    decision = voting()
+    decision.previous_round = previous
+    decision.save()
+    if signed_in:
+        client.force_login(UserFactory())
+    sent = []
+
+    def keep(execute, sql, params, many, context):
+        sent.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        response = client.get(decision.get_absolute_url())
+    # What the page reads of the previous round: the link to it.
+    assert f'<a href="/decisions/{previous.pk}/">The first round</a>' in response.content.decode()
+    [(sql, params)] = [
+        (sql, params)
+        for sql, params in sent
+        if sql.startswith('SELECT "decisions_decision"."id"') and "my_roll_entry" in sql
+    ]
+    assert len(sql.encode()) <= psycopg_queries.MAX_CACHED_STATEMENT_LENGTH
+    assert len(params) <= psycopg_queries.MAX_CACHED_STATEMENT_PARAMS
 
 
 @pytest.mark.parametrize("count", [1, 3])
