@@ -282,10 +282,16 @@ class _Reader:
         return list(_for_one_run(self.compiled.queryset, using, compiler))
 
 
+# Every prepared query of the project, in the order their modules defined them (for the test that
+# holds each under psycopg's parse cache: tests/assembly/test_prepared_sizes.py).
+DEFINED: list["Prepared"] = []
+
+
 class Prepared:
     """A queryset with placeholders, compiled once per database vendor (see the module's text)."""
 
     def __init__(self, build, params: dict[str, Param]):
+        DEFINED.append(self)
         self._build = build
         self._params = params
         self._compiled: dict[str, _Compiled] = {}
