@@ -3,9 +3,8 @@ HTML of the `{% blocktranslate %}` it replaced, byte for byte, in both languages
 escaped."""
 
 import pytest
-from django.template import Context, Template
-from django.utils import translation
 
+from tests.byte_for_byte import rendered
 from tests.charter.factories import add_version, default_charter
 
 pytestmark = pytest.mark.django_db
@@ -27,9 +26,7 @@ def _version(title):
 @pytest.mark.parametrize("title", ['<img src=x onerror="alert(1)">&', "La charte d'été"])
 def test_the_sentence_is_the_blocktranslate_html(language, title):
     context = {"charter_version": _version(title)}
-    with translation.override(language):
-        expected = Template(BLOCK_SOURCE).render(Context(context))
-        found = Template(TAG_SOURCE).render(Context(context))
+    expected, found = rendered(BLOCK_SOURCE, TAG_SOURCE, context, language)
 
     assert found == expected
     assert "<img" not in found
@@ -43,9 +40,7 @@ def test_the_message_is_inserted_as_the_blocktranslate_inserted_it(french_says):
         "L'<em>%(title)s</em> (%(url)s) n° %(number)s, du %(date)s & après",
     )
     context = {"charter_version": _version("Charte <b>")}
-    with translation.override("fr"):
-        expected = Template(BLOCK_SOURCE).render(Context(context))
-        found = Template(TAG_SOURCE).render(Context(context))
+    expected, found = rendered(BLOCK_SOURCE, TAG_SOURCE, context, "fr")
 
     assert found == expected
     assert found.startswith("L'<em>Charte &lt;b&gt;</em> (")
@@ -71,9 +66,7 @@ SECTION_TAG_SOURCE = "{% load charter_home %}{% charter_home_section charter_ver
 @pytest.mark.parametrize("published", [True, False])
 def test_the_section_is_the_templates_html(language, published):
     context = {"charter_version": _version("La charte d'été") if published else None}
-    with translation.override(language):
-        expected = Template(SECTION_SOURCE).render(Context(context))
-        found = Template(SECTION_TAG_SOURCE).render(Context(context))
+    expected, found = rendered(SECTION_SOURCE, SECTION_TAG_SOURCE, context, language)
 
     assert found == expected
     assert 'class="home-charter"' in found
@@ -82,9 +75,7 @@ def test_the_section_is_the_templates_html(language, published):
 def test_the_sections_messages_are_inserted_as_their_tags_inserted_them(french_says):
     french_says("How we work", "<em>Comment</em> & pourquoi")
     french_says("The charter has not been published here yet.", "<b>Pas</b> encore.")
-    with translation.override("fr"):
-        expected = Template(SECTION_SOURCE).render(Context({"charter_version": None}))
-        found = Template(SECTION_TAG_SOURCE).render(Context({"charter_version": None}))
+    expected, found = rendered(SECTION_SOURCE, SECTION_TAG_SOURCE, {"charter_version": None}, "fr")
 
     assert found == expected
     assert "<em>Comment</em> & pourquoi" in found and "<b>Pas</b> encore." in found

@@ -3,9 +3,9 @@ HTML of the template loop they replaced, byte for byte, hostile texts escaped.""
 
 import pytest
 from django.template import Context, Template
-from django.utils import translation
 
 from commons_registry.models import Category, Commons
+from tests.byte_for_byte import rendered
 
 # commons_registry/_home.html's loop before issue 24.
 LOOP = Template(
@@ -36,9 +36,7 @@ def _newest():
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_the_cards_are_the_loops_html(language):
     context = {"newest_commons": _newest()[:2]}
-    with translation.override(language):
-        expected = LOOP.render(Context(context))
-        found = TAG.render(Context(context))
+    expected, found = rendered(LOOP, TAG, context, language)
 
     assert found == expected
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in found
@@ -75,9 +73,7 @@ SECTION_TAG = Template("{% load commons_home %}{% commons_home_section newest_co
 @pytest.mark.parametrize("newest", [lambda: _newest()[:2], list])
 def test_the_section_is_the_templates_html(language, newest):
     context = {"newest_commons": newest()}
-    with translation.override(language):
-        expected = SECTION.render(Context(context))
-        found = SECTION_TAG.render(Context(context))
+    expected, found = rendered(SECTION, SECTION_TAG, context, language)
 
     assert found == expected
     assert "/commons/map/" in found

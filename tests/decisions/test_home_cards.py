@@ -5,9 +5,9 @@ import datetime
 
 import pytest
 from django.template import Context, Template
-from django.utils import translation
 
 from decisions.models import Decision
+from tests.byte_for_byte import rendered
 
 # decisions/_home.html's loop before issue 24.
 LOOP_SOURCE = """{% load i18n decisions %}{% for decision in open_decisions %}
@@ -45,9 +45,7 @@ def _decisions():
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_the_cards_are_the_loops_html(language):
     context = {"open_decisions": _decisions()}
-    with translation.override(language):
-        expected = LOOP.render(Context(context))
-        found = TAG.render(Context(context))
+    expected, found = rendered(LOOP, TAG, context, language)
 
     assert found == expected
     assert "&lt;script&gt;alert(&quot;&amp;&quot;)&lt;/script&gt;" in found
@@ -64,9 +62,7 @@ def test_messages_are_inserted_as_the_loop_inserted_them(french_says):
     # Templates of their own: each {% translate %} node keeps its text (assembly/translate.py).
     loop, tag = Template(LOOP_SOURCE), Template(TAG_SOURCE)
     context = {"open_decisions": _decisions()}
-    with translation.override("fr"):
-        expected = loop.render(Context(context))
-        found = tag.render(Context(context))
+    expected, found = rendered(loop, tag, context, "fr")
 
     assert found == expected
     assert "En attente d'une <em>proposition</em> & co" in found
@@ -95,9 +91,7 @@ SECTION_TAG = Template("{% load decisions_home %}{% decisions_home_section open_
 @pytest.mark.parametrize("decisions", [_decisions, list])
 def test_the_section_is_the_templates_html(language, decisions):
     context = {"open_decisions": decisions()}
-    with translation.override(language):
-        expected = SECTION.render(Context(context))
-        found = SECTION_TAG.render(Context(context))
+    expected, found = rendered(SECTION, SECTION_TAG, context, language)
 
     assert found == expected
     assert 'href="/decisions/"' in found
@@ -108,9 +102,7 @@ def test_the_sections_messages_are_inserted_as_the_template_inserted_them(french
     french_says("No decision is being discussed or voted on right now.", "Rien <b>ici</b>")
     section, tag = Template(SECTION.source), Template(SECTION_TAG.source)
     for decisions in ([], _decisions()):
-        with translation.override("fr"):
-            expected = section.render(Context({"open_decisions": decisions}))
-            found = tag.render(Context({"open_decisions": decisions}))
+        expected, found = rendered(section, tag, {"open_decisions": decisions}, "fr")
 
         assert found == expected
         assert "Toutes les <em>décisions</em> & co" in found

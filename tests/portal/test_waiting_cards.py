@@ -10,6 +10,7 @@ from django.utils import translation
 
 from decisions.models import Decision
 from portal.waiting import Waiting
+from tests.byte_for_byte import rendered
 from workshops.models import Meeting, Workshop
 
 # assembly/_waiting.html's loops before issue 24.
@@ -69,9 +70,7 @@ def _waiting(empty=()):
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_the_cards_are_the_loops_html(language, empty):
     context = {"waiting": _waiting(empty)}
-    with translation.override(language):
-        expected = LOOPS.render(Context(context))
-        found = TAG.render(Context(context))
+    expected, found = rendered(LOOPS, TAG, context, language)
 
     assert found == expected
     assert "<script>" not in found
@@ -121,11 +120,12 @@ def test_the_sections_messages_are_inserted_as_their_tags_inserted_them(french_s
     french_says("Waiting for you", "<em>Pour</em> vous & d'autres")
     french_says("Nothing is waiting for you.", "<b>Rien</b> n'attend.")
     context = {"waiting": None, "show_empty": True}
-    with translation.override("fr"):
-        expected = Template(SECTION.source).render(Context(context))
-        found = Template("{% load waiting_cards %}{% waiting_section waiting show_empty %}").render(
-            Context(context)
-        )
+    expected, found = rendered(
+        SECTION.source,
+        "{% load waiting_cards %}{% waiting_section waiting show_empty %}",
+        context,
+        "fr",
+    )
 
     assert found == expected
     assert "<em>Pour</em> vous & d'autres" in found and "<b>Rien</b> n'attend." in found

@@ -6,9 +6,9 @@ hostile text escaped."""
 import datetime
 
 import pytest
-from django.template import Context, Template
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from tests.byte_for_byte import rendered
 from workshops.models import Meeting, Venue, Workshop
 
 # workshops/_home.html's details before issue 24.
@@ -78,9 +78,7 @@ CASES = [
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_the_details_are_the_templates_html(language, case):
     context = {"next_meeting": _meeting(**case)}
-    with translation.override(language):
-        expected = Template(WITH_SOURCE).render(Context(context))
-        found = Template(TAG_SOURCE).render(Context(context))
+    expected, found = rendered(WITH_SOURCE, TAG_SOURCE, context, language)
 
     assert found == expected
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;" in found
@@ -92,9 +90,7 @@ def test_messages_are_inserted_as_their_tags_inserted_them(french_says):
     french_says("Where:", "<b>Où</b> d'abord :")
     case = CASES[0]
     context = {"next_meeting": _meeting(**case)}
-    with translation.override("fr"):
-        expected = Template(WITH_SOURCE).render(Context(context))
-        found = Template(TAG_SOURCE).render(Context(context))
+    expected, found = rendered(WITH_SOURCE, TAG_SOURCE, context, "fr")
 
     assert found == expected
     assert "<em>Quand</em> & où :" in found
@@ -116,9 +112,7 @@ SECTION_TAG_SOURCE = "{% load workshops_home %}{% next_meeting_section next_meet
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_the_section_is_the_templates_html(language, meeting):
     context = {"next_meeting": meeting()}
-    with translation.override(language):
-        expected = Template(SECTION_SOURCE).render(Context(context))
-        found = Template(SECTION_TAG_SOURCE).render(Context(context))
+    expected, found = rendered(SECTION_SOURCE, SECTION_TAG_SOURCE, context, language)
 
     assert found == expected
     assert 'class="home-next-meeting"' in found
@@ -127,9 +121,7 @@ def test_the_section_is_the_templates_html(language, meeting):
 def test_the_sections_messages_are_inserted_as_their_tags_inserted_them(french_says):
     french_says("Next assembly", "<em>Prochaine</em> & assemblée")
     french_says("No meeting is planned yet.", "<b>Rien</b> n'est prévu.")
-    with translation.override("fr"):
-        expected = Template(SECTION_SOURCE).render(Context({"next_meeting": None}))
-        found = Template(SECTION_TAG_SOURCE).render(Context({"next_meeting": None}))
+    expected, found = rendered(SECTION_SOURCE, SECTION_TAG_SOURCE, {"next_meeting": None}, "fr")
 
     assert found == expected
     assert "<em>Prochaine</em> & assemblée" in found and "<b>Rien</b> n'est prévu." in found
