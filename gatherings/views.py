@@ -888,6 +888,11 @@ def minutes(request, slug):
                 minutes_url,
                 back_url=minutes_url,
                 save_label=_("Save the minutes"),
+                stale_title=_("Minutes changed meanwhile"),
+                stale_message=_(
+                    "Someone else saved these minutes while you were writing. Their text is kept; "
+                    "yours is below. Merge the two, then save again."
+                ),
             ),
             form_class=NotesForm,
             done=minutes_url,

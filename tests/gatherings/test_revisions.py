@@ -20,7 +20,6 @@ from tests.gatherings.factories import gathering, place
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("warm_configuration")]
 
-STALE = "Quelqu’un d’autre a enregistré ces notes pendant que vous écriviez."
 REVISION = re.compile(r'name="revision" value="(\d+)"')
 
 
@@ -37,6 +36,7 @@ def _session_notes(client, text):
         write=services.write_session_notes,
         read=lambda: Session.objects.get(pk=session.pk).notes,
         done=session.get_absolute_url(),
+        stale="Quelqu’un d’autre a enregistré ces notes pendant que vous écriviez.",
     )
 
 
@@ -53,6 +53,7 @@ def _minutes(client, text):
         write=services.write_minutes,
         read=lambda: Gathering.objects.get(pk=g.pk).minutes,
         done=url,
+        stale="Quelqu’un d’autre a enregistré ce compte rendu pendant que vous écriviez.",
     )
 
 
@@ -82,7 +83,7 @@ def test_a_stale_save_is_refused_and_keeps_both_texts(client, text):
     page = response.content.decode()
     assert response.status_code == 409
     assert (t.read(), t.subject.history.count()) == ("Accueil à 9 h, café offert.", written)
-    assert STALE in page and 'role="alert"' in page
+    assert t.stale in page and 'role="alert"' in page
     assert "<ins>" in page and "café" in page
     assert "Accueil à 9 h 30.</textarea>" in page
     assert REVISION.findall(page) == [str(latest_revision_id(t.subject))]
@@ -271,5 +272,8 @@ def test_a_gatherings_minutes_are_named_alike_on_every_page(client):
 
     assert f'href="{t.page}">Compte rendu</a>' in menu
     assert re.search(r"<title>([^<]*)</title>", page)[1].startswith("Compte rendu · ")
-    assert "Compte rendu" in conflict
+    assert re.search(r"<title>([^<]*)</title>", conflict)[1].startswith(
+        "Compte rendu modifié entre-temps · "
+    )
+    assert "ces notes" not in conflict
     assert "Procès-verbal" not in menu + page + conflict

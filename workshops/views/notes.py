@@ -86,6 +86,9 @@ def render_stale(request, pages: dict, error: notes.StaleNotes, text: str):
         {
             **pages,
             "error": error,
+            # A text that is not "notes" (a gathering's minutes) says so in its own words.
+            "stale_message": pages.get("stale_message", error.message),
+            "stale_title": pages.get("stale_title", _("Notes changed meanwhile")),
             "inline": render_inline(diffs),
             "stats": diff_stats(diffs),
             "notes_form": form,
@@ -142,7 +145,8 @@ def save_notes(request, subject, write, saved: str, *, pages=None, form_class=No
     what changed meanwhile, or written by `write(subject, text, based_on=, by=)` and confirmed,
     then back to `done` (the subject's page unless said). Another app's text with history (a
     gathering's session notes and minutes) passes its own `pages` (as `_pages` gives them, with
-    `save_label` if its button says something else) and its own form (with `notes`, `revision`).
+    `save_label` if its button says something else, `stale_title` and `stale_message` if the
+    conflict page names the text otherwise) and its own form (with `notes`, `revision`).
     """
     pages = pages or _pages(subject)
     form = form_class(request.POST)
