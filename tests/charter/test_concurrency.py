@@ -1,15 +1,14 @@
 """Two charter-change decisions closing at the same instant, in two database connections."""
 
 import datetime
-import threading
 
 import pytest
 import time_machine
-from django.db import connection
 
 from charter.models import Amendment, CharterVersion
 from decisions import services as decision_services
 from tests.charter.factories import START, TEXT, add_version, amendment
+from tests.concurrency import needs_postgresql, run_together
 from tests.decisions.factories import MemberFactory
 
 MEETINGS = TEXT.replace("chaque mois", "le dernier jeudi de chaque mois")
@@ -18,8 +17,7 @@ MEMBERSHIP = TEXT.replace("Deux participations", "Trois participations")
 
 @pytest.mark.django_db(transaction=True)
 def test_amendments_adopted_at_the_same_instant_get_consecutive_versions():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite serialises writers, so there is no race to test")
+    needs_postgresql()
     with time_machine.travel(START, tick=False):
         member = MemberFactory()
         base = add_version(text=TEXT)
@@ -31,26 +29,14 @@ def test_amendments_adopted_at_the_same_instant_get_consecutive_versions():
         for proposed in (first, second):
             decision_services.open_vote(proposed.decision, now=vote_opens)
             decision_services.cast_vote(proposed.decision, voter=member, choice="consent")
-    barrier = threading.Barrier(2)
-    errors = []
+    errors = run_together(
+        *(
+            lambda decision=p.decision: decision_services.close_vote(decision, now=vote_closes)
+            for p in (first, second)
+        )
+    )
 
-    def close(decision):
-        try:
-            connection.ensure_connection()  # connect first, so that both closes really overlap
-            barrier.wait(timeout=10)
-            decision_services.close_vote(decision, now=vote_closes)
-        except Exception as error:  # reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=close, args=(p.decision,)) for p in (first, second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-
-    assert errors == []
+    assert errors == [None, None]
     assert list(CharterVersion.objects.order_by("number").values_list("number", flat=True)) == [
         1,
         2,

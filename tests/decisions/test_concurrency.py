@@ -1,14 +1,13 @@
 """Row locks under real concurrency: these need PostgreSQL (SQLite serialises every writer)."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection
 
 from decisions import effects, services
 from decisions.models import Decision, RollEntry, Vote
 from decisions.services import DecisionError
+from tests.concurrency import needs_postgresql, run_together
 from tests.decisions.factories import MemberFactory, discussion, voting
 
 DAY = datetime.timedelta(days=1)
@@ -16,30 +15,7 @@ DAY = datetime.timedelta(days=1)
 
 @pytest.fixture(autouse=True)
 def _postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrency tests need PostgreSQL row locks (SQLite serialises writers)")
-
-
-def run_together(*functions):
-    """Start every function at the same instant in its own thread; return what each raised."""
-    barrier = threading.Barrier(len(functions))
-    errors = [None] * len(functions)
-
-    def run(index, function):
-        try:
-            barrier.wait()
-            function()
-        except Exception as error:
-            errors[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
+    needs_postgresql()
 
 
 @pytest.mark.django_db(transaction=True)

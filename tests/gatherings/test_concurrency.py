@@ -1,14 +1,11 @@
 """30 people registering at once for the last 5 places of a session, each in its own database
 connection: exactly 5 get a place, 25 wait, and the waitlist keeps the order in which they came."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from gatherings import services
 from gatherings.models import SessionRegistration
-from tests.conftest import skip_or_fail
+from tests.concurrency import needs_postgresql, run_together
 from tests.factories import UserFactory
 from tests.gatherings.factories import gathering, place
 
@@ -17,32 +14,16 @@ PEOPLE = 30
 
 @pytest.mark.django_db(transaction=True)
 def test_thirty_people_for_the_last_five_places_leave_five_registered_and_25_waiting():
-    if connection.vendor != "postgresql":
-        skip_or_fail("needs PostgreSQL (DATABASE_URL): SQLite serialises writers, no race to test")
+    needs_postgresql()
     session = place(gathering(), "Atelier semences", capacity=10)
     for _ in range(5):
         services.register_for_session(session, UserFactory())
     people = [UserFactory() for _ in range(PEOPLE)]
-    barrier = threading.Barrier(PEOPLE)
-    errors = []
+    errors = run_together(
+        *(lambda person=person: services.register_for_session(session, person) for person in people)
+    )
 
-    def register(person):
-        try:
-            connection.ensure_connection()
-            barrier.wait(timeout=30)
-            services.register_for_session(session, person)
-        except Exception as error:  # reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=register, args=(person,)) for person in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    assert errors == []
+    assert errors == [None] * PEOPLE
     newcomers = SessionRegistration.objects.filter(person__in=people)
     registered = list(newcomers.registered().order_by("joined_at", "pk"))
     waiting = list(newcomers.waitlisted())

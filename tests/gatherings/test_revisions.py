@@ -4,17 +4,15 @@ person changed, and gives the text back based on the latest revision; a refused 
 the text back with its reasons. Either way, nothing is written."""
 
 import re
-import threading
 from types import SimpleNamespace
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from assembly.revisions import StaleNotes, latest_revision_id
 from gatherings import services
 from gatherings.models import Gathering, Session
-from tests.conftest import skip_or_fail
+from tests.concurrency import needs_postgresql, run_together
 from tests.factories import UserFactory
 from tests.gatherings.factories import gathering, place
 
@@ -229,33 +227,24 @@ def test_the_minutes_page_for_its_organisers_keeps_a_constant_query_count(
 
 @pytest.mark.django_db(transaction=True)
 def test_two_saves_at_once_based_on_the_same_revision_write_one_and_refuse_the_other():
-    if connection.vendor != "postgresql":
-        skip_or_fail("needs PostgreSQL (DATABASE_URL): SQLite serialises writers, no race to test")
+    needs_postgresql()
     session = place(gathering(), "Atelier", notes="Base.")
     opened = latest_revision_id(session)
-    barrier = threading.Barrier(2)
-    outcomes = []
+    texts = ("Ana.", "Bob.")
 
-    def write(text):
-        try:
-            connection.ensure_connection()
-            barrier.wait(timeout=30)
-            services.write_session_notes(session, text, based_on=opened)
-            outcomes.append(("written", text))
-        except StaleNotes as error:
-            outcomes.append(("stale", error.current_text))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=write, args=(text,)) for text in ("Ana.", "Bob.")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    errors = run_together(
+        *(
+            lambda text=text: services.write_session_notes(session, text, based_on=opened)
+            for text in texts
+        )
+    )
 
     session.refresh_from_db()
-    assert sorted(kind for kind, _text in outcomes) == ["stale", "written"]
-    assert dict(outcomes) == {"written": session.notes, "stale": session.notes}
+    written = [text for text, error in zip(texts, errors, strict=True) if error is None]
+    stale = [error for error in errors if error is not None]
+    assert written == [session.notes]
+    assert [type(error) for error in stale] == [StaleNotes]
+    assert stale[0].current_text == session.notes
 
 
 def test_a_gatherings_minutes_are_named_alike_on_every_page(client):

@@ -1,13 +1,12 @@
 """Services that keep meetings and venues: create, update, cancel, reinstate, save a venue."""
 
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
+from tests.concurrency import needs_postgresql, run_together
 from tests.workshops.factories import MeetingFactory, PastMeetingFactory, VenueFactory
 from tests.workshops.test_services import enqueued_tasks
 from workshops import services
@@ -160,25 +159,11 @@ def test_save_venue_with_one_coordinate_is_refused():
 
 @pytest.mark.django_db(transaction=True)
 def test_update_meeting_into_assembly_concurrently_adds_one_initiation():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL; SQLite serialises writers anyway")
+    needs_postgresql()
     meeting = MeetingFactory(kind=Meeting.Kind.COWORKING)
-    barrier = threading.Barrier(3)
-    errors = []
+    errors = run_together(
+        *(lambda: services.update_meeting(meeting, kind=Meeting.Kind.ASSEMBLY) for _ in range(3))
+    )
 
-    def attempt():
-        barrier.wait()
-        try:
-            services.update_meeting(meeting, kind=Meeting.Kind.ASSEMBLY)
-        except Exception as error:  # any failure is what this test reports
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=attempt) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert errors == [None] * 3
     assert Workshop.objects.filter(meeting=meeting, is_initiation=True).count() == 1
