@@ -99,6 +99,9 @@ def test_stale_plenary_notes_page_shows_what_changed_and_keeps_both_texts(facili
     assert meeting.plenary_notes == "We met at noon and ate soup."
     assert "<ins>" in page and "soup" in page
     assert "We met at noon. Twelve came.</textarea>" in page
+    # Notes keep the generic wording (a gathering's minutes pass their own).
+    assert "<title>Notes modifiées entre-temps · " in page
+    assert "Quelqu’un d’autre a enregistré ces notes pendant que vous écriviez." in page
     assert f'name="revision" value="{notes.latest_revision_id(meeting)}"' in page
 
 

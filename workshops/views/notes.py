@@ -85,7 +85,6 @@ def render_stale(request, pages: dict, error: notes.StaleNotes, text: str):
         "workshops/notes_conflict.html",
         {
             **pages,
-            "error": error,
             # A text that is not "notes" (a gathering's minutes) says so in its own words.
             "stale_message": pages.get("stale_message", error.message),
             "stale_title": pages.get("stale_title", _("Notes changed meanwhile")),
